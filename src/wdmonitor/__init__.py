@@ -1,0 +1,76 @@
+"""wdmonitor: monitoring women's development plans (妇女发展规划).
+
+The pipeline, top to bottom:
+
+1. :func:`load_plan` reads a plan and the indicator catalogue (:func:`load_indicators`)
+   into frozen :class:`Plan`, :class:`Goal`, :class:`Target` and :class:`Indicator` objects.
+2. ``read_submission`` turns a department's CSV/Excel into the canonical long frame.
+3. ``check_submission`` / ``validate_submission`` validate it against the plan.
+4. ``compute_indicators`` builds indicators from the counts departments send.
+5. ``evaluate`` computes attainment and progress for every region, indicator and sex.
+6. ``flag_early_warnings`` projects each series and flags 预计达标困难、波动较大.
+7. ``Evaluation`` tables, ``annual_report`` and :mod:`wdmonitor.plotting` render the result.
+"""
+
+from .errors import (
+    AggregationError,
+    FormulaError,
+    PlanError,
+    StoreBusyError,
+    StoreError,
+    SubmissionError,
+    UnitError,
+    UnknownIndicatorError,
+    UnknownPlanError,
+    WdmonitorError,
+)
+from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .registry import list_plans, load_indicators, load_plan
+from .vocabulary import (
+    Area,
+    AreaType,
+    Direction,
+    ProgressClass,
+    Scale,
+    Severity,
+    Sex,
+    SexScope,
+    Status,
+    TargetKind,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AggregationError",
+    "Area",
+    "AreaType",
+    "Baseline",
+    "Direction",
+    "FormulaError",
+    "Goal",
+    "Indicator",
+    "Jurisdiction",
+    "Plan",
+    "PlanError",
+    "ProgressClass",
+    "Region",
+    "Scale",
+    "Severity",
+    "Sex",
+    "SexScope",
+    "Status",
+    "StoreBusyError",
+    "StoreError",
+    "SubmissionError",
+    "Target",
+    "TargetKind",
+    "UnitError",
+    "UnknownIndicatorError",
+    "UnknownPlanError",
+    "WdmonitorError",
+    "__version__",
+    "list_plans",
+    "load_indicators",
+    "load_plan",
+]

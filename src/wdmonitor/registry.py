@@ -1,0 +1,600 @@
+"""Loading the catalogue and plans: YAML → frozen objects, every problem at once.
+
+``indicators.yaml`` (the catalogue) and ``plans/*.yaml`` ship inside the package and are
+located with :mod:`importlib.resources`, so they are found the same way from a wheel and
+from an editable install. YAML is read with ``yaml.safe_load`` only. A loader collects
+every problem in a file (unknown keys, unknown ids, kinds, units, out-of-range percentages,
+duplicates) and raises one :class:`~wdmonitor.errors.PlanError` listing them all.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import PlanError, Problem, UnitError, UnknownPlanError
+from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .units import conversion_factor, is_percent, parse_unit
+from .vocabulary import (
+    Area,
+    AreaType,
+    Direction,
+    GapBetween,
+    Level,
+    Relation,
+    Scale,
+    Section,
+    Sex,
+    SexScope,
+    TargetKind,
+)
+
+__all__ = ["list_plans", "load_indicators", "load_plan", "read_yaml"]
+
+MAX_YAML_BYTES = 5_000_000
+
+_CATALOGUE_KEYS = {"version", "indicators", "components"}
+_INDICATOR_KEYS = {
+    "id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope", "scale",
+    "natural_limit", "definition", "source", "periodicity", "proxy_for", "aliases_zh", "formula",
+}
+_INDICATOR_REQUIRED = ("id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope")
+_PLAN_KEYS = {
+    "id", "title_zh", "title_en", "draft", "source_document", "notes", "jurisdiction",
+    "regions", "period", "baseline_year", "baselines", "goals", "indicators",
+}
+_PLAN_REQUIRED = ("id", "title_zh", "title_en", "jurisdiction", "period", "baseline_year", "goals")
+_REGION_KEYS = {"code", "name_zh", "name_en", "level", "parent"}
+_BASELINE_KEYS = {"indicator", "year", "value", "unit", "sex", "area_type", "text_zh"}
+_GOAL_KEYS = {"id", "area", "goal_no", "section", "text_zh", "targets", "reading"}
+_TARGET_KEYS = {
+    "id", "indicator", "kind", "values", "value", "year", "years", "unit", "lower", "upper",
+    "tolerance", "reference", "relation", "delta_mode", "baseline_years", "gap_between", "sex",
+    "area_type", "text_zh", "reading",
+}
+
+
+def _choices(enum: Any) -> str:
+    return ", ".join(e.value for e in enum)
+
+
+class _Collector:
+    """Collects problems found in one file."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, value: Any, expected: str, expected_zh: str = "") -> None:
+        self.problems.append(Problem(file=self.file, key=key, value=value, expected=expected, expected_zh=expected_zh))
+
+    def keys(self, where: str, mapping: Any, allowed: set[str], required: tuple[str, ...] = ()) -> bool:
+        if not isinstance(mapping, Mapping):
+            self.add(where, mapping, "expected a mapping of keys to values", "应为键值映射")
+            return False
+        for key in mapping:
+            if key not in allowed:
+                self.add(f"{where}.{key}" if where else str(key), key,
+                         f"unknown key; allowed keys are {', '.join(sorted(allowed))}", "未知的键")
+        for key in required:
+            if key not in mapping or mapping[key] in (None, ""):
+                self.add(f"{where}.{key}" if where else key, None, "required key is missing", "缺少必填项")
+        return True
+
+    def enum(self, where: str, value: Any, enum: Any, name: str) -> Any:
+        try:
+            return enum(value)
+        except ValueError:
+            self.add(where, value, f"{name} must be one of {_choices(enum)}", f"{name}取值必须为 {_choices(enum)} 之一")
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise PlanError(self.problems)
+
+
+def read_yaml(path: str | Path, display: str | None = None) -> Any:
+    """Read a YAML file with ``yaml.safe_load``; unreadable or non-YAML content is a PlanError."""
+    display = display or str(path)
+    collector = _Collector(display)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        collector.add("(file)", str(path), f"cannot read the file: {error.strerror}", "无法读取文件")
+        collector.raise_if_any()
+    if len(raw) > MAX_YAML_BYTES:
+        collector.add("(file)", f"{len(raw)} bytes", f"a definition file must be at most {MAX_YAML_BYTES} bytes", "文件过大")
+        collector.raise_if_any()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        collector.add("(file)", raw[max(0, error.start - 5): error.end + 5], "the file must be UTF-8 text", "文件须为UTF-8文本")
+        collector.raise_if_any()
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        collector.add(where, problem, "the file must be valid YAML (safe subset: no Python tags)", "文件须为有效的YAML（不允许Python标签）")
+        collector.raise_if_any()
+    return None  # unreachable
+
+
+# -- catalogue ------------------------------------------------------------------------------
+
+def _catalogue_resource() -> Any:
+    return resources.files("wdmonitor").joinpath("indicators.yaml")
+
+
+def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
+    if not c.keys(where, entry, _INDICATOR_KEYS, _INDICATOR_REQUIRED):
+        return None
+    before = len(c.problems)
+    area = c.enum(f"{where}.area", entry.get("area"), Area, "area")
+    direction = c.enum(f"{where}.direction", entry.get("direction"), Direction, "direction")
+    sex_scope = c.enum(f"{where}.sex_scope", entry.get("sex_scope"), SexScope, "sex_scope")
+    scale = c.enum(f"{where}.scale", entry.get("scale", "linear"), Scale, "scale")
+    unit = entry.get("unit")
+    canonical = None
+    if unit is not None:
+        try:
+            canonical = str(parse_unit(str(unit)))
+        except UnitError:
+            c.add(f"{where}.unit", unit, "unit must be a known unit (%, /10万, ‰, 岁, 人, 所, ratio …)", "单位无法识别")
+    limit = entry.get("natural_limit")
+    if limit is None and canonical == "percent":
+        limit = 100.0
+    aliases = entry.get("aliases_zh") or ()
+    if isinstance(aliases, str):
+        aliases = (aliases,)
+    if len(c.problems) > before:
+        return None
+    try:
+        return Indicator(
+            id=str(entry["id"]), name_zh=str(entry["name_zh"]), name_en=str(entry["name_en"]),
+            area=area, unit=canonical or "", direction=direction, sex_scope=sex_scope, scale=scale,
+            natural_limit=None if limit is None else float(limit),
+            definition=str(entry.get("definition", "")), source=str(entry.get("source", "")),
+            periodicity=str(entry.get("periodicity", "annual")), proxy_for=entry.get("proxy_for"),
+            aliases_zh=tuple(str(a) for a in aliases), formula=entry.get("formula"),
+        )
+    except (TypeError, ValueError) as error:
+        c.add(where, entry.get("id"), f"invalid indicator: {error}", "指标定义无效")
+        return None
+
+
+def _parse_indicators(entries: Any, where: str, c: _Collector) -> dict[str, Indicator]:
+    result: dict[str, Indicator] = {}
+    if not isinstance(entries, list):
+        c.add(where, entries, "expected a list of indicators", "应为指标列表")
+        return result
+    for i, entry in enumerate(entries):
+        key = f"{where}[{i}]"
+        indicator = _parse_indicator(entry, key, c)
+        if indicator is None:
+            continue
+        if indicator.id in result:
+            c.add(f"{key}.id", indicator.id, "indicator ids must be unique; this id is defined twice", "指标编号重复")
+            continue
+        result[indicator.id] = indicator
+    for indicator in result.values():
+        if indicator.proxy_for is not None and indicator.proxy_for not in result:
+            c.add(f"{where}[{indicator.id}].proxy_for", indicator.proxy_for, "proxy_for must name a catalogue indicator", "proxy_for须为目录中的指标")
+    return result
+
+
+def load_indicators(path: str | Path | None = None) -> Mapping[str, Indicator]:
+    """Load the indicator catalogue.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalogue file; the bundled ``indicators.yaml`` when omitted.
+
+    Returns
+    -------
+    Mapping[str, Indicator]
+        Read-only mapping from id to indicator, in file order.
+
+    Raises
+    ------
+    PlanError
+        Listing every problem in the file.
+
+    Examples
+    --------
+    >>> catalogue = load_indicators()
+    >>> catalogue["maternal_mortality_ratio"].name_zh
+    '孕产妇死亡率'
+    """
+    if path is None:
+        return _bundled_catalogue()
+    return _load_catalogue_file(Path(path), str(path))
+
+
+@lru_cache(maxsize=1)
+def _bundled_catalogue() -> Mapping[str, Indicator]:
+    with resources.as_file(_catalogue_resource()) as file:
+        return _load_catalogue_file(file, "indicators.yaml")
+
+
+def _load_catalogue_file(file: Path, display: str) -> Mapping[str, Indicator]:
+    from types import MappingProxyType
+
+    data = read_yaml(file, display)
+    c = _Collector(display)
+    if not c.keys("", data, _CATALOGUE_KEYS, ("indicators",)):
+        c.raise_if_any()
+    result = _parse_indicators(data.get("indicators"), "indicators", c)
+    c.raise_if_any()
+    return MappingProxyType(result)
+
+
+# -- plans ----------------------------------------------------------------------------------
+
+def _plans_dir() -> Any:
+    return resources.files("wdmonitor").joinpath("plans")
+
+
+def list_plans() -> list[str]:
+    """Ids of the bundled plans, sorted.
+
+    Examples
+    --------
+    >>> "huludao-2021-2030" in list_plans()
+    True
+    """
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in _plans_dir().iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def load_plan(id_or_path: str | Path, indicators: str | Path | Mapping[str, Indicator] | None = None) -> Plan:
+    """Load a plan by bundled id (see :func:`list_plans`) or from a YAML path.
+
+    Parameters
+    ----------
+    id_or_path : str or Path
+        ``"huludao-2021-2030"`` or a path to a plan file.
+    indicators : path or mapping, optional
+        The catalogue to resolve indicator ids against; the bundled one by default.
+
+    Raises
+    ------
+    UnknownPlanError
+        When the id is neither bundled nor an existing file.
+    PlanError
+        Listing every problem in the plan file.
+
+    Examples
+    --------
+    >>> plan = load_plan("huludao-2021-2030")
+    >>> plan.jurisdiction.code
+    '211400'
+    """
+    catalogue = load_indicators(indicators) if not isinstance(indicators, Mapping) else indicators
+    text = str(id_or_path)
+    if text in list_plans():
+        with resources.as_file(_plans_dir().joinpath(f"{text}.yaml")) as file:
+            return _load_plan_file(file, f"plans/{text}.yaml", catalogue)
+    path = Path(id_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise UnknownPlanError(text, list_plans())
+        return _load_plan_file(path, str(path), catalogue)
+    raise UnknownPlanError(text, list_plans())
+
+
+def _as_year(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _parse_region(entry: Any, where: str, c: _Collector, cls: type[Region]) -> Region | None:
+    if not c.keys(where, entry, _REGION_KEYS, ("code", "name_zh")):
+        return None
+    code = str(entry.get("code", ""))
+    if not (code.isdigit() and len(code) == 6):
+        c.add(f"{where}.code", entry.get("code"), "code must be a six-digit GB/T 2260 code written as text", "地区代码须为6位GB/T 2260代码")
+        return None
+    level = c.enum(f"{where}.level", entry.get("level", "county"), Level, "level")
+    if level is None:
+        return None
+    return cls(code=code, name_zh=str(entry["name_zh"]), name_en=str(entry.get("name_en", "")),
+               level=level, parent=None if entry.get("parent") is None else str(entry["parent"]))
+
+
+def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]) -> Plan:
+    data = read_yaml(file, display)
+    c = _Collector(display)
+    if not c.keys("", data, _PLAN_KEYS, _PLAN_REQUIRED):
+        c.raise_if_any()
+    indicators = dict(catalogue)
+    if "indicators" in data:
+        local = _parse_indicators(data["indicators"], "indicators", c)
+        for key, indicator in local.items():
+            if key in indicators:
+                c.add(f"indicators[{key}].id", key, "a plan may add indicators but not redefine catalogue ones", "规划不得重新定义目录中已有的指标")
+            indicators[key] = indicator
+
+    jurisdiction = _parse_region(data.get("jurisdiction"), "jurisdiction", c, Jurisdiction)
+    regions = []
+    for i, entry in enumerate(data.get("regions") or []):
+        region = _parse_region(entry, f"regions[{i}]", c, Region)
+        if region is not None:
+            regions.append(region)
+    codes = [r.code for r in regions] + ([jurisdiction.code] if jurisdiction else [])
+    for code in {x for x in codes if codes.count(x) > 1}:
+        c.add("regions", code, "region codes must be unique", "地区代码重复")
+
+    period = data.get("period")
+    start = end = None
+    if isinstance(period, Mapping):
+        start, end = _as_year(period.get("start")), _as_year(period.get("end"))
+    elif isinstance(period, list) and len(period) == 2:
+        start, end = _as_year(period[0]), _as_year(period[1])
+    if start is None or end is None or end <= start:
+        c.add("period", period, "period must be [start, end] years with end after start", "规划期限须为起止年份")
+    baseline_year = _as_year(data.get("baseline_year"))
+    if baseline_year is None or (start is not None and baseline_year > start):
+        c.add("baseline_year", data.get("baseline_year"), "baseline_year must be a year no later than the period start", "基期年份须不晚于规划起始年")
+
+    baselines = []
+    for i, entry in enumerate(data.get("baselines") or []):
+        where = f"baselines[{i}]"
+        if not c.keys(where, entry, _BASELINE_KEYS, ("indicator", "year", "value")):
+            continue
+        indicator_id = entry.get("indicator")
+        if indicator_id not in indicators:
+            c.add(f"{where}.indicator", indicator_id, "indicator must be a catalogue id", "指标须为目录中的编号")
+            continue
+        value = _as_number(entry.get("value"))
+        if value is None:
+            c.add(f"{where}.value", entry.get("value"), "value must be a number", "数值须为数字")
+            continue
+        value = _convert_stated(value, entry.get("unit"), indicators[indicator_id], f"{where}.unit", c)
+        year = _as_year(entry.get("year"))
+        if year is None:
+            c.add(f"{where}.year", entry.get("year"), "year must be a year", "年份无效")
+            continue
+        sex = c.enum(f"{where}.sex", entry["sex"], Sex, "sex") if "sex" in entry else None
+        area_type = c.enum(f"{where}.area_type", entry.get("area_type", "total"), AreaType, "area_type")
+        if value is not None and area_type is not None:
+            baselines.append(Baseline(indicator=indicator_id, year=year, value=value, sex=sex,
+                                      area_type=area_type, text_zh=str(entry.get("text_zh", ""))))
+
+    goals: list[Goal] = []
+    target_ids: set[str] = set()
+    goal_ids: set[str] = set()
+    raw_goals = data.get("goals")
+    if not isinstance(raw_goals, list):
+        c.add("goals", raw_goals, "goals must be a list", "goals须为列表")
+        raw_goals = []
+    for i, entry in enumerate(raw_goals):
+        goal = _parse_goal(entry, f"goals[{i}]", c, indicators, start, end, baseline_year, target_ids)
+        if goal is None:
+            continue
+        if goal.id in goal_ids:
+            c.add(f"goals[{i}].id", goal.id, "goal ids must be unique (area and goal_no repeat an earlier goal)", "目标编号重复")
+            continue
+        goal_ids.add(goal.id)
+        goals.append(goal)
+    c.raise_if_any()
+    assert jurisdiction is not None and start is not None and end is not None and baseline_year is not None
+    return Plan(
+        id=str(data["id"]), title_zh=str(data["title_zh"]), title_en=str(data["title_en"]),
+        jurisdiction=jurisdiction, period_start=start, period_end=end, baseline_year=baseline_year,
+        goals=tuple(goals), indicators=indicators, regions=tuple(regions), baselines=tuple(baselines),
+        draft=bool(data.get("draft", False)), source_document=str(data.get("source_document", "")),
+        notes=str(data.get("notes", "")), path=display,
+    )
+
+
+def _convert_stated(value: float, unit: Any, indicator: Indicator, where: str, c: _Collector) -> float | None:
+    if unit is None:
+        return value
+    try:
+        return value * conversion_factor(str(unit), indicator.unit)
+    except UnitError:
+        c.add(where, unit, f"unit must be convertible to the indicator's unit {indicator.unit}", f"单位须可换算为指标单位 {indicator.unit}")
+        return None
+
+
+def _parse_goal(entry: Any, where: str, c: _Collector, indicators: Mapping[str, Indicator],
+                start: int | None, end: int | None, baseline_year: int | None, target_ids: set[str]) -> Goal | None:
+    if not c.keys(where, entry, _GOAL_KEYS, ("area", "goal_no", "text_zh")):
+        return None
+    area = c.enum(f"{where}.area", entry.get("area"), Area, "area")
+    section = c.enum(f"{where}.section", entry.get("section", "main_goal"), Section, "section")
+    if area is None or section is None:
+        return None
+    goal_no = str(entry.get("goal_no"))
+    prefix = {"main_goal": "", "strategy": "s", "key_project": "k"}[section.value]
+    goal_id = str(entry.get("id") or f"{area.value}-{prefix}{goal_no}")
+    raw_targets = entry.get("targets")
+    if raw_targets is None:
+        raw_targets = [{"kind": "qualitative"}]
+    if not isinstance(raw_targets, list) or not raw_targets:
+        c.add(f"{where}.targets", raw_targets, "targets must be a non-empty list (omit it for a qualitative goal)", "targets须为非空列表")
+        return None
+    targets = []
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for j, raw in enumerate(raw_targets):
+        default_id = f"{goal_id}{letters[j] if len(raw_targets) > 1 else ''}" if j < 26 else f"{goal_id}-{j}"
+        target = _parse_target(raw, f"{where}.targets[{j}]", c, indicators, start, end, baseline_year,
+                               default_id, area, goal_no, section, str(entry.get("text_zh", "")))
+        if target is None:
+            continue
+        if target.id in target_ids:
+            c.add(f"{where}.targets[{j}].id", target.id, "target ids must be unique within the plan", "目标编号重复")
+            continue
+        target_ids.add(target.id)
+        targets.append(target)
+    return Goal(id=goal_id, area=area, goal_no=goal_no, text_zh=str(entry["text_zh"]), section=section, targets=tuple(targets))
+
+
+def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, Indicator],
+                  start: int | None, end: int | None, baseline_year: int | None, default_id: str,
+                  area: Area, goal_no: str, section: Section, goal_text: str) -> Target | None:
+    if not c.keys(where, raw, _TARGET_KEYS, ("kind",)):
+        return None
+    before = len(c.problems)
+    kind = c.enum(f"{where}.kind", raw.get("kind"), TargetKind, "kind")
+    indicator_id = raw.get("indicator")
+    indicator = None
+    if indicator_id is not None:
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            import difflib
+
+            close = difflib.get_close_matches(str(indicator_id), list(indicators), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            c.add(f"{where}.indicator", indicator_id, f"indicator must be a catalogue id{hint}", "指标须为目录中的编号")
+    elif kind is not None and kind is not TargetKind.QUALITATIVE:
+        c.add(f"{where}.indicator", None, f"a {kind.value} target needs an indicator", "数值目标须指定指标")
+
+    # values by year: `values: {2025: 10.5}` or `value: 10` (+ optional `year`) or `years: [..]`
+    values: dict[int, float] = {}
+    if "values" in raw:
+        if not isinstance(raw["values"], Mapping) or not raw["values"]:
+            c.add(f"{where}.values", raw["values"], "values must map years to numbers", "values须为年份到数值的映射")
+        else:
+            for year_key, number in raw["values"].items():
+                year, value = _as_year(year_key), _as_number(number)
+                if year is None or value is None:
+                    c.add(f"{where}.values.{year_key}", number, "values must map years to numbers", "values须为年份到数值的映射")
+                else:
+                    values[year] = value
+    elif "value" in raw:
+        value = _as_number(raw["value"])
+        year = _as_year(raw.get("year", end))
+        if value is None:
+            c.add(f"{where}.value", raw["value"], "value must be a number", "目标值须为数字")
+        elif year is None:
+            c.add(f"{where}.year", raw.get("year"), "year must be a year", "年份无效")
+        else:
+            values[year] = value
+    elif kind is not None and kind.needs_value:
+        c.add(f"{where}.values", None, f"a {kind.value} target needs values by year (or value and year)", "该类目标须给出目标值")
+    else:
+        years = raw.get("years", [raw.get("year", end)])
+        if not isinstance(years, list):
+            years = [years]
+        for year_key in years:
+            year = _as_year(year_key)
+            if year is None:
+                c.add(f"{where}.years", year_key, "years must be a list of years", "years须为年份列表")
+            else:
+                values[year] = float("nan")
+
+    for year in values:
+        if start is not None and end is not None and not (start <= year <= end):
+            c.add(f"{where}.values.{year}", year, f"target years must lie in the plan period {start}–{end}", f"目标年份须在规划期 {start}—{end} 内")
+
+    if "unit" in raw and indicator is not None and values:
+        try:
+            factor = conversion_factor(str(raw["unit"]), indicator.unit)
+            values = {y: v * factor for y, v in values.items()}
+        except UnitError:
+            c.add(f"{where}.unit", raw["unit"], f"unit must be convertible to the indicator's unit {indicator.unit}", f"单位须可换算为指标单位 {indicator.unit}")
+
+    if indicator is not None and kind is not None and kind.needs_value and is_percent(indicator.unit):
+        limit = 100.0
+        for year, value in values.items():
+            bounded = kind is TargetKind.RELATIVE_TO_BASELINE and raw.get("delta_mode") == "relative"
+            if not bounded and not (0.0 <= value <= limit):
+                c.add(f"{where}.values.{year}", value, "a percent target must lie between 0 and 100", "百分比目标须在0到100之间")
+
+    lower, upper = _as_number(raw.get("lower")), _as_number(raw.get("upper"))
+    if "lower" in raw and lower is None:
+        c.add(f"{where}.lower", raw["lower"], "lower must be a number", "下限须为数字")
+    if "upper" in raw and upper is None:
+        c.add(f"{where}.upper", raw["upper"], "upper must be a number", "上限须为数字")
+    if kind is TargetKind.BAND and (lower is None or upper is None or lower > upper):
+        c.add(where, (raw.get("lower"), raw.get("upper")), "a band target needs numbers lower <= upper", "区间目标须给出下限和上限")
+    if kind is TargetKind.PARITY and lower is None and upper is None:
+        lower, upper = 0.97, 1.03
+
+    reference = raw.get("reference")
+    relation = None
+    if kind is TargetKind.RELATIVE_TO:
+        if reference not in indicators:
+            c.add(f"{where}.reference", reference, "relative_to needs reference: a catalogue indicator id", "relative_to须指定参照指标")
+        relation = c.enum(f"{where}.relation", raw.get("relation", "not_below"), Relation, "relation")
+        if not values:
+            values = {end: float("nan")} if end is not None else {}
+    elif reference is not None:
+        c.add(f"{where}.reference", reference, "reference is only for relative_to targets", "仅relative_to目标可指定参照指标")
+
+    delta_mode = raw.get("delta_mode")
+    baseline_years: dict[int, int] = {}
+    if kind is TargetKind.RELATIVE_TO_BASELINE:
+        if delta_mode not in ("points", "relative"):
+            c.add(f"{where}.delta_mode", delta_mode, "delta_mode must be points or relative (state the reading chosen)", "delta_mode须为points或relative")
+        raw_years = raw.get("baseline_years")
+        if isinstance(raw_years, Mapping):
+            for year_key, base in raw_years.items():
+                year, base_year = _as_year(year_key), _as_year(base)
+                if year is None or base_year is None:
+                    c.add(f"{where}.baseline_years.{year_key}", base, "baseline_years must map target years to baseline years", "baseline_years须为年份映射")
+                else:
+                    baseline_years[year] = base_year
+        elif raw_years is not None:
+            c.add(f"{where}.baseline_years", raw_years, "baseline_years must map target years to baseline years", "baseline_years须为年份映射")
+        elif baseline_year is not None:
+            baseline_years = dict.fromkeys(values, baseline_year)
+        missing = [y for y in values if y not in baseline_years]
+        if missing:
+            c.add(f"{where}.baseline_years", missing, "every target year needs a baseline year", "每个目标年份须有基期年份")
+    elif delta_mode is not None:
+        c.add(f"{where}.delta_mode", delta_mode, "delta_mode is only for relative_to_baseline targets", "仅relative_to_baseline目标可指定delta_mode")
+
+    gap_between = None
+    if kind is TargetKind.GAP_NARROWING:
+        gap_between = c.enum(f"{where}.gap_between", raw.get("gap_between"), GapBetween, "gap_between")
+    elif "gap_between" in raw:
+        c.add(f"{where}.gap_between", raw["gap_between"], "gap_between is only for gap_narrowing targets", "仅gap_narrowing目标可指定gap_between")
+
+    sex = c.enum(f"{where}.sex", raw["sex"], Sex, "sex") if raw.get("sex") is not None else None
+    if sex is not None and indicator is not None and sex not in indicator.sex_scope.allowed_sexes:
+        c.add(f"{where}.sex", raw["sex"], f"sex must be one of {', '.join(s.value for s in indicator.sex_scope.allowed_sexes)} for a {indicator.sex_scope.value} indicator", "性别与指标的性别范围不符")
+    area_type = c.enum(f"{where}.area_type", raw.get("area_type", "total"), AreaType, "area_type")
+    tolerance = _as_number(raw.get("tolerance")) if "tolerance" in raw else None
+
+    if len(c.problems) > before or kind is None or area_type is None:
+        return None
+    try:
+        return Target(
+            id=str(raw.get("id") or default_id), indicator=indicator_id, kind=kind, values=values,
+            lower=lower, upper=upper, tolerance=tolerance, reference=reference, relation=relation,
+            delta_mode=delta_mode, baseline_years=baseline_years, gap_between=gap_between, sex=sex,
+            area_type=area_type, area=area, goal_no=goal_no, section=section,
+            text_zh=str(raw.get("text_zh") or goal_text), reading=str(raw.get("reading", "")),
+        )
+    except ValueError as error:
+        c.add(where, raw.get("id") or default_id, str(error), "目标定义无效")
+        return None

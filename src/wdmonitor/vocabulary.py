@@ -1,0 +1,286 @@
+"""The closed vocabularies of wdmonitor, each an enum with one home.
+
+They live in their own module (rather than in ``indicators.py`` as the style guide
+proposes) because every step of the pipeline uses them, and keeping them free of the
+definition classes lets the readers and the engine import them without the YAML loader.
+Each enum's value is the string used in YAML files and frames.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+__all__ = [
+    "Area",
+    "AreaType",
+    "Direction",
+    "GapBetween",
+    "Level",
+    "ProgressClass",
+    "Relation",
+    "Scale",
+    "Section",
+    "Severity",
+    "Sex",
+    "SexScope",
+    "Status",
+    "TargetKind",
+]
+
+
+class _StrEnum(str, Enum):
+    """A string enum whose ``str()`` is its value (YAML and frames speak values)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Area(_StrEnum):
+    """The eight areas of a women's development plan."""
+
+    HEALTH = "health"
+    EDUCATION = "education"
+    ECONOMY = "economy"
+    DECISION_MAKING = "decision_making"
+    SOCIAL_SECURITY = "social_security"
+    FAMILY = "family"
+    ENVIRONMENT = "environment"
+    LAW = "law"
+
+    @property
+    def name_zh(self) -> str:
+        return _AREA_ZH[self]
+
+    @property
+    def name_en(self) -> str:
+        return _AREA_EN[self]
+
+
+_AREA_ZH = {
+    Area.HEALTH: "妇女与健康",
+    Area.EDUCATION: "妇女与教育",
+    Area.ECONOMY: "妇女与经济",
+    Area.DECISION_MAKING: "妇女参与决策和管理",
+    Area.SOCIAL_SECURITY: "妇女与社会保障",
+    Area.FAMILY: "妇女与家庭建设",
+    Area.ENVIRONMENT: "妇女与环境",
+    Area.LAW: "妇女与法律",
+}
+_AREA_EN = {
+    Area.HEALTH: "Women and health",
+    Area.EDUCATION: "Women and education",
+    Area.ECONOMY: "Women and the economy",
+    Area.DECISION_MAKING: "Women in decision-making and management",
+    Area.SOCIAL_SECURITY: "Women and social security",
+    Area.FAMILY: "Women and family",
+    Area.ENVIRONMENT: "Women and the environment",
+    Area.LAW: "Women and the law",
+}
+
+
+class Direction(_StrEnum):
+    """Which way is good for an indicator; ``NONE`` for band targets (sex ratio, parity)."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    NONE = "none"
+
+    @property
+    def sign(self) -> int:
+        """``d`` in the methodology: +1 higher is better, -1 lower is better, 0 none."""
+        return {"higher": 1, "lower": -1, "none": 0}[self.value]
+
+
+class SexScope(_StrEnum):
+    """Which sexes an indicator is measured on.
+
+    ``FEMALE``: a rate measured on women (MMR, screening rate) — rows with sex ``female``.
+    ``FEMALE_SHARE``: women's share of a group (村委会成员中女性比例) — sex ``female`` only,
+    never ``male``.
+    ``BOTH``: needs both sexes (gaps, parity, income) — ``female`` and ``male`` rows,
+    ``total`` optional.
+    ``NEUTRAL``: not about a sex (农村自来水普及率) — sex ``total``.
+    """
+
+    FEMALE = "female"
+    FEMALE_SHARE = "female_share"
+    BOTH = "both"
+    NEUTRAL = "neutral"
+
+    @property
+    def sexes(self) -> tuple[Sex, ...]:
+        """The sexes a submission must carry for this scope."""
+        return {
+            "female": (Sex.FEMALE,),
+            "female_share": (Sex.FEMALE,),
+            "both": (Sex.FEMALE, Sex.MALE),
+            "neutral": (Sex.TOTAL,),
+        }[self.value]
+
+    @property
+    def allowed_sexes(self) -> tuple[Sex, ...]:
+        """The sexes a submission may carry for this scope."""
+        return {
+            "female": (Sex.FEMALE,),
+            "female_share": (Sex.FEMALE,),
+            "both": (Sex.FEMALE, Sex.MALE, Sex.TOTAL),
+            "neutral": (Sex.TOTAL,),
+        }[self.value]
+
+
+class Sex(_StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    TOTAL = "total"
+
+
+class AreaType(_StrEnum):
+    URBAN = "urban"
+    RURAL = "rural"
+    TOTAL = "total"
+
+
+class Scale(_StrEnum):
+    """How progress is measured: linear distance, or compound rate for rates such as MMR."""
+
+    LINEAR = "linear"
+    GEOMETRIC = "geometric"
+
+
+class Level(_StrEnum):
+    """Administrative level of a jurisdiction (GB/T 2260)."""
+
+    NATION = "nation"
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+class Section(_StrEnum):
+    """Where in a plan a goal sits."""
+
+    MAIN_GOAL = "main_goal"  # 主要目标
+    STRATEGY = "strategy"  # 策略措施
+    KEY_PROJECT = "key_project"  # 重点工程
+
+
+class TargetKind(_StrEnum):
+    """Target kinds of methodology section 1."""
+
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    AROUND = "around"
+    BAND = "band"
+    MAINTAIN_AT_LEAST = "maintain_at_least"
+    MAINTAIN_AT_MOST = "maintain_at_most"
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    SLOWER_INCREASE = "slower_increase"
+    GAP_NARROWING = "gap_narrowing"
+    PARITY = "parity"
+    RELATIVE_TO = "relative_to"
+    RELATIVE_TO_BASELINE = "relative_to_baseline"
+    COUNT = "count"
+    COVERAGE = "coverage"
+    QUALITATIVE = "qualitative"
+
+    @property
+    def needs_value(self) -> bool:
+        """Whether the kind needs a numeric target value per year."""
+        return self in _VALUED
+
+    @property
+    def is_numeric(self) -> bool:
+        return self is not TargetKind.QUALITATIVE
+
+
+_VALUED = frozenset(
+    {
+        TargetKind.AT_LEAST,
+        TargetKind.AT_MOST,
+        TargetKind.AROUND,
+        TargetKind.MAINTAIN_AT_LEAST,
+        TargetKind.MAINTAIN_AT_MOST,
+        TargetKind.RELATIVE_TO_BASELINE,
+        TargetKind.COUNT,
+        TargetKind.COVERAGE,
+    }
+)
+
+
+class Relation(_StrEnum):
+    """How a ``relative_to`` target compares with its reference indicator."""
+
+    NOT_BELOW = "not_below"  # 不低于
+    COMMENSURATE = "commensurate"  # 与…相适应: within ±3% of the reference
+
+
+class GapBetween(_StrEnum):
+    """Which pair of series a ``gap_narrowing`` target compares."""
+
+    SEX = "sex"  # 男女差距
+    AREA_TYPE = "area_type"  # 城乡差距
+    REGION = "region"  # 区域差距: spread across sub-regions
+
+
+class Status(_StrEnum):
+    """Attainment status at an evaluation year (NBS vocabulary)."""
+
+    ATTAINED_EARLY = "attained_early"  # 提前实现
+    ATTAINED = "attained"  # 已实现
+    BASICALLY_ATTAINED = "basically_attained"  # 基本实现
+    NOT_ATTAINED = "not_attained"  # 未实现
+    NOT_ASSESSABLE = "not_assessable"  # 无法评估
+    NEEDS_ASSESSMENT = "needs_assessment"  # 待评估 (qualitative, no assessment recorded)
+
+    @property
+    def name_zh(self) -> str:
+        return {
+            "attained_early": "提前实现",
+            "attained": "已实现",
+            "basically_attained": "基本实现",
+            "not_attained": "未实现",
+            "not_assessable": "无法评估",
+            "needs_assessment": "待评估",
+        }[self.value]
+
+
+class ProgressClass(_StrEnum):
+    """Progress status at any year (Eurostat / Open SDG classes)."""
+
+    TARGET_ACHIEVED = "target_achieved"
+    ON_TRACK = "on_track"
+    ACCELERATION_NEEDED = "acceleration_needed"
+    LIMITED_PROGRESS = "limited_progress"
+    DETERIORATION = "deterioration"
+    SUBSTANTIAL_PROGRESS = "substantial_progress"  # no numeric target, g >= 1.5%/yr
+    MODERATE_PROGRESS = "moderate_progress"  # no numeric target, g >= 0.5%/yr
+
+    @property
+    def name_zh(self) -> str:
+        return {
+            "target_achieved": "已达标",
+            "on_track": "进度正常",
+            "acceleration_needed": "需加快",
+            "limited_progress": "进展有限",
+            "deterioration": "退步",
+            "substantial_progress": "显著进步",
+            "moderate_progress": "适度进步",
+        }[self.value]
+
+
+class Severity(_StrEnum):
+    """Early-warning severity, ordered none < watch < warning < alert."""
+
+    NONE = "none"
+    WATCH = "watch"
+    WARNING = "warning"
+    ALERT = "alert"
+
+    @property
+    def rank(self) -> int:
+        return {"none": 0, "watch": 1, "warning": 2, "alert": 3}[self.value]
+
+    @property
+    def name_zh(self) -> str:
+        return {"none": "无", "watch": "关注", "warning": "预警", "alert": "警报"}[self.value]
