@@ -251,11 +251,10 @@ def list_plans() -> list[str]:
     >>> "huludao-2021-2030" in list_plans()
     True
     """
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in _plans_dir().iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    folder = _plans_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(entry.name.removesuffix(".yaml") for entry in folder.iterdir() if entry.name.endswith(".yaml"))
 
 
 def load_plan(id_or_path: str | Path, indicators: str | Path | Mapping[str, Indicator] | None = None) -> Plan:
