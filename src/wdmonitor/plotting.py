@@ -1,0 +1,328 @@
+"""Charts for monitoring reports, drawn with matplotlib.
+
+Every function takes the data and ``ax=None``, draws on the given Axes (or a new
+figure's), and returns the Axes; none calls ``plt.show()`` or changes global rcParams.
+Chinese labels need a CJK font: :func:`cjk_font` looks for one installed on the system
+(Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei …), then for the Noto Sans CJK SC file
+shipped by the ``mplfonts`` package (installed with the ``notebooks`` extra). When none is
+found the charts fall back to English labels with a :class:`UserWarning`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from wdmonitor import load_plan
+>>> from wdmonitor.plotting import plot_trajectory
+>>> plan = load_plan("huludao-2021-2030")
+>>> frame = pd.DataFrame({"region": "211400", "year": [2020, 2021, 2022], "sex": "female",
+...     "indicator": "maternal_mortality_ratio", "value": [7.35, 9.1, 8.4]})
+>>> ax = plot_trajectory(frame, plan, "maternal_mortality_ratio", region="211400")
+>>> ax.get_ylabel()
+'孕产妇死亡率 (/10万)'
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .units import unit_label
+from .vocabulary import Area, Status
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .indicators import Plan
+
+__all__ = [
+    "STATUS_COLOURS",
+    "cjk_font",
+    "plot_sex_gap",
+    "plot_status_heatmap",
+    "plot_status_summary",
+    "plot_trajectory",
+]
+
+#: One colour per status, shared by charts and table exports.
+STATUS_COLOURS: dict[str, str] = {
+    Status.ATTAINED_EARLY.value: "#1a7f37",
+    Status.ATTAINED.value: "#4caf50",
+    Status.BASICALLY_ATTAINED.value: "#c5e1a5",
+    Status.NOT_ATTAINED.value: "#e53935",
+    Status.NOT_ASSESSABLE.value: "#bdbdbd",
+    Status.NEEDS_ASSESSMENT.value: "#90caf9",
+}
+_STATUS_ORDER = list(STATUS_COLOURS)
+_STATUS_EN = {
+    "attained_early": "attained early",
+    "attained": "attained",
+    "basically_attained": "basically attained",
+    "not_attained": "not attained",
+    "not_assessable": "not assessable",
+    "needs_assessment": "needs assessment",
+}
+
+_PREFERRED_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Noto Sans CJK JP",
+)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The family name of a font that draws Chinese, or ``None`` when there is none.
+
+    System fonts are preferred; the Noto Sans CJK SC file of the ``mplfonts`` package is
+    registered with matplotlib's font manager when no system font is found.
+    """
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in _PREFERRED_FAMILIES:
+        if family in installed:
+            return family
+    try:
+        import mplfonts  # noqa: PLC0415 - optional dependency, looked up only when needed
+    except ImportError:
+        return None
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.exists():
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _language(lang: str) -> tuple[str, dict[str, Any]]:
+    """The language to label in and the text properties that draw it."""
+    if lang == "en":
+        return "en", {}
+    family = cjk_font()
+    if family is None:
+        warnings.warn(
+            "no CJK font found (install Debian's fonts-noto-cjk or `pip install mplfonts`): "
+            "labels fall back to English / 未找到中文字体，图表改用英文标注",
+            UserWarning,
+            stacklevel=3,
+        )
+        return "en", {}
+    return "zh", {"fontfamily": [family, "DejaVu Sans"]}
+
+
+def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _apply_font(ax: Axes, text_props: dict[str, Any]) -> None:
+    if not text_props:
+        return
+    for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels()]:
+        text.set(**text_props)
+    legend = ax.get_legend()
+    if legend is not None:
+        for text in legend.get_texts():
+            text.set(**text_props)
+        legend.get_title().set(**text_props)
+
+
+def _series(frame: pd.DataFrame, indicator: str, region: str, sex: str | None, area_type: str = "total") -> pd.DataFrame:
+    rows = frame[(frame["indicator"] == indicator) & (frame["region"].astype(str) == str(region))]
+    if "area_type" in rows.columns:
+        rows = rows[rows["area_type"].fillna("total") == area_type]
+    if sex is not None:
+        rows = rows[rows["sex"] == sex]
+    return rows.sort_values("year")
+
+
+def plot_trajectory(
+    frame: pd.DataFrame,
+    plan: Plan,
+    indicator: str,
+    region: str,
+    sex: str | None = None,
+    *,
+    projection: pd.DataFrame | None = None,
+    ax: Axes | None = None,
+    lang: str = "zh",
+) -> Axes:
+    """An indicator's observed values against its targets, milestones and projection.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The canonical long frame.
+    plan : Plan
+        Gives the targets (markers at each target year, a dashed line for the final one)
+        and the evaluation years (dotted verticals).
+    indicator, region : str
+        The series to draw.
+    sex : str, optional
+        Defaults to the indicator's first sex (female, or total for neutral ones).
+    projection : DataFrame, optional
+        Columns ``year``, ``projection`` and optionally ``pi_lower``, ``pi_upper``: drawn as
+        a dashed line with a shaded interval.
+    ax : Axes, optional
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    Axes
+    """
+    language, text_props = _language(lang)
+    definition = plan.indicator(indicator)
+    sex = sex or definition.sexes[0].value
+    ax = _axes(ax)
+    series = _series(frame, indicator, region, sex)
+    name = definition.name_zh if language == "zh" else definition.name_en
+    observed_label = "监测值" if language == "zh" else "observed"
+    ax.plot(series["year"], series["value"], marker="o", color="#1f4e79", label=observed_label)
+    targets = [t for t in plan.targets if t.indicator == indicator and t.values and not np.isnan(list(t.values.values())[0])]
+    for target in targets:
+        years = list(target.values)
+        values = list(target.values.values())
+        ax.scatter(years, values, marker="^" if definition.direction.value != "lower" else "v", s=70,
+                   color="#c62828", zorder=3, label=("目标值" if language == "zh" else "target") + f" ({target.id})")
+        ax.axhline(values[-1], color="#c62828", linestyle="--", linewidth=0.8)
+    for year, label_zh, label_en in ((plan.midterm_year, "中期", "mid-term"), (plan.final_year, "终期", "final")):
+        ax.axvline(year, color="grey", linestyle=":", linewidth=0.8)
+        ax.annotate(label_zh if language == "zh" else label_en, (year, 0.98), xycoords=("data", "axes fraction"),
+                    ha="right", va="top", fontsize=8, color="grey", rotation=90, **text_props)
+    if projection is not None and len(projection):
+        proj_label = "预测" if language == "zh" else "projection"
+        ax.plot(projection["year"], projection["projection"], linestyle="--", color="#ef6c00", label=proj_label)
+        if {"pi_lower", "pi_upper"} <= set(projection.columns):
+            ax.fill_between(projection["year"], projection["pi_lower"], projection["pi_upper"], color="#ef6c00",
+                            alpha=0.15, label="95% 预测区间" if language == "zh" else "95% prediction interval")
+    region_name = {r.code: (r.name_zh if language == "zh" else r.name_en or r.name_zh)
+                   for r in (plan.jurisdiction, *plan.regions)}.get(str(region), str(region))
+    ax.set_title(f"{name} — {region_name}")
+    ax.set_xlabel("年份" if language == "zh" else "year")
+    ax.set_ylabel(f"{name} ({unit_label(definition.unit)})")
+    ax.legend(fontsize=8)
+    _apply_font(ax, text_props)
+    return ax
+
+
+def plot_status_heatmap(
+    table: pd.DataFrame,
+    *,
+    rows: str = "indicator",
+    ax: Axes | None = None,
+    lang: str = "zh",
+) -> Axes:
+    """Statuses as a coloured grid: indicators (or areas) × regions.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :attr:`Evaluation.table` (needs ``region``, ``status`` and the ``rows`` column;
+        ``name_zh``/``name_en`` label indicators). Where several rows fall in one cell
+        (sexes, several targets), the cell shows the worst status.
+    rows : {"indicator", "area"}
+    """
+    from matplotlib.colors import ListedColormap
+
+    language, text_props = _language(lang)
+    ax = _axes(ax, figsize=(8.0, max(3.0, 0.3 * table[rows].nunique() + 1.5)))
+    severity = {s: i for i, s in enumerate(["attained_early", "attained", "basically_attained",
+                                             "needs_assessment", "not_assessable", "not_attained"])}
+    data = table.assign(_rank=table["status"].map(severity))
+    grid = data.pivot_table(index=rows, columns="region", values="_rank", aggfunc="max")
+    worst = {v: k for k, v in severity.items()}
+    codes = grid.apply(lambda column: column.map(lambda v: _STATUS_ORDER.index(worst[int(v)]) if pd.notna(v) else np.nan))
+    cmap = ListedColormap([STATUS_COLOURS[s] for s in _STATUS_ORDER])
+    ax.imshow(codes.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(_STATUS_ORDER) - 0.5, aspect="auto")
+    if rows == "indicator":
+        name_column = "name_zh" if language == "zh" else "name_en"
+        names = table.drop_duplicates("indicator").set_index("indicator")[name_column] if name_column in table else {}
+        labels = [str(names.get(i, i)) for i in grid.index]
+    else:
+        labels = [Area(a).name_zh if language == "zh" else Area(a).name_en for a in grid.index]
+    ax.set_yticks(range(len(grid.index)), labels)
+    ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], rotation=45, ha="right")
+    ax.set_xlabel("地区" if language == "zh" else "region")
+    ax.set_title("目标实现情况" if language == "zh" else "Attainment status")
+    from matplotlib.patches import Patch
+
+    present = [s for s in _STATUS_ORDER if s in set(table["status"])]
+    ax.legend(
+        handles=[Patch(color=STATUS_COLOURS[s], label=Status(s).name_zh if language == "zh" else _STATUS_EN[s]) for s in present],
+        loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+    )
+    _apply_font(ax, text_props)
+    return ax
+
+
+def plot_status_summary(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """A stacked bar per area of how many targets have each status.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :attr:`Evaluation.table` (needs ``area`` and ``status``).
+    """
+    language, text_props = _language(lang)
+    ax = _axes(ax)
+    counts = pd.crosstab(table["area"], table["status"]).reindex(columns=_STATUS_ORDER, fill_value=0)
+    counts = counts.reindex([a.value for a in Area if a.value in counts.index])
+    left = np.zeros(len(counts))
+    labels = [Area(a).name_zh if language == "zh" else Area(a).name_en for a in counts.index]
+    for status in _STATUS_ORDER:
+        widths = counts[status].to_numpy()
+        if widths.sum() == 0:
+            continue
+        ax.barh(labels, widths, left=left, color=STATUS_COLOURS[status],
+                label=Status(status).name_zh if language == "zh" else _STATUS_EN[status])
+        left += widths
+    ax.invert_yaxis()
+    ax.set_xlabel("目标数" if language == "zh" else "targets")
+    ax.set_title("各领域目标实现情况" if language == "zh" else "Status of targets by area")
+    ax.legend(fontsize=8, loc="lower right")
+    _apply_font(ax, text_props)
+    return ax
+
+
+def plot_sex_gap(
+    frame: pd.DataFrame,
+    plan: Plan,
+    indicator: str,
+    region: str,
+    *,
+    ax: Axes | None = None,
+    lang: str = "zh",
+) -> Axes:
+    """Women's and men's values of one indicator, with the gap between them shaded."""
+    language, text_props = _language(lang)
+    definition = plan.indicator(indicator)
+    ax = _axes(ax)
+    female = _series(frame, indicator, region, "female").set_index("year")["value"]
+    male = _series(frame, indicator, region, "male").set_index("year")["value"]
+    both = pd.concat({"female": female, "male": male}, axis=1).dropna()
+    ax.plot(both.index, both["female"], marker="o", color="#ad1457", label="女" if language == "zh" else "women")
+    ax.plot(both.index, both["male"], marker="s", color="#1565c0", label="男" if language == "zh" else "men")
+    ax.fill_between(both.index, both["female"], both["male"], color="grey", alpha=0.2,
+                    label="性别差距" if language == "zh" else "gap")
+    name = definition.name_zh if language == "zh" else definition.name_en
+    ax.set_title(f"{name}：男女差距" if language == "zh" else f"{name}: gap between the sexes")
+    ax.set_xlabel("年份" if language == "zh" else "year")
+    ax.set_ylabel(unit_label(definition.unit))
+    ax.legend(fontsize=8)
+    _apply_font(ax, text_props)
+    return ax

@@ -1,0 +1,149 @@
+"""Charts, checked by what they draw (lines, labels, colours), not by eye."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from wdmonitor import load_plan  # noqa: E402
+from wdmonitor.plotting import (  # noqa: E402
+    STATUS_COLOURS,
+    cjk_font,
+    plot_sex_gap,
+    plot_status_heatmap,
+    plot_status_summary,
+    plot_trajectory,
+)
+
+MINIMAL = Path(__file__).parent / "data" / "plans" / "minimal.yaml"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(MINIMAL)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+MMR = pd.DataFrame(
+    {
+        "region": "211400",
+        "year": [2020, 2021, 2022, 2023],
+        "indicator": "maternal_mortality_ratio",
+        "sex": "female",
+        "value": [7.35, 9.1, 8.4, 8.0],
+    }
+)
+
+TABLE = pd.DataFrame(
+    {
+        "area": ["health", "health", "education", "family"],
+        "indicator": ["maternal_mortality_ratio", "maternal_mortality_ratio", "kindergarten_enrolment", None],
+        "name_zh": ["孕产妇死亡率", "孕产妇死亡率", "在园幼儿数", ""],
+        "name_en": ["Maternal mortality ratio", "Maternal mortality ratio", "Children enrolled", ""],
+        "region": ["211400", "211402", "211400", "211400"],
+        "status": ["attained", "not_attained", "basically_attained", "needs_assessment"],
+    }
+)
+
+
+def draw_without_missing_glyphs(ax) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax.figure.canvas.draw()
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    assert missing == []
+
+
+def test_a_cjk_font_is_found():
+    # the test extra installs mplfonts, which ships Noto Sans CJK SC
+    assert cjk_font() is not None
+
+
+def test_trajectory_draws_observations_targets_and_evaluation_years(plan):
+    projection = pd.DataFrame({"year": [2023, 2024, 2025], "projection": [8.0, 7.8, 7.6],
+                               "pi_lower": [8.0, 7.0, 6.5], "pi_upper": [8.0, 8.6, 8.9]})
+    ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", projection=projection)
+    observed, projected = ax.get_lines()[0], [line for line in ax.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata()) == 3][0]
+    assert list(observed.get_xdata()) == [2020, 2021, 2022, 2023]
+    assert list(observed.get_ydata()) == [7.35, 9.1, 8.4, 8.0]
+    assert list(projected.get_ydata()) == [8.0, 7.8, 7.6]
+    target_markers = ax.collections[0].get_offsets().tolist()
+    assert target_markers == [[2025, 10.5], [2030, 10.0]]
+    verticals = sorted(line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":")
+    assert verticals == [2025, 2030]
+    assert ax.get_title() == "孕产妇死亡率 — 葫芦岛市"
+    assert ax.get_ylabel() == "孕产妇死亡率 (/10万)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["监测值", "目标值 (health-2a)", "预测", "95% 预测区间"]
+    draw_without_missing_glyphs(ax)
+
+
+def test_trajectory_in_english(plan):
+    ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", lang="en")
+    assert ax.get_title() == "Maternal mortality ratio — Huludao"
+    assert ax.get_xlabel() == "year"
+
+
+def test_status_heatmap_colours_each_cell_by_status():
+    ax = plot_status_heatmap(TABLE)
+    image = ax.get_images()[0]
+    rgba = image.to_rgba(image.get_array())
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    columns = [t.get_text() for t in ax.get_xticklabels()]
+    assert rows == ["在园幼儿数", "孕产妇死亡率"]
+    assert columns == ["211400", "211402"]
+    assert to_hex(rgba[1, 0]) == STATUS_COLOURS["attained"]
+    assert to_hex(rgba[1, 1]) == STATUS_COLOURS["not_attained"]
+    assert to_hex(rgba[0, 0]) == STATUS_COLOURS["basically_attained"]
+    draw_without_missing_glyphs(ax)
+
+
+def test_status_summary_stacks_statuses_per_area():
+    ax = plot_status_summary(TABLE)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["妇女与健康", "妇女与教育", "妇女与家庭建设"]
+    widths = {(to_hex(p.get_facecolor()), round(p.get_y() + p.get_height() / 2)): p.get_width() for p in ax.patches}
+    assert widths[(STATUS_COLOURS["attained"], 0)] == 1
+    assert widths[(STATUS_COLOURS["not_attained"], 0)] == 1
+    assert widths[(STATUS_COLOURS["needs_assessment"], 2)] == 1
+    draw_without_missing_glyphs(ax)
+
+
+def test_sex_gap_shades_between_women_and_men(plan):
+    frame = pd.DataFrame({"region": "211400", "year": [2020, 2021, 2020, 2021], "indicator": "kindergarten_enrolment",
+                          "sex": ["female", "female", "male", "male"], "value": [4800, 4900, 5100, 5050]})
+    ax = plot_sex_gap(frame, plan, "kindergarten_enrolment", region="211400")
+    women, men = ax.get_lines()
+    assert list(women.get_ydata()) == [4800, 4900]
+    assert list(men.get_ydata()) == [5100, 5050]
+    assert len(ax.collections) == 1  # the shaded gap
+    assert ax.get_title() == "在园幼儿数：男女差距"
+    draw_without_missing_glyphs(ax)
+
+
+def test_without_a_cjk_font_labels_fall_back_to_english(plan, monkeypatch):
+    import wdmonitor.plotting as plotting
+
+    monkeypatch.setattr(plotting, "cjk_font", lambda: None)
+    with pytest.warns(UserWarning, match="no CJK font found"):
+        ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400")
+    assert ax.get_title() == "Maternal mortality ratio — Huludao"
+
+
+def test_plots_draw_on_a_given_axes_and_return_it(plan):
+    fig, ax = plt.subplots()
+    assert plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", ax=ax) is ax
+    assert plot_status_summary(TABLE, ax=ax) is ax
