@@ -1,0 +1,82 @@
+"""The command line, run through its entry point as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from wdmonitor.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "wdmonitor", *args], capture_output=True, text=True, check=False)
+
+
+@pytest.mark.slow
+def test_plans_lists_the_bundled_plans():
+    result = run("plans")
+    assert result.returncode == 0, result.stderr
+    assert "huludao-2021-2030" in result.stdout
+    assert "葫芦岛市妇女发展规划（2021—2030年）" in result.stdout
+
+
+def test_targets_prints_a_plans_numeric_targets(capsys):
+    assert main(["targets", "--plan", "huludao-2021-2030", "--numeric"]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first == (
+        "葫芦岛市妇女发展规划（2021—2030年） / Huludao City Women's Development Plan (2021–2030): "
+        "82 goals, 114 targets (69 numeric); mid-term 2025, final 2030"
+    )
+    assert "maternal_mortality_ratio" in out and "qualitative" not in out
+
+
+def test_targets_writes_csv_and_markdown(tmp_path, capsys):
+    csv = tmp_path / "targets.csv"
+    assert main(["targets", "--plan", "huludao-2021-2030", "-o", str(csv)]) == 0
+    frame = pd.read_csv(csv, encoding="utf-8-sig")
+    assert len(frame) == 117  # 114 targets, three of them with two target years
+    md = tmp_path / "targets.md"
+    assert main(["targets", "--plan", "huludao-2021-2030", "--numeric", "--lang", "en", "-o", str(md)]) == 0
+    lines = md.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("| area | goal_no | target_id | indicator | name_en | kind |")
+    assert len(lines) == 2 + 72
+
+
+def test_indicators_of_a_plan(capsys):
+    assert main(["indicators", "--plan", "huludao-2021-2030"]) == 0
+    out = capsys.readouterr().out
+    assert "孕产妇死亡率" in out and "per_100k" in out
+
+
+@pytest.mark.slow
+def test_an_unknown_plan_is_one_line_and_exit_code_2():
+    result = run("targets", "--plan", "atlantis")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "wdmonitor: error: unknown plan 'atlantis': not a bundled plan (huludao-2021-2030) and not a file / "
+        "未知规划 'atlantis'：既不是内置规划，也不是文件\n"
+    )
+
+
+def test_a_broken_plan_file_exits_1_with_its_problems(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: x\n", encoding="utf-8")
+    assert main(["targets", "--plan", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("wdmonitor: error: 10 problems found / 发现10个问题:")
+    assert f"{path}, title_zh: required key is missing (got None) / 缺少必填项" in err
+
+
+@pytest.mark.slow
+def test_help_says_what_each_command_does_with_an_example():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "wdmonitor targets --plan huludao-2021-2030 --lang en" in result.stdout
+    for command in ("plans", "indicators", "targets"):
+        sub = run(command, "--help")
+        assert sub.returncode == 0
+        assert "example: wdmonitor " + command in sub.stdout
