@@ -57,7 +57,7 @@ def test_an_unknown_plan_is_one_line_and_exit_code_2():
     result = run("targets", "--plan", "atlantis")
     assert result.returncode == 2
     assert result.stderr == (
-        "wdmonitor: error: unknown plan 'atlantis': not a bundled plan (huludao-2021-2030) and not a file / "
+        "wdmonitor: error: unknown plan 'atlantis': not a bundled plan (huludao-2021-2030, jinan-2021-2030, qingcheng-2021-2030, taobei-2021-2030, youhao-2021-2025) and not a file / "
         "未知规划 'atlantis'：既不是内置规划，也不是文件\n"
     )
 

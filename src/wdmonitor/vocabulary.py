@@ -8,7 +8,7 @@ Each enum's value is the string used in YAML files and frames.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 __all__ = [
     "Area",
@@ -28,11 +28,8 @@ __all__ = [
 ]
 
 
-class _StrEnum(str, Enum):
+class _StrEnum(StrEnum):
     """A string enum whose ``str()`` is its value (YAML and frames speak values)."""
-
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 class Area(_StrEnum):
