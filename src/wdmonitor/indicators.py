@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -214,10 +215,11 @@ class Target:
             value = getattr(self, name)
             if not isinstance(value, kind):
                 object.__setattr__(self, name, kind(value))
-        for name, kind in (("relation", Relation), ("gap_between", GapBetween), ("sex", Sex)):
+        optional: tuple[tuple[str, type[StrEnum]], ...] = (("relation", Relation), ("gap_between", GapBetween), ("sex", Sex))
+        for name, enum in optional:
             value = getattr(self, name)
-            if value is not None and not isinstance(value, kind):
-                object.__setattr__(self, name, kind(value))
+            if value is not None and not isinstance(value, enum):
+                object.__setattr__(self, name, enum(value))
         values = {int(y): float(v) for y, v in dict(self.values).items()}
         object.__setattr__(self, "values", MappingProxyType(dict(sorted(values.items()))))
         years = {int(y): int(b) for y, b in dict(self.baseline_years).items()}

@@ -251,7 +251,10 @@ def plot_status_heatmap(
     ax.imshow(codes.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(_STATUS_ORDER) - 0.5, aspect="auto")
     if rows == "indicator":
         name_column = "name_zh" if language == "zh" else "name_en"
-        names = table.drop_duplicates("indicator").set_index("indicator")[name_column] if name_column in table else {}
+        names: dict[str, str] = {}
+        if name_column in table:
+            unique = table.drop_duplicates("indicator")
+            names = dict(zip(unique["indicator"].astype(str), unique[name_column].astype(str), strict=True))
         labels = [str(names.get(i, i)) for i in grid.index]
     else:
         labels = [Area(a).name_zh if language == "zh" else Area(a).name_en for a in grid.index]

@@ -403,7 +403,7 @@ def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]
         goal_ids.add(goal.id)
         goals.append(goal)
     c.raise_if_any()
-    assert jurisdiction is not None and start is not None and end is not None and baseline_year is not None
+    assert isinstance(jurisdiction, Jurisdiction) and start is not None and end is not None and baseline_year is not None
     return Plan(
         id=str(data["id"]), title_zh=str(data["title_zh"]), title_en=str(data["title_en"]),
         jurisdiction=jurisdiction, period_start=start, period_end=end, baseline_year=baseline_year,

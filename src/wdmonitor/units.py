@@ -29,7 +29,7 @@ from .errors import UnitError
 
 __all__ = ["UNIT_SPELLINGS", "convert", "conversion_factor", "parse_unit", "ureg", "unit_label"]
 
-ureg = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
+ureg: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
 for _definition in (
     # scales of dimensionless rates and shares
     "per_10 = 0.1",
