@@ -26,6 +26,7 @@ from .errors import (
 )
 from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
 from .registry import list_plans, load_indicators, load_plan
+from .validation import SubmissionReport, check_submission, validate_submission
 from .vocabulary import (
     Area,
     AreaType,
@@ -63,6 +64,7 @@ __all__ = [
     "StoreBusyError",
     "StoreError",
     "SubmissionError",
+    "SubmissionReport",
     "Target",
     "TargetKind",
     "UnitError",
@@ -70,7 +72,9 @@ __all__ = [
     "UnknownPlanError",
     "WdmonitorError",
     "__version__",
+    "check_submission",
     "list_plans",
     "load_indicators",
     "load_plan",
+    "validate_submission",
 ]

@@ -6,9 +6,17 @@ line in English and Chinese, without a traceback unless ``--debug`` is given.
 
 Examples
 --------
+From a shell::
+
+    wdmonitor plans
+    wdmonitor targets --plan huludao-2021-2030 --numeric
+
+From Python, :func:`main` takes the arguments and returns the exit code:
+
 >>> from wdmonitor.cli import main
->>> main(["plans"])  # doctest: +ELLIPSIS
-id ...
+>>> main(["targets", "--plan", "huludao-2021-2030", "-o", "/dev/null"])  # doctest: +ELLIPSIS
+葫芦岛市妇女发展规划（2021—2030年） / Huludao City Women's Development Plan (2021–2030): 82 goals, ...
+written: /dev/null
 0
 """
 

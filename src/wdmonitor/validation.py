@@ -1,0 +1,358 @@
+"""Validation of canonical submission frames against a plan, every problem at once.
+
+:func:`check_submission` parses the numbers (nothing is coerced silently: text in a
+number is a failure, not a NaN), runs the pandera model of the canonical frame
+(:class:`SubmissionModel`, ``lazy=True``), then the checks that need the plan: known
+indicator and region, year in range, sex consistent with the indicator's sex scope,
+percentages within 0–100, non-negative rates and counts, units convertible to the
+indicator's unit (values converted), numerator ≤ denominator and the value consistent with
+them, female + male = total for counts, duplicate keys, and a missing partner sex for
+indicators that need both. Every input row ends up either in ``report.valid`` or, by its
+row number, in ``report.failure_cases``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from wdmonitor import load_plan
+>>> plan = load_plan("huludao-2021-2030")
+>>> frame = pd.DataFrame({"region": ["211400", "211400"], "year": [2021, 2022],
+...     "indicator": "maternal_mortality_ratio", "sex": "female", "value": [9.8, -1]})
+>>> report = check_submission(frame, plan)
+>>> len(report.valid), report.failure_cases["check"].tolist()
+(1, ['non_negative'])
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from . import schema as col
+from .errors import SubmissionError, UnitError
+from .units import conversion_factor
+from .vocabulary import AreaType, Sex
+
+if TYPE_CHECKING:
+    from .indicators import Plan
+
+__all__ = ["SubmissionModel", "SubmissionReport", "check_submission", "validate_submission"]
+
+FAILURE_COLUMNS = [
+    "row", "column", "value", "check", "severity", "message_en", "message_zh",
+    col.SOURCE_FILE, col.SOURCE_SHEET, col.SOURCE_ROW,
+]
+_COUNT_UNITS = {"person", "institution", "bed", "case", "ten_thousand_persons"}
+_SCALES = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, "per_million": 1e6, "ratio": 1.0}
+
+
+class SubmissionModel(pa.DataFrameModel):
+    """The canonical long frame after its numbers are parsed (see :mod:`wdmonitor.schema`)."""
+
+    region: Series[str] = pa.Field(nullable=False, str_matches=r"^\d{6}$")
+    year: Series[float] = pa.Field(nullable=False)
+    indicator: Series[str] = pa.Field(nullable=False)
+    sex: Series[str] = pa.Field(isin=[s.value for s in Sex])
+    value: Series[float] = pa.Field(nullable=False)
+    area_type: Series[str] = pa.Field(isin=[a.value for a in AreaType])
+    age_group: Series[str] = pa.Field(nullable=False)
+
+    class Config:
+        strict = False
+
+
+_MODEL_MESSAGES = {
+    "region": ("region must be a six-digit GB/T 2260 code (or a region name the plan knows)", "地区须为6位行政区划代码或规划中的地区名称"),
+    "year": ("year is missing", "缺少年份"),
+    "indicator": ("indicator is missing", "缺少指标"),
+    "sex": ("sex must be female, male or total (女/男/合计)", "性别须为女、男或合计"),
+    "value": ("value is missing", "缺少数值"),
+    "area_type": ("area_type must be urban, rural or total (城镇/乡村/合计)", "城乡类别须为城镇、乡村或合计"),
+    "age_group": ("age_group is missing", "缺少年龄组"),
+}
+
+
+@dataclass(frozen=True)
+class SubmissionReport:
+    """What :func:`check_submission` found.
+
+    Attributes
+    ----------
+    valid : DataFrame
+        Canonical rows that passed every check, values in the indicator's unit.
+    failure_cases : DataFrame
+        One row per failure or warning: ``row`` (0-based position in the input),
+        ``column``, ``value``, ``check``, ``severity`` (``error`` or ``warning``),
+        ``message_en``, ``message_zh`` and the source reference.
+    n_rows : int
+        Rows in the input.
+    """
+
+    valid: pd.DataFrame
+    failure_cases: pd.DataFrame
+    n_rows: int
+    errors: pd.DataFrame = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "errors", self.failure_cases[self.failure_cases["severity"] == "error"])
+
+    @property
+    def ok(self) -> bool:
+        """Whether no row failed (warnings allowed)."""
+        return self.errors.empty
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.failure_cases[self.failure_cases["severity"] == "warning"]
+
+    def summary(self) -> str:
+        bad = self.errors["row"].nunique()
+        return (
+            f"{self.n_rows} rows: {len(self.valid)} valid, {bad} refused with {len(self.errors)} failure(s), "
+            f"{len(self.warnings)} warning(s) / 共{self.n_rows}行：{len(self.valid)}行通过，{bad}行未通过"
+        )
+
+    def _repr_html_(self) -> str:
+        table = self.failure_cases.head(50).to_html(index=False) if len(self.failure_cases) else ""
+        return f"<p>{html.escape(self.summary())}</p>{table}"
+
+
+def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, check: str, message_en: pd.Series | str,
+              message_zh: pd.Series | str, severity: str = "error") -> pd.DataFrame:
+    selected = np.asarray(mask, dtype=bool)
+    rows = frame[selected]
+    if rows.empty:
+        return pd.DataFrame(columns=FAILURE_COLUMNS)
+    if isinstance(message_en, pd.Series):
+        message_en = pd.Series(message_en.to_numpy()[selected], index=rows.index)
+    if isinstance(message_zh, pd.Series):
+        message_zh = pd.Series(message_zh.to_numpy()[selected], index=rows.index)
+    values = rows[column] if column in rows.columns else pd.Series("", index=rows.index)
+    where = (
+        rows[col.SOURCE_FILE].astype(str) + ", row " + rows[col.SOURCE_ROW].astype(str) + ", column " + column + ": "
+    )
+    shown = values.map(repr)
+    out = pd.DataFrame(
+        {
+            "row": rows["_row"].to_numpy(),
+            "column": column,
+            "value": values.astype(object).to_numpy(),
+            "check": check,
+            "severity": severity,
+            "message_en": (where + message_en + " (got " + shown + ")").to_numpy(),
+            "message_zh": (where + message_zh + "（实际为" + shown + "）").to_numpy(),
+            col.SOURCE_FILE: rows[col.SOURCE_FILE].to_numpy(),
+            col.SOURCE_SHEET: rows[col.SOURCE_SHEET].to_numpy(),
+            col.SOURCE_ROW: rows[col.SOURCE_ROW].to_numpy(),
+        }
+    )
+    return out
+
+
+def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    missing = [c for c in col.REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SubmissionError(
+            f"the submission lacks the required column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}; "
+            f"expected {', '.join(col.REQUIRED_COLUMNS)} / 报送数据缺少必填列：{', '.join(missing)}"
+        )
+    data = frame.copy()
+    data["_row"] = np.arange(len(data))
+    if col.SOURCE_FILE not in data:
+        data[col.SOURCE_FILE] = "<frame>"
+    if col.SOURCE_SHEET not in data:
+        data[col.SOURCE_SHEET] = ""
+    if col.SOURCE_ROW not in data:
+        data[col.SOURCE_ROW] = data["_row"] + 1
+    for name in (col.AREA_TYPE, col.AGE_GROUP):
+        if name not in data:
+            data[name] = "total"
+        data[name] = data[name].astype(object).where(data[name].notna(), "total")
+    names = plan.region_names()
+    region = data[col.REGION].astype(object).where(data[col.REGION].notna(), None)
+    region = region.map(lambda r: r if r is None else str(r).strip())
+    data[col.REGION] = region.map(lambda r: names.get(r, r) if r is not None else None)
+    for name in (col.INDICATOR, col.SEX):
+        data[name] = data[name].astype(object).where(data[name].notna(), None).map(
+            lambda v: v if v is None else str(v).strip())
+    return data
+
+
+def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
+    """Parsed floats and the mask of present-but-unparseable cells."""
+    raw = data[column]
+    parsed = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = raw.notna() & parsed.isna() & ~raw.astype(str).str.strip().isin(["", "nan", "NaN"])
+    return parsed, bad
+
+
+def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
+    """Validate a canonical frame against a plan and report every problem.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical long frame (see :mod:`wdmonitor.schema`); provenance columns optional.
+    plan : Plan
+        Gives the known indicators, regions, period and units.
+
+    Returns
+    -------
+    SubmissionReport
+
+    Raises
+    ------
+    SubmissionError
+        Only when a required column is missing (no row can be checked).
+    """
+    data = _prepare(frame, plan)
+    parts: list[pd.DataFrame] = []
+
+    value, bad_value = _parse_number(data, col.VALUE)
+    parts.append(_failures(data, bad_value, col.VALUE, "number", "value must be a number", "数值须为数字"))
+    year, bad_year = _parse_number(data, col.YEAR)
+    bad_year |= year.notna() & (year % 1 != 0)
+    parts.append(_failures(data, bad_year, col.YEAR, "year_number", "year must be a whole number", "年份须为整数"))
+    for name in (col.NUMERATOR, col.DENOMINATOR):
+        if name in data:
+            parsed, bad = _parse_number(data, name)
+            parts.append(_failures(data, bad, name, "number", f"{name} must be a number", "分子分母须为数字"))
+            data[name] = parsed
+        else:
+            data[name] = np.nan
+    data[col.VALUE] = value
+    data[col.YEAR] = year
+
+    typed = data.copy()
+    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
+        typed[name] = typed[name].astype(object).where(typed[name].notna(), None)
+    try:
+        SubmissionModel.validate(typed[[c for c in SubmissionModel.to_schema().columns]], lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.dropna(subset=["index"])
+        for name, (en, zh) in _MODEL_MESSAGES.items():
+            rows = set(cases.loc[cases["column"] == name, "index"].astype(int))
+            if name in (col.VALUE, col.YEAR):
+                rows -= set(np.flatnonzero(bad_value if name == col.VALUE else bad_year))
+            mask = pd.Series(np.isin(np.arange(len(data)), sorted(rows)), index=data.index)
+            parts.append(_failures(data, mask, name, f"schema_{name}", en, zh))
+
+    indicators = plan.indicators
+    known = data[col.INDICATOR].isin(list(indicators))
+    parts.append(_failures(data, data[col.INDICATOR].notna() & ~known, col.INDICATOR, "known_indicator",
+                           "indicator must be a catalogue id of the plan", "指标须为规划目录中的指标"))
+    region_ok = data[col.REGION].isin(list(plan.region_codes))
+    parts.append(_failures(data, data[col.REGION].notna() & data[col.REGION].astype(str).str.fullmatch(r"\d{6}") & ~region_ok,
+                           col.REGION, "known_region", f"region must be one of the plan's regions ({', '.join(plan.region_codes)})",
+                           "地区须为规划所辖地区"))
+    first, last = plan.baseline_year - 10, plan.period_end
+    parts.append(_failures(data, year.notna() & ~bad_year & ~year.between(first, last), col.YEAR, "year_in_period",
+                           f"year must lie between {first} and {last} (plan period, baseline and history)",
+                           f"年份须在{first}至{last}年之间"))
+
+    meta = pd.DataFrame(
+        [{"indicator": i.id, "_unit": i.unit, "_scope": i.sex_scope.value,
+          "_allowed": ",".join(s.value for s in i.sex_scope.allowed_sexes)} for i in indicators.values()]
+    )
+    data = data.merge(meta, on="indicator", how="left", validate="many_to_one") if len(meta) else data
+    data.index = data["_row"].to_numpy()
+    sex_known = data[col.SEX].isin([s.value for s in Sex])
+    allowed = pd.Series([str(s) in str(a).split(",") for s, a in zip(data[col.SEX], data["_allowed"], strict=True)], index=data.index)
+    parts.append(_failures(data, known.to_numpy() & sex_known & ~allowed, col.SEX, "sex_scope",
+                           "sex is not allowed for this indicator (" + data["_scope"].astype(str) + " indicator: "
+                           + data["_allowed"].astype(str) + ")", "性别与指标的性别范围不符"))
+
+    # units: convert each distinct (submitted unit, indicator unit) pair once
+    data["_factor"] = 1.0
+    if col.UNIT in data.columns:
+        pairs = data.loc[known.to_numpy() & data[col.UNIT].notna(), [col.UNIT, "_unit"]].drop_duplicates()
+        bad_unit = pd.Series(False, index=data.index)
+        for submitted, canonical in pairs.itertuples(index=False):
+            rows = (data[col.UNIT] == submitted) & (data["_unit"] == canonical)
+            try:
+                data.loc[rows, "_factor"] = conversion_factor(str(submitted), str(canonical))
+            except UnitError:
+                bad_unit |= rows
+        parts.append(_failures(data, bad_unit, col.UNIT, "unit_convertible",
+                               "unit must be convertible to the indicator's unit " + data["_unit"].astype(str),
+                               "单位须可换算为指标单位 " + data["_unit"].astype(str)))
+    data[col.VALUE] = data[col.VALUE] * data["_factor"]
+    value = data[col.VALUE]
+    parts.append(_failures(data, value.notna() & ~np.isfinite(value.fillna(0.0)), col.VALUE, "finite",
+                           "value must be a finite number", "数值须为有限数"))
+    parts.append(_failures(data, value < 0, col.VALUE, "non_negative", "rates, shares and counts cannot be negative",
+                           "比率、比例和人数不能为负"))
+    is_percent = data["_unit"] == "percent"
+    parts.append(_failures(data, is_percent & (value > 100), col.VALUE, "percent_range",
+                           "a percentage must lie between 0 and 100", "百分比须在0到100之间"))
+
+    numerator, denominator = data[col.NUMERATOR], data[col.DENOMINATOR]
+    both = numerator.notna() & denominator.notna()
+    parts.append(_failures(data, both & (numerator > denominator) & is_percent, col.NUMERATOR, "numerator_le_denominator",
+                           "numerator must not exceed denominator (" + denominator.astype(str) + ")",
+                           "分子不得大于分母（" + denominator.astype(str) + "）"))
+    scale = data["_unit"].map(_SCALES)
+    implied = numerator / denominator.where(denominator != 0) * scale
+    inconsistent = both & scale.notna() & implied.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
+    parts.append(_failures(data, inconsistent, col.VALUE, "value_matches_counts",
+                           "value must equal numerator / denominator in the indicator's unit (" + implied.round(4).astype(str) + ")",
+                           "数值须与分子/分母一致（应为" + implied.round(4).astype(str) + "）"))
+
+    key = list(col.KEY)
+    dup = data.duplicated(key, keep=False) & data[key].notna().all(axis=1)
+    parts.append(_failures(data, dup, col.INDICATOR, "duplicate_key",
+                           "the same region, year, indicator, sex, area_type and age_group appear more than once",
+                           "同一地区、年份、指标、性别、城乡和年龄组重复报送"))
+
+    counts = data["_unit"].isin(_COUNT_UNITS) & known.to_numpy()
+    if counts.any():
+        group = [c for c in key if c != col.SEX]
+        wide = data[counts & ~dup].pivot_table(index=group, columns=col.SEX, values=col.VALUE, aggfunc="first")
+        if {"female", "male", "total"} <= set(wide.columns):
+            off = wide.dropna(subset=["female", "male", "total"])
+            off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)]
+            if len(off):
+                flagged = data.set_index(group).index.isin(off.index) & counts.to_numpy() & (data[col.SEX] == "total").to_numpy()
+                parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, "female_plus_male_is_total",
+                                       "female + male must equal total for counts", "女性与男性之和须等于合计"))
+
+    needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"])
+    if needs_pair.any():
+        group = [c for c in key if c != col.SEX]
+        present = data[needs_pair].groupby(group, dropna=False)[col.SEX].transform("nunique")
+        lonely = pd.Series(False, index=data.index)
+        lonely.loc[present.index] = present < 2
+        parts.append(_failures(data, lonely, col.SEX, "both_sexes",
+                               "this indicator needs female and male rows for the same key; the other sex is missing",
+                               "该指标须同时报送女性和男性数据，缺少另一性别"))
+
+    failures = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=FAILURE_COLUMNS)
+    failures = failures.sort_values(["row", "column", "check"], kind="stable").reset_index(drop=True)
+    refused = set(failures.loc[failures["severity"] == "error", "row"])
+    valid = data[~data["_row"].isin(refused)].copy()
+    valid[col.YEAR] = valid[col.YEAR].astype("int64")
+    if col.UNIT in valid.columns:
+        valid[col.UNIT] = valid["_unit"]
+    for name in (col.NUMERATOR, col.DENOMINATOR):
+        if name not in frame.columns:
+            valid = valid.drop(columns=name)
+    valid = valid.drop(columns=["_row", "_unit", "_scope", "_allowed", "_factor"]).reset_index(drop=True)
+    return SubmissionReport(valid=valid, failure_cases=failures, n_rows=len(frame))
+
+
+def validate_submission(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The valid canonical frame, or :class:`SubmissionError` with every failure case."""
+    report = check_submission(frame, plan)
+    if not report.ok:
+        first = "\n".join(report.errors["message_en"].head(5))
+        raise SubmissionError(f"{report.summary()}\n{first}", report.errors)
+    return report.valid
+

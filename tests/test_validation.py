@@ -1,0 +1,157 @@
+"""Validation of canonical frames: each check with its whole message, and no row lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wdmonitor import SubmissionError, load_plan
+from wdmonitor.validation import check_submission, validate_submission
+
+MINIMAL = Path(__file__).parent / "data" / "plans" / "minimal.yaml"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(MINIMAL)
+
+
+def row(**changes):
+    base = {"region": "211400", "year": 2021, "indicator": "maternal_mortality_ratio", "sex": "female", "value": 9.8}
+    return {**base, **changes}
+
+
+def only_message(plan, **changes) -> str:
+    report = check_submission(pd.DataFrame([row(**changes)]), plan)
+    assert report.valid.empty
+    assert len(report.failure_cases) == 1, report.failure_cases
+    return report.failure_cases.loc[0, "message_en"]
+
+
+def test_a_clean_row_passes_with_defaults_filled(plan):
+    report = check_submission(pd.DataFrame([row()]), plan)
+    assert report.ok and report.failure_cases.empty
+    valid = report.valid.iloc[0]
+    assert (valid["area_type"], valid["age_group"], valid["source_row"], valid["year"]) == ("total", "total", 1, 2021)
+
+
+def test_region_names_resolve_to_codes(plan):
+    report = check_submission(pd.DataFrame([row(region="连山区")]), plan)
+    assert report.valid["region"].tolist() == ["211402"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"value": -1.0}, "<frame>, row 1, column value: rates, shares and counts cannot be negative (got -1.0)"),
+        ({"value": "9,8x"}, "<frame>, row 1, column value: value must be a number (got '9,8x')"),
+        ({"year": "二〇二一"}, "<frame>, row 1, column year: year must be a whole number (got '二〇二一')"),
+        ({"year": 2021.5}, "<frame>, row 1, column year: year must be a whole number (got 2021.5)"),
+        ({"year": 1999}, "<frame>, row 1, column year: year must lie between 2010 and 2030 (plan period, baseline and history) (got 1999.0)"),
+        ({"indicator": "mmr"}, "<frame>, row 1, column indicator: indicator must be a catalogue id of the plan (got 'mmr')"),
+        ({"region": "110000"}, "<frame>, row 1, column region: region must be one of the plan's regions (211400, 211402) (got '110000')"),
+        ({"sex": "女"}, "<frame>, row 1, column sex: sex must be female, male or total (女/男/合计) (got '女')"),
+        ({"sex": "male"}, "<frame>, row 1, column sex: sex is not allowed for this indicator (female indicator: female) (got 'male')"),
+        ({"value": np.inf}, "<frame>, row 1, column value: value must be a finite number (got inf)"),
+        ({"unit": "岁"}, "<frame>, row 1, column unit: unit must be convertible to the indicator's unit per_100k (got '岁')"),
+        ({"value": None}, "<frame>, row 1, column value: value is missing (got nan)"),
+    ],
+)
+def test_each_check_names_the_row_column_value_and_expectation(plan, changes, message):
+    assert only_message(plan, **changes) == message
+
+
+def test_messages_are_bilingual(plan):
+    report = check_submission(pd.DataFrame([row(value=-1.0)]), plan)
+    assert report.failure_cases.loc[0, "message_zh"] == "<frame>, row 1, column value: 比率、比例和人数不能为负（实际为-1.0）"
+
+
+def test_percent_range_and_counts(plan):
+    frame = pd.DataFrame([
+        row(indicator="female_share_party_members", value=130.0),
+        row(indicator="female_share_party_members", year=2022, value=30.0, numerator=40, denominator=30),
+        row(indicator="female_share_party_members", year=2023, value=30.0, numerator=30, denominator=60),
+    ])
+    cases = check_submission(frame, plan).failure_cases
+    assert cases["message_en"].tolist() == [
+        "<frame>, row 1, column value: a percentage must lie between 0 and 100 (got 130.0)",
+        "<frame>, row 2, column numerator: numerator must not exceed denominator (30.0) (got 40.0)",
+        "<frame>, row 2, column value: value must equal numerator / denominator in the indicator's unit (133.3333) (got 30.0)",
+        "<frame>, row 3, column value: value must equal numerator / denominator in the indicator's unit (50.0) (got 30.0)",
+    ]
+
+
+def test_units_are_converted_to_the_indicator_unit(plan):
+    report = check_submission(pd.DataFrame([row(value=1.5, unit="/万")]), plan)
+    assert report.valid[["value", "unit"]].to_dict("records") == [{"value": 15.0, "unit": "per_100k"}]
+
+
+def test_duplicates_and_missing_partner_sex(plan):
+    frame = pd.DataFrame([
+        row(), row(value=9.9),
+        row(indicator="kindergarten_enrolment", sex="female", value=4800),
+    ])
+    cases = check_submission(frame, plan).failure_cases
+    assert cases[["row", "check"]].values.tolist() == [[0, "duplicate_key"], [1, "duplicate_key"], [2, "both_sexes"]]
+
+
+def test_female_plus_male_must_equal_total_for_counts(plan):
+    frame = pd.DataFrame([
+        row(indicator="kindergarten_enrolment", sex="female", value=4800),
+        row(indicator="kindergarten_enrolment", sex="male", value=5100),
+        row(indicator="kindergarten_enrolment", sex="total", value=9800),
+    ])
+    cases = check_submission(frame, plan).failure_cases
+    assert cases["message_en"].tolist() == [
+        "<frame>, row 3, column value: female + male must equal total for counts (got 9800.0)"
+    ]
+
+
+def test_missing_columns_are_one_clear_error(plan):
+    with pytest.raises(SubmissionError) as info:
+        check_submission(pd.DataFrame({"地区": ["211400"], "value": [1.0]}), plan)
+    assert str(info.value) == (
+        "the submission lacks the required column(s) region, year, indicator, sex; found 地区, value; "
+        "expected region, year, indicator, sex, value / 报送数据缺少必填列：region, year, indicator, sex"
+    )
+
+
+def test_validate_submission_raises_with_the_failure_cases(plan):
+    with pytest.raises(SubmissionError) as info:
+        validate_submission(pd.DataFrame([row(), row(year=2022, value=-2)]), plan)
+    assert str(info.value).splitlines() == [
+        "2 rows: 1 valid, 1 refused with 1 failure(s), 0 warning(s) / 共2行：1行通过，1行未通过",
+        "<frame>, row 2, column value: rates, shares and counts cannot be negative (got -2.0)",
+    ]
+    assert info.value.failure_cases["row"].tolist() == [1]
+
+
+DEFECTS = {
+    "none": {},
+    "negative": {"value": -5.0},
+    "text": {"value": "n/a?"},
+    "year": {"year": "20x1"},
+    "indicator": {"indicator": "unknown_id"},
+    "sex": {"sex": "F?"},
+    "region": {"region": "000000"},
+    "inf": {"value": np.inf},
+    "missing": {"value": None},
+    "unit": {"unit": "小时"},
+}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(defects=st.lists(st.sampled_from(sorted(DEFECTS)), min_size=1, max_size=40))
+def test_no_row_is_lost(plan, defects):
+    frame = pd.DataFrame([row(**{"year": 2011 + i % 20, "age_group": str(i), "unit": "/10万", **DEFECTS[d]}) for i, d in enumerate(defects)])
+    report = check_submission(frame, plan)
+    refused = set(report.errors["row"])
+    assert len(report.valid) + len(refused) == len(frame)
+    assert set(report.valid["source_row"] - 1).isdisjoint(refused)
+    expected_bad = {i for i, d in enumerate(defects) if d != "none"}
+    assert refused == expected_bad
