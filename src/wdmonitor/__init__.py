@@ -25,7 +25,9 @@ from .errors import (
     WdmonitorError,
 )
 from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .readers import read_submission
 from .registry import list_plans, load_indicators, load_plan
+from .store import Store
 from .validation import SubmissionReport, check_submission, validate_submission
 from .vocabulary import (
     Area,
@@ -61,6 +63,7 @@ __all__ = [
     "Sex",
     "SexScope",
     "Status",
+    "Store",
     "StoreBusyError",
     "StoreError",
     "SubmissionError",
@@ -76,5 +79,6 @@ __all__ = [
     "list_plans",
     "load_indicators",
     "load_plan",
+    "read_submission",
     "validate_submission",
 ]

@@ -1,0 +1,209 @@
+"""Reading departments' CSV and Excel files into the canonical long frame.
+
+Headers may be Chinese or English (地区, 行政区划代码, 年份, 指标, 性别, 数值, 单位 …);
+the layout may be long (one observation a row) or wide (years, or 女/男/合计, or both as
+columns); indicators may be given by id or Chinese name, sexes as 女/男/合计 or F/M/T.
+Cells are cleaned but never silently coerced: full-width digits are normalised, "98.5%",
+"1,234" and "15.1/10万" are split into number and unit, "—", "…", "-" and blanks become
+missing; anything else that is not a number stays as text so validation reports it. Every
+row keeps ``source_file``, ``source_sheet`` and ``source_row`` (the row number the sender
+sees, header included).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from wdmonitor import load_plan
+>>> plan = load_plan("huludao-2021-2030")
+>>> sent = pd.DataFrame({"地区": ["葫芦岛市"], "指标名称": ["孕产妇死亡率"], "性别": ["女"],
+...     "2021年": ["9.8/10万"], "2022年": ["—"]})
+>>> read_submission(sent, plan)[["region", "year", "indicator", "sex", "value", "unit"]]
+   region  year                 indicator     sex value  unit
+0  211400  2021  maternal_mortality_ratio  female   9.8  /10万
+1  211400  2022  maternal_mortality_ratio  female   NaN   NaN
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import schema as col
+from .errors import SubmissionError
+
+if TYPE_CHECKING:
+    from .indicators import Plan
+
+__all__ = ["HEADER_ALIASES", "read_submission"]
+
+#: Header spellings (after NFKC, lower case, spaces removed) → canonical column.
+HEADER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(["region", "地区", "地区名称", "行政区划代码", "区划代码", "代码", "地区代码", "区域"], col.REGION),
+    **dict.fromkeys(["year", "年份", "年度", "年"], col.YEAR),
+    **dict.fromkeys(["indicator", "指标", "指标代码", "指标名称", "指标编号"], col.INDICATOR),
+    **dict.fromkeys(["sex", "性别"], col.SEX),
+    **dict.fromkeys(["value", "数值", "值", "指标值", "数据"], col.VALUE),
+    **dict.fromkeys(["unit", "单位", "计量单位"], col.UNIT),
+    **dict.fromkeys(["numerator", "分子"], col.NUMERATOR),
+    **dict.fromkeys(["denominator", "分母"], col.DENOMINATOR),
+    **dict.fromkeys(["source", "来源", "数据来源"], col.SOURCE),
+    **dict.fromkeys(["area_type", "城乡", "城乡类别"], col.AREA_TYPE),
+    **dict.fromkeys(["age_group", "年龄组", "年龄"], col.AGE_GROUP),
+}
+_SEX = {
+    **dict.fromkeys(["女", "女性", "f", "female", "妇女"], "female"),
+    **dict.fromkeys(["男", "男性", "m", "male"], "male"),
+    **dict.fromkeys(["合计", "总计", "全部", "t", "total", "两性", "小计"], "total"),
+}
+_AREA = {
+    **dict.fromkeys(["城镇", "城市", "urban"], "urban"),
+    **dict.fromkeys(["农村", "乡村", "rural"], "rural"),
+    **dict.fromkeys(["合计", "全部", "total", "总计"], "total"),
+}
+_MISSING = {"", "—", "——", "…", "……", "-", "--", "－", "nan", "none", "null", "/"}
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(%|‰|/\s*10\s*万|/\s*万|/\s*千)?$")
+_YEAR_COLUMN = re.compile(r"^(\d{4})年?(?:[_\-\s]?(女|男|合计|总计|f|m|t|female|male|total))?$")
+MAX_ROWS = 5_000_000
+
+
+def _text(value: Any) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _header(name: Any) -> str:
+    return re.sub(r"\s+", "", _text(name)).lower()
+
+
+def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers as floats where they parse, text kept otherwise; and the unit found inside."""
+    text = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _text(v))
+    lowered = text.map(lambda v: v.lower() if isinstance(v, str) else v)
+    missing = text.isna() | lowered.isin(_MISSING)
+    stripped = text.where(~missing).map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
+    parts = stripped.str.extract(_NUMBER.pattern) if len(stripped) else pd.DataFrame({0: [], 1: []})
+    number = pd.to_numeric(parts[0], errors="coerce")
+    out = number.astype(object).where(number.notna(), stripped)
+    out = out.where(~missing, np.nan)
+    unit = parts[1].map(lambda u: re.sub(r"\s+", "", u) if isinstance(u, str) else u)
+    return out, unit
+
+
+def _read_file(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str, int]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="openpyxl")
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
+            raise SubmissionError(f"{path.name}: cannot read the workbook ({error}); expected an .xlsx file / 无法读取Excel文件") from error
+        import openpyxl
+
+        with open(path, "rb") as handle:
+            book = openpyxl.load_workbook(handle, read_only=True)
+            name = sheet if isinstance(sheet, str) else book.sheetnames[sheet or 0]
+            book.close()
+        return frame, str(name), 2
+    if suffix in (".csv", ".txt"):
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte string
+            raise SubmissionError(f"{path.name}: unreadable text encoding / 无法识别文件编码")
+        from io import StringIO
+
+        try:
+            frame = pd.read_csv(StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False)
+        except pd.errors.ParserError as error:
+            raise SubmissionError(f"{path.name}: not a readable CSV file ({error}) / 无法解析CSV文件") from error
+        return frame, "", 2
+    raise SubmissionError(f"{path.name}: unsupported file type {suffix!r}; expected .csv or .xlsx / 不支持的文件类型")
+
+
+def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a department's file (or a frame) into the canonical long frame.
+
+    Parameters
+    ----------
+    path_or_frame : path or DataFrame
+        A .csv or .xlsx file, or a frame as sent.
+    plan : Plan
+        Resolves region names and Chinese indicator names.
+    sheet : str or int, optional
+        Excel sheet; the first when omitted.
+
+    Returns
+    -------
+    DataFrame
+        Canonical columns with provenance; not yet validated (see
+        :func:`wdmonitor.check_submission`).
+
+    Raises
+    ------
+    SubmissionError
+        When the file cannot be read or has more than :data:`MAX_ROWS` rows.
+    """
+    if isinstance(path_or_frame, pd.DataFrame):
+        frame, source, sheet_name, first_row = path_or_frame.astype(object), "<frame>", "", 2
+    else:
+        path = Path(path_or_frame)
+        frame, sheet_name, first_row = _read_file(path, sheet)
+        source = path.name
+    if len(frame) > MAX_ROWS:
+        raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
+    frame = frame.rename(columns=lambda c: HEADER_ALIASES.get(_header(c), c))
+    frame[col.SOURCE_ROW] = np.arange(len(frame)) + first_row
+    blank = frame.drop(columns=[col.SOURCE_ROW]).map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or _text(v) == "").all(axis=1)
+    frame = frame[~blank]
+
+    wide: dict[Any, tuple[str, str | None]] = {}
+    for column in frame.columns:
+        match = _YEAR_COLUMN.match(_header(column)) if isinstance(column, (str, int)) else None
+        if match:
+            wide[column] = (match.group(1), match.group(2))
+    sex_columns = [c for c in frame.columns if isinstance(c, str) and _header(c) in _SEX and col.SEX not in frame.columns]
+    if wide:
+        ids = [c for c in frame.columns if c not in wide]
+        frame = frame.melt(id_vars=ids, value_vars=list(wide), var_name="_column", value_name=col.VALUE)
+        frame[col.YEAR] = frame["_column"].map(lambda c: wide[c][0])
+        sexes = frame["_column"].map(lambda c: wide[c][1])
+        if sexes.notna().any():
+            frame[col.SEX] = sexes.map(lambda s: _SEX.get(s.lower(), s) if isinstance(s, str) else s)
+        frame = frame.drop(columns="_column").sort_values([col.SOURCE_ROW], kind="stable")
+    elif sex_columns:
+        ids = [c for c in frame.columns if c not in sex_columns]
+        frame = frame.melt(id_vars=ids, value_vars=sex_columns, var_name=col.SEX, value_name=col.VALUE)
+        frame[col.SEX] = frame[col.SEX].map(lambda s: _SEX[_header(s)])
+        frame = frame.sort_values([col.SOURCE_ROW], kind="stable")
+
+    for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR, col.YEAR):
+        if name in frame.columns:
+            cleaned, inner_unit = _clean_numbers(frame[name])
+            frame[name] = cleaned
+            if name == col.VALUE and inner_unit.notna().any():
+                unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
+                frame[col.UNIT] = unit.where(unit.notna() & (unit.astype(str) != ""), inner_unit.to_numpy())
+    if col.SEX in frame.columns:
+        frame[col.SEX] = frame[col.SEX].map(lambda s: _SEX.get(_header(s), _text(s)) if pd.notna(s) else s)
+    if col.AREA_TYPE in frame.columns:
+        frame[col.AREA_TYPE] = frame[col.AREA_TYPE].map(lambda s: _AREA.get(_header(s), _text(s)) if pd.notna(s) else "total")
+    if col.REGION in frame.columns:
+        names = plan.region_names()
+        frame[col.REGION] = frame[col.REGION].map(lambda r: names.get(_text(r), _text(r)) if pd.notna(r) else r)
+    if col.INDICATOR in frame.columns:
+        by_name = {}
+        for indicator in plan.indicators.values():
+            for name in (indicator.name_zh, *indicator.aliases_zh):
+                by_name[_header(name)] = indicator.id
+        frame[col.INDICATOR] = frame[col.INDICATOR].map(
+            lambda i: by_name.get(_header(i), _text(i)) if pd.notna(i) else i)
+    frame[col.SOURCE_FILE] = source
+    frame[col.SOURCE_SHEET] = sheet_name
+    return frame.reset_index(drop=True)
