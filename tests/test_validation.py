@@ -155,3 +155,34 @@ def test_no_row_is_lost(plan, defects):
     assert set(report.valid["source_row"] - 1).isdisjoint(refused)
     expected_bad = {i for i, d in enumerate(defects) if d != "none"}
     assert refused == expected_bad
+
+
+def test_a_large_jump_is_a_warning_not_a_rejection(plan):
+    frame = pd.DataFrame([row(year=2021, value=10.0), row(year=2022, value=16.0), row(year=2023, value=15.0)])
+    report = check_submission(frame, plan)
+    assert report.ok and len(report.valid) == 3
+    warning = report.warnings.iloc[0]
+    assert warning["message_en"] == (
+        "<frame>, row 2, column value: value differs by more than 50% from the previous year's 10.0 in this "
+        "submission; please confirm (got 16.0)"
+    )
+    assert warning["message_zh"] == "<frame>, row 2, column value: 与上一年数值10.0相差超过50%，请核实（实际为16.0）"
+
+
+def test_report_to_excel_for_the_sender(plan, tmp_path):
+    import openpyxl
+
+    frame = pd.DataFrame([row(), row(year=2022, value="=HYPERLINK(\"http://x\")"), row(year=2023, value=-3)])
+    report = check_submission(frame, plan)
+    path = report.to_excel(tmp_path / "反馈.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["汇总 summary", "问题 failures"]
+    sheet = book["问题 failures"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["文件 file", "工作表 sheet", "行号 row", "列 column", "数值 value", "级别 severity",
+                      "中文说明 message (Chinese)", "英文说明 message (English)"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert [r[2] for r in rows] == [2, 3]
+    assert rows[0][4] == "'=HYPERLINK(\"http://x\")"  # neutralised: never a formula
+    assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+    assert sheet.freeze_panes == "A2"

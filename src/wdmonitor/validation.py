@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,6 +49,8 @@ FAILURE_COLUMNS = [
     col.SOURCE_FILE, col.SOURCE_SHEET, col.SOURCE_ROW,
 ]
 _COUNT_UNITS = {"person", "institution", "bed", "case", "ten_thousand_persons"}
+#: Year-on-year relative change above which a value is flagged for the sender to confirm.
+PLAUSIBLE_CHANGE = 0.5
 _SCALES = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, "per_million": 1e6, "ratio": 1.0}
 
 
@@ -120,9 +123,47 @@ class SubmissionReport:
             f"{len(self.warnings)} warning(s) / 共{self.n_rows}行：{len(self.valid)}行通过，{bad}行未通过"
         )
 
+    def to_excel(self, path: str | Path) -> Path:
+        """Write the failure cases for the sender: bilingual headers, original row numbers.
+
+        Text cells starting with ``=``, ``+``, ``-`` or ``@`` are written with a leading
+        apostrophe so a submitted value can never become a formula.
+        """
+        path = Path(path)
+        table = self.failure_cases[[col.SOURCE_FILE, col.SOURCE_SHEET, col.SOURCE_ROW, "column", "value",
+                                    "severity", "message_zh", "message_en"]].copy()
+        table["value"] = table["value"].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+        for name in table.columns:
+            if table[name].dtype == object or str(table[name].dtype).startswith(("str", "string")):
+                table[name] = table[name].map(_neutralise)
+        table.columns = [f"{zh} {en}" for zh, en in _REPORT_HEADERS]
+        summary = pd.DataFrame({"项目 item": ["汇总 summary"], "内容 content": [self.summary()]})
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            summary.to_excel(writer, sheet_name="汇总 summary", index=False)
+            table.to_excel(writer, sheet_name="问题 failures", index=False)
+            for sheet in writer.sheets.values():
+                sheet.freeze_panes = "A2"
+                for column_cells in sheet.columns:
+                    width = max(len(str(c.value or "")) for c in column_cells)
+                    sheet.column_dimensions[column_cells[0].column_letter].width = min(80, max(10, width * 1.2))
+        return path
+
     def _repr_html_(self) -> str:
         table = self.failure_cases.head(50).to_html(index=False) if len(self.failure_cases) else ""
         return f"<p>{html.escape(self.summary())}</p>{table}"
+
+
+_REPORT_HEADERS = [
+    ("文件", "file"), ("工作表", "sheet"), ("行号", "row"), ("列", "column"), ("数值", "value"),
+    ("级别", "severity"), ("中文说明", "message (Chinese)"), ("英文说明", "message (English)"),
+]
+
+
+def _neutralise(value: object) -> object:
+    """Prefix an apostrophe to text that a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
 
 
 def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, check: str, message_en: pd.Series | str,
@@ -333,6 +374,22 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         parts.append(_failures(data, lonely, col.SEX, "both_sexes",
                                "this indicator needs female and male rows for the same key; the other sex is missing",
                                "该指标须同时报送女性和男性数据，缺少另一性别"))
+
+    # plausibility: a value more than 50% away from the same series' previous year is a warning
+    series = [c for c in key if c != col.YEAR]
+    erred = pd.concat([p["row"] for p in parts if len(p)]) if any(len(p) for p in parts) else pd.Series([], dtype=int)
+    clean = data[~data["_row"].isin(set(erred))].sort_values(series + [col.YEAR])
+    if len(clean):
+        previous = clean.groupby(series, dropna=False)[col.VALUE].shift(1)
+        prev_year = clean.groupby(series, dropna=False)[col.YEAR].shift(1)
+        jump = (clean[col.VALUE] - previous).abs() / previous.abs().where(previous != 0)
+        jumped = pd.Series(False, index=data.index)
+        jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1)
+        previous_text = pd.Series("", index=data.index)
+        previous_text.loc[clean.index] = previous.round(4).astype(str)
+        parts.append(_failures(data, jumped, col.VALUE, "plausible_change",
+                               "value differs by more than 50% from the previous year's " + previous_text + " in this submission; please confirm",
+                               "与上一年数值" + previous_text + "相差超过50%，请核实", severity="warning"))
 
     failures = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=FAILURE_COLUMNS)
     failures = failures.sort_values(["row", "column", "check"], kind="stable").reset_index(drop=True)
