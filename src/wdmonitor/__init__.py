@@ -28,6 +28,7 @@ from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, T
 from .readers import read_submission
 from .registry import list_plans, load_indicators, load_plan
 from .store import Store
+from .templates import submission_template, write_template
 from .validation import SubmissionReport, check_submission, validate_submission
 from .vocabulary import (
     Area,
@@ -80,5 +81,7 @@ __all__ = [
     "load_indicators",
     "load_plan",
     "read_submission",
+    "submission_template",
     "validate_submission",
+    "write_template",
 ]

@@ -55,6 +55,8 @@ HEADER_ALIASES: dict[str, str] = {
     **dict.fromkeys(["area_type", "城乡", "城乡类别"], col.AREA_TYPE),
     **dict.fromkeys(["age_group", "年龄组", "年龄"], col.AGE_GROUP),
 }
+_CANONICAL = set(HEADER_ALIASES.values())
+_PASS_THROUGH = {"name_zh", "region_name"}  # template columns kept for readability
 _SEX = {
     **dict.fromkeys(["女", "女性", "f", "female", "妇女"], "female"),
     **dict.fromkeys(["男", "男性", "m", "male"], "male"),
@@ -79,13 +81,29 @@ def _header(name: Any) -> str:
     return re.sub(r"\s+", "", _text(name)).lower()
 
 
+def _canonical_header(name: Any) -> Any:
+    """The canonical column for a header, also for bilingual ones such as "地区代码 region"."""
+    key = _header(name)
+    if key in HEADER_ALIASES:
+        return HEADER_ALIASES[key]
+    tokens = [t for t in re.split(r"[\s/()（）]+", _text(name).lower()) if t]
+    for token in reversed(tokens):  # the English name of a bilingual header decides
+        if token in _CANONICAL or token in _PASS_THROUGH:
+            return token
+    for token in tokens:
+        if token in HEADER_ALIASES:
+            return HEADER_ALIASES[token]
+    return name
+
+
 def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers as floats where they parse, text kept otherwise; and the unit found inside."""
     text = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _text(v))
     lowered = text.map(lambda v: v.lower() if isinstance(v, str) else v)
     missing = text.isna() | lowered.isin(_MISSING)
     stripped = text.where(~missing).map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
-    parts = stripped.str.extract(_NUMBER.pattern) if len(stripped) else pd.DataFrame({0: [], 1: []})
+    as_text = stripped.map(lambda v: v if isinstance(v, str) else "")
+    parts = as_text.astype(str).str.extract(_NUMBER.pattern) if len(stripped) else pd.DataFrame({0: [], 1: []})
     number = pd.to_numeric(parts[0], errors="coerce")
     out = number.astype(object).where(number.notna(), stripped)
     out = out.where(~missing, np.nan)
@@ -158,7 +176,7 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
         source = path.name
     if len(frame) > MAX_ROWS:
         raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
-    frame = frame.rename(columns=lambda c: HEADER_ALIASES.get(_header(c), c))
+    frame = frame.rename(columns=_canonical_header)
     frame[col.SOURCE_ROW] = np.arange(len(frame)) + first_row
     blank = frame.drop(columns=[col.SOURCE_ROW]).map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or _text(v) == "").all(axis=1)
     frame = frame[~blank]

@@ -1,0 +1,123 @@
+"""Blank submission templates a department fills in.
+
+:func:`submission_template` lists, for a plan, the rows a department owes: each numeric
+indicator it reports (``Indicator.source``), the sexes the indicator needs, every region of
+the plan and the years asked for, with the unit pre-filled and the value empty.
+:func:`write_template` writes it as an .xlsx with bilingual headers and an instructions
+sheet; a filled template reads back through :func:`wdmonitor.read_submission`.
+
+Examples
+--------
+>>> from wdmonitor import load_plan
+>>> plan = load_plan("huludao-2021-2030")
+>>> blank = submission_template(plan, department="卫健委", years=[2024])
+>>> blank[["region", "year", "indicator", "sex", "unit"]].head(2)
+   region  year                 indicator     sex   unit
+0  211400  2024    life_expectancy_female  female  years
+1  211400  2024  maternal_mortality_ratio  female   /10万
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from . import schema as col
+from .units import unit_label
+
+if TYPE_CHECKING:
+    from .indicators import Plan
+
+__all__ = ["submission_template", "write_template"]
+
+_HEADERS = {
+    col.REGION: "地区代码",
+    "region_name": "地区名称",
+    col.YEAR: "年份",
+    col.INDICATOR: "指标代码",
+    "name_zh": "指标名称",
+    col.SEX: "性别",
+    col.AREA_TYPE: "城乡",
+    col.AGE_GROUP: "年龄组",
+    col.VALUE: "数值",
+    col.UNIT: "单位",
+    col.NUMERATOR: "分子",
+    col.DENOMINATOR: "分母",
+    col.SOURCE: "来源",
+}
+_UNIT_TEXT = {"year": "years", "ratio": "ratio"}
+
+
+def submission_template(plan: Plan, department: str | None = None, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """The blank long frame a department fills in.
+
+    Parameters
+    ----------
+    plan : Plan
+    department : str, optional
+        Keep only indicators whose ``source`` is this department (卫健委, 教育局 …).
+    years : sequence of int, optional
+        The years asked for; the baseline year to the plan's final year by default.
+    """
+    years = list(years) if years is not None else list(range(plan.baseline_year, plan.final_year + 1))
+    indicators = [plan.indicators[i] for i in plan.indicator_ids]
+    if department is not None:
+        indicators = [i for i in indicators if i.source == department]
+    regions = [plan.jurisdiction, *plan.regions]
+    rows = [
+        {
+            col.REGION: region.code,
+            "region_name": region.name_zh,
+            col.YEAR: year,
+            col.INDICATOR: indicator.id,
+            "name_zh": indicator.name_zh,
+            col.SEX: sex.value,
+            col.AREA_TYPE: "total",
+            col.AGE_GROUP: "total",
+            col.VALUE: None,
+            col.UNIT: _UNIT_TEXT.get(indicator.unit, unit_label(indicator.unit)),
+            col.NUMERATOR: None,
+            col.DENOMINATOR: None,
+            col.SOURCE: indicator.source,
+        }
+        for year in years
+        for region in regions
+        for indicator in indicators
+        for sex in indicator.sex_scope.sexes
+    ]
+    frame = pd.DataFrame(rows, columns=list(_HEADERS))
+    for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR):
+        frame[name] = frame[name].astype("float64")
+    return frame
+
+
+def write_template(plan: Plan, path: str | Path, department: str | None = None,
+                   years: Sequence[int] | None = None) -> Path:
+    """Write the template as an .xlsx: a data sheet with bilingual headers and instructions."""
+    path = Path(path)
+    frame = submission_template(plan, department, years)
+    frame.columns = [f"{_HEADERS[c]} {c}" for c in frame.columns]
+    instructions = pd.DataFrame(
+        {
+            "说明 instructions": [
+                f"{plan.title_zh}：请在“数据 data”表的“数值 value”列填写各行数据，保持其他列不变。",
+                "Fill in the 数值 value column of the data sheet; leave the other columns as they are.",
+                "单位列为指标的计量单位；如按其他单位填报（如 /万），请改写单位列，系统将自动换算。",
+                "The unit column holds the indicator's unit; if you report in another compatible unit, change it.",
+                "无数据请留空或填“—”，不要填0。 Leave a cell empty (or —) when there are no data; do not write 0.",
+                "如有分子分母（如孕产妇死亡数和活产数），请一并填写。 Add numerator and denominator where you have them.",
+            ]
+        }
+    )
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="数据 data", index=False)
+        instructions.to_excel(writer, sheet_name="说明 instructions", index=False)
+        for sheet in writer.sheets.values():
+            sheet.freeze_panes = "A2"
+            for cells in sheet.columns:
+                width = max(len(str(c.value or "")) for c in cells[:200])
+                sheet.column_dimensions[cells[0].column_letter].width = min(60, max(10, width * 1.3))
+    return path

@@ -1,0 +1,43 @@
+"""Templates: the rows a department owes, written as Excel, read back unchanged."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from wdmonitor import check_submission, load_plan, read_submission
+from wdmonitor.templates import submission_template, write_template
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan("huludao-2021-2030")
+
+
+def test_template_lists_indicators_sexes_regions_and_years(plan):
+    blank = submission_template(plan, department="教育局", years=[2023, 2024])
+    indicators = sorted(set(blank["indicator"]))
+    assert indicators == sorted(i for i in plan.indicator_ids if plan.indicators[i].source == "教育局")
+    both = blank[blank["indicator"] == "kindergarten_enrolment"]
+    assert sorted(set(both["sex"])) == ["female", "male"]
+    assert sorted(set(blank["region"])) == list(plan.region_codes)
+    assert sorted(set(blank["year"])) == [2023, 2024]
+    assert blank["value"].isna().all()
+    per_region_year = sum(len(plan.indicators[i].sex_scope.sexes) for i in indicators)
+    assert len(blank) == per_region_year * 7 * 2
+
+
+def test_filled_excel_template_reads_back_and_validates(plan, tmp_path):
+    path = write_template(plan, tmp_path / "卫健委模板.xlsx", department="卫健委", years=[2024])
+    sent = pd.read_excel(path, sheet_name="数据 data", dtype=object)
+    assert sent.columns[:3].tolist() == ["地区代码 region", "地区名称 region_name", "年份 year"]
+    sent["数值 value"] = 50.0
+    filled = tmp_path / "卫健委2024.xlsx"
+    sent.to_excel(filled, sheet_name="数据 data", index=False)
+    frame = read_submission(filled, plan)
+    expected = submission_template(plan, department="卫健委", years=[2024])
+    assert frame[["region", "year", "indicator", "sex", "unit"]].astype(str).values.tolist() == \
+        expected[["region", "year", "indicator", "sex", "unit"]].astype(str).values.tolist()
+    report = check_submission(frame, plan)
+    assert len(report.errors) == 0, report.errors["message_en"].head().tolist()
+    assert len(report.valid) == len(expected)
