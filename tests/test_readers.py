@@ -89,3 +89,17 @@ def test_a_file_that_is_not_excel_is_refused(plan, tmp_path):
     path.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(SubmissionError, match=r"^fake.xlsx: cannot read the workbook"):
         read_submission(path, plan)
+
+
+def test_committed_workbook_with_years_and_sexes_as_columns(plan):
+    frame = read_submission(DATA / "wide_years_sexes.xlsx", plan)
+    assert records(frame, ("region", "year", "sex", "value", "source_row")) == [
+        ("211400", 2022, "female", 4800, 2),
+        ("211400", 2022, "male", 5100, 2),
+        ("211400", 2022, "total", 9900, 2),
+        ("211402", 2022, "female", 700, 3),
+        ("211402", 2022, "male", 760, 3),
+        ("211402", 2022, "total", 1460, 3),
+    ]
+    assert set(frame["source_sheet"]) == {"教育局"}
+    assert check_submission(frame, plan).ok

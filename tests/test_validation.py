@@ -60,6 +60,8 @@ def test_region_names_resolve_to_codes(plan):
         ({"value": np.inf}, "<frame>, row 1, column value: value must be a finite number (got inf)"),
         ({"unit": "岁"}, "<frame>, row 1, column unit: unit must be convertible to the indicator's unit per_100k (got '岁')"),
         ({"value": None}, "<frame>, row 1, column value: value is missing (got nan)"),
+        ({"area_type": "郊区"}, "<frame>, row 1, column area_type: area_type must be urban, rural or total (城镇/乡村/合计) (got '郊区')"),
+        ({"region": "21140"}, "<frame>, row 1, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got '21140')"),
     ],
 )
 def test_each_check_names_the_row_column_value_and_expectation(plan, changes, message):
@@ -98,6 +100,11 @@ def test_duplicates_and_missing_partner_sex(plan):
     ])
     cases = check_submission(frame, plan).failure_cases
     assert cases[["row", "check"]].values.tolist() == [[0, "duplicate_key"], [1, "duplicate_key"], [2, "both_sexes"]]
+    assert cases["message_en"].tolist() == [
+        "<frame>, row 1, column indicator: the same region, year, indicator, sex, area_type and age_group appear more than once (got 'maternal_mortality_ratio')",
+        "<frame>, row 2, column indicator: the same region, year, indicator, sex, area_type and age_group appear more than once (got 'maternal_mortality_ratio')",
+        "<frame>, row 3, column sex: this indicator needs female and male rows for the same key; the other sex is missing (got 'female')",
+    ]
 
 
 def test_female_plus_male_must_equal_total_for_counts(plan):

@@ -218,12 +218,10 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             data[name] = "total"
         data[name] = data[name].astype(object).where(data[name].notna(), "total")
     names = plan.region_names()
-    region = data[col.REGION].astype(object).where(data[col.REGION].notna(), None)
-    region = region.map(lambda r: r if r is None else str(r).strip())
-    data[col.REGION] = region.map(lambda r: names.get(r, r) if r is not None else None)
-    for name in (col.INDICATOR, col.SEX):
-        data[name] = data[name].astype(object).where(data[name].notna(), None).map(
-            lambda v: v if v is None else str(v).strip())
+    for name in (col.REGION, col.INDICATOR, col.SEX):
+        present = data[name].notna()
+        data[name] = data[name].astype(str).str.strip().astype(object).where(present, None)
+    data[col.REGION] = data[col.REGION].replace(names)
     return data
 
 
@@ -306,7 +304,9 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     data = data.merge(meta, on="indicator", how="left", validate="many_to_one") if len(meta) else data
     data.index = data["_row"].to_numpy()
     sex_known = data[col.SEX].isin([s.value for s in Sex])
-    allowed = pd.Series([str(s) in str(a).split(",") for s, a in zip(data[col.SEX], data["_allowed"], strict=True)], index=data.index)
+    pairs = pd.MultiIndex.from_tuples(
+        [(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes], names=[col.INDICATOR, col.SEX])
+    allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(pairs), index=data.index)
     parts.append(_failures(data, known.to_numpy() & sex_known & ~allowed, col.SEX, "sex_scope",
                            "sex is not allowed for this indicator (" + data["_scope"].astype(str) + " indicator: "
                            + data["_allowed"].astype(str) + ")", "性别与指标的性别范围不符"))
