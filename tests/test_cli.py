@@ -80,3 +80,28 @@ def test_help_says_what_each_command_does_with_an_example():
         sub = run(command, "--help")
         assert sub.returncode == 0
         assert "example: wdmonitor " + command in sub.stdout
+
+
+@pytest.mark.slow
+def test_template_then_validate_end_to_end(tmp_path):
+    template = tmp_path / "卫健委模板.xlsx"
+    result = run("template", "--plan", "huludao-2021-2030", "--department", "卫健委", "--years", "2024", "-o", str(template))
+    assert result.returncode == 0, result.stderr
+    assert template.exists()
+    sent = pd.read_excel(template, sheet_name="数据 data", dtype=object)
+    sent["数值 value"] = 50.0
+    clean = tmp_path / "clean.xlsx"
+    sent.to_excel(clean, index=False)
+    ok = run("validate", str(clean), "--plan", "huludao-2021-2030")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    sent.loc[0, "数值 value"] = -1
+    bad = tmp_path / "bad.xlsx"
+    sent.to_excel(bad, index=False)
+    report = tmp_path / "反馈.xlsx"
+    failed = run("validate", str(bad), "--plan", "huludao-2021-2030", "--lang", "en", "-o", str(report))
+    assert failed.returncode == 1
+    lines = failed.stdout.splitlines()
+    assert lines[1] == "  - bad.xlsx, row 2, column value: rates, shares and counts cannot be negative (got -1.0)"
+    assert report.exists()
+    usage = run("validate", "--plan", "huludao-2021-2030")
+    assert usage.returncode == 2

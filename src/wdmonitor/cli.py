@@ -38,6 +38,8 @@ _EPILOG = """examples:
   wdmonitor indicators --plan huludao-2021-2030
   wdmonitor targets --plan huludao-2021-2030 --lang en
   wdmonitor targets --plan huludao-2021-2030 -o targets.csv
+  wdmonitor template --plan huludao-2021-2030 --department 卫健委 -o 卫健委模板.xlsx
+  wdmonitor validate 卫健委2024.xlsx --plan huludao-2021-2030 -o 反馈.xlsx
 """
 
 
@@ -69,7 +71,46 @@ def _parser() -> argparse.ArgumentParser:
     targets.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of names (default zh)")
     targets.add_argument("--numeric", action="store_true", help="only numeric targets")
     targets.add_argument("-o", "--output", help="write the table to a .csv or .md file instead of printing it")
+    template = commands.add_parser(
+        "template", help="write a blank submission workbook",
+        description="Write the blank submission workbook a department fills in.\n\n"
+                    "example: wdmonitor template --plan huludao-2021-2030 --department 卫健委 -o 卫健委模板.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    template.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
+    template.add_argument("--department", help="only the indicators this department reports (卫健委, 教育局 …)")
+    template.add_argument("--years", type=int, nargs="+", help="the years asked for (default: baseline to final year)")
+    template.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+
+    validate = commands.add_parser(
+        "validate", help="check department files against a plan",
+        description="Read and check one or more department files; exit code 0 when clean, 1 when the data has "
+                    "failures, 2 for usage errors.\n\n"
+                    "example: wdmonitor validate 卫健委2024.xlsx --plan huludao-2021-2030 -o 反馈.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    validate.add_argument("files", nargs="+", help=".csv or .xlsx files")
+    validate.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
+    validate.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages printed")
+    validate.add_argument("-o", "--output", help="write the full bilingual report (.xlsx) here")
     return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .readers import read_submission
+    from .validation import check_submission
+
+    plan = load_plan(args.plan)
+    frames = [read_submission(path, plan) for path in args.files]
+    report = check_submission(pd.concat(frames, ignore_index=True), plan)
+    print(report.summary())
+    column = "message_zh" if args.lang == "zh" else "message_en"
+    for message in report.failure_cases[column].head(10):
+        print(f"  - {message}")
+    if len(report.failure_cases) > 10:
+        print(f"  … {len(report.failure_cases) - 10} more / 另有{len(report.failure_cases) - 10}条")
+    if args.output:
+        report.to_excel(args.output)
+        print(f"written: {args.output}")
+    return 0 if report.ok else 1
 
 
 def _print(frame: pd.DataFrame) -> None:
@@ -124,6 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   "direction": i.direction.value, "sex_scope": i.sex_scope.value}
                                  for i in catalogue.values()]))
             return 0
+        if args.command == "template":
+            from .templates import write_template
+
+            plan = load_plan(args.plan)
+            write_template(plan, args.output, department=args.department, years=args.years)
+            print(f"written: {args.output}")
+            return 0
+        if args.command == "validate":
+            return _validate(args)
         return _targets(args)
     except UnknownPlanError as error:
         if args.debug:
