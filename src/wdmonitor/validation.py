@@ -304,9 +304,9 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     data = data.merge(meta, on="indicator", how="left", validate="many_to_one") if len(meta) else data
     data.index = data["_row"].to_numpy()
     sex_known = data[col.SEX].isin([s.value for s in Sex])
-    pairs = pd.MultiIndex.from_tuples(
+    allowed_pairs = pd.MultiIndex.from_tuples(
         [(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes], names=[col.INDICATOR, col.SEX])
-    allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(pairs), index=data.index)
+    allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(allowed_pairs), index=data.index)
     parts.append(_failures(data, known.to_numpy() & sex_known & ~allowed, col.SEX, "sex_scope",
                            "sex is not allowed for this indicator (" + data["_scope"].astype(str) + " indicator: "
                            + data["_allowed"].astype(str) + ")", "性别与指标的性别范围不符"))
