@@ -7,12 +7,15 @@ the value (None for kinds without one) and the indicator's unit.
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 import wdmonitor
-from wdmonitor.vocabulary import Area, TargetKind
+from plan_checks import (
+    assert_clauses_quoted_from_their_goal,
+    assert_every_numeric_target_listed,
+    assert_numeric_target,
+)
+from wdmonitor.vocabulary import Area
 
 PLAN_ID = "jinan-2021-2030"
 
@@ -124,27 +127,15 @@ def test_goal_count_per_area_matches_the_document(plan):
 
 @pytest.mark.parametrize(("target_id", "clause", "indicator", "kind", "year", "value", "unit"), NUMERIC_TARGETS)
 def test_numeric_target_matches_the_document(plan, target_id, clause, indicator, kind, year, value, unit):
-    target = {t.id: t for t in plan.targets}[target_id]
-    assert clause in target.text_zh
-    assert target.indicator == indicator
-    assert target.kind is TargetKind(kind)
-    assert plan.indicators[indicator].unit == unit
-    if value is None:
-        assert math.isnan(target.values[year])
-    else:
-        assert target.values[year] == pytest.approx(value)
+    assert_numeric_target(plan, target_id, clause, indicator, kind, year, value, unit)
 
 
 def test_every_numeric_target_is_listed(plan):
-    frame = plan.to_frame()
-    numeric = frame[frame["kind"] != "qualitative"]
-    assert set(zip(numeric["target_id"], numeric["year"], strict=True)) == {(row[0], row[4]) for row in NUMERIC_TARGETS}
+    assert_every_numeric_target_listed(plan, NUMERIC_TARGETS)
 
 
 def test_clauses_are_quoted_from_their_goal(plan):
-    for goal in plan.goals:
-        for target in goal.targets:
-            assert target.text_zh in goal.text_zh
+    assert_clauses_quoted_from_their_goal(plan)
 
 def test_line_breaks_are_joined_in_quoted_clauses(plan):
     assert all("\n" not in goal.text_zh for goal in plan.goals)
