@@ -24,6 +24,7 @@ from .errors import (
     UnknownPlanError,
     WdmonitorError,
 )
+from .evaluation import Evaluation, evaluate
 from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
 from .readers import read_submission
 from .registry import list_plans, load_indicators, load_plan
@@ -51,6 +52,7 @@ __all__ = [
     "AreaType",
     "Baseline",
     "Direction",
+    "Evaluation",
     "FormulaError",
     "Goal",
     "Indicator",
@@ -77,6 +79,7 @@ __all__ = [
     "WdmonitorError",
     "__version__",
     "check_submission",
+    "evaluate",
     "list_plans",
     "load_indicators",
     "load_plan",

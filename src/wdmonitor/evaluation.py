@@ -1,0 +1,285 @@
+"""``evaluate``: the mid-term and final evaluation (中期评估, 终期评估) of a plan.
+
+Runs the steps — validation, the series matrix, target rows, attainment and progress — and
+returns a frozen :class:`Evaluation` holding the table, with the summary, the ranking and
+the exports as methods.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from wdmonitor import evaluate, load_plan
+>>> plan = load_plan("tests/data/plans/minimal.yaml")
+>>> frame = pd.DataFrame({"region": "211400", "year": [2020, 2021, 2022, 2023, 2024],
+...                       "indicator": "maternal_mortality_ratio", "sex": "female",
+...                       "value": [16.9, 16.1, 15.7, 15.1, 14.3]})
+>>> result = evaluate(frame, plan)
+>>> row = result.table.query("kind == 'at_most'").iloc[0]
+>>> print(row.status, int(row.data_year), bool(row.provisional))
+not_attained 2024 True
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .attainment import judge
+from .indicators import Plan
+from .rules import DEFAULT_RULES, RuleSet
+from .series import to_matrix
+from .targets import target_rows
+from .vocabulary import Area, Status
+
+__all__ = ["Evaluation", "evaluate"]
+
+#: Columns of :attr:`Evaluation.table`, in order.
+TABLE_COLUMNS = (
+    "area", "goal_no", "section", "target_id", "indicator", "name_zh", "name_en", "region", "region_name",
+    "sex", "area_type", "unit", "kind", "baseline_year", "baseline", "baseline_source", "target_year", "target",
+    "target_source", "data_year", "value", "provisional", "status", "final_year", "final_target_value",
+    "final_status", "progress", "progress_measure", "progress_class", "latest_year", "latest_value",
+    "shortfall", "threshold", "distance", "band_lower", "band_upper", "reference", "reference_value",
+    "pre_baseline_change", "post_baseline_change", "maintained_all_years", "numerator", "denominator",
+    "ci_lower", "ci_upper", "uncertain", "evidence", "text_zh", "reading", "trace",
+)
+
+_ATTAINED = (Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASICALLY_ATTAINED.value)
+_STATUS_ORDER = (Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASICALLY_ATTAINED.value,
+                 Status.NEEDS_ASSESSMENT.value, Status.NOT_ASSESSABLE.value, Status.NOT_ATTAINED.value)
+
+
+def _number(values: pd.Series) -> pd.Series:
+    """Numbers as short text for traces ('' for NaN), without a per-row Python format call."""
+    numeric = pd.to_numeric(values, errors="coerce").astype(float)
+    text = numeric.round(4).astype(str).str.replace(r"\.0$", "", regex=True)
+    return text.where(numeric.notna(), "–")
+
+
+def _trace(table: pd.DataFrame) -> pd.Series:
+    """A line per row with the inputs and intermediate numbers behind its verdict."""
+    year = lambda c: _number(table[c])  # noqa: E731 - local shorthand
+    trace = (
+        "y_b(" + year("baseline_data_year") + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
+        + "; y_E(" + year("data_year") + ")=" + _number(table["value"])
+        + "; T(" + table["target_year"].astype(str) + ", " + table["target_source"].astype(str) + ")=" + _number(table["target"])
+    )
+    one_sided = table["shortfall"].notna()
+    trace = trace.where(~one_sided, trace + "; s=d·(T−y)=" + _number(table["shortfall"]) + ", basic≤" + _number(table["threshold"]))
+    banded = table["band_lower"].notna()
+    trace = trace.where(~banded, trace + "; band=[" + _number(table["band_lower"]) + ", " + _number(table["band_upper"]) + "], distance=" + _number(table["distance"]))
+    relative = table["reference_value"].notna()
+    trace = trace.where(~relative, trace + "; reference " + table["reference"].astype(str) + "=" + _number(table["reference_value"]))
+    slower = table["pre_baseline_change"].notna()
+    trace = trace.where(~slower, trace + "; change/yr before b=" + _number(table["pre_baseline_change"]) + ", since b=" + _number(table["post_baseline_change"]))
+    interval = table["ci_lower"].notna()
+    trace = trace.where(~interval, trace + "; 95% CI [" + _number(table["ci_lower"]) + ", " + _number(table["ci_upper"]) + "] from "
+                        + _number(table["numerator"]) + "/" + _number(table["denominator"]))
+    progress = table["progress"].notna()
+    trace = trace.where(~progress, trace + "; " + table["progress_measure"].astype(str) + "=" + _number(table["progress"])
+                        + " at " + _number(table["latest_year"]))
+    return trace + " → " + table["status"].astype(str)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Evaluation:
+    """The result of :func:`evaluate`: the table and what is built from it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per target × region × sex (× area type); see :data:`TABLE_COLUMNS`.
+    plan : Plan
+    year : int
+        The evaluation year E.
+    stage : str
+        ``midterm``, ``final`` or ``interim`` (any other year).
+    rules : RuleSet
+    provenance : dict
+        What produced the table: plan, year, rule set, library version, the data's hash,
+        and the monitoring database's state when the frame came from a :class:`Store`.
+    """
+
+    table: pd.DataFrame
+    plan: Plan
+    year: int
+    stage: str
+    rules: RuleSet = DEFAULT_RULES
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        counts = self.table["status"].value_counts().to_dict()
+        return f"Evaluation(plan={self.plan.id!r}, year={self.year}, stage={self.stage!r}, rows={len(self.table)}, status={counts})"
+
+    # -- summaries ---------------------------------------------------------------------------
+    def target_status(self, region: str | None = None) -> pd.DataFrame:
+        """One status per target for ``region`` (the jurisdiction by default).
+
+        A target judged on several series (female and male, say) takes the least favourable
+        status: not attained, then not assessable, needs assessment, basically attained.
+        """
+        region = region or self.plan.jurisdiction.code
+        rows = self.table[self.table["region"] == region]
+        order = pd.Categorical(rows["status"], categories=_STATUS_ORDER, ordered=True)
+        worst = pd.Series(order, index=rows.index).groupby(rows["target_id"].to_numpy(), sort=False).max()
+        first = rows.drop_duplicates("target_id").set_index("target_id")
+        out = first[["area", "goal_no", "section", "indicator", "name_zh", "kind"]].copy()
+        out["status"] = worst.astype(str).reindex(out.index)
+        return out.reset_index()
+
+    def summary(self, region: str | None = None) -> pd.DataFrame:
+        """Per area and overall: goals, targets, assessable targets, each status count and 达标率.
+
+        达标率 (``attainment_rate``) = (attained early + attained + basically attained) /
+        assessable targets; not-assessable and needs-assessment counts stand beside it.
+        """
+        per_target = self.target_status(region)
+        counts = pd.crosstab(per_target["area"], per_target["status"]).reindex(columns=list(_STATUS_ORDER), fill_value=0)
+        goals = pd.Series({a.value: sum(1 for g in self.plan.goals if g.area is a) for a in Area})
+        targets = per_target.groupby("area").size()
+        frame = pd.DataFrame(index=[a.value for a in Area])
+        frame["area_zh"] = [a.name_zh for a in Area]
+        frame["goals"] = goals
+        frame["targets"] = targets.reindex(frame.index, fill_value=0)
+        frame = frame.join(counts).fillna(0)
+        total = frame.drop(columns="area_zh").sum()
+        frame.loc["total"] = total
+        frame.loc["total", "area_zh"] = "合计"
+        for column in ("goals", "targets", *_STATUS_ORDER):
+            frame[column] = frame[column].astype("int64")
+        frame["assessable"] = frame["targets"] - frame[Status.NOT_ASSESSABLE.value] - frame[Status.NEEDS_ASSESSMENT.value]
+        attained = frame[list(_ATTAINED)].sum(axis=1)
+        frame["attainment_rate"] = (attained / frame["assessable"].where(frame["assessable"] > 0)).round(4)
+        ordered = ["area_zh", "goals", "targets", "assessable", *_STATUS_ORDER, "attainment_rate"]
+        return frame[ordered].rename_axis("area").reset_index()
+
+    def ranking(self, indicators: list[str] | None = None) -> pd.DataFrame:
+        """Rank the sub-regions on the plan's key indicators (重点指标排序); ties share a rank.
+
+        Key indicators default to the numeric main-goal targets. Composite (library choice,
+        documented in docs/methodology.md): first the share of assessable key targets attained
+        (early, plain or basically), then the mean progress score, the progress ratio clipped
+        to [−1, 1] with achieved targets counting 1. Regions equal on both share the rank.
+        """
+        from .tables import rank_regions
+
+        return rank_regions(self, indicators)
+
+    def indicator_ranking(self, indicators: list[str] | None = None) -> pd.DataFrame:
+        """Per key indicator, the regions ranked by progress ratio (ties shared)."""
+        from .tables import rank_by_indicator
+
+        return rank_by_indicator(self, indicators)
+
+    # -- exports -----------------------------------------------------------------------------
+    def to_excel(self, path: str | Path) -> Path:
+        """Write a summary sheet and one sheet per area (bilingual headers, status colours)."""
+        from .tables import evaluation_to_excel
+
+        return evaluation_to_excel(self, Path(path))
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the table as UTF-8 CSV (BOM for Excel), text cells neutralised against formulas."""
+        from .tables import frame_to_csv
+
+        return frame_to_csv(self.table, Path(path))
+
+    def to_markdown(self, region: str | None = None) -> str:
+        """The summary and the per-target table of ``region`` as Markdown."""
+        from .tables import evaluation_to_markdown
+
+        return evaluation_to_markdown(self, region)
+
+    def _repr_html_(self) -> str:
+        from .tables import evaluation_to_html
+
+        return evaluation_to_html(self)
+
+
+def _stage(plan: Plan, year: int) -> str:
+    if year == plan.midterm_year:
+        return "midterm"
+    if year == plan.final_year:
+        return "final"
+    return "interim"
+
+
+def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Components become indicators; then the frame is validated against the plan."""
+    from .validation import validate_submission
+
+    try:
+        from .formulas import component_ids, compute_indicators
+    except ImportError:  # pragma: no cover - formulas ship with the package
+        return validate_submission(frame, plan)
+    if "indicator" in frame and frame["indicator"].isin(component_ids()).any():
+        frame = compute_indicators(frame, plan)
+    return validate_submission(frame, plan)
+
+
+def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessments: Any = None, *,
+             rules: RuleSet = DEFAULT_RULES) -> Evaluation:
+    """Evaluate every target of ``plan`` for every region and sex in ``frame`` at ``year``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical long frame (indicators, components or both); validated first.
+    plan : Plan
+    year : int, optional
+        Evaluation year; the plan's mid-term year by default, its final year for 终期评估.
+    assessments : path or DataFrame, optional
+        The committee's verdicts on qualitative targets (see :mod:`wdmonitor.assessments`).
+    rules : RuleSet
+        Thresholds; the methodology's defaults.
+
+    Raises
+    ------
+    SubmissionError
+        The frame fails validation (every failure case attached).
+    """
+    from .tables import region_names
+
+    year = plan.midterm_year if year is None else int(year)
+    store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
+    valid = _prepare(frame, plan)
+    first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
+    last = max([year, *([int(valid["year"].max())] if len(valid) else [])])
+    matrix = to_matrix(valid, years=(first, last))
+    present = set(valid["region"].astype(str))
+    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
+    rows = target_rows(plan, year, regions)
+    from .targets import attach_series
+
+    rows, matrix = attach_series(rows, matrix, plan)
+    table = judge(rows, matrix, year, rules)
+
+    table["evidence"] = ""
+    if assessments is not None:
+        from .assessments import read_assessments
+
+        recorded = read_assessments(assessments, plan).set_index(["target_id", "region"])
+        key = pd.MultiIndex.from_frame(table[["target_id", "region"]])
+        found = recorded.reindex(key)
+        has = found["status"].notna().to_numpy() & (table["kind"] == "qualitative").to_numpy()
+        table.loc[has, "status"] = found["status"].to_numpy()[has]
+        table.loc[has, "final_status"] = found["status"].to_numpy()[has]
+        evidence = (found["evidence"].astype(str) + " (" + found["assessed_by"].astype(str) + ", " + found["assessed_on"].astype(str) + ")").to_numpy()
+        table.loc[has, "evidence"] = evidence[has]
+    table["region_name"] = table["region"].map(region_names(plan))
+    table["trace"] = _trace(table)
+    table = table[list(TABLE_COLUMNS)].reset_index(drop=True)
+
+    digest = hashlib.sha256(pd.util.hash_pandas_object(valid.drop(columns=[c for c in valid if c.startswith("source")]), index=False).to_numpy().tobytes()).hexdigest()
+    from . import __version__
+
+    provenance = {
+        "plan": plan.id, "year": year, "stage": _stage(plan, year), "rules": rules.name,
+        "wdmonitor": __version__, "rows_in": int(len(frame)), "rows_valid": int(len(valid)), "data_sha256": digest,
+    }
+    if store_state is not None:
+        provenance["store"] = store_state
+    return Evaluation(table=table, plan=plan, year=year, stage=_stage(plan, year), rules=rules, provenance=provenance)

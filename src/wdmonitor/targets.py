@@ -1,0 +1,193 @@
+"""From a plan to target rows: one per target × region × sex, each pointing at a series.
+
+:func:`target_rows` expands the plan's targets over the regions present in the data (a
+loop over targets, never over series), and :func:`attach_series` adds the derived series
+the comparison kinds need to the matrix — sex gaps, female/male ratios, urban–rural gaps
+and the spread across regions, each computed for all regions at once — and resolves every
+row to its series.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .indicators import Indicator, Plan, Target
+from .series import SERIES_KEY, SeriesMatrix
+from .vocabulary import GapBetween, Scale, Sex, TargetKind
+
+__all__ = ["attach_series", "target_rows"]
+
+_SIGN = {
+    "at_least": 1, "count": 1, "coverage": 1, "maintain_at_least": 1, "increase": 1,
+    "at_most": -1, "maintain_at_most": -1, "decrease": -1, "gap_narrowing": -1,
+}
+_MULTIPLIER = {"percent": (100.0, "wilson"), "per_100k": (1e5, "poisson"), "per_10k": (1e4, "poisson"),
+               "per_mille": (1e3, "poisson"), "per_million": (1e6, "poisson")}
+_MILESTONE = ("at_least", "at_most", "count", "coverage")
+
+#: Sex labels of derived series.
+PAIR = "female/male"
+URBAN_RURAL = "urban/rural"
+
+
+def _sign(target: Target, indicator: Indicator | None) -> int:
+    if target.kind.value in _SIGN:
+        return _SIGN[target.kind.value]
+    if target.kind is TargetKind.RELATIVE_TO:
+        return 1 if target.relation is None or target.relation.value == "not_below" else (indicator.direction.sign if indicator else 0)
+    if target.kind is TargetKind.RELATIVE_TO_BASELINE:
+        delta = next(iter(target.values.values()), 1.0)
+        return 1 if delta >= 0 else -1
+    return indicator.direction.sign if indicator is not None else 0
+
+
+def _series_specs(target: Target, indicator: Indicator | None) -> list[tuple[str, str, str, str]]:
+    """(series indicator id, sex label, area_type, derivation) for one target."""
+    if indicator is None:
+        return [("", "", "", "")]
+    sexes = [target.sex.value] if target.sex else [s.value for s in indicator.sexes]
+    area_type = target.area_type.value
+    if target.kind is TargetKind.PARITY:
+        return [(f"{indicator.id}::parity", PAIR, area_type, "parity")]
+    if target.kind is TargetKind.GAP_NARROWING:
+        between = target.gap_between or GapBetween.SEX
+        if between is GapBetween.SEX and indicator.sex_scope.value == "both":
+            return [(f"{indicator.id}::sex_gap", PAIR, area_type, "sex_gap")]
+        if between is GapBetween.AREA_TYPE:
+            return [(f"{indicator.id}::area_gap", sex, URBAN_RURAL, "area_gap") for sex in sexes]
+        if between is GapBetween.REGION:
+            return [(f"{indicator.id}::region_gap", sex, area_type, "region_gap") for sex in sexes]
+        # the indicator is itself a gap (a difference already computed by the sender)
+        return [(indicator.id, sex, area_type, "") for sex in sexes]
+    return [(indicator.id, sex, area_type, "") for sex in sexes]
+
+
+def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
+    """One row per target × region × series of the plan, with the target's parameters."""
+    records = []
+    for target in plan.targets:
+        indicator = plan.indicators.get(target.indicator) if target.indicator else None
+        stated_years = sorted(target.values)
+        if stated_years:
+            used = year if year in target.values else next((y for y in stated_years if y > year), stated_years[-1])
+        else:
+            used = None
+        valued = target.kind.needs_value and used is not None
+        stated = target.values[used] if valued and used is not None else np.nan
+        final_year = stated_years[-1] if stated_years else plan.final_year
+        final_value = target.values[final_year] if valued else np.nan
+        baseline_year = target.baseline_years.get(used, plan.baseline_year) if used is not None else plan.baseline_year
+        unit = indicator.unit if indicator else ""
+        multiplier, interval = _MULTIPLIER.get(unit, (np.nan, ""))
+        base = {
+            "target_id": target.id,
+            "area": target.area.value,
+            "goal_no": target.goal_no,
+            "section": target.section.value,
+            "indicator": target.indicator or "",
+            "name_zh": indicator.name_zh if indicator else target.text_zh,
+            "name_en": indicator.name_en if indicator else "",
+            "unit": unit,
+            "kind": target.kind.value,
+            "text_zh": target.text_zh,
+            "reading": target.reading,
+            "sign": _sign(target, indicator),
+            "geometric": bool(indicator is not None and indicator.scale is Scale.GEOMETRIC),
+            "natural_limit": indicator.natural_limit if indicator and indicator.natural_limit is not None else np.nan,
+            "baseline_year": baseline_year,
+            "target_year": used if valued else (year if target.kind is not TargetKind.QUALITATIVE else final_year),
+            "target_stated": stated,
+            "milestone": bool(valued and used is not None and used > year and target.kind.value in _MILESTONE),
+            "final_year": final_year,
+            "final_target": final_value,
+            "final_baseline_year": target.baseline_years.get(final_year, baseline_year),
+            "lower": target.lower if target.lower is not None else np.nan,
+            "upper": target.upper if target.upper is not None else np.nan,
+            "tolerance": target.tolerance if target.tolerance is not None else np.nan,
+            "reference": target.reference or "",
+            "relation": target.relation.value if target.relation else "",
+            "delta_mode": target.delta_mode or "",
+            "gap_between": target.gap_between.value if target.gap_between else "",
+            "multiplier": multiplier,
+            "interval": interval,
+        }
+        for series_indicator, sex, area_type, derivation in _series_specs(target, indicator):
+            only_jurisdiction = target.kind is TargetKind.QUALITATIVE or derivation == "region_gap"
+            for region in ([plan.jurisdiction.code] if only_jurisdiction else regions):
+                row = dict(base)
+                row.update(region=region, sex=sex, area_type=area_type, series_indicator=series_indicator,
+                           derivation=derivation, simple=derivation == "" and indicator is not None)
+                if derivation:  # counts behind a derived series do not give an interval
+                    row.update(multiplier=np.nan, interval="")
+                records.append(row)
+    rows = pd.DataFrame.from_records(records)
+    rows["target_year"] = rows["target_year"].astype("int64")
+    # the baseline stated in the plan stands in for the jurisdiction's missing observation
+    rows["plan_baseline"] = np.nan
+    for baseline in plan.baselines:
+        hit = (
+            (rows["region"] == plan.jurisdiction.code) & (rows["indicator"] == baseline.indicator) & rows["simple"]
+            & (rows["baseline_year"] == baseline.year) & (rows["area_type"] == baseline.area_type.value)
+        )
+        if baseline.sex is not None:
+            hit &= rows["sex"] == baseline.sex.value
+        rows.loc[hit, "plan_baseline"] = baseline.value
+    return rows
+
+
+def _pair(matrix: SeriesMatrix, mask: np.ndarray, column: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Rows of ``matrix`` with ``column == first`` and the index of their ``second`` partner."""
+    keys = matrix.keys
+    chosen = np.flatnonzero(mask & (keys[column].to_numpy() == first))
+    partners = keys.iloc[chosen].copy()
+    partners[column] = second
+    partner = matrix.lookup(partners)
+    found = partner >= 0
+    return chosen[found], partner[found], keys.iloc[chosen[found]].reset_index(drop=True)
+
+
+def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple[pd.DataFrame, SeriesMatrix]:
+    """Append the derived series the rows need and resolve each row's series index."""
+    keys = matrix.keys
+    indicator_col = keys["indicator"].to_numpy()
+    additions: list[tuple[pd.DataFrame, np.ndarray]] = []
+    derived = rows.loc[rows["derivation"] != "", ["series_indicator", "derivation", "indicator", "sex", "area_type"]].drop_duplicates()
+    for spec in derived.itertuples(index=False):  # one pass per derived indicator, vectorised over regions
+        base = indicator_col == spec.indicator
+        if spec.derivation in ("sex_gap", "parity"):
+            female, male, new = _pair(matrix, base & (keys["area_type"].to_numpy() == spec.area_type), "sex",
+                                      Sex.FEMALE.value, Sex.MALE.value)
+            f, m = matrix.values[female], matrix.values[male]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                values = np.abs(m - f) if spec.derivation == "sex_gap" else np.where(m != 0, f / m, np.nan)
+            new["sex"] = PAIR
+        elif spec.derivation == "area_gap":
+            urban, rural, new = _pair(matrix, base & (keys["sex"].to_numpy() == spec.sex), "area_type", "urban", "rural")
+            values = np.abs(matrix.values[urban] - matrix.values[rural])
+            new["area_type"] = URBAN_RURAL
+        else:  # region_gap: spread (max − min) across the plan's sub-regions, at least two
+            children = {r.code for r in plan.regions if r.parent == plan.jurisdiction.code} or {r.code for r in plan.regions}
+            chosen = np.flatnonzero(base & (keys["sex"].to_numpy() == spec.sex) & (keys["area_type"].to_numpy() == spec.area_type)
+                                    & keys["region"].isin(children).to_numpy())
+            block = matrix.values[chosen]
+            enough = (~np.isnan(block)).sum(axis=0) >= 2
+            high = np.where(np.isnan(block), -np.inf, block).max(axis=0, initial=-np.inf)
+            low = np.where(np.isnan(block), np.inf, block).min(axis=0, initial=np.inf)
+            with np.errstate(invalid="ignore"):
+                spread = high - low
+            values = np.where(enough, spread, np.nan)[None, :]
+            new = pd.DataFrame({"region": [plan.jurisdiction.code], "indicator": [spec.indicator], "sex": [spec.sex],
+                                "area_type": [spec.area_type], "age_group": ["total"]})
+        new["indicator"] = spec.series_indicator
+        additions.append((new, values))
+    if additions:
+        matrix = matrix.append(pd.concat([a[0] for a in additions], ignore_index=True),
+                               np.vstack([a[1] for a in additions]))
+    wanted = pd.DataFrame({"region": rows["region"], "indicator": rows["series_indicator"], "sex": rows["sex"],
+                           "area_type": rows["area_type"], "age_group": "total"})
+    out = rows.copy()
+    out["series"] = matrix.lookup(wanted[list(SERIES_KEY)])
+    reference = wanted.assign(indicator=rows["reference"])
+    out["reference_series"] = np.where(rows["reference"] != "", matrix.lookup(reference[list(SERIES_KEY)]), -1)
+    return out, matrix

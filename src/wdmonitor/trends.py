@@ -1,0 +1,187 @@
+"""Recent trends and projections of many series at once (methodology section 4, W1).
+
+Three methods, chosen by name:
+
+``trend`` (default)
+    The recent trend over the last ≤ 5 years: the slope between the first and the last
+    observation of the window, or on the geometric scale the constant annual rate between
+    them (CAGR; for a falling rate, minus the AARR). No interval.
+``ols``
+    Least squares over the window (on log values for the geometric scale), with a
+    prediction interval and the probability of meeting the target.
+``escap``
+    ESCAP's time-weighted regression: weights w_i = (E − t_min)/(E − t_i), so recent years
+    count more when projecting to E; interval and probability as for ``ols``.
+
+All fits are closed-form sums over numpy arrays; statsmodels' OLS and WLS are the
+reference they are tested against (``tests/test_trends.py``).
+
+Examples
+--------
+>>> import numpy as np
+>>> years = np.array([[2020, 2021, 2022, 2023, 2024]])
+>>> values = np.array([[60, 61, 62, 62.5, 63.5]])
+>>> fit = project(values, years, target_year=np.array([2025]))
+>>> round(float(fit.slope[0]), 3), round(float(fit.projection[0]), 3)
+(0.875, 64.375)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["METHODS", "Projection", "meeting_probability", "project"]
+
+METHODS = ("trend", "ols", "escap")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Projection:
+    """Projection of each row to its target year.
+
+    ``slope`` is per year on the value scale (linear) or the annual growth rate (geometric).
+    ``lower``/``upper`` bound the prediction interval and ``scale_se``/``df`` describe it on
+    the fitted scale (log for geometric rows); NaN for the ``trend`` method or too few points.
+    ``geometric`` says which rows were fitted on the log scale (a geometric row holding a
+    zero or a negative value falls back to the linear scale).
+    """
+
+    method: str
+    projection: np.ndarray
+    slope: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    fitted_se: np.ndarray
+    df: np.ndarray
+    n_points: np.ndarray
+    first_year: np.ndarray
+    geometric: np.ndarray
+
+
+def _weighted_fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Row-wise weighted least squares of y on x; w = 0 marks absent points."""
+    sw = w.sum(axis=1)
+    safe_sw = np.where(sw > 0, sw, 1.0)
+    xbar = (w * x).sum(axis=1) / safe_sw
+    ybar = (w * y).sum(axis=1) / safe_sw
+    dx = np.where(w > 0, x - xbar[:, None], 0.0)
+    dy = np.where(w > 0, y - ybar[:, None], 0.0)
+    sxx = (w * dx * dx).sum(axis=1)
+    sxy = (w * dx * dy).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = np.where(sxx > 0, sxy / np.where(sxx > 0, sxx, 1.0), np.nan)
+    intercept = ybar - slope * xbar
+    residual = np.where(w > 0, y - (intercept[:, None] + slope[:, None] * x), 0.0)
+    n = (w > 0).sum(axis=1)
+    df = n - 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s2 = np.where(df > 0, (w * residual * residual).sum(axis=1) / np.where(df > 0, df, 1), np.nan)
+    return slope, intercept, s2, xbar, sxx, sw, n, df
+
+
+def project(values: np.ndarray, years: np.ndarray, target_year: np.ndarray, *, method: str = "trend",
+            geometric: np.ndarray | None = None, window: int = 5, level: float = 0.95) -> Projection:
+    """Project each row of ``values`` (observed at ``years``, NaN = missing) to ``target_year``.
+
+    Only the observations within the last ``window`` years of each row (``t_L − window + 1``
+    to ``t_L``) are used. Rows with fewer than two such points get NaN.
+
+    Parameters
+    ----------
+    values, years : ndarray, shape (rows, points)
+        ``years`` may be one row broadcast to all.
+    target_year : ndarray of int, shape (rows,)
+    method : {"trend", "ols", "escap"}
+    geometric : ndarray of bool, shape (rows,), optional
+        Rows to fit on the geometric scale (log values).
+    window : int
+        Length of the recent-trend window in years (5, Eurostat).
+    level : float
+        Level of the prediction interval.
+    """
+    if method not in METHODS:
+        raise ValueError(f"projection method must be one of {', '.join(METHODS)} (got {method!r})")
+    y = np.asarray(values, dtype=float)
+    t = np.broadcast_to(np.asarray(years, dtype=float), y.shape)
+    rows = y.shape[0]
+    target = np.broadcast_to(np.asarray(target_year, dtype=float), (rows,))
+    observed = ~np.isnan(y)
+    latest = np.where(observed, t, -np.inf).max(axis=1, initial=-np.inf)
+    inside = observed & (t > latest[:, None] - window)
+    wanted_geo = np.zeros(rows, dtype=bool) if geometric is None else np.asarray(geometric, dtype=bool)
+    positive = np.where(inside, y > 0, True).all(axis=1)
+    geo = wanted_geo & positive
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fit_y = np.where(geo[:, None], np.log(np.where(inside & (y > 0), y, 1.0)), y)
+    fit_y = np.where(inside, fit_y, 0.0)
+    n = inside.sum(axis=1)
+    first = np.where(inside, t, np.inf).min(axis=1, initial=np.inf)
+    nan = np.full(rows, np.nan)
+
+    if method == "trend":
+        first_value = np.take_along_axis(fit_y, np.argmax(inside, axis=1)[:, None], axis=1)[:, 0]
+        last_pos = inside.shape[1] - 1 - np.argmax(inside[:, ::-1], axis=1)
+        last_value = np.take_along_axis(fit_y, last_pos[:, None], axis=1)[:, 0]
+        span = latest - first
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slope_fit = np.where((n >= 2) & (span > 0), (last_value - first_value) / np.where(span > 0, span, 1.0), np.nan)
+        fitted = last_value + slope_fit * (target - latest)
+        se, df, lower, upper = nan, np.zeros(rows), nan, nan
+    else:
+        if method == "ols":
+            weights = inside.astype(float)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                weights = np.where(inside, (target[:, None] - first[:, None]) / (target[:, None] - t), 0.0)
+            weights = np.where(np.isfinite(weights) & (weights > 0), weights, 0.0)
+        slope_fit, intercept, s2, xbar, sxx, sw, n_fit, df_int = _weighted_fit(t, fit_y, weights)
+        fitted = intercept + slope_fit * target
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_var = s2 * (1.0 / np.where(sw > 0, sw, np.nan) + (target - xbar) ** 2 / np.where(sxx > 0, sxx, np.nan))
+            se = np.sqrt(mean_var + s2)  # a new observation with weight 1
+        df = df_int.astype(float)
+        from scipy.stats import t as student
+
+        with np.errstate(invalid="ignore"):
+            q = np.where(df > 0, student.ppf(1 - (1 - level) / 2, np.where(df > 0, df, 1)), np.nan)
+        lower, upper = fitted - q * se, fitted + q * se
+    if np.any(geo):
+        with np.errstate(over="ignore", invalid="ignore"):
+            fitted = np.where(geo, np.exp(fitted), fitted)
+            lower = np.where(geo, np.exp(lower), lower)
+            upper = np.where(geo, np.exp(upper), upper)
+            slope = np.where(geo, np.expm1(slope_fit), slope_fit)
+    else:
+        slope = slope_fit
+    short = n < 2
+    return Projection(
+        method=method,
+        projection=np.where(short, np.nan, fitted),
+        slope=np.where(short, np.nan, slope),
+        lower=np.where(short, np.nan, lower),
+        upper=np.where(short, np.nan, upper),
+        fitted_se=np.where(short, np.nan, se),
+        df=np.where(short, 0.0, df),
+        n_points=n,
+        first_year=np.where(np.isfinite(first), first, np.nan),
+        geometric=geo,
+    )
+
+
+def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    """Probability that the value at the target year meets ``target`` (``sign`` +1: at least).
+
+    From the prediction's t distribution on the fitted scale; NaN without an interval.
+    """
+    from scipy.stats import t as student
+
+    target = np.asarray(target, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(fit.geometric, np.log(fit.projection), fit.projection)
+        bound = np.where(fit.geometric, np.log(np.where(target > 0, target, np.nan)), target)
+        score = (centre - bound) / fit.fitted_se * np.asarray(sign, dtype=float)
+        df = np.where(fit.df > 0, fit.df, np.nan)
+        probability = student.cdf(score, df)
+    return np.where(np.isfinite(score) & (fit.df > 0), probability, np.nan)
