@@ -340,7 +340,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     parts.append(_failures(data, both & (numerator > denominator) & is_percent, col.NUMERATOR, "numerator_le_denominator",
                            "numerator must not exceed denominator (" + denominator.astype(str) + ")",
                            "分子不得大于分母（" + denominator.astype(str) + "）"))
-    scale = data["_unit"].map(_SCALES)
+    scale = data["_unit"].map(_SCALES).astype("float64")
     implied = numerator / denominator.where(denominator != 0) * scale
     inconsistent = both & scale.notna() & implied.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
     parts.append(_failures(data, inconsistent, col.VALUE, "value_matches_counts",
