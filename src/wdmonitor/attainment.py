@@ -297,9 +297,11 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         geometric_ratio = step * _cagr(y_b, latest_value, elapsed) / np.abs(_cagr(y_b, goal_target, horizon))
     ratio = np.where(geometric & ~np.isnan(geometric_ratio), geometric_ratio, linear_ratio)
     ratio = np.where((elapsed > 0) & (horizon > 0) & (needed > 0), ratio, np.nan)
-    achieved_ratio = np.where(around, (latest_value >= lower - _EPS) & (latest_value <= upper + _EPS)
-                              | ((sign > 0) & (latest_value > upper)) | ((sign < 0) & (latest_value < lower)),
-                              _meets(latest_value, goal_target, step))
+    goal_lower, goal_upper = goal_target * (1 - tolerance), goal_target * (1 + tolerance)
+    with np.errstate(invalid="ignore"):
+        in_goal_band = ((latest_value >= goal_lower - _EPS) & (latest_value <= goal_upper + _EPS)
+                        | ((sign > 0) & (latest_value > goal_upper)) | ((sign < 0) & (latest_value < goal_lower)))
+    achieved_ratio = np.where(around, in_goal_band, _meets(latest_value, goal_target, step))
     progress_class = _progress_classes(ratio, rules)
     held_before = _meets(y_b, goal_target, step) & ~np.isnan(y_b)
     progress_class = np.where(ratio_kind & held_before & ~achieved_ratio & ~np.isnan(latest_value),
@@ -336,8 +338,10 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     progress = np.where(ratio_kind, ratio, growth)
     progress_class = np.where(ratio_kind, progress_class, growth_class)
     progress_measure = np.where(ratio_kind, "ratio", "growth").astype(object)
-    progress = np.where(qualitative, np.nan, progress)
-    progress_class = np.where(qualitative, None, progress_class)
+    # progress needs an observation after the baseline year
+    no_progress = qualitative | ~(latest_year > b_used)
+    progress = np.where(no_progress, np.nan, progress)
+    progress_class = np.where(no_progress, None, progress_class)
     progress_measure = np.where(qualitative, None, progress_measure)
 
     # -- small numbers: 95% interval from the counts at the data year -----------------------

@@ -31,7 +31,7 @@ from .attainment import judge
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import to_matrix
-from .targets import target_rows
+from .targets import attach_series, target_rows
 from .vocabulary import Area, Status
 
 __all__ = ["Evaluation", "evaluate"]
@@ -220,6 +220,24 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     return validate_submission(frame, plan)
 
 
+def judge_frame(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:
+    """The verdict rows for an already validated frame (no validation, no assessments).
+
+    The engine behind :func:`evaluate`, exposed for benchmarks and property tests that
+    need values validation would refuse (negated series, for instance).
+    """
+    first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
+    last = max([year, *([int(valid["year"].max())] if len(valid) else [])])
+    matrix = to_matrix(valid, years=(first, last))
+    present = set(valid["region"].astype(str))
+    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
+    rows = target_rows(plan, year, regions)
+    rows, matrix = attach_series(rows, matrix, plan)
+    table = judge(rows, matrix, year, rules)
+
+    return table
+
+
 def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessments: Any = None, *,
              rules: RuleSet = DEFAULT_RULES) -> Evaluation:
     """Evaluate every target of ``plan`` for every region and sex in ``frame`` at ``year``.
@@ -246,17 +264,7 @@ def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessmen
     year = plan.midterm_year if year is None else int(year)
     store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
     valid = _prepare(frame, plan)
-    first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
-    last = max([year, *([int(valid["year"].max())] if len(valid) else [])])
-    matrix = to_matrix(valid, years=(first, last))
-    present = set(valid["region"].astype(str))
-    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
-    rows = target_rows(plan, year, regions)
-    from .targets import attach_series
-
-    rows, matrix = attach_series(rows, matrix, plan)
-    table = judge(rows, matrix, year, rules)
-
+    table = judge_frame(valid, plan, year, rules)
     table["evidence"] = ""
     if assessments is not None:
         from .assessments import read_assessments
