@@ -24,6 +24,8 @@ from .errors import (
     UnknownPlanError,
     WdmonitorError,
 )
+from .annual import AnnualReport, annual_report
+from .early_warning import flag_early_warnings
 from .evaluation import Evaluation, evaluate
 from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
 from .readers import read_submission
@@ -48,6 +50,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AggregationError",
+    "AnnualReport",
     "Area",
     "AreaType",
     "Baseline",
@@ -78,8 +81,10 @@ __all__ = [
     "UnknownPlanError",
     "WdmonitorError",
     "__version__",
+    "annual_report",
     "check_submission",
     "evaluate",
+    "flag_early_warnings",
     "list_plans",
     "load_indicators",
     "load_plan",

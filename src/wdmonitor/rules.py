@@ -67,6 +67,9 @@ class RuleSet:
         Year-on-year change of at least 10% → watch. Library choice.
     hb_u, hb_a, hb_c : float
         Hidiroglou–Berthelot parameters U=0.5, A=0.05, C=4 (Statistics Canada).
+    hb_min_regions : int
+        Regions needed (with both years) before the cross-region check runs (4): quartiles of
+        fewer points say nothing. Library choice.
     w4_alert_widening : float
         Gap ≥ 10% wider than at baseline → alert. Library choice.
     stale_after : int
@@ -99,6 +102,7 @@ class RuleSet:
     hb_u: float = 0.5
     hb_a: float = 0.05
     hb_c: float = 4.0
+    hb_min_regions: int = 4
     w4_alert_widening: float = 0.10
     stale_after: int = 2
     min_points_projection: int = 3

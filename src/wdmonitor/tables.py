@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HEADERS",
+    "SEVERITY_FILLS",
     "STATUS_FILLS",
     "bilingual",
     "evaluation_to_excel",
@@ -31,6 +32,7 @@ __all__ = [
     "rank_by_indicator",
     "rank_regions",
     "region_names",
+    "write_excel",
 ]
 
 #: Chinese / English column headers of report tables.
@@ -57,7 +59,8 @@ HEADERS: dict[str, str] = {
     "not_attained": "未实现 / Not attained", "not_assessable": "无法评估 / Not assessable", "needs_assessment": "待评估 / Needs assessment",
     "attainment_rate": "达标率 / Attainment rate", "rank": "排名 / Rank", "attained_share": "达标比例 / Share attained",
     "mean_score": "平均进展得分 / Mean score", "flag": "预警类型 / Flag", "severity": "预警等级 / Severity",
-    "flags": "预警 / Flags", "message_zh": "说明 / Message (zh)", "message_en": "Message (en)",
+    "checks": "预警 / Checks", "check": "检查 / Check", "severity_zh": "预警等级 / Severity (zh)",
+    "progress_class_zh": "进展状态 / Progress class (zh)", "message_zh": "说明 / Message (zh)", "message_en": "Message (en)",
 }
 
 #: Fill colours of status cells in Excel and HTML (shared with the charts).
@@ -155,36 +158,45 @@ _REPORT_COLUMNS = ("goal_no", "name_zh", "region_name", "sex", "unit", "kind", "
                    "uncertain", "evidence", "trace")
 
 
-def evaluation_to_excel(evaluation: Evaluation, path: Path) -> Path:
-    """Summary sheet, one sheet per area, provenance; bilingual headers, status fills, widths."""
+SEVERITY_FILLS: dict[str, str] = {"watch": "FFF59D", "warning": "FFB74D", "alert": "E53935"}
+
+
+def write_excel(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
+    """Write report sheets: neutralised cells, bilingual bold headers, status and severity fills, widths."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    sheets: dict[str, pd.DataFrame] = {"汇总 Summary": evaluation.summary()}
-    for area in Area:
-        part = evaluation.table[evaluation.table["area"] == area.value]
-        if len(part):
-            sheets[f"{area.name_zh} {area.value}"[:31]] = part[list(_REPORT_COLUMNS)]
-    sheets["来源 Provenance"] = pd.DataFrame({"key": list(evaluation.provenance), "value": [str(v) for v in evaluation.provenance.values()]})
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             clean = neutralise(frame)
-            bilingual(clean).to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
+            bilingual(clean).to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for position, column in enumerate(clean.columns, start=1):
                 letter = get_column_letter(position)
                 longest = max([len(str(HEADERS.get(column, column)))] + [len(str(v)) for v in clean[column].head(200)])
                 sheet.column_dimensions[letter].width = min(max(10, longest + 2), 60)
-                if column in _STATUS_COLUMNS:
-                    for row, status in enumerate(clean[column], start=2):
-                        fill = STATUS_FILLS.get(str(status))
-                        if fill:
-                            sheet.cell(row=row, column=position).fill = PatternFill("solid", start_color=fill, end_color=fill)
+                fills = STATUS_FILLS if column in _STATUS_COLUMNS else SEVERITY_FILLS if column == "severity" else None
+                if fills:
+                    for row, value in enumerate(clean[column], start=2):
+                        colour = fills.get(str(value))
+                        if colour:
+                            sheet.cell(row=row, column=position).fill = PatternFill("solid", start_color=colour, end_color=colour)
             sheet.freeze_panes = "A2"
     return path
+
+
+def evaluation_to_excel(evaluation: Evaluation, path: Path) -> Path:
+    """Summary sheet, one sheet per area, provenance."""
+    sheets: dict[str, pd.DataFrame] = {"汇总 Summary": evaluation.summary()}
+    for area in Area:
+        part = evaluation.table[evaluation.table["area"] == area.value]
+        if len(part):
+            sheets[f"{area.name_zh} {area.value}"] = part[list(_REPORT_COLUMNS)]
+    sheets["来源 Provenance"] = pd.DataFrame({"key": list(evaluation.provenance), "value": [str(v) for v in evaluation.provenance.values()]})
+    return write_excel(path, sheets)
 
 
 def evaluation_to_markdown(evaluation: Evaluation, region: str | None = None) -> str:

@@ -1,0 +1,147 @@
+"""The annual monitoring report (年度监测): latest values, progress and warnings.
+
+:func:`annual_report` puts, for every numeric target × region × sex, the latest value and
+its year, the progress class against the final target, and the early-warning flags (worst
+severity first) in one table, in Chinese and English, exportable like the evaluation.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from wdmonitor import annual_report, load_plan
+>>> plan = load_plan("tests/data/plans/minimal.yaml")
+>>> frame = pd.DataFrame({"region": "211400", "year": [2020, 2021, 2022, 2023],
+...                       "indicator": "maternal_mortality_ratio", "sex": "female",
+...                       "value": [16.9, 16.1, 15.7, 15.1]})
+>>> report = annual_report(frame, plan, 2023)
+>>> row = report.table.iloc[0]
+>>> print(row.latest_value, row.progress_class, row.severity, row.checks)
+15.1 acceleration_needed warning W1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .indicators import Plan
+from .rules import DEFAULT_RULES, RuleSet
+from .vocabulary import ProgressClass, Severity
+
+__all__ = ["ANNUAL_COLUMNS", "AnnualReport", "annual_report"]
+
+ANNUAL_COLUMNS = (
+    "area", "goal_no", "target_id", "indicator", "name_zh", "name_en", "region", "region_name", "sex", "area_type",
+    "unit", "kind", "baseline_year", "baseline", "latest_year", "latest_value", "final_year", "final_target_value",
+    "progress", "progress_class", "progress_class_zh", "severity", "severity_zh", "checks", "message_zh", "message_en",
+)
+_SERIES_CHECKS = ("W2a", "W2b", "W2c", "W3")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class AnnualReport:
+    """The 年度监测 table and the flags behind it."""
+
+    table: pd.DataFrame
+    flags: pd.DataFrame
+    plan: Plan
+    year: int
+    method: str = "trend"
+    rules: RuleSet = DEFAULT_RULES
+
+    def __repr__(self) -> str:
+        counts = self.table["severity"].value_counts().to_dict()
+        return f"AnnualReport(plan={self.plan.id!r}, year={self.year}, rows={len(self.table)}, severity={counts})"
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Sheets: the report, the flags (each with its trace), the method."""
+        from .tables import write_excel
+
+        method = pd.DataFrame({"key": ["plan", "year", "projection", "rules"],
+                               "value": [self.plan.id, str(self.year), self.method, self.rules.name]})
+        return write_excel(Path(path), {"年度监测 Annual": self.table, "预警 Flags": self.flags, "方法 Method": method})
+
+    def to_csv(self, path: str | Path) -> Path:
+        from .tables import frame_to_csv
+
+        return frame_to_csv(self.table, Path(path))
+
+    def to_markdown(self, region: str | None = None) -> str:
+        from .tables import bilingual
+        from .tables_markdown import to_markdown
+
+        region = region or self.plan.jurisdiction.code
+        rows = self.table[self.table["region"] == region][
+            ["goal_no", "name_zh", "sex", "latest_year", "latest_value", "final_target_value", "progress_class", "severity", "checks"]
+        ]
+        return f"# {self.plan.title_zh} — 年度监测 {self.year}\n\n" + to_markdown(bilingual(rows))
+
+    def _repr_html_(self) -> str:
+        from .tables import bilingual
+
+        shown = self.table[["name_zh", "region_name", "sex", "latest_year", "latest_value", "progress_class", "severity", "checks"]]
+        return f"<div><strong>{self.plan.title_zh} — 年度监测 {self.year}</strong></div>" + bilingual(shown).to_html(
+            index=False, na_rep="", max_rows=60)
+
+
+def _worst(flags: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key: worst severity, the checks raised and the worst flag's messages."""
+    if flags.empty:
+        return pd.DataFrame(columns=[*keys, "severity", "checks", "message_zh", "message_en", "_rank"])
+    ranked = flags.assign(_rank=flags["severity"].map(lambda s: Severity(s).rank))  # four distinct values
+    ranked = ranked.sort_values("_rank", ascending=False, kind="stable")
+    grouped = ranked.groupby(keys, sort=False, dropna=False)
+    out = grouped.agg(severity=("severity", "first"), message_zh=("message_zh", "first"), message_en=("message_en", "first"),
+                      _rank=("_rank", "first"))
+    out["checks"] = grouped["check"].agg(lambda c: ", ".join(dict.fromkeys(c)))
+    return out.reset_index()
+
+
+def annual_report(frame: pd.DataFrame, plan: Plan, year: int | None = None, *, method: str = "trend",
+                  rules: RuleSet = DEFAULT_RULES) -> AnnualReport:
+    """The 年度监测 report for ``year`` (the latest year in the frame by default).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical long frame; validated first.
+    plan : Plan
+    year : int, optional
+        The monitoring year (as_of).
+    method : {"trend", "ols", "escap"}
+        Projection behind the projected-miss flags.
+    rules : RuleSet
+    """
+    from .early_warning import flags_for_valid
+    from .evaluation import _prepare, judge_frame
+    from .tables import region_names
+
+    valid = _prepare(frame, plan)
+    year = (int(valid["year"].max()) if len(valid) else plan.period_start) if year is None else int(year)
+    valid = valid[valid["year"].astype("int64") <= year]
+    table = judge_frame(valid, plan, year, rules)
+    table = table[table["kind"] != "qualitative"].reset_index(drop=True)
+    flags = flags_for_valid(valid, plan, year, method=method, rules=rules)
+    table["region_name"] = table["region"].map(region_names(plan))
+    table["final_target_value"] = table["final_target_value"].fillna(table["target"])
+
+    series_flags = flags[flags["check"].isin(_SERIES_CHECKS)]
+    target_flags = flags[~flags["check"].isin(_SERIES_CHECKS)]
+    by_target = _worst(target_flags, ["target_id", "region", "sex"])
+    by_series = _worst(series_flags, ["indicator", "region", "sex", "area_type"])
+    merged = table.merge(by_target, on=["target_id", "region", "sex"], how="left")
+    series_keys = ["indicator", "region", "sex", "area_type"]
+    by_series = by_series.rename(columns={c: f"{c}_series" for c in by_series.columns if c not in series_keys})
+    merged = merged.merge(by_series, on=series_keys, how="left")
+    take_series = merged["_rank_series"].fillna(-1) > merged["_rank"].fillna(-1)
+    for column in ("severity", "message_zh", "message_en"):
+        merged[column] = merged[column].where(~take_series, merged[f"{column}_series"])
+    merged["checks"] = (merged["checks"].fillna("") + ", " + merged["checks_series"].fillna("")).str.strip(", ")
+    merged["severity"] = merged["severity"].fillna(Severity.NONE.value)
+    merged["message_zh"] = merged["message_zh"].fillna("")
+    merged["message_en"] = merged["message_en"].fillna("")
+    merged["severity_zh"] = merged["severity"].map(lambda s: Severity(s).name_zh)
+    merged["progress_class_zh"] = merged["progress_class"].map(lambda c: ProgressClass(c).name_zh if isinstance(c, str) else "")
+    report = merged[list(ANNUAL_COLUMNS)].reset_index(drop=True)
+    return AnnualReport(table=report, flags=flags, plan=plan, year=year, method=method, rules=rules)

@@ -1,0 +1,412 @@
+"""Early warning (预警: 预计达标困难、波动较大), methodology section 4, for all series at once.
+
+:func:`flag_early_warnings` returns one row per flag:
+
+``projected_miss`` (W1)
+    Each target projected to every evaluation year after ``as_of`` (``trend``, ``ols`` or
+    ``escap``, see :mod:`wdmonitor.trends`); P = d(ŷ_E − y_b)/|T − y_b| when the baseline
+    is short of T, the projection's own failure margin when the baseline already meets it.
+``volatility`` (W2)
+    (a) the latest change's modified z-score against the earlier changes; (b) a
+    year-on-year change of 10% or more; (c) Hidiroglou–Berthelot outliers across regions.
+``deterioration`` (W3)
+    Recent slope and last change in the wrong direction; worse than the baseline.
+``gap_widening`` (W4)
+    A sex, urban–rural or regional gap wider than last year and than at baseline; parity
+    leaving its band.
+``data`` (W5)
+    No data, stale data, a substituted baseline, too few points for a projection,
+    provisional latest data, a geometric series holding a zero.
+
+Every flag carries its trace columns (projection, interval, P, z-score, gap values …) and a
+message in Chinese and English. Severity: none (informational) < watch < warning < alert.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from wdmonitor import load_plan, flag_early_warnings
+>>> plan = load_plan("tests/data/plans/minimal.yaml")
+>>> frame = pd.DataFrame({"region": "211400", "year": range(2018, 2025),
+...                       "indicator": "maternal_mortality_ratio", "sex": "female",
+...                       "value": [16.0, 15.5, 15.0, 14.6, 14.3, 14.0, 13.8]})
+>>> flags = flag_early_warnings(frame, plan, as_of=2024)
+>>> flags[flags["flag"] == "projected_miss"][["target_year", "severity"]].values.tolist()
+[[2025, 'warning'], [2030, 'warning']]
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .attainment import ONE_SIDED_KINDS, judge
+from .indicators import Plan
+from .rules import DEFAULT_RULES, RuleSet
+from .series import SeriesMatrix, to_matrix
+from .targets import attach_series, target_rows
+from .trends import meeting_probability, project
+from .vocabulary import Severity
+
+__all__ = ["FLAG_COLUMNS", "flag_early_warnings", "flags_for_valid"]
+
+#: Columns of the flag table, in order.
+FLAG_COLUMNS = (
+    "indicator", "name_zh", "region", "region_name", "sex", "area_type", "target_id", "flag", "check", "severity",
+    "target_year", "message_zh", "message_en", "as_of", "method", "latest_year", "latest_value", "baseline", "target",
+    "projection", "lower", "upper", "probability", "progress_share", "slope", "last_change", "relative_change",
+    "z_score", "hb_effect", "gap_baseline", "gap_previous", "gap_latest", "rules",
+)
+
+_DIRECTIONAL = ("increase", "decrease", "gap_narrowing")
+_BANDED = ("around", "parity", "band")
+
+
+def _fmt(values: np.ndarray | pd.Series, digits: int = 4) -> pd.Series:
+    numeric = pd.Series(np.asarray(values, dtype=float))
+    text = numeric.round(digits).astype(str).str.replace(r"\.0$", "", regex=True)
+    return text.where(numeric.notna(), "–")
+
+
+def _frame(rows: pd.DataFrame, mask: np.ndarray, flag: str, check: str, severity: np.ndarray | str,
+           message_zh: pd.Series | str, message_en: pd.Series | str, **trace: np.ndarray | pd.Series | float) -> pd.DataFrame:
+    """The flag rows of ``rows[mask]`` with their messages and trace columns."""
+    mask = np.asarray(mask, dtype=bool)
+    out = rows.loc[mask, ["indicator", "name_zh", "region", "sex", "area_type", "target_id"]].reset_index(drop=True)
+    out["flag"] = flag
+    out["check"] = check
+
+    def pick(value: object) -> object:
+        if isinstance(value, pd.Series):
+            return value.to_numpy()[mask]
+        if isinstance(value, np.ndarray) and value.shape == mask.shape:
+            return value[mask]
+        return value
+
+    out["severity"] = pick(severity)
+    out["message_zh"] = pick(message_zh)
+    out["message_en"] = pick(message_en)
+    for name, value in trace.items():
+        out[name] = pick(value)
+    return out
+
+
+def _series_block(matrix: SeriesMatrix, series: np.ndarray) -> np.ndarray:
+    block = np.full((len(series), len(matrix.years)), np.nan)
+    ok = series >= 0
+    block[ok] = matrix.values[series[ok]]
+    return block
+
+
+def _last_two(block: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Latest and previous observation (value and year) of each row."""
+    observed = ~np.isnan(block)
+    positions = np.where(observed, np.arange(block.shape[1]), -1)
+    last = positions.max(axis=1, initial=-1)
+    masked = np.where(positions == last[:, None], -1, positions)
+    previous = masked.max(axis=1, initial=-1)
+    rows = np.arange(len(block))
+
+    def take(index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ok = index >= 0
+        value = np.where(ok, block[rows, np.maximum(index, 0)], np.nan)
+        year = np.where(ok, years[np.maximum(index, 0)], np.nan).astype(float)
+        return value, year
+
+    (y_last, t_last), (y_prev, t_prev) = take(last), take(previous)
+    return y_last, t_last, y_prev, t_prev
+
+
+def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], as_of: int, method: str,
+                    rules: RuleSet) -> list[pd.DataFrame]:
+    """W1 for every evaluation year after ``as_of``."""
+    parts = []
+    for year in [e for e in plan.evaluation_years if e > as_of]:
+        rows, matrix = attach_series(target_rows(plan, year, regions), valid_matrix, plan)
+        judged = judge(rows, matrix, year, rules)
+        kind = judged["kind"].to_numpy(dtype=object)
+        sign = judged["sign"].to_numpy(dtype=float)
+        series = judged["series"].to_numpy(dtype=np.int64)
+        block = _series_block(matrix, series)
+        fit = project(block, matrix.years, np.full(len(judged), year), method=method,
+                      geometric=judged["geometric"].to_numpy(dtype=bool), window=rules.trend_window, level=rules.ci_level)
+        y_b = judged["baseline"].to_numpy(dtype=float)
+        target = judged["target"].to_numpy(dtype=float)
+        y_hat = fit.projection
+        enough = (fit.n_points >= max(rules.min_points_projection, 2)) & ~np.isnan(y_hat) & (series >= 0)
+        numeric = np.isin(kind, ONE_SIDED_KINDS) & ~np.isnan(target) & (sign != 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            short = sign * (target - y_b) > 0
+            share = sign * (y_hat - y_b) / np.abs(target - y_b)
+            fails = sign * (target - y_hat) > 0
+            margin = sign * (target - y_hat) / np.abs(target)
+        severity = np.full(len(judged), Severity.NONE.value, dtype=object)
+        severity = np.where(numeric & short & (share < rules.w1_none), Severity.WARNING.value, severity)
+        severity = np.where(numeric & short & (share < rules.w1_alert), Severity.ALERT.value, severity)
+        severity = np.where(numeric & ~short & fails, Severity.WARNING.value, severity)
+        severity = np.where(numeric & ~short & fails & (margin > rules.w1_hold_alert_share), Severity.ALERT.value, severity)
+        # direction and gap targets: the projection no better than the baseline (library choice)
+        directional = np.isin(kind, _DIRECTIONAL) & (sign != 0)
+        with np.errstate(invalid="ignore"):
+            no_better = sign * (y_hat - y_b) <= 0
+        severity = np.where(directional & no_better, Severity.WARNING.value, severity)
+        banded = np.isin(kind, _BANDED)
+        lower = judged["band_lower"].to_numpy(dtype=float)
+        upper = judged["band_upper"].to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            outside = (y_hat < lower) | (y_hat > upper)
+            good_side = (kind == "around") & (((sign > 0) & (y_hat > upper)) | ((sign < 0) & (y_hat < lower)))
+        severity = np.where(banded & outside & ~good_side, Severity.WARNING.value, severity)
+        # a one-sided target without a baseline is judged on the projection's margin alone
+        flagged = enough & (severity != Severity.NONE.value)
+        probability = meeting_probability(fit, target, sign) if method != "trend" else np.full(len(judged), np.nan)
+        proj = _fmt(y_hat)
+        t_text = _fmt(target)
+        p_text = _fmt(share, 3)
+        message_en = (f"projected to {year}: " + proj + " (" + method + ") against a target of " + t_text
+                      + "; share of the distance covered P=" + p_text)
+        message_zh = (f"按{method}趋势预计{year}年为" + proj + "，目标" + t_text + "，预计完成进度P=" + p_text + "，预计达标困难")
+        with_probability = ~np.isnan(probability)
+        message_en = message_en.where(~with_probability, message_en + "; probability of meeting it " + _fmt(probability, 3))
+        message_zh = message_zh.where(~with_probability, message_zh + "；达标概率" + _fmt(probability, 3))
+        parts.append(_frame(
+            judged, flagged, "projected_miss", "W1", severity, message_zh, message_en,
+            target_year=year, method=method, baseline=y_b, target=target, projection=y_hat, lower=fit.lower,
+            upper=fit.upper, probability=probability, progress_share=np.where(numeric & short, share, np.nan),
+            slope=fit.slope,
+        ))
+    return parts
+
+
+def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: RuleSet,
+                                  jurisdiction: str) -> list[pd.DataFrame]:
+    """W2 (a, b, c) and W3 on each observed series a target is judged on."""
+    rows = now[now["simple"] & (now["series"] >= 0)].drop_duplicates(["series", "sign"]).reset_index(drop=True)
+    if rows.empty:
+        return []
+    series = rows["series"].to_numpy(dtype=np.int64)
+    block = _series_block(matrix, series)
+    years = matrix.years
+    y_last, t_last, y_prev, t_prev = _last_two(block, years)
+    changes = block[:, 1:] - block[:, :-1]  # year-on-year, NaN unless both years observed
+    last_col = np.where(np.isnan(t_last), -1, t_last - years[0]).astype(np.int64)
+    latest_change = np.where(last_col >= 1, changes[np.arange(len(rows)), np.maximum(last_col - 1, 0)], np.nan)
+    earlier = np.where(np.arange(changes.shape[1])[None, :] < (last_col - 1)[:, None], changes, np.nan)
+    count = (~np.isnan(earlier)).sum(axis=1)
+    parts = []
+
+    # (a) modified z-score (Iglewicz–Hoaglin); MAD = 0 uses the mean absolute deviation × 1.2533
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows (no earlier changes) give NaN
+        median = np.nanmedian(np.where(count[:, None] > 0, earlier, 0.0), axis=1)
+        mad = np.nanmedian(np.abs(earlier - median[:, None]), axis=1)
+        mean_ad = np.nanmean(np.abs(earlier - median[:, None]), axis=1)
+        spread = np.where(mad > 0, mad / 0.6745, 1.253314 * mean_ad)
+        deviation = latest_change - median
+        z = np.where(spread > 0, deviation / spread, np.where(np.abs(deviation) > 0, np.inf * np.sign(deviation), 0.0))
+    flagged = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold)
+    parts.append(_frame(
+        rows, flagged, "volatility", "W2a", Severity.WARNING.value,
+        _fmt(t_last, 0) + "年变动" + _fmt(latest_change) + "，与以往变动（中位数" + _fmt(median) + "）相比异常，修正z值" + _fmt(z, 2) + "，波动较大",
+        "change in " + _fmt(t_last, 0) + " of " + _fmt(latest_change) + " is unusual against earlier changes (median "
+        + _fmt(median) + "): modified z-score " + _fmt(z, 2),
+        latest_year=t_last, latest_value=y_last, last_change=latest_change, z_score=z,
+    ))
+
+    # (b) a year-on-year change of 10% or more
+    with np.errstate(invalid="ignore", divide="ignore"):
+        previous = block[np.arange(len(rows)), np.maximum(last_col - 1, 0)]
+        relative = np.abs(latest_change) / np.abs(previous)
+    flagged = ~np.isnan(relative) & (relative >= rules.w2_relative_change - 1e-12)
+    parts.append(_frame(
+        rows, flagged, "volatility", "W2b", Severity.WATCH.value,
+        _fmt(t_last, 0) + "年较上年变动" + _fmt(relative * 100, 1) + "%，需关注",
+        "year-on-year change of " + _fmt(relative * 100, 1) + "% in " + _fmt(t_last, 0),
+        latest_year=t_last, latest_value=y_last, last_change=latest_change, relative_change=relative,
+    ))
+
+    # (c) Hidiroglou–Berthelot across regions on (y_{as_of−1}, y_{as_of})
+    x0 = matrix.at(series, as_of - 1)
+    x1 = matrix.at(series, as_of)
+    hb = rows.assign(_x0=x0, _x1=x1)
+    hb = hb[(hb["region"] != jurisdiction) & (hb["_x0"] > 0) & (hb["_x1"] > 0)]
+    groups = ["indicator", "sex", "area_type", "sign"]
+    hb = hb[hb.groupby(groups)["region"].transform("size") >= rules.hb_min_regions]
+    if len(hb):
+        ratio = hb["_x1"] / hb["_x0"]
+        med = ratio.groupby([hb[g] for g in groups]).transform("median")
+        s = np.where(ratio < med, 1 - med / ratio, ratio / med - 1)
+        effect = pd.Series(s * np.maximum(hb["_x0"], hb["_x1"]) ** rules.hb_u, index=hb.index)
+        keys = [hb[g] for g in groups]
+        e_med = effect.groupby(keys).transform("median")
+        q1 = effect.groupby(keys).transform(lambda v: v.quantile(0.25))
+        q3 = effect.groupby(keys).transform(lambda v: v.quantile(0.75))
+        d_q1 = np.maximum(e_med - q1, np.abs(rules.hb_a * e_med))
+        d_q3 = np.maximum(q3 - e_med, np.abs(rules.hb_a * e_med))
+        outlier = (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3)
+        mask = np.zeros(len(rows), dtype=bool)
+        effects = np.full(len(rows), np.nan)
+        mask[outlier.index[outlier.to_numpy()]] = True
+        effects[hb.index] = effect.to_numpy()
+        parts.append(_frame(
+            rows, mask, "volatility", "W2c", Severity.WARNING.value,
+            f"{as_of - 1}—{as_of}年变动与其他地区相比异常（HB检验，效应" + _fmt(effects, 3) + "）",
+            f"change {as_of - 1}–{as_of} is an outlier among regions (Hidiroglou–Berthelot effect " + _fmt(effects, 3) + ")",
+            latest_year=float(as_of), latest_value=x1, hb_effect=effects,
+        ))
+
+    # W3 deterioration: slope over the last ≤ 5 years and the last change, in the good direction
+    sign = rows["sign"].to_numpy(dtype=float)
+    fit = project(block, years, np.full(len(rows), as_of), method="ols", window=rules.trend_window)
+    slope = sign * fit.slope
+    step = sign * (y_last - y_prev)
+    y_b = rows["baseline"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        worse_than_baseline = sign * (y_last - y_b) < 0
+        target = rows["target"].to_numpy(dtype=float)
+        failing = np.where(np.isnan(target), True, sign * (y_last - target) < -1e-9 * np.maximum(np.abs(target), 1))
+    valid = (sign != 0) & ~np.isnan(slope) & ~np.isnan(step)
+    severity = np.select(
+        [valid & worse_than_baseline & failing, valid & (slope <= 0) & (step <= 0), valid & (slope > 0) & (step <= 0)],
+        [Severity.ALERT.value, Severity.WARNING.value, Severity.WATCH.value], Severity.NONE.value,
+    )
+    parts.append(_frame(
+        rows, severity != Severity.NONE.value, "deterioration", "W3", severity,
+        "近" + _fmt(fit.n_points, 0) + "年趋势" + _fmt(fit.slope) + "/年，最近一次变动" + _fmt(y_last - y_prev) + "，基期值" + _fmt(y_b) + "，出现退步",
+        "recent slope " + _fmt(fit.slope) + " a year over " + _fmt(fit.n_points, 0) + " points, last change " + _fmt(y_last - y_prev)
+        + ", baseline " + _fmt(y_b) + ": moving the wrong way",
+        latest_year=t_last, latest_value=y_last, baseline=y_b, target=target, slope=fit.slope, last_change=y_last - y_prev,
+    ))
+    return parts
+
+
+def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> list[pd.DataFrame]:
+    """W4 on the gap and parity series of gap_narrowing and parity targets."""
+    rows = now[now["kind"].isin(["gap_narrowing", "parity"]) & (now["series"] >= 0)].drop_duplicates("series").reset_index(drop=True)
+    if rows.empty:
+        return []
+    block = _series_block(matrix, rows["series"].to_numpy(dtype=np.int64))
+    y_last, t_last, y_prev, t_prev = _last_two(block, matrix.years)
+    gap_b = rows["baseline"].to_numpy(dtype=float)
+    parity = (rows["kind"] == "parity").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wider = (y_last > y_prev) & (y_last > gap_b)
+        widening = (y_last - gap_b) / np.abs(gap_b)
+        lo, hi = rules.parity_band
+        left_band = (y_prev >= lo) & (y_prev <= hi) & ((y_last < lo) | (y_last > hi))
+    severity = np.select(
+        [parity & left_band, ~parity & (widening >= rules.w4_alert_widening - 1e-12), ~parity & wider],
+        [Severity.ALERT.value, Severity.ALERT.value, Severity.WARNING.value], Severity.NONE.value,
+    )
+    label = np.where(parity, "女/男比", "差距")
+    return [_frame(
+        rows, severity != Severity.NONE.value, "gap_widening", "W4", severity,
+        pd.Series(label) + "由基期" + _fmt(gap_b) + "、上期" + _fmt(y_prev) + "变为" + _fmt(y_last) + "（较基期" + _fmt(widening * 100, 1) + "%），差距扩大",
+        pd.Series(np.where(parity, "female/male ratio", "gap")) + " moved from " + _fmt(gap_b) + " at baseline and " + _fmt(y_prev)
+        + " last time to " + _fmt(y_last) + " (" + _fmt(widening * 100, 1) + "% against baseline)",
+        latest_year=t_last, latest_value=y_last, gap_baseline=gap_b, gap_previous=y_prev, gap_latest=y_last,
+        relative_change=widening,
+    )]
+
+
+def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: RuleSet) -> list[pd.DataFrame]:
+    """W5 on every non-qualitative target row."""
+    rows = now[now["kind"] != "qualitative"].reset_index(drop=True)
+    if rows.empty:
+        return []
+    series = rows["series"].to_numpy(dtype=np.int64)
+    block = _series_block(matrix, series)
+    points = (~np.isnan(block)).sum(axis=1)
+    latest = rows["latest_year"].to_numpy(dtype=float)
+    parts = []
+    none = points == 0
+    parts.append(_frame(rows, none, "data", "no_data", Severity.ALERT.value, f"截至{as_of}年无监测数据",
+                        f"no data up to {as_of}", latest_year=latest))
+    stale = ~none & (latest < as_of - rules.stale_after)
+    parts.append(_frame(rows, stale, "data", "stale", Severity.WARNING.value,
+                        "最新数据为" + _fmt(latest, 0) + f"年，早于{as_of - rules.stale_after}年，数据陈旧",
+                        "latest data from " + _fmt(latest, 0) + f", older than {as_of - rules.stale_after}", latest_year=latest))
+    substituted = (rows["baseline_source"] == "substituted").to_numpy()
+    parts.append(_frame(rows, substituted, "data", "baseline_substituted", Severity.WATCH.value,
+                        "基期无数据，以" + _fmt(rows["baseline_data_year"], 0) + "年数据代替",
+                        "no baseline-year value; " + _fmt(rows["baseline_data_year"], 0) + " used instead",
+                        baseline=rows["baseline"].to_numpy(dtype=float)))
+    short = ~none & (points < rules.min_points_projection)
+    parts.append(_frame(rows, short, "data", "too_short", Severity.WATCH.value,
+                        "仅有" + _fmt(points, 0) + f"个数据点，少于{rules.min_points_projection}个，无法预测",
+                        "only " + _fmt(points, 0) + f" points, fewer than {rules.min_points_projection}: no projection",
+                        latest_year=latest))
+    provisional = ~none & ~stale & (latest < as_of)
+    parts.append(_frame(rows, provisional, "data", "provisional", Severity.NONE.value,
+                        "最新数据为" + _fmt(latest, 0) + "年（" + str(as_of) + "年数据尚未报送）",
+                        "latest data from " + _fmt(latest, 0) + f" ({as_of} not yet reported)", latest_year=latest))
+    zero = rows["geometric"].to_numpy(dtype=bool) & (np.where(np.isnan(block), 1.0, block) <= 0).any(axis=1)
+    parts.append(_frame(rows, zero, "data", "zero_in_geometric", Severity.NONE.value,
+                        "几何尺度指标含0值，趋势按线性计算", "a zero in a geometric-scale series: trends use the linear scale",
+                        latest_year=latest))
+    return parts
+
+
+def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str = "trend",
+                    rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:
+    """The flag table for an already validated frame (see :func:`flag_early_warnings`)."""
+    from .tables import region_names
+
+    valid = valid[valid["year"].astype("int64") <= as_of]
+    first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
+    last = max([as_of, *plan.evaluation_years])
+    matrix = to_matrix(valid, years=(first, last))
+    present = set(valid["region"].astype(str))
+    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
+    rows, full = attach_series(target_rows(plan, as_of, regions), matrix, plan)
+    now = judge(rows, full, as_of, rules)
+    parts = [
+        *_projected_miss(matrix, plan, regions, as_of, method, rules),
+        *_volatility_and_deterioration(now, full, as_of, rules, plan.jurisdiction.code),
+        *_gap_widening(now, full, rules),
+        *_data_flags(now, full, as_of, rules),
+    ]
+    parts = [p for p in parts if len(p)]
+    flags = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(FLAG_COLUMNS))
+    for column in FLAG_COLUMNS:
+        if column not in flags:
+            flags[column] = np.nan
+    flags["as_of"] = as_of
+    flags["rules"] = rules.name
+    flags["method"] = flags["method"].where(flags["flag"] == "projected_miss", "")
+    flags["region_name"] = flags["region"].map(region_names(plan))
+    flags["target_year"] = flags["target_year"].astype("Int64")
+    rank = flags["severity"].map(lambda s: Severity(s).rank)  # a handful of values
+    order = flags.assign(_rank=rank).sort_values(["_rank", "indicator", "region", "sex", "flag", "check", "target_year"],
+                                                 ascending=[False, True, True, True, True, True, True], kind="stable")
+    return order[list(FLAG_COLUMNS)].reset_index(drop=True)
+
+
+def flag_early_warnings(frame: pd.DataFrame, plan: Plan, as_of: int | None = None, *, method: str = "trend",
+                        rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:
+    """Flag the indicators 预计达标困难、波动较大 for every region, indicator and sex.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical long frame (indicators, components or both); validated first.
+    plan : Plan
+    as_of : int, optional
+        The monitoring year; the latest year in the frame by default. Later rows are ignored.
+    method : {"trend", "ols", "escap"}
+        Projection for W1; recorded in the ``method`` column.
+    rules : RuleSet
+        Thresholds (the methodology's defaults).
+
+    Returns
+    -------
+    DataFrame
+        One row per flag, columns :data:`FLAG_COLUMNS`, most severe first.
+    """
+    from .evaluation import _prepare
+
+    valid = _prepare(frame, plan)
+    if as_of is None:
+        as_of = int(valid["year"].max()) if len(valid) else plan.period_start
+    return flags_for_valid(valid, plan, int(as_of), method=method, rules=rules)
