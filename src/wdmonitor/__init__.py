@@ -24,6 +24,7 @@ from .errors import (
     UnknownPlanError,
     WdmonitorError,
 )
+from .aggregation import aggregate
 from .annual import AnnualReport, annual_report
 from .early_warning import flag_early_warnings
 from .evaluation import Evaluation, evaluate
@@ -81,6 +82,7 @@ __all__ = [
     "UnknownPlanError",
     "WdmonitorError",
     "__version__",
+    "aggregate",
     "annual_report",
     "check_submission",
     "evaluate",
