@@ -342,7 +342,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
                            "分子不得大于分母（" + denominator.astype(str) + "）"))
     scale = data["_unit"].map(_SCALES).astype("float64")
     implied = numerator / denominator.where(denominator != 0) * scale
-    inconsistent = both & scale.notna() & implied.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
+    inconsistent = both & scale.notna() & implied.notna() & value.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
     parts.append(_failures(data, inconsistent, col.VALUE, "value_matches_counts",
                            "value must equal numerator / denominator in the indicator's unit (" + implied.round(4).astype(str) + ")",
                            "数值须与分子/分母一致（应为" + implied.round(4).astype(str) + "）"))
