@@ -1,8 +1,11 @@
 """The ``wdmonitor`` command line: a thin layer over the public API.
 
-Commands so far: ``plans`` (bundled plans), ``indicators`` (the catalogue, or a plan's
-indicators) and ``targets`` (a plan's goals and targets as a table). Errors print as one
-line in English and Chinese, without a traceback unless ``--debug`` is given.
+The yearly cycle without writing Python: ``plans``, ``indicators`` and ``targets`` show what
+is bundled; ``template`` writes the workbook a department fills in; ``validate`` checks
+what comes back; ``store`` keeps submissions across years; ``evaluate`` (中期/终期评估),
+``warn`` (预警) and ``report`` (年度监测) produce the tables. Errors print as one line in
+English and Chinese, without a traceback unless ``--debug`` is given. Exit codes: 0 done,
+1 the data has problems, 2 usage errors.
 
 Examples
 --------
@@ -28,6 +31,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from .commands import UsageError, evaluate_command, report_command, store_command, warn_command
 from .errors import UnknownPlanError, WdmonitorError
 from .registry import list_plans, load_indicators, load_plan
 
@@ -40,13 +44,18 @@ _EPILOG = """examples:
   wdmonitor targets --plan huludao-2021-2030 -o targets.csv
   wdmonitor template --plan huludao-2021-2030 --department 卫健委 -o 卫健委模板.xlsx
   wdmonitor validate 卫健委2024.xlsx --plan huludao-2021-2030 -o 反馈.xlsx
+  wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx
+  wdmonitor evaluate 2024/*.xlsx --plan huludao-2021-2030 --year 2030 --assessments 定性评估.csv -o final.xlsx
+  wdmonitor warn --store 监测库.sqlite --plan huludao-2021-2030 --as-of 2024 -o 预警.xlsx
+  wdmonitor report --sample --plan huludao-2021-2030 --lang en -o annual.md
+  wdmonitor store add 监测库.sqlite 卫健委2024.xlsx --plan huludao-2021-2030 --department 卫健委
 """
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wdmonitor",
-        description="Monitor women's development plans (妇女发展规划): plans, indicators and targets.",
+        description="Monitor women's development plans (妇女发展规划): from blank templates to the mid-term and final evaluation.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -91,6 +100,81 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
     validate.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages printed")
     validate.add_argument("-o", "--output", help="write the full bilingual report (.xlsx) here")
+    validate.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+
+    def data_command(name: str, summary: str, description: str, example: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=summary, description=f"{description}\n\nexample: {example}",
+                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+        command.add_argument("files", nargs="*", help="department .csv or .xlsx files")
+        command.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
+        command.add_argument("--sample", action="store_true", help="use the bundled SYNTHETIC sample data (葫芦岛, 2020–2024)")
+        command.add_argument("--store", help="read the data from a monitoring database instead of files")
+        command.add_argument("--as-of-date", help="with --store: the data as known at this date (2025-03-31)")
+        command.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headers and messages (default zh)")
+        command.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+        command.add_argument("-o", "--output", help="write the result (.xlsx, .csv, .md or .html)")
+        return command
+
+    evaluate = data_command(
+        "evaluate", "mid-term or final evaluation tables (中期/终期评估)",
+        "Judge every target for every region and sex: status, progress, the summary per area with 达标率,\n"
+        "and the full table with its trace. The year defaults to the plan's mid-term year.",
+        "wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx")
+    evaluate.add_argument("--year", type=int, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
+    evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals (.csv or .yaml)")
+
+    warn = data_command(
+        "warn", "early-warning flags (预警: 预计达标困难、波动较大)",
+        "Flag projected misses, volatility, deterioration, widening gaps and data problems.",
+        "wdmonitor warn --sample --plan huludao-2021-2030 --as-of 2024 -o flags.xlsx")
+    warn.add_argument("--as-of", type=int, help="the monitoring year (default: the latest year in the data)")
+    warn.add_argument("--method", choices=["trend", "ols", "escap"], default="trend", help="projection method (default trend)")
+    warn.add_argument("--top", type=int, default=15, help="how many alerts and warnings to print (default 15)")
+
+    report = data_command(
+        "report", "the annual monitoring table (年度监测)",
+        "Latest value, progress class and worst warning for every target, region and sex.",
+        "wdmonitor report --sample --plan huludao-2021-2030 --year 2024 -o annual.xlsx")
+    report.add_argument("--year", type=int, help="the monitoring year (default: the latest year in the data)")
+    report.add_argument("--method", choices=["trend", "ols", "escap"], default="trend", help="projection method (default trend)")
+
+    store = commands.add_parser(
+        "store", help="the monitoring database (监测数据库)",
+        description="Keep submissions across years with who, when and which file; revisions supersede without erasing.\n\n"
+                    "examples:\n  wdmonitor store add 监测库.sqlite 卫健委2024.xlsx --plan huludao-2021-2030 --department 卫健委\n"
+                    "  wdmonitor store list 监测库.sqlite\n"
+                    "  wdmonitor store history 监测库.sqlite --region 211400 --year 2024 --indicator maternal_mortality_ratio --sex female\n"
+                    "  wdmonitor store export 监测库.sqlite 交换.sqlite\n  wdmonitor store merge 市库.sqlite 县库.sqlite",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = store.add_subparsers(dest="store_action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="validate files and store them (all or nothing per file)",
+                             description="example: wdmonitor store add 监测库.sqlite 卫健委2024.xlsx --plan huludao-2021-2030 --department 卫健委")
+    add.add_argument("path", help="the store file (created when missing)")
+    add.add_argument("files", nargs="+", help="department .csv or .xlsx files")
+    add.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
+    add.add_argument("--department", required=True, help="who sent the files (卫健委, 教育局 …)")
+    add.add_argument("--submitted-at", help="when they were sent (default now)")
+    add.add_argument("--note", help="free text kept with the submission")
+    listing = actions.add_parser("list", help="list the submissions", description="example: wdmonitor store list 监测库.sqlite")
+    listing.add_argument("path")
+    history = actions.add_parser("history", help="every version of one observation",
+                                 description="example: wdmonitor store history 监测库.sqlite --region 211400 --year 2024 "
+                                             "--indicator maternal_mortality_ratio --sex female")
+    history.add_argument("path")
+    history.add_argument("--region", required=True)
+    history.add_argument("--year", type=int, required=True)
+    history.add_argument("--indicator", required=True)
+    history.add_argument("--sex", required=True, choices=["female", "male", "total"])
+    history.add_argument("--area-type", default="total", choices=["total", "urban", "rural"])
+    history.add_argument("--age-group", default="total")
+    export = actions.add_parser("export", help="write the store to a file (.sqlite or .csv) for another level",
+                                description="example: wdmonitor store export 县库.sqlite 交换.sqlite")
+    export.add_argument("path")
+    export.add_argument("output")
+    merge = actions.add_parser("merge", help="bring another store or export in, refusing conflicts",
+                               description="example: wdmonitor store merge 市库.sqlite 县库.sqlite")
+    merge.add_argument("path")
+    merge.add_argument("other")
     return parser
 
 
@@ -174,8 +258,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "validate":
             return _validate(args)
+        if args.command == "evaluate":
+            return evaluate_command(args)
+        if args.command == "warn":
+            return warn_command(args)
+        if args.command == "report":
+            return report_command(args)
+        if args.command == "store":
+            return store_command(args)
         return _targets(args)
-    except UnknownPlanError as error:
+    except (UnknownPlanError, UsageError) as error:
         if args.debug:
             raise
         print(f"wdmonitor: error: {error}", file=sys.stderr)

@@ -225,7 +225,7 @@ def evaluation_to_html(evaluation: Evaluation) -> str:
     summary = bilingual(evaluation.summary()).to_html(index=False, na_rep="")
     rows = evaluation.table[["area", "goal_no", "name_zh", "region_name", "sex", "target", "value", "status", "progress_class"]].copy()
     for column in ("area", "goal_no", "name_zh", "region_name", "sex", "progress_class"):
-        rows[column] = rows[column].astype(str).map(html.escape)
+        rows[column] = rows[column].map(lambda v: html.escape(v) if isinstance(v, str) else "")  # NaN stays empty
     rows["status"] = rows["status"].map(_fill_cell)
     table = bilingual(rows).to_html(index=False, escape=False, na_rep="", max_rows=60, float_format=lambda v: f"{v:.4g}")
     return head + summary + table

@@ -1,0 +1,207 @@
+"""The work behind the yearly-cycle commands of :mod:`wdmonitor.cli`.
+
+Each function takes the parsed arguments and returns an exit code: 0 done, 1 the data has
+problems, 2 usage errors (raised as exceptions and mapped in :func:`wdmonitor.cli.main`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import WdmonitorError
+from .registry import load_plan
+
+__all__ = ["Progress", "evaluate_command", "report_command", "store_command", "warn_command"]
+
+
+class UsageError(WdmonitorError, ValueError):
+    """The command line was given an impossible combination of options."""
+
+
+class Progress:
+    """A one-line progress bar on standard error: ``[#####-----] 2/4 validating``.
+
+    Shown when standard error is a terminal or ``--progress`` is given, so logs and pipes
+    stay clean.
+    """
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total = total
+        self.done = 0
+        self.enabled = enabled
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        width = 20
+        filled = round(width * self.done / self.total)
+        end = "\n" if self.done >= self.total or not sys.stderr.isatty() else ""
+        print(f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} {label}", end=end, file=sys.stderr, flush=True)
+
+
+def progress_for(args: argparse.Namespace, total: int) -> Progress:
+    return Progress(total, enabled=bool(getattr(args, "progress", False)) or sys.stderr.isatty())
+
+
+def headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column headers in one language (the Chinese or the English half of the bilingual ones)."""
+    from .tables import HEADERS
+
+    part = 0 if lang == "zh" else 1
+    names = {c: HEADERS[c].split(" / ")[part] if " / " in HEADERS.get(c, "") else c for c in frame.columns}
+    return frame.rename(columns=names)
+
+
+def print_table(frame: pd.DataFrame) -> None:
+    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 40, "display.unicode.east_asian_width", True):
+        print(frame.to_string(index=False))
+
+
+def load_data(args: argparse.Namespace, progress: Progress) -> tuple[Any, pd.DataFrame]:
+    """The plan and the frame from files, the bundled SYNTHETIC sample or a store."""
+    plan = load_plan(args.plan)
+    sources = sum(bool(x) for x in (args.files, args.sample, args.store))
+    if sources != 1:
+        raise UsageError("give data files, --sample or --store (exactly one) / 请指定数据文件、--sample 或 --store 之一")
+    if args.sample:
+        from .sample import load_sample
+
+        print("using the bundled SYNTHETIC sample data (not real figures) / 使用内置的虚构样例数据", file=sys.stderr)
+        frame = load_sample()
+        progress.step("sample read / 已读取样例")
+    elif args.store:
+        from .store import Store
+
+        if not Path(args.store).exists():
+            raise UsageError(f"no store at {args.store} / 数据库不存在：{args.store}")
+        frame = Store(args.store, plan).frame(as_of=args.as_of_date, plan=plan)
+        progress.step("store read / 已读取数据库")
+    else:
+        from .readers import read_submission
+
+        frame = pd.concat([read_submission(path, plan) for path in args.files], ignore_index=True)
+        progress.step("files read / 已读取文件")
+    return plan, frame
+
+
+def _write(result: Any, output: str) -> None:
+    suffix = Path(output).suffix.lower()
+    if suffix == ".xlsx":
+        result.to_excel(output)
+    elif suffix == ".csv":
+        result.to_csv(output)
+    elif suffix == ".md":
+        Path(output).write_text(result.to_markdown(), encoding="utf-8")
+    elif suffix in (".html", ".htm"):
+        Path(output).write_text(result._repr_html_(), encoding="utf-8")
+    else:
+        raise UsageError(f"output must end in .xlsx, .csv, .md or .html (got {output!r}) / 输出文件须为 .xlsx、.csv、.md 或 .html")
+    print(f"written / 已写入: {output}")
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    from .evaluation import evaluate
+
+    progress = progress_for(args, 3)
+    plan, frame = load_data(args, progress)
+    result = evaluate(frame, plan, args.year, args.assessments)
+    progress.step("evaluated / 评估完成")
+    stage = {"midterm": "中期评估 mid-term", "final": "终期评估 final", "interim": "评估 interim"}[result.stage]
+    print(f"{plan.title_zh} — {stage} {result.year}: {len(result.table)} rows / 行")
+    summary = result.summary().drop(columns="area" if args.lang == "zh" else "area_zh")
+    print_table(headers(summary, args.lang))
+    if args.output:
+        _write(result, args.output)
+    progress.step("done / 完成")
+    return 0
+
+
+def warn_command(args: argparse.Namespace) -> int:
+    from .early_warning import flag_early_warnings
+
+    progress = progress_for(args, 3)
+    plan, frame = load_data(args, progress)
+    flags = flag_early_warnings(frame, plan, args.as_of, method=args.method)
+    progress.step("flagged / 预警完成")
+    counts = flags.groupby(["flag", "severity"]).size().rename("n").reset_index()
+    print(f"{plan.title_zh} — 预警 early warning, as of {flags['as_of'].iloc[0] if len(flags) else args.as_of}: {len(flags)} flags")
+    print_table(headers(counts, args.lang))
+    message = "message_zh" if args.lang == "zh" else "message_en"
+    serious = flags[flags["severity"].isin(["alert", "warning"])].head(args.top)
+    if len(serious):
+        print_table(headers(serious[["region_name", "name_zh", "sex", "check", "severity", message]], args.lang))
+    if args.output:
+        from .tables import frame_to_csv, write_excel
+
+        suffix = Path(args.output).suffix.lower()
+        if suffix == ".xlsx":
+            write_excel(Path(args.output), {"预警 Flags": flags})
+        elif suffix == ".csv":
+            frame_to_csv(flags, Path(args.output))
+        elif suffix == ".md":
+            from .tables import bilingual
+            from .tables_markdown import to_markdown
+
+            Path(args.output).write_text(to_markdown(bilingual(flags[list(flags.columns[:13])])), encoding="utf-8")
+        else:
+            raise UsageError(f"output must end in .xlsx, .csv or .md (got {args.output!r}) / 输出文件须为 .xlsx、.csv 或 .md")
+        print(f"written / 已写入: {args.output}")
+    progress.step("done / 完成")
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    from .annual import annual_report
+
+    progress = progress_for(args, 3)
+    plan, frame = load_data(args, progress)
+    report = annual_report(frame, plan, args.year, method=args.method)
+    progress.step("report built / 报告完成")
+    rows = report.table[report.table["region"] == plan.jurisdiction.code]
+    counts = rows.groupby(["progress_class", "severity"], dropna=False).size().rename("n").reset_index()
+    print(f"{plan.title_zh} — 年度监测 annual monitoring {report.year}: {len(report.table)} rows / 行")
+    print_table(headers(counts, args.lang))
+    if args.output:
+        _write(report, args.output)
+    progress.step("done / 完成")
+    return 0
+
+
+def store_command(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    action = args.store_action
+    if action == "add":
+        store = Store(args.path, load_plan(args.plan))
+        for file in args.files:
+            receipt = store.add(file, department=args.department, submitted_at=args.submitted_at, note=args.note or "")
+            print(f"stored / 已入库: {file}: {receipt.n_rows} rows, submission {receipt.submission_id} ({receipt.submitted_at})")
+        return 0
+    if not Path(args.path).exists():
+        raise UsageError(f"no store at {args.path} / 数据库不存在：{args.path}")
+    store = Store(args.path)
+    if action == "list":
+        print_table(store.submissions())
+        return 0
+    if action == "history":
+        key = {"region": args.region, "year": args.year, "indicator": args.indicator, "sex": args.sex,
+               "area_type": args.area_type, "age_group": args.age_group}
+        print_table(store.history(key))
+        return 0
+    if action == "export":
+        print(f"written / 已写入: {store.export(args.output)}")
+        return 0
+    report = store.merge(args.other)
+    print(f"merged / 已合并: {len(report.added_submissions)} submissions added, {len(report.skipped_submissions)} already present")
+    if not report.ok:
+        print(f"refused: {len(report.conflicts)} conflicting keys / 存在{len(report.conflicts)}处冲突，未合并", file=sys.stderr)
+        print_table(report.conflicts.head(20))
+        return 1
+    return 0
