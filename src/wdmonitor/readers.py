@@ -71,6 +71,8 @@ _MISSING = {"", "—", "——", "…", "……", "-", "--", "－", "nan", "none
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(%|‰|/\s*10\s*万|/\s*万|/\s*千)?$")
 _YEAR_COLUMN = re.compile(r"^(\d{4})年?(?:[_\-\s]?(女|男|合计|总计|f|m|t|female|male|total))?$")
 MAX_ROWS = 5_000_000
+#: Largest file read, in bytes (checked before reading), and largest uncompressed workbook.
+MAX_BYTES = 200_000_000
 
 
 def _text(value: Any) -> str:
@@ -96,22 +98,67 @@ def _canonical_header(name: Any) -> Any:
     return name
 
 
+def _map_unique(values: pd.Series, func: Any) -> pd.Series:
+    """``values.map(func)`` computed once per distinct value (NaN passed through unchanged).
+
+    Department files repeat the same few region, indicator and sex labels millions of times
+    at national scale; normalising each distinct label once keeps reading linear and fast.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([func(v) for v in uniques] + [np.nan], dtype=object)  # one call per distinct value
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
+
+
 def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers as floats where they parse, text kept otherwise; and the unit found inside."""
-    text = values.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _text(v))
-    lowered = text.map(lambda v: v.lower() if isinstance(v, str) else v)
-    missing = text.isna() | lowered.isin(_MISSING)
-    stripped = text.where(~missing).map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
-    as_text = stripped.map(lambda v: v if isinstance(v, str) else "")
-    parts = as_text.astype(str).str.extract(_NUMBER.pattern) if len(stripped) else pd.DataFrame({0: [], 1: []})
-    number = pd.to_numeric(parts[0], errors="coerce")
-    out = number.astype(object).where(number.notna(), stripped)
-    out = out.where(~missing, np.nan)
-    unit = parts[1].map(lambda u: re.sub(r"\s+", "", u) if isinstance(u, str) else u)
+    """Numbers as floats where they parse, text kept otherwise; and the unit found inside.
+
+    Plain numbers take a vectorised path; only cells that are not (full-width digits,
+    "1,234", "28.5%", "15.1/10万", "—", text) go through the cell-by-cell cleaning.
+    """
+    values = values.astype(object)
+    empty = values.isna() | values.eq("")
+    with np.errstate(invalid="ignore"):
+        parsed = pd.to_numeric(values, errors="coerce")
+    plain = parsed.notna() & np.isfinite(parsed.astype(float))
+    if pd.api.types.infer_dtype(values, skipna=True) in ("boolean", "mixed", "mixed-integer"):
+        plain &= ~values.map(lambda v: isinstance(v, (bool, np.bool_)))  # an Excel TRUE is not the number 1
+    out = pd.Series(np.where(plain, parsed, None), index=values.index, dtype=object)
+    unit = pd.Series(np.nan, index=values.index, dtype=object)
+    out[empty] = np.nan
+    rest = values[~plain & ~empty]
+    if len(rest):
+        text = rest.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _text(v))
+        lowered = text.map(lambda v: v.lower() if isinstance(v, str) else v)
+        missing = text.isna() | lowered.isin(_MISSING)
+        stripped = text.where(~missing).map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
+        as_text = stripped.map(lambda v: v if isinstance(v, str) else "")
+        parts = as_text.astype(str).str.extract(_NUMBER.pattern)
+        number = pd.to_numeric(parts[0], errors="coerce")
+        slow = number.astype(object).where(number.notna(), stripped)
+        out.loc[rest.index] = slow.where(~missing, np.nan)
+        unit.loc[rest.index] = parts[1].map(lambda u: re.sub(r"\s+", "", u) if isinstance(u, str) else u)
     return out, unit
 
 
+def _check_size(path: Path) -> None:
+    """Refuse files (and workbooks once unzipped) larger than :data:`MAX_BYTES` before reading them."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise SubmissionError(f"{path.name}: cannot read the file ({error.strerror}) / 无法读取文件") from error
+    if size > MAX_BYTES:
+        raise SubmissionError(f"{path.name}: the file has {size} bytes, more than the {MAX_BYTES} a submission may have; "
+                              f"split it into smaller files / 文件大小为{size}字节，超过上限{MAX_BYTES}字节，请拆分后报送")
+    if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+        if unzipped > MAX_BYTES:
+            raise SubmissionError(f"{path.name}: the workbook unpacks to {unzipped} bytes, more than the {MAX_BYTES} a "
+                                  f"submission may have / 工作簿解压后为{unzipped}字节，超过上限{MAX_BYTES}字节")
+
+
 def _read_file(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str, int]:
+    _check_size(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
@@ -121,7 +168,7 @@ def _read_file(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str, 
         import openpyxl
 
         with open(path, "rb") as handle:
-            book = openpyxl.load_workbook(handle, read_only=True)
+            book = openpyxl.load_workbook(handle, read_only=True, keep_links=False)
             name = sheet if isinstance(sheet, str) else book.sheetnames[sheet or 0]
             book.close()
         return frame, str(name), 2
@@ -139,8 +186,14 @@ def _read_file(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str, 
 
         try:
             frame = pd.read_csv(StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False)
+        except pd.errors.EmptyDataError as error:
+            raise SubmissionError(f"{path.name}: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行") from error
         except pd.errors.ParserError as error:
             raise SubmissionError(f"{path.name}: not a readable CSV file ({error}) / 无法解析CSV文件") from error
+        if not isinstance(frame.index, pd.RangeIndex):  # pandas took the surplus cells of row 2 as an index
+            raise SubmissionError(
+                f"{path.name}, row 2: the row has more cells ({frame.index.nlevels + frame.shape[1]}) than the header has "
+                f"columns ({frame.shape[1]}); expected one cell per column / 第2行的单元格数多于表头列数")
         return frame, "", 2
     raise SubmissionError(f"{path.name}: unsupported file type {suffix!r}; expected .csv or .xlsx / 不支持的文件类型")
 
@@ -176,9 +229,28 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
         source = path.name
     if len(frame) > MAX_ROWS:
         raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
+    sent_headers = list(frame.columns)
+    mangled = [c for c in sent_headers if isinstance(c, str) and re.fullmatch(r"(.+)\.\d+", c)
+               and re.fullmatch(r"(.+)\.\d+", c).group(1) in sent_headers]  # pandas renames a repeated header "x" to "x.1"
+    if mangled:
+        again = ", ".join(repr(c.rsplit(".", 1)[0]) for c in mangled)
+        raise SubmissionError(f"{source}: the header {again} appears more than once; expected each column once / "
+                              f"表头 {again} 重复出现，每列只能出现一次")
     frame = frame.rename(columns=_canonical_header)
+    doubled = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
+    if doubled:
+        clashes = "; ".join(f"{', '.join(repr(str(h)) for h in sent_headers if _canonical_header(h) == name)} → {name}"
+                            for name in doubled)
+        raise SubmissionError(f"{source}: several columns mean the same thing ({clashes}); expected each column once / "
+                              f"多列含义相同（{clashes}），每列只能出现一次")
     frame[col.SOURCE_ROW] = np.arange(len(frame)) + first_row
-    blank = frame.drop(columns=[col.SOURCE_ROW]).map(lambda v: v is None or (isinstance(v, float) and np.isnan(v)) or _text(v) == "").all(axis=1)
+    cells = frame.drop(columns=[col.SOURCE_ROW])
+    blank = pd.Series(True, index=frame.index)
+    for column in cells.columns:  # only rows still blank so far are looked at again
+        candidates = blank[blank].index
+        if len(candidates) == 0:
+            break
+        blank.loc[candidates] = _map_unique(cells.loc[candidates, column], lambda v: _text(v) == "").fillna(True).astype(bool)
     frame = frame[~blank]
 
     wide: dict[Any, tuple[str, str | None]] = {}
@@ -209,19 +281,20 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
                 unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
                 frame[col.UNIT] = unit.where(unit.notna() & (unit.astype(str) != ""), inner_unit.to_numpy())
     if col.SEX in frame.columns:
-        frame[col.SEX] = frame[col.SEX].map(lambda s: _SEX.get(_header(s), _text(s)) if pd.notna(s) else s)
+        frame[col.SEX] = _map_unique(frame[col.SEX], lambda s: _SEX.get(_header(s), _text(s)))
     if col.AREA_TYPE in frame.columns:
-        frame[col.AREA_TYPE] = frame[col.AREA_TYPE].map(lambda s: _AREA.get(_header(s), _text(s)) if pd.notna(s) else "total")
+        frame[col.AREA_TYPE] = _map_unique(frame[col.AREA_TYPE], lambda s: _AREA.get(_header(s), _text(s))).fillna("total")
     if col.REGION in frame.columns:
         names = plan.region_names()
-        frame[col.REGION] = frame[col.REGION].map(lambda r: names.get(_text(r), _text(r)) if pd.notna(r) else r)
+        frame[col.REGION] = _map_unique(frame[col.REGION], lambda r: names.get(_text(r), _text(r)))
     if col.INDICATOR in frame.columns:
         by_name = {}
         for indicator in plan.indicators.values():
             for name in (indicator.name_zh, *indicator.aliases_zh):
                 by_name[_header(name)] = indicator.id
-        frame[col.INDICATOR] = frame[col.INDICATOR].map(
-            lambda i: by_name.get(_header(i), _text(i)) if pd.notna(i) else i)
+        frame[col.INDICATOR] = _map_unique(frame[col.INDICATOR], lambda i: by_name.get(_header(i), _text(i)))
     frame[col.SOURCE_FILE] = source
     frame[col.SOURCE_SHEET] = sheet_name
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs[col.SOURCE_FILE] = source  # names the file even when no row is left
+    return frame

@@ -25,9 +25,10 @@ Examples
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ from pandera.typing import Series
 
 from . import schema as col
 from .errors import SubmissionError, UnitError
+from .readers import _map_unique
 from .units import conversion_factor
 from .vocabulary import AreaType, Sex
 
@@ -57,7 +59,7 @@ _SCALES = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, 
 class SubmissionModel(pa.DataFrameModel):
     """The canonical long frame after its numbers are parsed (see :mod:`wdmonitor.schema`)."""
 
-    region: Series[str] = pa.Field(nullable=False, str_matches=r"^\d{6}$")
+    region: Series[str] = pa.Field(nullable=False)
     year: Series[float] = pa.Field(nullable=False)
     indicator: Series[str] = pa.Field(nullable=False)
     sex: Series[str] = pa.Field(isin=[s.value for s in Sex])
@@ -67,6 +69,12 @@ class SubmissionModel(pa.DataFrameModel):
 
     class Config:
         strict = False
+
+    @pa.check("region", name="six_digit_code")
+    @classmethod
+    def _six_digit_code(cls, region: pd.Series) -> pd.Series:
+        """A six-digit GB/T 2260 code; judged once per distinct value, not once per row."""
+        return _map_unique(region, lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
 
 
 _MODEL_MESSAGES = {
@@ -135,7 +143,7 @@ class SubmissionReport:
         table["value"] = table["value"].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
         for name in table.columns:
             if table[name].dtype == object or str(table[name].dtype).startswith(("str", "string")):
-                table[name] = table[name].map(_neutralise)
+                table[name] = table[name].map(lambda v: _neutralise(_cell_text(v)))
         table.columns = [f"{zh} {en}" for zh, en in _REPORT_HEADERS]
         summary = pd.DataFrame({"项目 item": ["汇总 summary"], "内容 content": [self.summary()]})
         with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -146,6 +154,20 @@ class SubmissionReport:
                 for column_cells in sheet.columns:
                     width = max(len(str(c.value or "")) for c in column_cells)
                     sheet.column_dimensions[column_cells[0].column_letter].width = min(80, max(10, width * 1.2))
+        return path
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write ``failure_cases`` as UTF-8 CSV (with a BOM, for Excel), byte for byte reproducible.
+
+        As in :meth:`to_excel`, text starting with ``=``, ``+``, ``-`` or ``@`` gets a leading
+        apostrophe so that a spreadsheet opening the file shows it as text.
+        """
+        path = Path(path)
+        table = self.failure_cases.copy()
+        for name in table.columns:
+            if table[name].dtype == object or str(table[name].dtype).startswith(("str", "string")):
+                table[name] = table[name].map(_neutralise)
+        table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.10g")
         return path
 
     def _repr_html_(self) -> str:
@@ -166,21 +188,59 @@ def _neutralise(value: object) -> object:
     return value
 
 
-def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, check: str, message_en: pd.Series | str,
-              message_zh: pd.Series | str, severity: str = "error") -> pd.DataFrame:
+#: Longest value quoted in a message; a longer one is cut and its length given.
+SHOWN_CHARACTERS = 100
+#: Excel's limit on the characters in a cell.
+_EXCEL_CELL_CHARACTERS = 32_767
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[:SHOWN_CHARACTERS]}… ({len(str(value))} characters)"
+
+
+def _cell_text(value: object) -> object:
+    """Text a worksheet accepts: control characters shown as escapes, cut at Excel's cell limit."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if len(value) > _EXCEL_CELL_CHARACTERS:
+        note = f"… ({len(value)} characters)"
+        value = value[: _EXCEL_CELL_CHARACTERS - len(note)] + note
+    return value
+
+
+Message = Union[pd.Series, str, Callable[[np.ndarray], pd.Series]]
+
+
+def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, check: str, message_en: Message,
+              message_zh: Message, severity: str = "error") -> pd.DataFrame:
+    """Failure cases of the rows in ``mask``.
+
+    A message that depends on the row may be a callable taking the boolean mask and
+    returning a Series for the selected rows only, so clean millions of rows cost nothing.
+    """
     selected = np.asarray(mask, dtype=bool)
-    rows = frame[selected]
-    if rows.empty:
+    if not selected.any():
         return pd.DataFrame(columns=FAILURE_COLUMNS)
-    if isinstance(message_en, pd.Series):
+    rows = frame[selected]
+    if callable(message_en):
+        message_en = pd.Series(np.asarray(message_en(selected)), index=rows.index)
+    elif isinstance(message_en, pd.Series):
         message_en = pd.Series(message_en.to_numpy()[selected], index=rows.index)
-    if isinstance(message_zh, pd.Series):
+    if callable(message_zh):
+        message_zh = pd.Series(np.asarray(message_zh(selected)), index=rows.index)
+    elif isinstance(message_zh, pd.Series):
         message_zh = pd.Series(message_zh.to_numpy()[selected], index=rows.index)
     values = rows[column] if column in rows.columns else pd.Series("", index=rows.index)
     where = (
         rows[col.SOURCE_FILE].astype(str) + ", row " + rows[col.SOURCE_ROW].astype(str) + ", column " + column + ": "
     )
-    shown = values.map(repr)
+    shown = values.map(_shown)
     out = pd.DataFrame(
         {
             "row": rows["_row"].to_numpy(),
@@ -201,8 +261,12 @@ def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, ch
 def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     missing = [c for c in col.REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
+        files = frame[col.SOURCE_FILE].dropna().unique() if col.SOURCE_FILE in frame.columns else []
+        source = files[0] if len(files) else frame.attrs.get(col.SOURCE_FILE)
+        found = [str(c) for c in frame.columns if c not in (col.SOURCE_FILE, col.SOURCE_SHEET, col.SOURCE_ROW)]
         raise SubmissionError(
-            f"the submission lacks the required column(s) {', '.join(missing)}; found {', '.join(map(str, frame.columns))}; "
+            f"{f'{source}: ' if source else ''}"
+            f"the submission lacks the required column(s) {', '.join(missing)}; found {', '.join(found) or 'no columns'}; "
             f"expected {', '.join(col.REQUIRED_COLUMNS)} / 报送数据缺少必填列：{', '.join(missing)}"
         )
     data = frame.copy()
@@ -220,8 +284,8 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     names = plan.region_names()
     for name in (col.REGION, col.INDICATOR, col.SEX):
         present = data[name].notna()
-        data[name] = data[name].astype(str).str.strip().astype(object).where(present, None)
-    data[col.REGION] = data[col.REGION].replace(names)
+        data[name] = _map_unique(data[name], lambda v: str(v).strip()).where(present, None)
+    data[col.REGION] = data[col.REGION].map(names).fillna(data[col.REGION])  # names → codes; codes stay
     return data
 
 
@@ -229,7 +293,10 @@ def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series
     """Parsed floats and the mask of present-but-unparseable cells."""
     raw = data[column]
     parsed = pd.to_numeric(raw, errors="coerce").astype("float64")
-    bad = raw.notna() & parsed.isna() & ~raw.astype(str).str.strip().isin(["", "nan", "NaN"])
+    suspect = raw.notna() & parsed.isna()
+    bad = pd.Series(False, index=raw.index)
+    if suspect.any():  # only cells that did not parse are looked at as text
+        bad[suspect] = ~raw[suspect].astype(str).str.strip().isin(["", "nan", "NaN"])
     return parsed, bad
 
 
@@ -272,7 +339,8 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
 
     typed = data.copy()
     for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
-        typed[name] = typed[name].astype(object).where(typed[name].notna(), None)
+        # pandas' string dtype lets pandera check the type by dtype instead of cell by cell
+        typed[name] = typed[name].astype("string")
     try:
         SubmissionModel.validate(typed[[c for c in SubmissionModel.to_schema().columns]], lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -289,7 +357,8 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     parts.append(_failures(data, data[col.INDICATOR].notna() & ~known, col.INDICATOR, "known_indicator",
                            "indicator must be a catalogue id of the plan", "指标须为规划目录中的指标"))
     region_ok = data[col.REGION].isin(list(plan.region_codes))
-    parts.append(_failures(data, data[col.REGION].notna() & data[col.REGION].astype(str).str.fullmatch(r"\d{6}") & ~region_ok,
+    six_digits = _map_unique(data[col.REGION], lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
+    parts.append(_failures(data, data[col.REGION].notna() & six_digits & ~region_ok,
                            col.REGION, "known_region", f"region must be one of the plan's regions ({', '.join(plan.region_codes)})",
                            "地区须为规划所辖地区"))
     first, last = plan.baseline_year - 10, plan.period_end
@@ -308,8 +377,8 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         [(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes], names=[col.INDICATOR, col.SEX])
     allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(allowed_pairs), index=data.index)
     parts.append(_failures(data, known.to_numpy() & sex_known & ~allowed, col.SEX, "sex_scope",
-                           "sex is not allowed for this indicator (" + data["_scope"].astype(str) + " indicator: "
-                           + data["_allowed"].astype(str) + ")", "性别与指标的性别范围不符"))
+                           lambda m: "sex is not allowed for this indicator (" + data["_scope"][m].astype(str) + " indicator: "
+                           + data["_allowed"][m].astype(str) + ")", "性别与指标的性别范围不符"))
 
     # units: convert each distinct (submitted unit, indicator unit) pair once
     data["_factor"] = 1.0
@@ -323,8 +392,8 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
             except UnitError:
                 bad_unit |= rows
         parts.append(_failures(data, bad_unit, col.UNIT, "unit_convertible",
-                               "unit must be convertible to the indicator's unit " + data["_unit"].astype(str),
-                               "单位须可换算为指标单位 " + data["_unit"].astype(str)))
+                               lambda m: "unit must be convertible to the indicator's unit " + data["_unit"][m].astype(str),
+                               lambda m: "单位须可换算为指标单位 " + data["_unit"][m].astype(str)))
     data[col.VALUE] = data[col.VALUE] * data["_factor"]
     value = data[col.VALUE]
     parts.append(_failures(data, value.notna() & ~np.isfinite(value.fillna(0.0)), col.VALUE, "finite",
@@ -338,14 +407,14 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     numerator, denominator = data[col.NUMERATOR], data[col.DENOMINATOR]
     both = numerator.notna() & denominator.notna()
     parts.append(_failures(data, both & (numerator > denominator) & is_percent, col.NUMERATOR, "numerator_le_denominator",
-                           "numerator must not exceed denominator (" + denominator.astype(str) + ")",
-                           "分子不得大于分母（" + denominator.astype(str) + "）"))
+                           lambda m: "numerator must not exceed denominator (" + denominator[m].astype(str) + ")",
+                           lambda m: "分子不得大于分母（" + denominator[m].astype(str) + "）"))
     scale = data["_unit"].map(_SCALES).astype("float64")
     implied = numerator / denominator.where(denominator != 0) * scale
     inconsistent = both & scale.notna() & implied.notna() & value.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
     parts.append(_failures(data, inconsistent, col.VALUE, "value_matches_counts",
-                           "value must equal numerator / denominator in the indicator's unit (" + implied.round(4).astype(str) + ")",
-                           "数值须与分子/分母一致（应为" + implied.round(4).astype(str) + "）"))
+                           lambda m: "value must equal numerator / denominator in the indicator's unit (" + implied[m].round(4).astype(str) + ")",
+                           lambda m: "数值须与分子/分母一致（应为" + implied[m].round(4).astype(str) + "）"))
 
     key = list(col.KEY)
     dup = data.duplicated(key, keep=False) & data[key].notna().all(axis=1)
@@ -385,11 +454,15 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         jump = (clean[col.VALUE] - previous).abs() / previous.abs().where(previous != 0)
         jumped = pd.Series(False, index=data.index)
         jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1)
-        previous_text = pd.Series("", index=data.index)
-        previous_text.loc[clean.index] = previous.round(4).astype(str)
+        previous_all = pd.Series(np.nan, index=data.index)
+        previous_all.loc[clean.index] = previous
+
+        def previous_text(m: np.ndarray) -> pd.Series:
+            return previous_all[m].round(4).astype(str)
+
         parts.append(_failures(data, jumped, col.VALUE, "plausible_change",
-                               "value differs by more than 50% from the previous year's " + previous_text + " in this submission; please confirm",
-                               "与上一年数值" + previous_text + "相差超过50%，请核实", severity="warning"))
+                               lambda m: "value differs by more than 50% from the previous year's " + previous_text(m) + " in this submission; please confirm",
+                               lambda m: "与上一年数值" + previous_text(m) + "相差超过50%，请核实", severity="warning"))
 
     failures = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=FAILURE_COLUMNS)
     failures = failures.sort_values(["row", "column", "check"], kind="stable").reset_index(drop=True)
