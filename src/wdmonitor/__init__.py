@@ -12,6 +12,9 @@ The pipeline, top to bottom:
 7. ``Evaluation`` tables, ``annual_report`` and :mod:`wdmonitor.plotting` render the result.
 """
 
+from .aggregation import aggregate
+from .annual import AnnualReport, annual_report
+from .early_warning import flag_early_warnings
 from .errors import (
     AggregationError,
     FormulaError,
@@ -24,13 +27,11 @@ from .errors import (
     UnknownPlanError,
     WdmonitorError,
 )
-from .aggregation import aggregate
-from .annual import AnnualReport, annual_report
-from .early_warning import flag_early_warnings
 from .evaluation import Evaluation, evaluate
-from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .formulas import component_ids, compute_indicators
+from .indicators import Baseline, Component, Goal, Indicator, Jurisdiction, Plan, Region, Target
 from .readers import read_submission
-from .registry import list_plans, load_indicators, load_plan
+from .registry import list_plans, load_components, load_indicators, load_plan
 from .store import Store
 from .templates import submission_template, write_template
 from .validation import SubmissionReport, check_submission, validate_submission
@@ -55,6 +56,7 @@ __all__ = [
     "Area",
     "AreaType",
     "Baseline",
+    "Component",
     "Direction",
     "Evaluation",
     "FormulaError",
@@ -85,9 +87,12 @@ __all__ = [
     "aggregate",
     "annual_report",
     "check_submission",
+    "component_ids",
+    "compute_indicators",
     "evaluate",
     "flag_early_warnings",
     "list_plans",
+    "load_components",
     "load_indicators",
     "load_plan",
     "read_submission",

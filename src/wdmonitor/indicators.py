@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Baseline",
+    "Component",
     "Goal",
     "Indicator",
     "Jurisdiction",
@@ -485,3 +486,56 @@ class Plan:
             f"Plan(id={self.id!r}, title_zh={self.title_zh!r}, period={self.period_start}-{self.period_end}, "
             f"goals={len(self.goals)}, targets={len(self.targets)})"
         )
+
+
+@dataclass(**_FROZEN)
+class Component:
+    """A count departments send that indicator formulas are computed from.
+
+    Components are declared in the ``components:`` list of ``indicators.yaml`` and named
+    by the ``formula:`` of an indicator (see ``docs/formulas.md``). A submission carries
+    them like indicators: the ``indicator`` column holds the component id.
+
+    Parameters
+    ----------
+    id : str
+        ``snake_case`` id, distinct from every indicator id (``maternal_deaths``).
+    name_zh, name_en : str
+        Names as departments use them.
+    unit : str
+        Canonical unit (``person``, ``institution``, ``bed``, ``yuan`` …).
+    sex_scope : SexScope
+        ``female`` (counts of women only), ``both`` (by sex: female, male and total) or
+        ``neutral`` (sex ``total``: live births, leadership teams). Never ``female_share``.
+    definition, source : str
+        What is counted, and the department that counts it.
+    aliases_zh : tuple of str
+        Other Chinese names used in submissions.
+
+    Examples
+    --------
+    >>> from wdmonitor.registry import load_components
+    >>> load_components()["maternal_deaths"].unit
+    'person'
+    """
+
+    id: str
+    name_zh: str
+    unit: str
+    sex_scope: SexScope
+    name_en: str = ""
+    definition: str = ""
+    source: str = ""
+    aliases_zh: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.sex_scope, SexScope):
+            object.__setattr__(self, "sex_scope", SexScope(self.sex_scope))
+        if self.sex_scope is SexScope.FEMALE_SHARE:
+            raise ValueError(f"component {self.id}: sex_scope female_share is for indicators; a count is female, both or neutral")
+        object.__setattr__(self, "aliases_zh", tuple(self.aliases_zh))
+
+    @property
+    def sexes(self) -> tuple[Sex, ...]:
+        """The sexes a submission may carry for this component."""
+        return self.sex_scope.allowed_sexes

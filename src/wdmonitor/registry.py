@@ -4,7 +4,8 @@
 located with :mod:`importlib.resources`, so they are found the same way from a wheel and
 from an editable install. YAML is read with ``yaml.safe_load`` only. A loader collects
 every problem in a file (unknown keys, unknown ids, kinds, units, out-of-range percentages,
-duplicates) and raises one :class:`~wdmonitor.errors.PlanError` listing them all.
+duplicates, formulas whose components or units do not fit) and raises one
+:class:`~wdmonitor.errors.PlanError` listing them all.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 import yaml
 
 from .errors import PlanError, Problem, UnitError, UnknownPlanError
-from .indicators import Baseline, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .formulas import parse_formula
+from .indicators import Baseline, Component, Goal, Indicator, Jurisdiction, Plan, Region, Target
 from .units import conversion_factor, is_percent, parse_unit
 from .vocabulary import (
     Area,
@@ -35,7 +37,7 @@ from .vocabulary import (
     TargetKind,
 )
 
-__all__ = ["list_plans", "load_indicators", "load_plan", "read_yaml"]
+__all__ = ["list_plans", "load_components", "load_indicators", "load_plan", "read_yaml"]
 
 MAX_YAML_BYTES = 5_000_000
 
@@ -45,6 +47,8 @@ _INDICATOR_KEYS = {
     "natural_limit", "definition", "source", "periodicity", "proxy_for", "aliases_zh", "formula",
 }
 _INDICATOR_REQUIRED = ("id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope")
+_COMPONENT_KEYS = {"id", "name_zh", "name_en", "unit", "sex_scope", "definition", "source", "aliases_zh"}
+_COMPONENT_REQUIRED = ("id", "name_zh", "unit", "sex_scope")
 _PLAN_KEYS = {
     "id", "title_zh", "title_en", "draft", "source_document", "notes", "jurisdiction",
     "regions", "period", "baseline_year", "baselines", "goals", "indicators",
@@ -154,6 +158,10 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
     aliases = entry.get("aliases_zh") or ()
     if isinstance(aliases, str):
         aliases = (aliases,)
+    formula = entry.get("formula")
+    if formula is not None and not isinstance(formula, Mapping):
+        c.add(f"{where}.formula", formula, "formula must be a mapping with kind and its terms (see docs/formulas.md)",
+              "formula 须为含 kind 及组成项的映射")
     if len(c.problems) > before:
         return None
     try:
@@ -170,7 +178,8 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
         return None
 
 
-def _parse_indicators(entries: Any, where: str, c: _Collector) -> dict[str, Indicator]:
+def _parse_indicators(entries: Any, where: str, c: _Collector,
+                      components: Mapping[str, Component] | None = None) -> dict[str, Indicator]:
     result: dict[str, Indicator] = {}
     if not isinstance(entries, list):
         c.add(where, entries, "expected a list of indicators", "应为指标列表")
@@ -187,6 +196,58 @@ def _parse_indicators(entries: Any, where: str, c: _Collector) -> dict[str, Indi
     for indicator in result.values():
         if indicator.proxy_for is not None and indicator.proxy_for not in result:
             c.add(f"{where}[{indicator.id}].proxy_for", indicator.proxy_for, "proxy_for must name a catalogue indicator", "proxy_for须为目录中的指标")
+    for indicator in result.values():
+        if indicator.formula is None or components is None:
+            continue
+        _, issues = parse_formula(indicator.formula, indicator, components)
+        for key, value, expected, expected_zh in issues:
+            c.add(f"{where}[{indicator.id}].formula" + (f".{key}" if key else ""), value, expected, expected_zh)
+    return result
+
+
+def _parse_component(entry: Any, where: str, c: _Collector) -> Component | None:
+    if not c.keys(where, entry, _COMPONENT_KEYS, _COMPONENT_REQUIRED):
+        return None
+    before = len(c.problems)
+    sex_scope = c.enum(f"{where}.sex_scope", entry.get("sex_scope"), SexScope, "sex_scope")
+    if sex_scope is SexScope.FEMALE_SHARE:
+        c.add(f"{where}.sex_scope", sex_scope.value, "a component is a count: sex_scope must be female, both or neutral",
+              "组成项是计数，sex_scope 须为 female、both 或 neutral")
+    unit = entry.get("unit")
+    canonical = None
+    if unit is not None:
+        try:
+            canonical = str(parse_unit(str(unit)))
+        except UnitError:
+            c.add(f"{where}.unit", unit, "unit must be a known unit (人, 所, 张, 元, person, institution …)", "单位无法识别")
+    aliases = entry.get("aliases_zh") or ()
+    if isinstance(aliases, str):
+        aliases = (aliases,)
+    if len(c.problems) > before:
+        return None
+    return Component(
+        id=str(entry["id"]), name_zh=str(entry["name_zh"]), name_en=str(entry.get("name_en", "")),
+        unit=canonical or "", sex_scope=sex_scope, definition=str(entry.get("definition", "")),
+        source=str(entry.get("source", "")), aliases_zh=tuple(str(a) for a in aliases),
+    )
+
+
+def _parse_components(entries: Any, where: str, c: _Collector) -> dict[str, Component]:
+    result: dict[str, Component] = {}
+    if entries is None:
+        return result
+    if not isinstance(entries, list):
+        c.add(where, entries, "expected a list of components", "应为组成项列表")
+        return result
+    for i, entry in enumerate(entries):
+        key = f"{where}[{i}]"
+        component = _parse_component(entry, key, c)
+        if component is None:
+            continue
+        if component.id in result:
+            c.add(f"{key}.id", component.id, "component ids must be unique; this id is defined twice", "组成项编号重复")
+            continue
+        result[component.id] = component
     return result
 
 
@@ -215,26 +276,59 @@ def load_indicators(path: str | Path | None = None) -> Mapping[str, Indicator]:
     '孕产妇死亡率'
     """
     if path is None:
-        return _bundled_catalogue()
-    return _load_catalogue_file(Path(path), str(path))
+        return _bundled_catalogue()[0]
+    return _load_catalogue_file(Path(path), str(path))[0]
+
+
+def load_components(path: str | Path | None = None) -> Mapping[str, Component]:
+    """Load the components of the catalogue: the counts indicator formulas read.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A catalogue file; the bundled ``indicators.yaml`` when omitted.
+
+    Returns
+    -------
+    Mapping[str, Component]
+        Read-only mapping from id to component, in file order.
+
+    Raises
+    ------
+    PlanError
+        Listing every problem in the file (formulas included).
+
+    Examples
+    --------
+    >>> load_components()["live_births"].name_zh
+    '活产数'
+    """
+    if path is None:
+        return _bundled_catalogue()[1]
+    return _load_catalogue_file(Path(path), str(path))[1]
 
 
 @lru_cache(maxsize=1)
-def _bundled_catalogue() -> Mapping[str, Indicator]:
+def _bundled_catalogue() -> tuple[Mapping[str, Indicator], Mapping[str, Component]]:
     with resources.as_file(_catalogue_resource()) as file:
         return _load_catalogue_file(file, "indicators.yaml")
 
 
-def _load_catalogue_file(file: Path, display: str) -> Mapping[str, Indicator]:
+def _load_catalogue_file(file: Path, display: str) -> tuple[Mapping[str, Indicator], Mapping[str, Component]]:
     from types import MappingProxyType
 
     data = read_yaml(file, display)
     c = _Collector(display)
     if not c.keys("", data, _CATALOGUE_KEYS, ("indicators",)):
         c.raise_if_any()
-    result = _parse_indicators(data.get("indicators"), "indicators", c)
+    components = _parse_components(data.get("components"), "components", c)
+    result = _parse_indicators(data.get("indicators"), "indicators", c, components)
+    for component_id in components:
+        if component_id in result:
+            c.add(f"components[{component_id}].id", component_id, "a component id must differ from every indicator id",
+                  "组成项编号不得与指标编号相同")
     c.raise_if_any()
-    return MappingProxyType(result)
+    return MappingProxyType(result), MappingProxyType(components)
 
 
 # -- plans ----------------------------------------------------------------------------------
@@ -281,15 +375,16 @@ def load_plan(id_or_path: str | Path, indicators: str | Path | Mapping[str, Indi
     '211400'
     """
     catalogue = load_indicators(indicators) if not isinstance(indicators, Mapping) else indicators
+    components = load_components(indicators) if not isinstance(indicators, Mapping) else load_components()
     text = str(id_or_path)
     if text in list_plans():
         with resources.as_file(_plans_dir().joinpath(f"{text}.yaml")) as file:
-            return _load_plan_file(file, f"plans/{text}.yaml", catalogue)
+            return _load_plan_file(file, f"plans/{text}.yaml", catalogue, components)
     path = Path(id_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.exists():
             raise UnknownPlanError(text, list_plans())
-        return _load_plan_file(path, str(path), catalogue)
+        return _load_plan_file(path, str(path), catalogue, components)
     raise UnknownPlanError(text, list_plans())
 
 
@@ -327,14 +422,15 @@ def _parse_region(entry: Any, where: str, c: _Collector, cls: type[Region]) -> R
                level=level, parent=None if entry.get("parent") is None else str(entry["parent"]))
 
 
-def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]) -> Plan:
+def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator],
+                    components: Mapping[str, Component] | None = None) -> Plan:
     data = read_yaml(file, display)
     c = _Collector(display)
     if not c.keys("", data, _PLAN_KEYS, _PLAN_REQUIRED):
         c.raise_if_any()
     indicators = dict(catalogue)
     if "indicators" in data:
-        local = _parse_indicators(data["indicators"], "indicators", c)
+        local = _parse_indicators(data["indicators"], "indicators", c, components)
         for key, indicator in local.items():
             if key in indicators:
                 c.add(f"indicators[{key}].id", key, "a plan may add indicators but not redefine catalogue ones", "规划不得重新定义目录中已有的指标")
