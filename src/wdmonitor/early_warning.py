@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,14 +65,35 @@ _BANDED = ("around", "parity", "band")
 
 
 def _fmt(values: np.ndarray | pd.Series, digits: int = 4) -> pd.Series:
-    numeric = pd.Series(np.asarray(values, dtype=float))
-    text = numeric.round(digits).astype(str).str.replace(r"\.0$", "", regex=True)
-    return text.where(numeric.notna(), "–")
+    """Numbers as short text ('–' for NaN), for messages."""
+    numeric = np.round(np.asarray(values, dtype=float), digits)
+    text = [f"{v:.12g}" if v == v else "–" for v in numeric.tolist()]  # one format per flagged number
+    return pd.Series(text, dtype=object)
+
+
+class _Formatter:
+    """Formats only the flagged rows of arrays for messages: ``f(values, digits)``, ``f.text(labels)``."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+
+    def pick(self, values: np.ndarray | pd.Series) -> np.ndarray:
+        return np.asarray(values)[self.mask]
+
+    def __call__(self, values: np.ndarray | pd.Series, digits: int = 4) -> pd.Series:
+        return _fmt(self.pick(values), digits)
+
+    def text(self, values: np.ndarray | pd.Series) -> pd.Series:
+        return pd.Series(self.pick(values), dtype=object)
 
 
 def _frame(rows: pd.DataFrame, mask: np.ndarray, flag: str, check: str, severity: np.ndarray | str,
-           message_zh: pd.Series | str, message_en: pd.Series | str, **trace: np.ndarray | pd.Series | float) -> pd.DataFrame:
-    """The flag rows of ``rows[mask]`` with their messages and trace columns."""
+           message_zh: Any, message_en: Any, **trace: np.ndarray | pd.Series | float) -> pd.DataFrame:
+    """The flag rows of ``rows[mask]`` with their messages and trace columns.
+
+    Messages are text, or callables given the mask and returning the flagged rows' texts
+    (so numbers are formatted only for the rows that are flagged).
+    """
     mask = np.asarray(mask, dtype=bool)
     out = rows.loc[mask, ["indicator", "name_zh", "region", "sex", "area_type", "target_id"]].reset_index(drop=True)
     out["flag"] = flag
@@ -85,8 +107,9 @@ def _frame(rows: pd.DataFrame, mask: np.ndarray, flag: str, check: str, severity
         return value
 
     out["severity"] = pick(severity)
-    out["message_zh"] = pick(message_zh)
-    out["message_en"] = pick(message_en)
+    formatter = _Formatter(mask)
+    out["message_zh"] = message_zh(formatter).to_numpy() if callable(message_zh) else pick(message_zh)
+    out["message_en"] = message_en(formatter).to_numpy() if callable(message_en) else pick(message_en)
     for name, value in trace.items():
         out[name] = pick(value)
     return out
@@ -161,17 +184,26 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
         # a one-sided target without a baseline is judged on the projection's margin alone
         flagged = enough & (severity != Severity.NONE.value)
         probability = meeting_probability(fit, target, sign) if method != "trend" else np.full(len(judged), np.nan)
-        proj = _fmt(y_hat)
-        t_text = _fmt(target)
-        p_text = _fmt(share, 3)
-        message_en = (f"projected to {year}: " + proj + " (" + method + ") against a target of " + t_text
-                      + "; share of the distance covered P=" + p_text)
-        message_zh = (f"按{method}趋势预计{year}年为" + proj + "，目标" + t_text + "，预计完成进度P=" + p_text + "，预计达标困难")
         with_probability = ~np.isnan(probability)
-        message_en = message_en.where(~with_probability, message_en + "; probability of meeting it " + _fmt(probability, 3))
-        message_zh = message_zh.where(~with_probability, message_zh + "；达标概率" + _fmt(probability, 3))
+
+        bound = {"year": year, "y_hat": y_hat, "target": target, "share": share, "with_probability": with_probability,
+                 "probability": probability}
+
+        def w1_en(f: Any, year: int = bound["year"], y_hat: np.ndarray = bound["y_hat"], target: np.ndarray = bound["target"],
+                  share: np.ndarray = bound["share"], with_probability: np.ndarray = bound["with_probability"],
+                  probability: np.ndarray = bound["probability"]) -> pd.Series:
+            text = (f"projected to {year}: " + f(y_hat) + " (" + method + ") against a target of " + f(target)
+                    + "; share of the distance covered P=" + f(share, 3))
+            return text.where(~f.pick(with_probability), text + "; probability of meeting it " + f(probability, 3))
+
+        def w1_zh(f: Any, year: int = bound["year"], y_hat: np.ndarray = bound["y_hat"], target: np.ndarray = bound["target"],
+                  share: np.ndarray = bound["share"], with_probability: np.ndarray = bound["with_probability"],
+                  probability: np.ndarray = bound["probability"]) -> pd.Series:
+            text = f"按{method}趋势预计{year}年为" + f(y_hat) + "，目标" + f(target) + "，预计完成进度P=" + f(share, 3) + "，预计达标困难"
+            return text.where(~f.pick(with_probability), text + "；达标概率" + f(probability, 3))
+
         parts.append(_frame(
-            judged, flagged, "projected_miss", "W1", severity, message_zh, message_en,
+            judged, flagged, "projected_miss", "W1", severity, w1_zh, w1_en,
             target_year=year, method=method, baseline=y_b, target=target, projection=y_hat, lower=fit.lower,
             upper=fit.upper, probability=probability, progress_share=np.where(numeric & short, share, np.nan),
             slope=fit.slope,
@@ -208,9 +240,9 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     flagged = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold)
     parts.append(_frame(
         rows, flagged, "volatility", "W2a", Severity.WARNING.value,
-        _fmt(t_last, 0) + "年变动" + _fmt(latest_change) + "，与以往变动（中位数" + _fmt(median) + "）相比异常，修正z值" + _fmt(z, 2) + "，波动较大",
-        "change in " + _fmt(t_last, 0) + " of " + _fmt(latest_change) + " is unusual against earlier changes (median "
-        + _fmt(median) + "): modified z-score " + _fmt(z, 2),
+        lambda f: f(t_last, 0) + "年变动" + f(latest_change) + "，与以往变动（中位数" + f(median) + "）相比异常，修正z值" + f(z, 2) + "，波动较大",
+        lambda f: "change in " + f(t_last, 0) + " of " + f(latest_change) + " is unusual against earlier changes (median "
+        + f(median) + "): modified z-score " + f(z, 2),
         latest_year=t_last, latest_value=y_last, last_change=latest_change, z_score=z,
     ))
 
@@ -221,8 +253,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     flagged = ~np.isnan(relative) & (relative >= rules.w2_relative_change - 1e-12)
     parts.append(_frame(
         rows, flagged, "volatility", "W2b", Severity.WATCH.value,
-        _fmt(t_last, 0) + "年较上年变动" + _fmt(relative * 100, 1) + "%，需关注",
-        "year-on-year change of " + _fmt(relative * 100, 1) + "% in " + _fmt(t_last, 0),
+        lambda f: f(t_last, 0) + "年较上年变动" + f(relative * 100, 1) + "%，需关注",
+        lambda f: "year-on-year change of " + f(relative * 100, 1) + "% in " + f(t_last, 0),
         latest_year=t_last, latest_value=y_last, last_change=latest_change, relative_change=relative,
     ))
 
@@ -251,8 +283,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         effects[hb.index] = effect.to_numpy()
         parts.append(_frame(
             rows, mask, "volatility", "W2c", Severity.WARNING.value,
-            f"{as_of - 1}—{as_of}年变动与其他地区相比异常（HB检验，效应" + _fmt(effects, 3) + "）",
-            f"change {as_of - 1}–{as_of} is an outlier among regions (Hidiroglou–Berthelot effect " + _fmt(effects, 3) + ")",
+            lambda f: f"{as_of - 1}—{as_of}年变动与其他地区相比异常（HB检验，效应" + f(effects, 3) + "）",
+            lambda f: f"change {as_of - 1}–{as_of} is an outlier among regions (Hidiroglou–Berthelot effect " + f(effects, 3) + ")",
             latest_year=float(as_of), latest_value=x1, hb_effect=effects,
         ))
 
@@ -273,9 +305,9 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     )
     parts.append(_frame(
         rows, severity != Severity.NONE.value, "deterioration", "W3", severity,
-        "近" + _fmt(fit.n_points, 0) + "年趋势" + _fmt(fit.slope) + "/年，最近一次变动" + _fmt(y_last - y_prev) + "，基期值" + _fmt(y_b) + "，出现退步",
-        "recent slope " + _fmt(fit.slope) + " a year over " + _fmt(fit.n_points, 0) + " points, last change " + _fmt(y_last - y_prev)
-        + ", baseline " + _fmt(y_b) + ": moving the wrong way",
+        lambda f: "近" + f(fit.n_points, 0) + "年趋势" + f(fit.slope) + "/年，最近一次变动" + f(y_last - y_prev) + "，基期值" + f(y_b) + "，出现退步",
+        lambda f: "recent slope " + f(fit.slope) + " a year over " + f(fit.n_points, 0) + " points, last change " + f(y_last - y_prev)
+        + ", baseline " + f(y_b) + ": moving the wrong way",
         latest_year=t_last, latest_value=y_last, baseline=y_b, target=target, slope=fit.slope, last_change=y_last - y_prev,
     ))
     return parts
@@ -302,9 +334,9 @@ def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> li
     label = np.where(parity, "女/男比", "差距")
     return [_frame(
         rows, severity != Severity.NONE.value, "gap_widening", "W4", severity,
-        pd.Series(label) + "由基期" + _fmt(gap_b) + "、上期" + _fmt(y_prev) + "变为" + _fmt(y_last) + "（较基期" + _fmt(widening * 100, 1) + "%），差距扩大",
-        pd.Series(np.where(parity, "female/male ratio", "gap")) + " moved from " + _fmt(gap_b) + " at baseline and " + _fmt(y_prev)
-        + " last time to " + _fmt(y_last) + " (" + _fmt(widening * 100, 1) + "% against baseline)",
+        lambda f: f.text(label) + "由基期" + f(gap_b) + "、上期" + f(y_prev) + "变为" + f(y_last) + "（较基期" + f(widening * 100, 1) + "%），差距扩大",
+        lambda f: f.text(np.where(parity, "female/male ratio", "gap")) + " moved from " + f(gap_b) + " at baseline and " + f(y_prev)
+        + " last time to " + f(y_last) + " (" + f(widening * 100, 1) + "% against baseline)",
         latest_year=t_last, latest_value=y_last, gap_baseline=gap_b, gap_previous=y_prev, gap_latest=y_last,
         relative_change=widening,
     )]
@@ -325,22 +357,22 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
                         f"no data up to {as_of}", latest_year=latest))
     stale = ~none & (latest < as_of - rules.stale_after)
     parts.append(_frame(rows, stale, "data", "stale", Severity.WARNING.value,
-                        "最新数据为" + _fmt(latest, 0) + f"年，早于{as_of - rules.stale_after}年，数据陈旧",
-                        "latest data from " + _fmt(latest, 0) + f", older than {as_of - rules.stale_after}", latest_year=latest))
+                        lambda f: "最新数据为" + f(latest, 0) + f"年，早于{as_of - rules.stale_after}年，数据陈旧",
+                        lambda f: "latest data from " + f(latest, 0) + f", older than {as_of - rules.stale_after}", latest_year=latest))
     substituted = (rows["baseline_source"] == "substituted").to_numpy()
     parts.append(_frame(rows, substituted, "data", "baseline_substituted", Severity.WATCH.value,
-                        "基期无数据，以" + _fmt(rows["baseline_data_year"], 0) + "年数据代替",
-                        "no baseline-year value; " + _fmt(rows["baseline_data_year"], 0) + " used instead",
+                        lambda f: "基期无数据，以" + f(rows["baseline_data_year"], 0) + "年数据代替",
+                        lambda f: "no baseline-year value; " + f(rows["baseline_data_year"], 0) + " used instead",
                         baseline=rows["baseline"].to_numpy(dtype=float)))
     short = ~none & (points < rules.min_points_projection)
     parts.append(_frame(rows, short, "data", "too_short", Severity.WATCH.value,
-                        "仅有" + _fmt(points, 0) + f"个数据点，少于{rules.min_points_projection}个，无法预测",
-                        "only " + _fmt(points, 0) + f" points, fewer than {rules.min_points_projection}: no projection",
+                        lambda f: "仅有" + f(points, 0) + f"个数据点，少于{rules.min_points_projection}个，无法预测",
+                        lambda f: "only " + f(points, 0) + f" points, fewer than {rules.min_points_projection}: no projection",
                         latest_year=latest))
     provisional = ~none & ~stale & (latest < as_of)
     parts.append(_frame(rows, provisional, "data", "provisional", Severity.NONE.value,
-                        "最新数据为" + _fmt(latest, 0) + "年（" + str(as_of) + "年数据尚未报送）",
-                        "latest data from " + _fmt(latest, 0) + f" ({as_of} not yet reported)", latest_year=latest))
+                        lambda f: "最新数据为" + f(latest, 0) + "年（" + str(as_of) + "年数据尚未报送）",
+                        lambda f: "latest data from " + f(latest, 0) + f" ({as_of} not yet reported)", latest_year=latest))
     zero = rows["geometric"].to_numpy(dtype=bool) & (np.where(np.isnan(block), 1.0, block) <= 0).any(axis=1)
     parts.append(_frame(rows, zero, "data", "zero_in_geometric", Severity.NONE.value,
                         "几何尺度指标含0值，趋势按线性计算", "a zero in a geometric-scale series: trends use the linear scale",

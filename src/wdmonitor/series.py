@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -63,6 +63,7 @@ class SeriesMatrix:
     values: np.ndarray
     numerators: np.ndarray
     denominators: np.ndarray
+    cache: dict = field(default_factory=dict, repr=False)  # the keys' MultiIndex, built once
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -112,9 +113,10 @@ class SeriesMatrix:
 
     def lookup(self, keys: pd.DataFrame) -> np.ndarray:
         """Row index of each key in ``keys`` (columns :data:`SERIES_KEY`), -1 where absent."""
-        index = pd.MultiIndex.from_frame(self.keys[list(SERIES_KEY)].astype(str))
-        wanted = pd.MultiIndex.from_frame(keys[list(SERIES_KEY)].astype(str))
-        return np.asarray(index.get_indexer(wanted), dtype=np.int64)
+        if "index" not in self.cache:
+            self.cache["index"] = pd.MultiIndex.from_frame(_as_text(self.keys[list(SERIES_KEY)]))
+        wanted = pd.MultiIndex.from_frame(_as_text(keys[list(SERIES_KEY)]))
+        return np.asarray(self.cache["index"].get_indexer(wanted), dtype=np.int64)
 
     def append(self, keys: pd.DataFrame, values: np.ndarray, numerators: np.ndarray | None = None,
                denominators: np.ndarray | None = None) -> SeriesMatrix:
@@ -127,6 +129,11 @@ class SeriesMatrix:
             numerators=np.vstack([self.numerators, empty if numerators is None else numerators]),
             denominators=np.vstack([self.denominators, empty if denominators is None else denominators]),
         )
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Key columns as Python strings in object arrays (no copy when they already are)."""
+    return frame.apply(lambda column: column if column.dtype == object else column.astype(str).astype(object))
 
 
 def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> SeriesMatrix:

@@ -28,7 +28,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -214,7 +214,7 @@ def _cell_text(value: object) -> object:
     return value
 
 
-Message = Union[pd.Series, str, Callable[[np.ndarray], pd.Series]]
+Message = pd.Series | str | Callable[[np.ndarray], pd.Series]
 
 
 def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, check: str, message_en: Message,
