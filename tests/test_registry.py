@@ -236,3 +236,14 @@ def test_data_files_are_found_from_a_built_wheel(tmp_path):
 def test_data_files_are_found_from_the_editable_install():
     assert Path(wdmonitor.__file__).parent.name == "wdmonitor"
     assert wdmonitor.list_plans() == sorted(p.stem for p in (Path(wdmonitor.__file__).parent / "plans").glob("*.yaml"))
+
+
+def test_importing_wdmonitor_leaves_heavy_libraries_for_later():
+    """Import cost matters in notebooks: pandera, pint, scipy, statsmodels and matplotlib load on first use."""
+    import subprocess
+    import sys
+
+    code = ("import sys, wdmonitor; print(sorted(m for m in ('pandera', 'pint', 'scipy', 'statsmodels', 'matplotlib', 'openpyxl') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

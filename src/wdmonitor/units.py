@@ -20,17 +20,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pint
+
+if TYPE_CHECKING:
+    import pint
 
 from .errors import UnitError
 
-__all__ = ["UNIT_SPELLINGS", "convert", "conversion_factor", "parse_unit", "ureg", "unit_label"]
+__all__ = ["UNIT_SPELLINGS", "convert", "conversion_factor", "parse_unit", "registry", "unit_label"]
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
-for _definition in (
+_DEFINITIONS = (
     # scales of dimensionless rates and shares
     "per_10 = 0.1",
     "per_mille = 0.001",
@@ -46,11 +47,25 @@ for _definition in (
     "yuan = [currency]",
     "ten_thousand_yuan = 10000 * yuan",
     "case = [case]",
-):
-    ureg.define(_definition)
+    # a child counts as a person: "doctors per 1000 children" is person / (1000 person)
+    "thousand_children = 1000 * person",
+)
 
-# A child counts as a person: "doctors per 1000 children" is person / (1000 person).
-ureg.define("thousand_children = 1000 * person")
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry:
+    """The one pint registry of wdmonitor, built on first use.
+
+    Building pint's registry takes about half a second, so it is not done when
+    ``wdmonitor`` is imported but the first time a unit is parsed.
+    """
+    import pint
+
+    ureg = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
+    for definition in _DEFINITIONS:
+        ureg.define(definition)
+    return ureg
+
 
 #: Chinese and plain spellings found in plans and submissions, mapped to pint expressions.
 UNIT_SPELLINGS: dict[str, str] = {
@@ -169,8 +184,10 @@ def parse_unit(spelling: str) -> pint.Unit:
         raise UnitError("unit is missing / 缺少单位")
     text = _normalise(spelling)
     expression = UNIT_SPELLINGS.get(text, UNIT_SPELLINGS.get(text.lower(), text))
+    import pint
+
     try:
-        unit = ureg.parse_units(expression)
+        unit = registry().parse_units(expression)
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError, AttributeError, TypeError) as error:
         known = ", ".join(sorted({k for k in UNIT_SPELLINGS if not k.isascii()})[:12])
         raise UnitError(
@@ -195,9 +212,11 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     UnitError
         When either unit is unknown or the two are not compatible (percent to years).
     """
+    import pint
+
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     try:
-        factor = float(ureg.Quantity(1.0, source).to(target).magnitude)
+        factor = float(registry().Quantity(1.0, source).to(target).magnitude)
     except pint.errors.DimensionalityError as error:
         raise UnitError(
             f"cannot convert {from_unit!r} to {to_unit!r}: the units measure different things "

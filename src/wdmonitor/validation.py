@@ -2,7 +2,7 @@
 
 :func:`check_submission` parses the numbers (nothing is coerced silently: text in a
 number is a failure, not a NaN), runs the pandera model of the canonical frame
-(:class:`SubmissionModel`, ``lazy=True``), then the checks that need the plan: known
+(:class:`wdmonitor.contract.SubmissionModel`, ``lazy=True``), then the checks that need the plan: known
 indicator and region, year in range, sex consistent with the indicator's sex scope,
 percentages within 0–100, non-negative rates and counts, units convertible to the
 indicator's unit (values converted), numerator ≤ denominator and the value consistent with
@@ -32,19 +32,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from . import schema as col
 from .errors import SubmissionError, UnitError
 from .readers import _map_unique
 from .units import conversion_factor
-from .vocabulary import AreaType, Sex
+from .vocabulary import Sex
 
 if TYPE_CHECKING:
     from .indicators import Plan
 
-__all__ = ["SubmissionModel", "SubmissionReport", "check_submission", "validate_submission"]
+__all__ = ["SubmissionReport", "check_submission", "validate_submission"]
 
 FAILURE_COLUMNS = [
     "row", "column", "value", "check", "severity", "message_en", "message_zh",
@@ -54,27 +52,6 @@ _COUNT_UNITS = {"person", "institution", "bed", "case", "ten_thousand_persons"}
 #: Year-on-year relative change above which a value is flagged for the sender to confirm.
 PLAUSIBLE_CHANGE = 0.5
 _SCALES = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, "per_million": 1e6, "ratio": 1.0}
-
-
-class SubmissionModel(pa.DataFrameModel):
-    """The canonical long frame after its numbers are parsed (see :mod:`wdmonitor.schema`)."""
-
-    region: Series[str] = pa.Field(nullable=False)
-    year: Series[float] = pa.Field(nullable=False)
-    indicator: Series[str] = pa.Field(nullable=False)
-    sex: Series[str] = pa.Field(isin=[s.value for s in Sex])
-    value: Series[float] = pa.Field(nullable=False)
-    area_type: Series[str] = pa.Field(isin=[a.value for a in AreaType])
-    age_group: Series[str] = pa.Field(nullable=False)
-
-    class Config:
-        strict = False
-
-    @pa.check("region", name="six_digit_code")
-    @classmethod
-    def _six_digit_code(cls, region: pd.Series) -> pd.Series:
-        """A six-digit GB/T 2260 code; judged once per distinct value, not once per row."""
-        return _map_unique(region, lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
 
 
 _MODEL_MESSAGES = {
@@ -341,6 +318,10 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
         # pandas' string dtype lets pandera check the type by dtype instead of cell by cell
         typed[name] = typed[name].astype("string")
+    import pandera.pandas as pa  # imported here: pandera costs ~0.4 s and only validation needs it
+
+    from .contract import SubmissionModel
+
     try:
         SubmissionModel.validate(typed[[c for c in SubmissionModel.to_schema().columns]], lazy=True)
     except pa.errors.SchemaErrors as errors:
