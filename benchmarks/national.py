@@ -92,10 +92,12 @@ def cycle(scale: float, quiet: bool = False) -> dict[str, float]:
     plan = national_plan(units)
     data = panel(plan)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "national.csv"
-        data.to_csv(path, index=False)
+        paths = []
+        for province, part in data.groupby(data["region"].str[:2]):  # one file per province, as they arrive
+            paths.append(Path(tmp) / f"province_{province}.csv")
+            part.to_csv(paths[-1], index=False)
         started = time.perf_counter()
-        frame = read_submission(path, plan)
+        frame = pd.concat([read_submission(path, plan) for path in paths], ignore_index=True)
         report = check_submission(frame, plan)
         read_validate = time.perf_counter() - started
     started = time.perf_counter()
@@ -108,7 +110,7 @@ def cycle(scale: float, quiet: bool = False) -> dict[str, float]:
                "evaluate": evaluate_s, "warnings": warn_s, "total": read_validate + evaluate_s + warn_s,
                "table_rows": len(table), "flags": len(flags)}
     if not quiet:
-        print(f"units: {units}")
+        print(f"units: {units} (files: {len(paths)}, one per province)")
         print(f"rows: {figures['rows']:,} ({figures['refused']} refused by validation)")
         print(f"read + validate: {read_validate:.2f} s")
         print(f"evaluate (mid-term): {evaluate_s:.2f} s ({len(table):,} verdict rows)")

@@ -272,8 +272,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         effect = pd.Series(s * np.maximum(hb["_x0"], hb["_x1"]) ** rules.hb_u, index=hb.index)
         keys = [hb[g] for g in groups]
         e_med = effect.groupby(keys).transform("median")
-        q1 = effect.groupby(keys).transform(lambda v: v.quantile(0.25))
-        q3 = effect.groupby(keys).transform(lambda v: v.quantile(0.75))
+        q1 = effect.groupby(keys).transform("quantile", 0.25)
+        q3 = effect.groupby(keys).transform("quantile", 0.75)
         d_q1 = np.maximum(e_med - q1, np.abs(rules.hb_a * e_med))
         d_q3 = np.maximum(q3 - e_med, np.abs(rules.hb_a * e_med))
         outlier = (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3)
@@ -389,7 +389,7 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
     last = max([as_of, *plan.evaluation_years])
     matrix = to_matrix(valid, years=(first, last))
-    present = set(valid["region"].astype(str))
+    present = set(valid["region"].astype(str).unique())
     regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
     rows, full = attach_series(target_rows(plan, as_of, regions), matrix, plan)
     now = judge(rows, full, as_of, rules)

@@ -229,7 +229,7 @@ def judge_frame(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEF
     first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
     last = max([year, *([int(valid["year"].max())] if len(valid) else [])])
     matrix = to_matrix(valid, years=(first, last))
-    present = set(valid["region"].astype(str))
+    present = set(valid["region"].astype(str).unique())
     regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
     rows = target_rows(plan, year, regions)
     rows, matrix = attach_series(rows, matrix, plan)

@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -63,7 +63,6 @@ class SeriesMatrix:
     values: np.ndarray
     numerators: np.ndarray
     denominators: np.ndarray
-    cache: dict = field(default_factory=dict, repr=False)  # the keys' MultiIndex, built once
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -113,10 +112,8 @@ class SeriesMatrix:
 
     def lookup(self, keys: pd.DataFrame) -> np.ndarray:
         """Row index of each key in ``keys`` (columns :data:`SERIES_KEY`), -1 where absent."""
-        if "index" not in self.cache:
-            self.cache["index"] = pd.MultiIndex.from_frame(_as_text(self.keys[list(SERIES_KEY)]))
-        wanted = pd.MultiIndex.from_frame(_as_text(keys[list(SERIES_KEY)]))
-        return np.asarray(self.cache["index"].get_indexer(wanted), dtype=np.int64)
+        own, wanted = encode_keys(self.keys, keys)
+        return np.asarray(pd.Index(own).get_indexer(wanted), dtype=np.int64)
 
     def append(self, keys: pd.DataFrame, values: np.ndarray, numerators: np.ndarray | None = None,
                denominators: np.ndarray | None = None) -> SeriesMatrix:
@@ -131,9 +128,19 @@ class SeriesMatrix:
         )
 
 
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Key columns as Python strings in object arrays (no copy when they already are)."""
-    return frame.apply(lambda column: column if column.dtype == object else column.astype(str).astype(object))
+def encode_keys(*frames: pd.DataFrame) -> list[np.ndarray]:
+    """One int64 code per row for the :data:`SERIES_KEY` columns, consistent across frames.
+
+    Each key column is factorised once over all frames and the codes are combined
+    arithmetically, so matching millions of keys never builds Python tuples.
+    """
+    sizes = [len(f) for f in frames]
+    combined = np.zeros(sum(sizes), dtype=np.int64)
+    for column in SERIES_KEY:
+        values = pd.concat([f[column].reset_index(drop=True) for f in frames], ignore_index=True)
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    return np.split(combined, np.cumsum(sizes)[:-1])
 
 
 def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> SeriesMatrix:
@@ -162,9 +169,9 @@ def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> Seri
     else:
         first, last = years
     width = max(last - first + 1, 0)
-    codes, uniques = pd.MultiIndex.from_frame(data[list(SERIES_KEY)]).factorize()
-    keys = uniques.to_frame(index=False)
-    keys.columns = list(SERIES_KEY)
+    (combined,) = encode_keys(data)
+    _, first_rows, codes = np.unique(combined, return_index=True, return_inverse=True)
+    keys = data[list(SERIES_KEY)].iloc[first_rows].reset_index(drop=True)
     shape = (len(keys), width)
     matrices = {name: np.full(shape, np.nan) for name in (VALUE, NUMERATOR, DENOMINATOR)}
     inside = (year >= first) & (year <= last)

@@ -113,15 +113,19 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             "interval": interval,
         }
         for series_indicator, sex, area_type, derivation in _series_specs(target, indicator):
-            only_jurisdiction = target.kind is TargetKind.QUALITATIVE or derivation == "region_gap"
-            for region in ([plan.jurisdiction.code] if only_jurisdiction else regions):
-                row = dict(base)
-                row.update(region=region, sex=sex, area_type=area_type, series_indicator=series_indicator,
-                           derivation=derivation, simple=derivation == "" and indicator is not None)
-                if derivation:  # counts behind a derived series do not give an interval
-                    row.update(multiplier=np.nan, interval="")
-                records.append(row)
-    rows = pd.DataFrame.from_records(records)
+            row = dict(base)
+            row.update(sex=sex, area_type=area_type, series_indicator=series_indicator, derivation=derivation,
+                       simple=derivation == "" and indicator is not None,
+                       _everywhere=not (target.kind is TargetKind.QUALITATIVE or derivation == "region_gap"))
+            if derivation:  # counts behind a derived series do not give an interval
+                row.update(multiplier=np.nan, interval="")
+            records.append(row)
+    # one record per target and series; then repeated over the regions (no loop over regions)
+    specs = pd.DataFrame.from_records(records)
+    everywhere = specs[specs["_everywhere"]]
+    repeated = everywhere.loc[everywhere.index.repeat(len(regions))].assign(region=np.tile(np.asarray(regions, dtype=object), len(everywhere)))
+    alone = specs[~specs["_everywhere"]].assign(region=plan.jurisdiction.code)
+    rows = pd.concat([repeated, alone]).sort_index(kind="stable").drop(columns="_everywhere").reset_index(drop=True)
     rows["target_year"] = rows["target_year"].astype("int64")
     # the baseline stated in the plan stands in for the jurisdiction's missing observation
     rows["plan_baseline"] = np.nan
