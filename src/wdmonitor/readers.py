@@ -253,6 +253,11 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
         blank.loc[candidates] = _map_unique(cells.loc[candidates, column], lambda v: _text(v) == "").fillna(True).astype(bool)
     frame = frame[~blank]
 
+    spelled = [c for c in frame.columns if isinstance(c, str) and re.match(r"^[〇零一二三四五六七八九]{4}年", _header(c))]
+    if spelled:  # a year column the sender spelt out would otherwise be carried along unread
+        names = ", ".join(repr(c) for c in spelled)
+        raise SubmissionError(f"{source}: the column header(s) {names} spell a year in Chinese numerals; expected digits "
+                              f"such as '2022年' / 列名 {names} 中的年份须用阿拉伯数字书写，如“2022年”")
     wide: dict[Any, tuple[str, str | None]] = {}
     for column in frame.columns:
         match = _YEAR_COLUMN.match(_header(column)) if isinstance(column, (str, int)) else None
