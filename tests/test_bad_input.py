@@ -130,10 +130,10 @@ CHECKED = {
     'macro.xlsm': ([2], [
         ]),
     'merged_cells.xlsx': ([2], [
-        (3, 'region', nan, 'schema_region',
-         'merged_cells.xlsx, row 3, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got nan)'),
-        (4, 'region', nan, 'schema_region',
-         'merged_cells.xlsx, row 4, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got nan)'),
+        (3, 'region', None, 'schema_region',
+         'merged_cells.xlsx, row 3, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got None)'),
+        (4, 'region', None, 'schema_region',
+         'merged_cells.xlsx, row 4, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got None)'),
         ]),
     'million_empty_rows.xlsx': ([2], [
         ]),

@@ -214,6 +214,8 @@ def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, ch
     elif isinstance(message_zh, pd.Series):
         message_zh = pd.Series(message_zh.to_numpy()[selected], index=rows.index)
     values = rows[column] if column in rows.columns else pd.Series("", index=rows.index)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # key columns: a missing label shows as None
+        values = values.astype(object).where(values.notna(), None)
     where = (
         rows[col.SOURCE_FILE].astype(str) + ", row " + rows[col.SOURCE_ROW].astype(str) + ", column " + column + ": "
     )
@@ -297,6 +299,10 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         Only when a required column is missing (no row can be checked).
     """
     data = _prepare(frame, plan)
+    # Key columns as categoricals while checking: duplicates, pairs and series groupings then
+    # work on integer codes; the valid frame gets plain text columns back below.
+    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
+        data[name] = data[name].astype("category")
     parts: list[pd.DataFrame] = []
 
     value, bad_value = _parse_number(data, col.VALUE)
@@ -456,6 +462,8 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         if name not in frame.columns:
             valid = valid.drop(columns=name)
     valid = valid.drop(columns=["_row", "_unit", "_scope", "_allowed", "_factor"]).reset_index(drop=True)
+    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
+        valid[name] = valid[name].astype(object)
     return SubmissionReport(valid=valid, failure_cases=failures, n_rows=len(frame))
 
 
