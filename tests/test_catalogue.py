@@ -81,4 +81,4 @@ def test_every_catalogue_indicator_is_used_by_a_plan(catalogue):
 
 def test_docs_plans_md_is_up_to_date():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "plans_doc.py"), "--check"], check=False)
-    assert result.returncode == 0, "docs/plans.md is stale: run python tools/plans_doc.py"
+    assert result.returncode == 0, "generated docs (plans, indicators) are stale: run python tools/plans_doc.py"
