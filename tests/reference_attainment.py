@@ -58,7 +58,7 @@ def reference_status(values: dict[int, float], kind: str, targets: dict[int, flo
         s = d * (target - y)
         if s <= 1e-9 * max(abs(target), 1):
             return "attained"
-        if kind.startswith("maintain") or y_b is None or d * (target - y_b) <= 0:
+        if kind.startswith("maintain") or y_b is None or d * (target - y_b) <= 1e-9 * max(abs(target), 1):
             basic = rules.basic_share_of_target * abs(target)
         else:
             basic = rules.basic_share_of_distance * abs(target - y_b)
@@ -111,7 +111,7 @@ def reference_status(values: dict[int, float], kind: str, targets: dict[int, flo
     else:
         achieved = step * (y_L - goal) >= -1e-9 * max(abs(goal), 1)
     ratio = math.nan
-    if y_b is not None and t_L > b_used and goal_year > b_used and abs(goal - y_b) > 0:
+    if y_b is not None and t_L > b_used and goal_year > b_used and abs(goal - y_b) > 1e-9 * max(abs(goal), 1):
         if geometric and _cagr(y_b, y_L, t_L - b_used) == _cagr(y_b, y_L, t_L - b_used) and y_b > 0 and goal > 0:
             ratio = step * _cagr(y_b, y_L, t_L - b_used) / abs(_cagr(y_b, goal, goal_year - b_used))
         else:

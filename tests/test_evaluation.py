@@ -350,3 +350,12 @@ def test_every_target_of_every_bundled_plan_has_rows():
         result = evaluate(series(SCREENING, {plan.baseline_year: 50}).assign(region=plan.jurisdiction.code).iloc[:0], plan)
         assert set(result.table["target_id"]) == {t.id for t in plan.targets}, plan_id
         assert set(result.table["status"]) <= {"not_assessable", "needs_assessment"}
+
+
+def test_target_equal_to_the_baseline_leaves_no_distance_whatever_the_unit():
+    """30.3/10万 sent as 3.03/万 converts back to 30.299999999999997: no infinite progress ratio."""
+    target = Target(id="e", indicator=MMR, kind="at_most", values={2025: 5.0, 2030: 30.3})
+    per_10k = series(MMR, {2020: 3.03, 2025: 0.1}).assign(unit="/万")
+    r = one(target, per_10k)
+    assert math.isnan(r.progress)
+    assert r.progress_class == "target_achieved"

@@ -174,7 +174,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     one_sided = _isin(kind, ONE_SIDED_KINDS)
     with np.errstate(invalid="ignore"):
         s = sign * (target - value)
-        baseline_short = sign * (target - y_b) > 0
+        baseline_short = sign * (target - y_b) > _EPS * np.maximum(np.abs(target), 1.0)
         basic = np.where(
             _isin(kind, ("maintain_at_least", "maintain_at_most")) | ~baseline_short | np.isnan(y_b),
             rules.basic_share_of_target * np.abs(target),
@@ -267,7 +267,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     early_kinds = _isin(kind, (*MILESTONE_KINDS, "relative_to_baseline"))
     with np.errstate(invalid="ignore"):
         final_s = sign * (final_target - value)
-        final_basic = np.where(sign * (final_target - y_b) > 0,
+        final_basic = np.where(sign * (final_target - y_b) > _EPS * np.maximum(np.abs(final_target), 1.0),
                                rules.basic_share_of_distance * np.abs(final_target - y_b),
                                rules.basic_share_of_target * np.abs(final_target))
         final_hit = final_s <= _EPS * np.maximum(np.abs(final_target), 1.0)
@@ -296,7 +296,9 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         linear_ratio = covered / needed
         geometric_ratio = step * _cagr(y_b, latest_value, elapsed) / np.abs(_cagr(y_b, goal_target, horizon))
     ratio = np.where(geometric & ~np.isnan(geometric_ratio), geometric_ratio, linear_ratio)
-    ratio = np.where((elapsed > 0) & (horizon > 0) & (needed > 0), ratio, np.nan)
+    # a target equal to the baseline (to floating-point noise, e.g. after a unit conversion) leaves no distance to cover
+    distance_left = np.abs(goal_target - y_b) > _EPS * np.maximum(np.abs(goal_target), 1.0)
+    ratio = np.where((elapsed > 0) & (horizon > 0) & distance_left, ratio, np.nan)
     goal_lower, goal_upper = goal_target * (1 - tolerance), goal_target * (1 + tolerance)
     with np.errstate(invalid="ignore"):
         in_goal_band = ((latest_value >= goal_lower - _EPS) & (latest_value <= goal_upper + _EPS)
