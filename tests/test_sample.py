@@ -7,6 +7,7 @@ import pytest
 
 from wdmonitor import aggregate, check_submission, load_plan, read_submission
 from wdmonitor.sample import (
+    COUNTS_FILE,
     SAMPLE_FILE,
     faulty_workbook_path,
     load_sample,
@@ -17,9 +18,24 @@ from wdmonitor.sample import (
 PLAN = load_plan("huludao-2021-2030")
 
 
-def test_regenerating_gives_the_shipped_csv_byte_for_byte(tmp_path):
-    csv, _ = write_sample(tmp_path)
+def test_regenerating_gives_the_shipped_csvs_byte_for_byte(tmp_path):
+    csv, counts, _ = write_sample(tmp_path)
     assert csv.read_bytes() == sample_path(SAMPLE_FILE).read_bytes()
+    assert counts.read_bytes() == sample_path(COUNTS_FILE).read_bytes()
+
+
+def test_counts_sent_as_components_give_the_same_verdicts():
+    from wdmonitor import evaluate
+
+    with_indicators = evaluate(load_sample(), PLAN).table
+    with_components = evaluate(load_sample(components=True), PLAN).table
+    frame = load_sample(components=True)
+    assert {"maternal_deaths", "live_births", "village_committee_members"} <= set(frame["indicator"])
+    key = ["target_id", "region", "sex", "area_type"]
+    joined = with_indicators.merge(with_components, on=key, suffixes=("", "_components"))
+    assert len(joined) == len(with_indicators) == len(with_components)
+    assert (joined["status"] == joined["status_components"]).all()
+    pd.testing.assert_series_equal(joined["value"], joined["value_components"], check_names=False, atol=1e-5)
 
 
 def test_sample_validates_without_errors_and_is_labelled_synthetic():

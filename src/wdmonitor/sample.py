@@ -45,10 +45,16 @@ import pandas as pd
 
 from .indicators import Plan
 
-__all__ = ["SAMPLE_FILE", "SEED", "faulty_workbook_path", "generate_sample", "load_sample", "sample_path", "write_sample"]
+__all__ = ["COUNTS_FILE", "SAMPLE_FILE", "SEED", "counts_frame", "faulty_workbook_path", "generate_sample", "load_sample", "sample_path", "write_sample"]
 
 SEED = 20211
 SAMPLE_FILE = "huludao_2020_2024.csv"
+COUNTS_FILE = "huludao_counts_2020_2024.csv"
+#: Indicators whose county rows the counts file sends as components instead: (numerator, denominator).
+COMPONENT_INDICATORS = {
+    "maternal_mortality_ratio": (("maternal_deaths", "female"), ("live_births", "total")),
+    "female_share_village_committee_members": (("village_committee_members", "female"), ("village_committee_members", "total")),
+}
 FAULTY_FILE = "faulty_department.xlsx"
 SOURCE = "synthetic sample (wdmonitor)"
 YEARS = np.arange(2020, 2025)
@@ -216,13 +222,28 @@ def _faulty(sample: pd.DataFrame) -> pd.DataFrame:
     return sheet
 
 
+def counts_frame(sample: pd.DataFrame) -> pd.DataFrame:
+    """The counties' counts behind two indicators, as components (deaths and births; members)."""
+    parts = []
+    for indicator, ((numerator_id, numerator_sex), (denominator_id, denominator_sex)) in COMPONENT_INDICATORS.items():
+        rows = sample[(sample["indicator"] == indicator) & (sample["region"] != "211400")]
+        keys = rows[["region", "year", "area_type", "age_group"]]
+        parts.append(keys.assign(indicator=numerator_id, sex=numerator_sex, value=rows["numerator"].to_numpy()))
+        parts.append(keys.assign(indicator=denominator_id, sex=denominator_sex, value=rows["denominator"].to_numpy()))
+    counts = pd.concat(parts, ignore_index=True).drop_duplicates(["region", "year", "indicator", "sex", "area_type", "age_group"])
+    counts["unit"] = "person"
+    counts["source"] = SOURCE
+    return counts[["region", "year", "indicator", "sex", "area_type", "age_group", "value", "unit", "source"]].reset_index(drop=True)
+
+
 def write_sample(directory: str | Path, plan: Plan | None = None) -> list[Path]:
-    """Write the sample CSV and the faulty department workbook into ``directory``."""
+    """Write the sample CSV, the counts CSV and the faulty department workbook into ``directory``."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     sample = generate_sample(plan)
     csv = directory / SAMPLE_FILE
     sample.to_csv(csv, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6f")
+    counts_frame(sample).to_csv(directory / COUNTS_FILE, index=False, encoding="utf-8", lineterminator="\n", float_format="%.6f")
     xlsx = directory / FAULTY_FILE
     faulty = _faulty(sample)
     with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
@@ -230,7 +251,7 @@ def write_sample(directory: str | Path, plan: Plan | None = None) -> list[Path]:
         writer.book.properties.creator = "wdmonitor synthetic sample"
         writer.book.properties.created = pd.Timestamp("2025-01-01").to_pydatetime()
         writer.book.properties.modified = pd.Timestamp("2025-01-01").to_pydatetime()
-    return [csv, xlsx]
+    return [csv, directory / COUNTS_FILE, xlsx]
 
 
 def sample_path(name: str = SAMPLE_FILE) -> Path:
@@ -243,9 +264,19 @@ def faulty_workbook_path() -> Path:
     return sample_path(FAULTY_FILE)
 
 
-def load_sample() -> pd.DataFrame:
-    """The shipped synthetic sample as a canonical frame."""
+def load_sample(components: bool = False) -> pd.DataFrame:
+    """The shipped synthetic sample as a canonical frame.
+
+    With ``components=True`` the counties' maternal mortality ratio and women's share of
+    village committee members come as the counts departments send (maternal deaths and live
+    births; women and all members), for :func:`wdmonitor.compute_indicators` to turn into
+    indicators — ``evaluate`` does it when it meets them.
+    """
     frame = pd.read_csv(sample_path(), dtype={"region": str})
+    if components:
+        counts = pd.read_csv(sample_path(COUNTS_FILE), dtype={"region": str})
+        replaced = frame["indicator"].isin(list(COMPONENT_INDICATORS)) & (frame["region"] != "211400")
+        frame = pd.concat([frame[~replaced], counts], ignore_index=True)
     frame.attrs["source"] = SOURCE
     return frame
 
