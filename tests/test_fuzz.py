@@ -74,7 +74,8 @@ def submissions(draw):
     rows, fatal = [], []
     for i in range(n):
         indicator = draw(st.sampled_from([RATE, SHARE]))
-        value = draw(st.floats(0, 99, allow_nan=False).map(lambda v: f"{v:.2f}"))
+        # at least 0.01: a negative defect written as "-0.00" would be zero, not negative
+        value = draw(st.floats(0.01, 99, allow_nan=False).map(lambda v: f"{v:.2f}"))
         row = {"region": draw(st.sampled_from(PLAN.region_codes)), "year": str(2011 + i),  # one year a row: no duplicates
                "indicator": indicator, "sex": draw(st.sampled_from(["female", "F", "女"])), "value": value}
         defect = draw(st.none() | st.sampled_from(sorted(DEFECTS)))

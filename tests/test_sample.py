@@ -65,7 +65,7 @@ def test_city_rates_are_rebuilt_from_the_county_counts():
     counties = frame[(frame["region"] != "211400") & frame["numerator"].notna()]
     rebuilt = aggregate(counties, PLAN).set_index(["year", "indicator", "sex", "area_type"])
     city = frame[(frame["region"] == "211400") & frame["numerator"].notna()].set_index(["year", "indicator", "sex", "area_type"])
-    joined = city.join(rebuilt, rsuffix="_rebuilt", how="inner")
+    joined = city.merge(rebuilt, left_index=True, right_index=True, suffixes=("", "_rebuilt"))
     assert len(joined) == len(city)
     assert (joined["numerator"] == joined["numerator_rebuilt"]).all()
     pd.testing.assert_series_equal(joined["value"], joined["value_rebuilt"].round(6), check_names=False, atol=1e-6)

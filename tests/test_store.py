@@ -279,3 +279,20 @@ def test_a_writer_that_cannot_wait_gets_a_clear_busy_error(tmp_path, plan):
         "监测数据库正被其他进程写入，请稍后重试"
     )
     assert Store(path, plan=plan).submissions().empty
+
+
+def test_an_evaluation_records_the_store_state_it_was_computed_from(tmp_path, plan):
+    from wdmonitor import evaluate
+
+    store = Store(tmp_path / "m.sqlite", plan=plan)
+    store.add(mmr_rows({2020: 12.0, 2025: 9.8}), department="卫健委", submitted_at="2025-03-01")
+    first = evaluate(store.frame(as_of="2025-04-01"), plan)
+    store.add(mmr_rows({2025: 11.0}), department="卫健委", submitted_at="2025-06-01", note="更正")
+    corrected = evaluate(store.frame(), plan)
+    before = evaluate(store.frame(as_of="2025-04-01"), plan)
+    assert first.provenance["store"]["submissions"] == 1
+    assert corrected.provenance["store"]["submissions"] == 2
+    assert first.provenance["store"]["state_sha256"] == before.provenance["store"]["state_sha256"]
+    assert first.provenance["store"]["state_sha256"] != corrected.provenance["store"]["state_sha256"]
+    mmr = lambda r: r.table.query("kind == 'at_most' and region == '211400'").iloc[0].status  # noqa: E731
+    assert (mmr(first), mmr(corrected), mmr(before)) == ("attained_early", "not_attained", "attained_early")

@@ -62,14 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("plans", help="list the bundled plans", description="List the bundled plans.\n\nexample: wdmonitor plans",
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    plans = commands.add_parser("plans", help="list the bundled plans", description="List the bundled plans.\n\nexample: wdmonitor plans --lang en",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    plans.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of titles (default zh)")
 
     indicators = commands.add_parser(
         "indicators", help="list catalogue indicators",
         description="List the indicator catalogue, or the indicators a plan uses.\n\nexample: wdmonitor indicators --plan huludao-2021-2030",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     indicators.add_argument("--plan", help="a bundled plan id or a plan YAML path")
+    indicators.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of names (default zh)")
 
     targets = commands.add_parser(
         "targets", help="show a plan's goals and targets",
@@ -236,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows = []
             for plan_id in list_plans():
                 plan = load_plan(plan_id)
-                rows.append({"id": plan.id, "title_zh": plan.title_zh, "period": f"{plan.period_start}-{plan.period_end}",
+                title = plan.title_zh if args.lang == "zh" else plan.title_en
+                rows.append({"id": plan.id, "title": title, "period": f"{plan.period_start}-{plan.period_end}",
                              "draft": plan.draft, "goals": len(plan.goals), "numeric_targets": len(plan.numeric_targets)})
             _print(pd.DataFrame(rows))
             return 0
@@ -245,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.plan:
                 plan = load_plan(args.plan)
                 catalogue = {i: plan.indicators[i] for i in plan.indicator_ids}
-            _print(pd.DataFrame([{"id": i.id, "name_zh": i.name_zh, "area": i.area.value, "unit": i.unit,
+            _print(pd.DataFrame([{"id": i.id, "name": i.name_zh if args.lang == "zh" else i.name_en, "area": i.area.value, "unit": i.unit,
                                   "direction": i.direction.value, "sex_scope": i.sex_scope.value}
                                  for i in catalogue.values()]))
             return 0
