@@ -76,18 +76,20 @@ def read_assessments(source: str | Path | pd.DataFrame, plan: Plan) -> pd.DataFr
     qualitative = {t.id for t in plan.targets if t.kind is TargetKind.QUALITATIVE}
     known = {t.id for t in plan.targets}
     problems = []
-    for number, row in enumerate(frame.itertuples(index=False), start=2):  # a committee file has tens of rows
+    records: list[dict[str, str]] = frame.to_dict("records")  # type: ignore[assignment]  # every column is text here
+    for number, row in enumerate(records, start=2):  # a committee file has tens of rows
         where = f"{name}, row {number}"
-        if row.target_id not in known:
-            problems.append(f"{where}, column target_id: unknown target {row.target_id!r} of plan {plan.id} / 规划中没有目标 {row.target_id!r}")
-        elif row.target_id not in qualitative:
-            problems.append(f"{where}, column target_id: {row.target_id!r} is computed from data, not assessed / 目标 {row.target_id!r} 由数据计算，不能人工评估")
-        if row.status.strip() not in _STATUS:
-            problems.append(f"{where}, column status: {row.status!r} is not one of attained, basically_attained, not_attained (已实现, 基本实现, 未实现) / 状态 {row.status!r} 无效")
-        if not row.evidence.strip():
+        target_id, status, evidence, region = row["target_id"], row["status"], row["evidence"], row["region"]
+        if target_id not in known:
+            problems.append(f"{where}, column target_id: unknown target {target_id!r} of plan {plan.id} / 规划中没有目标 {target_id!r}")
+        elif target_id not in qualitative:
+            problems.append(f"{where}, column target_id: {target_id!r} is computed from data, not assessed / 目标 {target_id!r} 由数据计算，不能人工评估")
+        if status.strip() not in _STATUS:
+            problems.append(f"{where}, column status: {status!r} is not one of attained, basically_attained, not_attained (已实现, 基本实现, 未实现) / 状态 {status!r} 无效")
+        if not evidence.strip():
             problems.append(f"{where}, column evidence: an assessment needs its evidence / 评估须注明依据")
-        if row.region not in plan.region_codes:
-            problems.append(f"{where}, column region: unknown region {row.region!r} / 未知地区 {row.region!r}")
+        if region not in plan.region_codes:
+            problems.append(f"{where}, column region: unknown region {region!r} / 未知地区 {region!r}")
     duplicated = frame.duplicated(["target_id", "region"], keep=False)
     if duplicated.any():
         problems.append(f"{name}: targets assessed twice for one region: {', '.join(sorted(set(frame.loc[duplicated, 'target_id'])))} / 同一目标重复评估")

@@ -96,12 +96,19 @@ def _cagr(first: np.ndarray, last: np.ndarray, years: np.ndarray) -> np.ndarray:
         return np.where(ok, (np.where(ok, last, 1.0) / np.where(ok, first, 1.0)) ** (1.0 / np.where(ok, years, 1.0)) - 1, np.nan)
 
 
+def _labels(conditions: list[np.ndarray], labels: list[str | None], default: str) -> np.ndarray:
+    """An object array holding, per row, the label of the first true condition (``default`` if none)."""
+    out = np.full(len(conditions[0]), default, dtype=object)
+    for condition, label in reversed(list(zip(conditions, labels, strict=True))):
+        out[condition] = label
+    return out
+
+
 def _progress_classes(ratio: np.ndarray, rules: RuleSet) -> np.ndarray:
-    return np.select(
-        [np.isnan(ratio), ratio >= rules.on_track, ratio >= rules.acceleration_needed, ratio >= 0],
-        [None, ProgressClass.ON_TRACK.value, ProgressClass.ACCELERATION_NEEDED.value, ProgressClass.LIMITED_PROGRESS.value],
-        ProgressClass.DETERIORATION.value,
-    ).astype(object)
+    with np.errstate(invalid="ignore"):
+        conditions = [np.isnan(ratio), ratio >= rules.on_track, ratio >= rules.acceleration_needed, ratio >= 0]
+    return _labels(conditions, [None, ProgressClass.ON_TRACK.value, ProgressClass.ACCELERATION_NEEDED.value,
+                                ProgressClass.LIMITED_PROGRESS.value], ProgressClass.DETERIORATION.value)
 
 
 def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -> pd.DataFrame:
@@ -329,11 +336,11 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         scale_c = np.where((sign > 0) & ~np.isnan(limit) & (limit > 0),
                            1 - np.clip(level_for_limit / limit, 0, 1) ** rules.natural_limit_exponent, 1.0)
     scale_c = np.where(np.isnan(scale_c), 1.0, scale_c)
-    growth_class = np.select(
-        [np.isnan(growth), growth >= rules.substantial_growth * scale_c, growth >= rules.moderate_growth * scale_c, growth >= 0],
-        [None, ProgressClass.SUBSTANTIAL_PROGRESS.value, ProgressClass.MODERATE_PROGRESS.value, ProgressClass.LIMITED_PROGRESS.value],
-        ProgressClass.DETERIORATION.value,
-    ).astype(object)
+    with np.errstate(invalid="ignore"):
+        growth_conditions = [np.isnan(growth), growth >= rules.substantial_growth * scale_c,
+                             growth >= rules.moderate_growth * scale_c, growth >= 0]
+    growth_class = _labels(growth_conditions, [None, ProgressClass.SUBSTANTIAL_PROGRESS.value, ProgressClass.MODERATE_PROGRESS.value,
+                                               ProgressClass.LIMITED_PROGRESS.value], ProgressClass.DETERIORATION.value)
     met_now = np.where(relative, met_relative, inside)
     growth_class = np.where((banded | relative) & met_now & ~np.isnan(latest_value), ProgressClass.TARGET_ACHIEVED.value, growth_class)
     qualitative = kind == "qualitative"
@@ -343,8 +350,9 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     # progress needs an observation after the baseline year
     no_progress = qualitative | ~(latest_year > b_used)
     progress = np.where(no_progress, np.nan, progress)
-    progress_class = np.where(no_progress, None, progress_class)
-    progress_measure = np.where(qualitative, None, progress_measure)
+    progress_class = np.asarray(progress_class, dtype=object)
+    progress_class[no_progress] = None
+    progress_measure[qualitative] = None
 
     # -- small numbers: 95% interval from the counts at the data year -----------------------
     from .intervals import poisson_interval, wilson_interval

@@ -88,7 +88,7 @@ class _Formatter:
 
 
 def _frame(rows: pd.DataFrame, mask: np.ndarray, flag: str, check: str, severity: np.ndarray | str,
-           message_zh: Any, message_en: Any, **trace: np.ndarray | pd.Series | float) -> pd.DataFrame:
+           message_zh: Any, message_en: Any, **trace: Any) -> pd.DataFrame:
     """The flag rows of ``rows[mask]`` with their messages and trace columns.
 
     Messages are text, or callables given the mask and returning the flagged rows' texts
@@ -99,7 +99,7 @@ def _frame(rows: pd.DataFrame, mask: np.ndarray, flag: str, check: str, severity
     out["flag"] = flag
     out["check"] = check
 
-    def pick(value: object) -> object:
+    def pick(value: Any) -> Any:
         if isinstance(value, pd.Series):
             return value.to_numpy()[mask]
         if isinstance(value, np.ndarray) and value.shape == mask.shape:

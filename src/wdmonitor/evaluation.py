@@ -61,7 +61,8 @@ def _number(values: pd.Series) -> pd.Series:
 
 def _trace(table: pd.DataFrame) -> pd.Series:
     """A line per row with the inputs and intermediate numbers behind its verdict."""
-    year = lambda c: _number(table[c])  # noqa: E731 - local shorthand
+    def year(column: str) -> pd.Series:
+        return _number(pd.Series(table[column]))
     trace = (
         "y_b(" + year("baseline_data_year") + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
         + "; y_E(" + year("data_year") + ")=" + _number(table["value"])
@@ -281,7 +282,7 @@ def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessmen
     table["trace"] = _trace(table)
     table = table[list(TABLE_COLUMNS)].reset_index(drop=True)
 
-    digest = hashlib.sha256(pd.util.hash_pandas_object(valid.drop(columns=[c for c in valid if c.startswith("source")]), index=False).to_numpy().tobytes()).hexdigest()
+    digest = hashlib.sha256(pd.util.hash_pandas_object(valid.drop(columns=[c for c in valid if str(c).startswith("source")]), index=False).to_numpy().tobytes()).hexdigest()
     from . import __version__
 
     provenance = {

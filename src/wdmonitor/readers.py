@@ -122,7 +122,8 @@ def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     plain = parsed.notna() & np.isfinite(parsed.astype(float))
     if pd.api.types.infer_dtype(values, skipna=True) in ("boolean", "mixed", "mixed-integer"):
         plain &= ~values.map(lambda v: isinstance(v, (bool, np.bool_)))  # an Excel TRUE is not the number 1
-    out = pd.Series(np.where(plain, parsed, None), index=values.index, dtype=object)
+    out: Any = parsed.astype(object)
+    out[~plain] = None
     unit = pd.Series(np.nan, index=values.index, dtype=object)
     out[empty] = np.nan
     rest = values[~plain & ~empty]
@@ -230,8 +231,8 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
     if len(frame) > MAX_ROWS:
         raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
     sent_headers = list(frame.columns)
-    mangled = [c for c in sent_headers if isinstance(c, str) and re.fullmatch(r"(.+)\.\d+", c)
-               and re.fullmatch(r"(.+)\.\d+", c).group(1) in sent_headers]  # pandas renames a repeated header "x" to "x.1"
+    mangled = [c for c in sent_headers if isinstance(c, str) and (m := re.fullmatch(r"(.+)\.\d+", c))
+               and m.group(1) in sent_headers]  # pandas renames a repeated header "x" to "x.1"
     if mangled:
         again = ", ".join(repr(c.rsplit(".", 1)[0]) for c in mangled)
         raise SubmissionError(f"{source}: the header {again} appears more than once; expected each column once / "
@@ -290,8 +291,8 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
     if col.AREA_TYPE in frame.columns:
         frame[col.AREA_TYPE] = _map_unique(frame[col.AREA_TYPE], lambda s: _AREA.get(_header(s), _text(s))).fillna("total")
     if col.REGION in frame.columns:
-        names = plan.region_names()
-        frame[col.REGION] = _map_unique(frame[col.REGION], lambda r: names.get(_text(r), _text(r)))
+        region_codes = plan.region_names()
+        frame[col.REGION] = _map_unique(frame[col.REGION], lambda r: region_codes.get(_text(r), _text(r)))
     if col.INDICATOR in frame.columns:
         by_name = {}
         for indicator in plan.indicators.values():

@@ -146,8 +146,8 @@ def generate_sample(plan: Plan | None = None, seed: int = SEED) -> pd.DataFrame:
                 flat = values.ravel()
                 if unit in _RATE_SCALE:
                     scale = _RATE_SCALE[unit]
-                    size = {"per_100k": (2000, 6000), "per_10k": (20000, 60000)}.get(unit, (150, 20000))
-                    base = np.exp(rng.uniform(*np.log(size), n))
+                    low, high = {"per_100k": (2000, 6000), "per_10k": (20000, 60000)}.get(unit, (150, 20000))
+                    base = np.exp(rng.uniform(np.log(low), np.log(high), n))
                     denominator = np.round(np.repeat(base, len(years)) * (1 + 0.02 * np.tile(years - YEARS[0], n)))
                     if unit == "percent":
                         numerator = np.round(flat / scale * denominator)
@@ -157,8 +157,8 @@ def generate_sample(plan: Plan | None = None, seed: int = SEED) -> pd.DataFrame:
                     frame["denominator"] = denominator
                     frame["value"] = numerator / denominator * scale
                 elif unit in ("person", "institution"):
-                    size = 8000.0 if indicator_id == "kindergarten_enrolment" else 20000.0 if "insured" in indicator_id else 1.0
-                    frame["value"] = np.round(flat / max(np.nanmean(flat), 1e-9) * size if size > 1 else np.round(flat))
+                    typical = 8000.0 if indicator_id == "kindergarten_enrolment" else 20000.0 if "insured" in indicator_id else 1.0
+                    frame["value"] = np.round(flat / max(np.nanmean(flat), 1e-9) * typical if typical > 1 else np.round(flat))
                 else:
                     frame["value"] = np.round(flat, 2)
                 frame["_weight"] = np.repeat(weights, len(years))

@@ -183,7 +183,7 @@ def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple
             values = np.where(enough, spread, np.nan)[None, :]
             new = pd.DataFrame({"region": [plan.jurisdiction.code], "indicator": [spec.indicator], "sex": [spec.sex],
                                 "area_type": [spec.area_type], "age_group": ["total"]})
-        new["indicator"] = spec.series_indicator
+        new["indicator"] = str(spec.series_indicator)
         additions.append((new, values))
     if additions:
         matrix = matrix.append(pd.concat([a[0] for a in additions], ignore_index=True),

@@ -61,7 +61,7 @@ def registry() -> pint.UnitRegistry:
     """
     import pint
 
-    ureg = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
+    ureg: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
     for definition in _DEFINITIONS:
         ureg.define(definition)
     return ureg

@@ -28,7 +28,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -184,11 +184,11 @@ def _cell_text(value: object) -> object:
         return value
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    if len(value) > _EXCEL_CELL_CHARACTERS:
-        note = f"… ({len(value)} characters)"
-        value = value[: _EXCEL_CELL_CHARACTERS - len(note)] + note
-    return value
+    text: str = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if len(text) > _EXCEL_CELL_CHARACTERS:
+        note = f"… ({len(text)} characters)"
+        text = text[: _EXCEL_CELL_CHARACTERS - len(note)] + note
+    return text
 
 
 Message = pd.Series | str | Callable[[np.ndarray], pd.Series]
@@ -240,7 +240,7 @@ def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, ch
 def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     missing = [c for c in col.REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        files = frame[col.SOURCE_FILE].dropna().unique() if col.SOURCE_FILE in frame.columns else []
+        files: Any = frame[col.SOURCE_FILE].dropna().unique() if col.SOURCE_FILE in frame.columns else []
         source = files[0] if len(files) else frame.attrs.get(col.SOURCE_FILE)
         found = [str(c) for c in frame.columns if c not in (col.SOURCE_FILE, col.SOURCE_SHEET, col.SOURCE_ROW)]
         raise SubmissionError(
