@@ -45,8 +45,8 @@ import pandas as pd
 from .attainment import ONE_SIDED_KINDS, judge
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
-from .series import SeriesMatrix, to_matrix
-from .targets import attach_series, target_rows
+from .series import SeriesMatrix
+from .targets import attach_series, matrix_for, target_rows
 from .trends import meeting_probability, project
 from .vocabulary import Severity
 
@@ -386,11 +386,7 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     from .tables import region_names
 
     valid = valid[valid["year"].astype("int64") <= as_of]
-    first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
-    last = max([as_of, *plan.evaluation_years])
-    matrix = to_matrix(valid, years=(first, last))
-    present = set(valid["region"].astype(str).unique())
-    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
+    matrix, regions = matrix_for(valid, plan, max([as_of, *plan.evaluation_years]), rules.trend_window)
     rows, full = attach_series(target_rows(plan, as_of, regions), matrix, plan)
     now = judge(rows, full, as_of, rules)
     parts = [

@@ -30,8 +30,7 @@ import pandas as pd
 from .attainment import judge
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
-from .series import to_matrix
-from .targets import attach_series, target_rows
+from .targets import attach_series, matrix_for, target_rows
 from .vocabulary import Area, Status
 
 __all__ = ["Evaluation", "evaluate"]
@@ -227,11 +226,7 @@ def judge_frame(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEF
     The engine behind :func:`evaluate`, exposed for benchmarks and property tests that
     need values validation would refuse (negated series, for instance).
     """
-    first = min([plan.baseline_year - rules.trend_window, *([int(valid["year"].min())] if len(valid) else [])])
-    last = max([year, *([int(valid["year"].max())] if len(valid) else [])])
-    matrix = to_matrix(valid, years=(first, last))
-    present = set(valid["region"].astype(str).unique())
-    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
+    matrix, regions = matrix_for(valid, plan, year, rules.trend_window)
     rows = target_rows(plan, year, regions)
     rows, matrix = attach_series(rows, matrix, plan)
     table = judge(rows, matrix, year, rules)

@@ -16,7 +16,7 @@ from .indicators import Indicator, Plan, Target
 from .series import SERIES_KEY, SeriesMatrix
 from .vocabulary import GapBetween, Scale, Sex, TargetKind
 
-__all__ = ["attach_series", "target_rows"]
+__all__ = ["attach_series", "matrix_for", "target_rows"]
 
 _SIGN = {
     "at_least": 1, "count": 1, "coverage": 1, "maintain_at_least": 1, "increase": 1,
@@ -61,6 +61,19 @@ def _series_specs(target: Target, indicator: Indicator | None) -> list[tuple[str
         # the indicator is itself a gap (a difference already computed by the sender)
         return [(indicator.id, sex, area_type, "") for sex in sexes]
     return [(indicator.id, sex, area_type, "") for sex in sexes]
+
+
+def matrix_for(valid: pd.DataFrame, plan: Plan, last_year: int, history: int) -> tuple[SeriesMatrix, list[str]]:
+    """The series matrix of a validated frame (from ``history`` years before the baseline to
+    ``last_year``) and the plan's regions present in it, the jurisdiction always included."""
+    from .series import to_matrix
+
+    years = valid["year"]
+    first = min([plan.baseline_year - history, *([int(years.min())] if len(valid) else [])])
+    last = max([last_year, *([int(years.max())] if len(valid) else [])])
+    present = set(valid["region"].astype(str).unique())
+    regions = [code for code in plan.region_codes if code in present or code == plan.jurisdiction.code]
+    return to_matrix(valid, years=(first, last)), regions
 
 
 def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
