@@ -147,3 +147,15 @@ def test_plots_draw_on_a_given_axes_and_return_it(plan):
     fig, ax = plt.subplots()
     assert plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", ax=ax) is ax
     assert plot_status_summary(TABLE, ax=ax) is ax
+
+
+def test_trajectory_with_a_projection_from_the_library(plan):
+    from wdmonitor.trends import project_series
+
+    path = project_series(MMR, plan, "maternal_mortality_ratio", "211400", method="ols", to_year=2030)
+    ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", projection=path)
+    projected = [line for line in ax.get_lines() if line.get_linestyle() == "--" and len(line.get_xdata()) == len(path)][0]
+    assert list(projected.get_xdata()) == list(range(2024, 2031))
+    band = ax.collections[-1].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(path["pi_lower"].min())
+    assert band[:, 1].max() == pytest.approx(path["pi_upper"].max())

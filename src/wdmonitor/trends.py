@@ -29,10 +29,11 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["METHODS", "Projection", "meeting_probability", "project"]
+__all__ = ["METHODS", "Projection", "meeting_probability", "project", "project_series"]
 
 METHODS = ("trend", "ols", "escap")
 
@@ -185,3 +186,41 @@ def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -
         df = np.where(fit.df > 0, fit.df, np.nan)
         probability = student.cdf(score, df)
     return np.where(np.isfinite(score) & (fit.df > 0), probability, np.nan)
+
+
+def project_series(frame: Any, plan: Any, indicator: str, region: str, sex: str | None = None, *,
+                   method: str = "ols", to_year: int | None = None, area_type: str = "total") -> Any:
+    """The projection of one series, year by year up to ``to_year``, for a trajectory chart.
+
+    Returns a DataFrame with ``year``, ``projection`` and, for ``ols`` and ``escap``,
+    ``pi_lower`` and ``pi_upper`` (the 95% prediction interval), ready for
+    :func:`wdmonitor.plotting.plot_trajectory`'s ``projection`` argument.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wdmonitor import load_plan
+    >>> plan = load_plan("tests/data/plans/minimal.yaml")
+    >>> frame = pd.DataFrame({"region": "211400", "year": [2020, 2021, 2022, 2023, 2024],
+    ...     "indicator": "maternal_mortality_ratio", "sex": "female", "value": [16.9, 16.1, 15.7, 15.1, 14.3]})
+    >>> path = project_series(frame, plan, "maternal_mortality_ratio", "211400", to_year=2030)
+    >>> path["year"].tolist()[:2], bool((path["pi_lower"] < path["projection"]).all())
+    ([2025, 2026], True)
+    """
+    import pandas as pd
+
+    indicator_def = plan.indicator(indicator)
+    sex = sex or indicator_def.sexes[0].value
+    rows = frame[(frame["indicator"] == indicator) & (frame["region"].astype(str) == region) & (frame["sex"] == sex)]
+    if "area_type" in rows:
+        rows = rows[rows["area_type"].fillna("total") == area_type]
+    observed = rows.groupby("year")["value"].first().sort_index()
+    latest = int(observed.index.max())
+    targets = np.arange(latest + 1, (to_year or plan.final_year) + 1)
+    values = np.tile(observed.to_numpy(dtype=float), (len(targets), 1))
+    fit = project(values, observed.index.to_numpy(dtype=float), targets, method=method,
+                  geometric=np.full(len(targets), indicator_def.scale.value == "geometric"))
+    out = pd.DataFrame({"year": targets, "projection": fit.projection})
+    if method != "trend":
+        out["pi_lower"], out["pi_upper"] = fit.lower, fit.upper
+    return out
