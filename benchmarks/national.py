@@ -147,14 +147,26 @@ def reference_loop(series: int = 300) -> None:
         goal = target.values.get(2030, np.nan) if target is not None else np.nan
         verdicts.append(projected >= goal)
     loop_s = time.perf_counter() - started
+    from wdmonitor.series import to_matrix
+    from wdmonitor.trends import project
+
+    started = time.perf_counter()  # the same job with the library's engine: every series at once
+    matrix = to_matrix(subset[subset["year"] <= 2024])
+    fit = project(matrix.values, matrix.years, np.full(len(matrix), 2025), method="ols")
+    goals = matrix.keys["indicator"].map({i: t.values.get(2030, np.nan) for i, t in targets.items()}).to_numpy(dtype=float)
+    library_verdicts = fit.projection >= goals
+    same_job_s = time.perf_counter() - started
     started = time.perf_counter()
     judge_frame(subset, plan, plan.midterm_year)
     flags_for_valid(subset, plan, 2024, method="ols")
     library_s = time.perf_counter() - started
-    print(f"per-series loop ({len(groups)} series, statsmodels OLS + comparison): {loop_s:.2f} s")
-    print(f"library on the same series (evaluate + warnings, OLS): {library_s:.2f} s")
-    print(f"per-series loop / library: {loop_s / library_s:.0f}x (per series: {loop_s / len(groups) * 1e3:.1f} ms vs "
-          f"{library_s / len(groups) * 1e3:.2f} ms)")
+    print(f"per-series loop ({len(groups)} series, statsmodels OLS fit + prediction + comparison, "
+          f"{len(verdicts)} projected, {int(sum(verdicts))} meeting the goal): {loop_s:.2f} s")
+    print(f"library, the same job (matrix + closed-form OLS + comparison, {int(np.isfinite(fit.projection).sum())} "
+          f"projected, {int(library_verdicts.sum())} meeting the goal): {same_job_s:.3f} s")
+    print(f"per-series loop / library, same job: {loop_s / same_job_s:.0f}x")
+    print(f"library, the whole evaluation and every warning on those series: {library_s:.2f} s "
+          f"({loop_s / library_s:.0f}x faster than the loop that does far less)")
 
 
 def main(argv: list[str] | None = None) -> int:
