@@ -258,7 +258,7 @@ PLANS = {
     'plan_wrong_years.yaml': '2 problems found / 发现2个问题:\n  - {file}, goals[0].targets[0].values.二〇三〇: values must map years to numbers (got 9) / values须为年份到数值的映射\n  - {file}, goals[0].targets[0].values.1850: target years must lie in the plan period 2021–2030 (got 1850) / 目标年份须在规划期 2021—2030 内',
 }
 
-#: Plan files that should be refused but are not: bugs in registry.py, reported, not fixed here.
+#: Plan files with a key given twice: plain yaml.safe_load keeps the last silently; the loader refuses them.
 PLAN_BUGS = {
     "plan_duplicate_yaml_key.yaml": (
         "1 problem found / 发现1个问题:\n  - {file}, line 10, column 1: a key must appear only once (got 'period') / 键不得重复",
@@ -339,9 +339,8 @@ def test_a_bad_plan_is_refused_with_every_problem(name, message):
     assert str(info.value) == message.replace("{file}", str(path))
 
 
-@pytest.mark.xfail(strict=True, reason="registry.py: " + PLAN_BUGS["plan_duplicate_yaml_key.yaml"][1])
 @pytest.mark.parametrize(("name", "expected"), PLAN_BUGS.items(), ids=list(PLAN_BUGS))
-def test_known_plan_bugs(name, expected):
+def test_a_key_given_twice_in_a_plan_is_refused(name, expected):
     message, reason = expected
     path = BAD / name
     with pytest.raises(PlanError) as info:

@@ -103,8 +103,30 @@ class _Collector:
             raise PlanError(self.problems)
 
 
+class _DuplicateKeyError(yaml.YAMLError):
+    def __init__(self, key: Any, mark: Any) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.problem_mark = key, mark
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a mapping key given twice (plain YAML keeps the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKeyError(key, key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: str | Path, display: str | None = None) -> Any:
-    """Read a YAML file with ``yaml.safe_load``; unreadable or non-YAML content is a PlanError."""
+    """Read a YAML file with safe_load's rules (no Python tags) and no key given twice.
+
+    Unreadable or non-YAML content, and a mapping key given twice, are a PlanError.
+    """
     display = display or str(path)
     collector = _Collector(display)
     try:
@@ -121,7 +143,11 @@ def read_yaml(path: str | Path, display: str | None = None) -> Any:
         collector.add("(file)", raw[max(0, error.start - 5): error.end + 5], "the file must be UTF-8 text", "文件须为UTF-8文本")
         collector.raise_if_any()
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass: safe_load's rules, plus no duplicate keys
+    except _DuplicateKeyError as error:
+        mark = error.problem_mark
+        collector.add(f"line {mark.line + 1}, column {mark.column + 1}", error.key, "a key must appear only once", "键不得重复")
+        collector.raise_if_any()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
