@@ -186,7 +186,13 @@ def _read_file(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str, 
         from io import StringIO
 
         try:
-            frame = pd.read_csv(StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=False)
+            # numeric columns go through pandas' C parser (an empty cell is missing); the parser
+            # keeps a column as text when any cell is not a plain number, and the cleaning below
+            # then handles "1,234", "28.5%", full-width digits and the like
+            header = pd.read_csv(StringIO(text), nrows=0).columns
+            numeric = [c for c in header if _canonical_header(c) in (col.VALUE, col.NUMERATOR, col.DENOMINATOR)]
+            frame = pd.read_csv(StringIO(text), dtype={c: object for c in header if c not in numeric}, keep_default_na=False,
+                                na_values={c: [""] for c in numeric}, skip_blank_lines=False)
         except pd.errors.EmptyDataError as error:
             raise SubmissionError(f"{path.name}: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行") from error
         except pd.errors.ParserError as error:
