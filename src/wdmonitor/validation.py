@@ -261,11 +261,25 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             data[name] = "total"
         data[name] = data[name].astype(object).where(data[name].notna(), "total")
     names = plan.region_names()
-    for name in (col.REGION, col.INDICATOR, col.SEX):
-        present = data[name].notna()
-        data[name] = _map_unique(data[name], lambda v: str(v).strip()).where(present, None)
-    data[col.REGION] = data[col.REGION].map(names).fillna(data[col.REGION])  # names → codes; codes stay
+    data[col.REGION] = _categorical(data[col.REGION], lambda v: names.get(str(v).strip(), str(v).strip()))  # names → codes
+    for name in (col.INDICATOR, col.SEX):
+        data[name] = _categorical(data[name], lambda v: str(v).strip())
+    for name in (col.AREA_TYPE, col.AGE_GROUP):
+        data[name] = _categorical(data[name], lambda v: v)
     return data
+
+
+def _categorical(values: pd.Series, clean: Any) -> pd.Series:
+    """Key column as a categorical, each distinct label cleaned once (one factorisation).
+
+    Duplicates, sex pairs and series groupings then work on integer codes; the valid frame
+    gets plain text columns back at the end of :func:`check_submission`.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned = [clean(v) for v in uniques]  # one call per distinct label
+    new_codes, categories = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
+    mapping = np.append(new_codes, -1)
+    return pd.Series(pd.Categorical.from_codes(mapping[codes], categories=pd.Index(categories, dtype=object)), index=values.index)
 
 
 def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
@@ -299,10 +313,6 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         Only when a required column is missing (no row can be checked).
     """
     data = _prepare(frame, plan)
-    # Key columns as categoricals while checking: duplicates, pairs and series groupings then
-    # work on integer codes; the valid frame gets plain text columns back below.
-    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
-        data[name] = data[name].astype("category")
     parts: list[pd.DataFrame] = []
 
     value, bad_value = _parse_number(data, col.VALUE)
