@@ -37,9 +37,17 @@ def test_rates_without_counts_are_refused_with_the_groups_named():
         aggregate(rows("maternal_mortality_ratio", [10.0, 20.0]), PLAN)
     assert str(error.value) == (
         "cannot aggregate 1 group(s) / 无法汇总1组数据:\n"
-        "maternal_mortality_ratio 2024 female (211402, 211403): a rate or share cannot be averaged without numerator and "
-        "denominator or a weight column / 比率须有分子分母或权重才能汇总"
+        "maternal_mortality_ratio 2024 female (211402, 211403): a value in per_100k is not a count: it needs numerator "
+        "and denominator or a weight column / 单位为per_100k的值不是计数，须有分子分母或权重才能汇总"
     )
+
+
+def test_per_capita_incomes_are_not_summed():
+    # Two counties' mean incomes are no income of the city; summing them was once the default.
+    with pytest.raises(AggregationError, match="a value in yuan is not a count"):
+        aggregate(rows("income_gap_male_female", [30000.0, 40000.0]), PLAN)
+    counties = rows("income_gap_male_female", [30000.0, 40000.0], people=[1000, 3000])
+    assert aggregate(counties, PLAN, weight="people").iloc[0].value == pytest.approx(37500.0)
 
 
 def test_mixed_counts_are_refused():

@@ -8,6 +8,7 @@ import pytest
 from wdmonitor import aggregate, check_submission, load_plan, read_submission
 from wdmonitor.sample import (
     COUNTS_FILE,
+    FAULTY_FILE,
     SAMPLE_FILE,
     faulty_workbook_path,
     load_sample,
@@ -18,10 +19,11 @@ from wdmonitor.sample import (
 PLAN = load_plan("huludao-2021-2030")
 
 
-def test_regenerating_gives_the_shipped_csvs_byte_for_byte(tmp_path):
-    csv, counts, _ = write_sample(tmp_path)
+def test_regenerating_gives_the_shipped_files_byte_for_byte(tmp_path):
+    csv, counts, workbook = write_sample(tmp_path)
     assert csv.read_bytes() == sample_path(SAMPLE_FILE).read_bytes()
     assert counts.read_bytes() == sample_path(COUNTS_FILE).read_bytes()
+    assert workbook.read_bytes() == sample_path(FAULTY_FILE).read_bytes()
 
 
 def test_counts_sent_as_components_give_the_same_verdicts():

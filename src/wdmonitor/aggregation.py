@@ -1,8 +1,8 @@
 """County → city → province aggregation (methodology section 6).
 
 Rates and shares are rebuilt from summed numerators and denominators, never averaged;
-counts (persons, institutions, beds) are summed; any other value may be combined only
-with an explicit weight column, otherwise :class:`~wdmonitor.errors.AggregationError`
+counts (persons, institutions, beds) are summed; any other value (a per-capita income,
+years, hours) may be combined only with an explicit weight column, otherwise :class:`~wdmonitor.errors.AggregationError`
 names the indicators and regions that cannot be combined.
 
 Examples
@@ -41,7 +41,9 @@ from .schema import (
 __all__ = ["aggregate"]
 
 _SCALE = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, "per_million": 1e6, "ratio": 1.0}
-_COUNTS = {"person", "institution", "bed", "case", "yuan", "ten_thousand_yuan", "ten_thousand_persons"}
+# Only head counts are additive.  Money is not: the catalogue's incomes are per-capita
+# means (人均可支配收入), and summing six counties' means gives no income at all.
+_COUNTS = {"person", "institution", "bed", "case", "ten_thousand_persons"}
 
 
 def aggregate(frame: pd.DataFrame, plan: Plan, *, weight: str | None = None) -> pd.DataFrame:
@@ -66,7 +68,8 @@ def aggregate(frame: pd.DataFrame, plan: Plan, *, weight: str | None = None) -> 
     Raises
     ------
     AggregationError
-        A rate or share without numerator and denominator and no weight; a group mixing
+        A value that is not a count (a rate or share without numerator and denominator,
+        an income, years, hours) and no weight; a group mixing
         rows with and without counts.
     """
     parents = {r.code: r.parent for r in plan.regions if r.parent}
@@ -109,7 +112,7 @@ def aggregate(frame: pd.DataFrame, plan: Plan, *, weight: str | None = None) -> 
         lines = [
             f"{row.indicator} {row.year} {row.sex} ({row.regions}): "
             + ("some regions sent numerator and denominator, others did not / 部分地区缺少分子分母" if m else
-               "a rate or share cannot be averaged without numerator and denominator or a weight column / 比率须有分子分母或权重才能汇总")
+               f"a value in {row.unit} is not a count: it needs numerator and denominator or a weight column / 单位为{row.unit}的值不是计数，须有分子分母或权重才能汇总")
             for row, m in zip(bad.itertuples(index=False), mixed[refused], strict=True)
         ]
         raise AggregationError(f"cannot aggregate {len(lines)} group(s) / 无法汇总{len(lines)}组数据:\n" + "\n".join(lines))

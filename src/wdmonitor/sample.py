@@ -251,7 +251,26 @@ def write_sample(directory: str | Path, plan: Plan | None = None) -> list[Path]:
         writer.book.properties.creator = "wdmonitor synthetic sample"
         writer.book.properties.created = pd.Timestamp("2025-01-01").to_pydatetime()
         writer.book.properties.modified = pd.Timestamp("2025-01-01").to_pydatetime()
+    _fix_zip_times(xlsx)
     return [csv, directory / COUNTS_FILE, xlsx]
+
+
+def _fix_zip_times(path: Path) -> None:
+    """Give every member of an xlsx, and its core properties, a fixed date (openpyxl stamps
+    the save time), so regenerating the workbook gives the same bytes."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
 
 
 def sample_path(name: str = SAMPLE_FILE) -> Path:
