@@ -60,8 +60,8 @@ REFUSED = {
 #: Files that are read and checked: (rows that pass, [(source row, column, value, check, message)]).
 CHECKED = {
     'blank_cells.xlsx': ([], [
-        (2, 'value', nan, 'schema_value',
-         'blank_cells.xlsx, row 2, column value: value is missing (got nan)'),
+        (2, 'value', nan, 'no_data',
+         'blank_cells.xlsx, row 2, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
         (4, 'indicator', None, 'schema_indicator',
          'blank_cells.xlsx, row 4, column indicator: indicator is missing (got None)'),
         (5, 'sex', None, 'schema_sex',
@@ -70,8 +70,8 @@ CHECKED = {
     'blank_rows_only.csv': ([], [
         ]),
     'blank_value.csv': ([], [
-        (2, 'value', nan, 'schema_value',
-         'blank_value.csv, row 2, column value: value is missing (got nan)'),
+        (2, 'value', nan, 'no_data',
+         'blank_value.csv, row 2, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
         ]),
     'chinese_numerals.csv': ([], [
         (2, 'year', '二〇二一', 'year_number',
@@ -104,12 +104,12 @@ CHECKED = {
          "formula_injection.csv, row 5, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got '=1+1')"),
         ]),
     'formulas.xlsx': ([], [
-        (2, 'value', nan, 'schema_value',
-         'formulas.xlsx, row 2, column value: value is missing (got nan)'),
-        (3, 'value', nan, 'schema_value',
-         'formulas.xlsx, row 3, column value: value is missing (got nan)'),
-        (4, 'value', nan, 'schema_value',
-         'formulas.xlsx, row 4, column value: value is missing (got nan)'),
+        (2, 'value', nan, 'no_data',
+         'formulas.xlsx, row 2, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
+        (3, 'value', nan, 'no_data',
+         'formulas.xlsx, row 3, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
+        (4, 'value', nan, 'no_data',
+         'formulas.xlsx, row 4, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
         (5, 'value', "=cmd|' /C calc'!A0", 'number',
          'formulas.xlsx, row 5, column value: value must be a number (got "=cmd|\' /C calc\'!A0")'),
         ]),
@@ -152,8 +152,8 @@ CHECKED = {
     'nan_inf.csv': ([], [
         (2, 'value', inf, 'finite',
          'nan_inf.csv, row 2, column value: value must be a finite number (got inf)'),
-        (3, 'value', nan, 'schema_value',
-         'nan_inf.csv, row 3, column value: value is missing (got nan)'),
+        (3, 'value', nan, 'no_data',
+         'nan_inf.csv, row 3, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
         (4, 'value', -inf, 'finite',
          'nan_inf.csv, row 4, column value: value must be a finite number (got -inf)'),
         (4, 'value', -inf, 'non_negative',
@@ -172,8 +172,8 @@ CHECKED = {
     'odd_cell_types.xlsx': ([], [
         (2, 'year', '2021-01-01 00:00:00', 'year_number',
          "odd_cell_types.xlsx, row 2, column year: year must be a whole number (got '2021-01-01 00:00:00')"),
-        (3, 'value', nan, 'schema_value',
-         'odd_cell_types.xlsx, row 3, column value: value is missing (got nan)'),
+        (3, 'value', nan, 'no_data',
+         'odd_cell_types.xlsx, row 3, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
         (4, 'value', 'True', 'number',
          "odd_cell_types.xlsx, row 4, column value: value must be a number (got 'True')"),
         ]),
@@ -190,8 +190,8 @@ CHECKED = {
     'short_row.csv': ([], [
         (2, 'sex', '', 'schema_sex',
          "short_row.csv, row 2, column sex: sex must be female, male or total (女/男/合计) (got '')"),
-        (2, 'value', nan, 'schema_value',
-         'short_row.csv, row 2, column value: value is missing (got nan)'),
+        (2, 'value', nan, 'no_data',
+         'short_row.csv, row 2, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)'),
         ]),
     'text_in_number.csv': ([3], [
         (2, 'value', '约9.8', 'number',
@@ -290,8 +290,8 @@ def sent_rows(path: Path) -> set[int]:
 
 
 def assert_no_row_lost(frame: pd.DataFrame, report) -> None:
-    """Every row read is either valid or refused by an error, never both, never neither."""
-    refused = sorted(set(report.errors["row"]))
+    """Every row read is either valid, or refused by an error or kept out as no data; never both, never neither."""
+    refused = report.excluded_rows
     assert len(report.valid) + len(refused) == len(frame) == report.n_rows
     by_source = Counter(report.valid["source_row"]) + Counter(frame["source_row"].iloc[refused])
     assert by_source == Counter(frame["source_row"])

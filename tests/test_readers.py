@@ -72,7 +72,7 @@ def test_read_then_check_reports_by_file_row(plan):
     # 3 deaths in 30,612 births is 9.80/10万: consistent with the value sent
     report = check_submission(read_submission(DATA / "long_chinese.csv", plan), plan)
     assert report.failure_cases["message_en"].tolist() == [
-        "long_chinese.csv, row 5, column value: value is missing (got nan)",
+        "long_chinese.csv, row 5, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)",
     ]
 
 

@@ -41,3 +41,24 @@ def test_filled_excel_template_reads_back_and_validates(plan, tmp_path):
     report = check_submission(frame, plan)
     assert len(report.errors) == 0, report.errors["message_en"].head().tolist()
     assert len(report.valid) == len(expected)
+
+
+def test_an_urban_rural_gap_target_asks_for_urban_and_rural_rows(plan):
+    # health-2c: the gap in maternal mortality between urban and rural areas narrows
+    blank = submission_template(plan, department="卫健委", years=[2024])
+    mmr = blank[(blank["indicator"] == "maternal_mortality_ratio") & (blank["region"] == "211400")]
+    assert mmr["area_type"].tolist() == ["total", "urban", "rural"]
+    assert set(blank.loc[blank["indicator"] == "life_expectancy_female", "area_type"]) == {"total"}
+
+
+def test_a_template_sent_back_half_filled_is_accepted_with_the_blanks_as_no_data(plan, tmp_path):
+    path = write_template(plan, tmp_path / "卫健委模板.xlsx", department="卫健委", years=[2023, 2024])
+    sent = pd.read_excel(path, sheet_name="数据 data", dtype=object)
+    filled_2024 = sent["年份 year"] == 2024
+    sent.loc[filled_2024, "数值 value"] = 50.0  # 2023 left blank, as the instructions allow
+    filled = tmp_path / "卫健委2023-2024.xlsx"
+    sent.to_excel(filled, sheet_name="数据 data", index=False)
+    report = check_submission(read_submission(filled, plan), plan)
+    assert report.ok, report.errors["message_en"].head().tolist()
+    assert len(report.valid) == filled_2024.sum()
+    assert len(report.no_data) == (~filled_2024).sum()

@@ -40,6 +40,20 @@ def test_a_clean_row_passes_with_defaults_filled(plan):
     assert (valid["area_type"], valid["age_group"], valid["source_row"], valid["year"]) == ("total", "total", 1, 2021)
 
 
+def test_a_blank_value_is_no_data_not_an_error(plan):
+    # A template is sent back with the years and regions that have no data left blank.
+    frame = pd.DataFrame([row(), row(year=2022, value=None), row(year=2023, value="—")])
+    report = check_submission(frame, plan)
+    assert report.ok and report.errors.empty
+    assert report.valid["year"].tolist() == [2021]
+    assert report.no_data["row"].tolist() == [1, 2]
+    assert set(report.no_data["check"]) == {"no_data"}
+    assert report.excluded_rows == [1, 2]
+    assert report.summary() == ("3 rows: 1 valid, 2 without data, 0 refused with 0 failure(s), 0 warning(s) / "
+                                "共3行：1行通过，2行未填数值，0行未通过")
+    assert validate_submission(frame, plan)["year"].tolist() == [2021]
+
+
 def test_region_names_resolve_to_codes(plan):
     report = check_submission(pd.DataFrame([row(region="连山区")]), plan)
     assert report.valid["region"].tolist() == ["211402"]
@@ -59,7 +73,8 @@ def test_region_names_resolve_to_codes(plan):
         ({"sex": "male"}, "<frame>, row 1, column sex: sex is not allowed for this indicator (female indicator: female) (got 'male')"),
         ({"value": np.inf}, "<frame>, row 1, column value: value must be a finite number (got inf)"),
         ({"unit": "岁"}, "<frame>, row 1, column unit: unit must be convertible to the indicator's unit per_100k (got '岁')"),
-        ({"value": None}, "<frame>, row 1, column value: value is missing (got nan)"),
+        ({"value": None, "numerator": 1, "denominator": 5000}, "<frame>, row 1, column value: value is missing (got nan)"),
+        ({"value": None}, "<frame>, row 1, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)"),
         ({"area_type": "郊区"}, "<frame>, row 1, column area_type: area_type must be urban, rural or total (城镇/乡村/合计) (got '郊区')"),
         ({"region": "21140"}, "<frame>, row 1, column region: region must be a six-digit GB/T 2260 code (or a region name the plan knows) (got '21140')"),
     ],
@@ -157,11 +172,12 @@ DEFECTS = {
 def test_no_row_is_lost(plan, defects):
     frame = pd.DataFrame([row(**{"year": 2011 + i % 20, "age_group": str(i), "unit": "/10万", **DEFECTS[d]}) for i, d in enumerate(defects)])
     report = check_submission(frame, plan)
-    refused = set(report.errors["row"])
+    refused = set(report.excluded_rows)
     assert len(report.valid) + len(refused) == len(frame)
     assert set(report.valid["source_row"] - 1).isdisjoint(refused)
-    expected_bad = {i for i, d in enumerate(defects) if d != "none"}
-    assert refused == expected_bad
+    assert refused == {i for i, d in enumerate(defects) if d != "none"}
+    assert set(report.no_data["row"]) == {i for i, d in enumerate(defects) if d == "missing"}
+    assert set(report.errors["row"]) == {i for i, d in enumerate(defects) if d not in ("none", "missing")}
 
 
 def test_a_large_jump_is_a_warning_not_a_rejection(plan):

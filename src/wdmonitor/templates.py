@@ -1,8 +1,9 @@
 """Blank submission templates a department fills in.
 
 :func:`submission_template` lists, for a plan, the rows a department owes: each numeric
-indicator it reports (``Indicator.source``), the sexes the indicator needs, every region of
-the plan and the years asked for, with the unit pre-filled and the value empty.
+indicator it reports (``Indicator.source``), the sexes the indicator needs, urban and rural
+rows besides the total where a target is about the gap between them, every region of the
+plan and the years asked for, with the unit pre-filled and the value empty.
 :func:`write_template` writes it as an .xlsx with bilingual headers and an instructions
 sheet; a filled template reads back through :func:`wdmonitor.read_submission`.
 
@@ -67,6 +68,9 @@ def submission_template(plan: Plan, department: str | None = None, years: Sequen
     if department is not None:
         indicators = [i for i in indicators if i.source == department]
     regions = [plan.jurisdiction, *plan.regions]
+    # a target on the gap between urban and rural areas needs those rows besides the total
+    split = {t.indicator for t in plan.targets
+             if t.indicator is not None and t.gap_between is not None and t.gap_between.value == "area_type"}
     rows = [
         {
             col.REGION: region.code,
@@ -75,7 +79,7 @@ def submission_template(plan: Plan, department: str | None = None, years: Sequen
             col.INDICATOR: indicator.id,
             "name_zh": indicator.name_zh,
             col.SEX: sex.value,
-            col.AREA_TYPE: "total",
+            col.AREA_TYPE: area_type,
             col.AGE_GROUP: "total",
             col.VALUE: None,
             col.UNIT: _UNIT_TEXT.get(indicator.unit, unit_label(indicator.unit)),
@@ -87,6 +91,7 @@ def submission_template(plan: Plan, department: str | None = None, years: Sequen
         for region in regions
         for indicator in indicators
         for sex in indicator.sex_scope.sexes
+        for area_type in (("total", "urban", "rural") if indicator.id in split else ("total",))
     ]
     frame = pd.DataFrame(rows, columns=list(_HEADERS))
     for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR):

@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import schema as col
 from .errors import SubmissionError, UnitError
-from .readers import _map_unique
+from .readers import _MISSING, _map_unique
 from .units import conversion_factor
 from .vocabulary import Sex
 
@@ -75,8 +75,10 @@ class SubmissionReport:
         Canonical rows that passed every check, values in the indicator's unit.
     failure_cases : DataFrame
         One row per failure or warning: ``row`` (0-based position in the input),
-        ``column``, ``value``, ``check``, ``severity`` (``error`` or ``warning``),
-        ``message_en``, ``message_zh`` and the source reference.
+        ``column``, ``value``, ``check``, ``severity`` (``error``, ``warning``, or
+        ``no_data`` for a row sent without a value: a blank or "—" cell, the way a
+        template is left where there are no data), ``message_en``, ``message_zh`` and the
+        source reference.
     n_rows : int
         Rows in the input.
     """
@@ -101,11 +103,25 @@ class SubmissionReport:
     def warnings(self) -> pd.DataFrame:
         return self.failure_cases[self.failure_cases["severity"] == "warning"]
 
+    @property
+    def no_data(self) -> pd.DataFrame:
+        """Rows sent without a value (blank or "—"): kept out of ``valid`` as no data."""
+        return self.failure_cases[self.failure_cases["severity"] == "no_data"]
+
+    @property
+    def excluded_rows(self) -> list[int]:
+        """Input rows (0-based) not in ``valid``: refused by an error, or sent without data."""
+        kept_out = self.failure_cases["severity"].isin(["error", "no_data"])
+        return sorted(set(self.failure_cases.loc[kept_out, "row"].astype(int)))
+
     def summary(self) -> str:
         bad = self.errors["row"].nunique()
+        empty = len(self.no_data)
+        blank_en = f"{empty} without data, " if empty else ""
+        blank_zh = f"，{empty}行未填数值" if empty else ""
         return (
-            f"{self.n_rows} rows: {len(self.valid)} valid, {bad} refused with {len(self.errors)} failure(s), "
-            f"{len(self.warnings)} warning(s) / 共{self.n_rows}行：{len(self.valid)}行通过，{bad}行未通过"
+            f"{self.n_rows} rows: {len(self.valid)} valid, {blank_en}{bad} refused with {len(self.errors)} failure(s), "
+            f"{len(self.warnings)} warning(s) / 共{self.n_rows}行：{len(self.valid)}行通过{blank_zh}，{bad}行未通过"
         )
 
     def to_excel(self, path: str | Path) -> Path:
@@ -289,7 +305,8 @@ def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series
     suspect = raw.notna() & parsed.isna()
     bad = pd.Series(False, index=raw.index)
     if suspect.any():  # only cells that did not parse are looked at as text
-        bad[suspect] = ~raw[suspect].astype(str).str.strip().isin(["", "nan", "NaN"])
+        # the reader's spellings of "no data" ("—", "…", "-", "/") count as blank here too
+        bad[suspect] = ~raw[suspect].astype(str).str.strip().str.lower().isin(_MISSING)
     return parsed, bad
 
 
@@ -329,6 +346,12 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
             data[name] = np.nan
     data[col.VALUE] = value
     data[col.YEAR] = year
+    # A row with no value and no counts is "no data" (a template left blank), not an error;
+    # with a numerator or denominator but no value, the value is missing.
+    blank = value.isna() & ~bad_value & data[col.NUMERATOR].isna() & data[col.DENOMINATOR].isna()
+    parts.append(_failures(data, blank, col.VALUE, "no_data",
+                           "no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data",
+                           "未填报数值（空白、“—”或无计算结果的公式）：该行按无数据处理，不计入有效数据", severity="no_data"))
 
     typed = data.copy()
     for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
@@ -346,6 +369,8 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
             rows = set(cases.loc[cases["column"] == name, "index"].astype(int))
             if name in (col.VALUE, col.YEAR):
                 rows -= set(np.flatnonzero(bad_value if name == col.VALUE else bad_year))
+            if name == col.VALUE:
+                rows -= set(np.flatnonzero(blank.to_numpy()))  # reported below as no data
             mask = pd.Series(np.isin(np.arange(len(data)), sorted(rows)), index=data.index)
             parts.append(_failures(data, mask, name, f"schema_{name}", en, zh))
 
@@ -431,7 +456,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
                 parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, "female_plus_male_is_total",
                                        "female + male must equal total for counts", "女性与男性之和须等于合计"))
 
-    needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"])
+    needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"]) & ~blank.to_numpy()
     if needs_pair.any():
         group = [c for c in key if c != col.SEX]
         present = data[needs_pair].groupby(group, dropna=False)[col.SEX].transform("nunique")
@@ -463,7 +488,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
 
     failures = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=FAILURE_COLUMNS)
     failures = failures.sort_values(["row", "column", "check"], kind="stable").reset_index(drop=True)
-    refused = set(failures.loc[failures["severity"] == "error", "row"])
+    refused = set(failures.loc[failures["severity"].isin(["error", "no_data"]), "row"])
     valid = data[~data["_row"].isin(refused)].copy()
     valid[col.YEAR] = valid[col.YEAR].astype("int64")
     if col.UNIT in valid.columns:
