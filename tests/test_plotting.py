@@ -95,6 +95,23 @@ def test_trajectory_in_english(plan):
     ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", lang="en")
     assert ax.get_title() == "Maternal mortality ratio — Huludao"
     assert ax.get_xlabel() == "year"
+    assert ax.get_ylabel() == "Maternal mortality ratio (per 100,000)"
+    draw_without_missing_glyphs(ax)  # no Chinese unit label left in an English chart
+
+
+def test_year_axes_tick_on_whole_years(plan):
+    ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400")
+    ax.figure.canvas.draw()
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_status_heatmap_names_regions(plan):
+    table = TABLE.assign(region_name=TABLE["region"].map({"211400": "葫芦岛市", "211402": "连山区"}))
+    assert [t.get_text() for t in plot_status_heatmap(table).get_xticklabels()] == ["葫芦岛市", "连山区"]
+    english = plot_status_heatmap(TABLE, plan=plan, lang="en")
+    assert [t.get_text() for t in english.get_xticklabels()][0] == "Huludao"
+    draw_without_missing_glyphs(english)
 
 
 def test_status_heatmap_colours_each_cell_by_status():
@@ -131,7 +148,11 @@ def test_sex_gap_shades_between_women_and_men(plan):
     assert list(men.get_ydata()) == [5100, 5050]
     assert len(ax.collections) == 1  # the shaded gap
     assert ax.get_title() == "在园幼儿数：男女差距"
+    assert ax.get_ylabel() == "人"
     draw_without_missing_glyphs(ax)
+    english = plot_sex_gap(frame, plan, "kindergarten_enrolment", region="211400", lang="en")
+    assert english.get_ylabel() == "persons"
+    draw_without_missing_glyphs(english)
 
 
 def test_without_a_cjk_font_labels_fall_back_to_english(plan, monkeypatch):

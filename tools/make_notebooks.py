@@ -264,16 +264,10 @@ ANNUAL = [
     The synthetic sample has stories built in: the women's share of village committee members falls
     towards its 30% floor (W3, W1), the male–female income gap widens (W4), and 兴城市's cervical
     cancer screening jumps in 2024 (W2).
-
-    注意：样例中全市的收入数值是6个县区人均收入之和（`wm.aggregate` 把“元”当作可相加的计数，库的缺陷），
-    因此下面只看县区的收入差距。
-    Note: the sample's city income rows are the sum of the six counties' per-capita incomes
-    (`wm.aggregate` treats yuan as an additive count, a library bug), so only the counties' income
-    gaps are shown below.
     """),
     code("""
     stories = flags[
-        ((flags["indicator"] == "income_gap_male_female") & (flags["check"] == "W4") & (flags["region"] != city))
+        ((flags["indicator"] == "income_gap_male_female") & (flags["check"] == "W4"))
         | ((flags["indicator"] == "cervical_cancer_screening_rate") & flags["check"].str.startswith("W2"))
     ]
     stories[["name_zh", "region_name", "sex", "check", "severity", "message_zh"]].head(10)
@@ -361,25 +355,19 @@ ANNUAL = [
 
     两点说明 / Two remarks:
 
-    * 模板只列出城乡合计（`area_type = total`）的行；城乡分列的数据（如孕产妇死亡率城乡差距目标所需）需由部门在表末追加。
-      The template lists only `area_type = total` rows; urban/rural rows (which the urban–rural MMR gap
-      target needs) are appended by the department.
-    * 建昌县2024年妇女健康素养水平尚未上报，该行数值为空。模板说明写“无数据请留空”，但校验会拒收数值为空的行，
-      且 `Store.add` 会因此拒收整份报送。因此入库前先去掉空行（见下）。
-      建昌县 has not reported its 2024 health literacy, so that value is blank. The template's
-      instructions say to leave a cell blank when there are no data, but validation refuses a row
-      with a blank value, and `Store.add` then refuses the whole submission; so the blank rows are
-      dropped before storing (below).
+    * 孕产妇死亡率有城乡差距目标，模板因此同时列出城镇、乡村和合计三行。
+      Maternal mortality has an urban–rural gap target, so the template lists urban, rural and total rows.
+    * 建昌县2024年妇女健康素养水平尚未上报，该行数值留空。按模板说明，无数据即留空：校验把它列为“无数据”
+      （`no_data`），不算错误，其余各行照常入库。
+      建昌县 has not reported its 2024 health literacy, so that value is left blank. As the template's
+      instructions say, a blank means no data: validation lists the row as `no_data`, not as an error,
+      and the other rows are stored as usual.
     """),
     code("""
     keys = ["region", "year", "indicator", "sex", "area_type", "age_group"]
     english = {column: column.split(" ")[-1] for column in template.columns}  # "数值 value" -> "value"
     blank = template.rename(columns=english).drop(columns=["value", "numerator", "denominator"])
     filled = blank.merge(frame[keys + ["value", "numerator", "denominator"]], on=keys, how="left")
-    # urban/rural rows the template does not list / 模板未列出的城乡分列数据
-    extra = frame[due & (frame["area_type"] != "total")]
-    extra = extra.assign(unit=extra["indicator"].map(lambda i: filled.loc[filled["indicator"] == i, "unit"].iloc[0]))
-    filled = pd.concat([filled, extra[[c for c in filled.columns if c in extra.columns]]], ignore_index=True)
     filled = filled.rename(columns={v: k for k, v in english.items()})
     workbook = work / "卫健委_2024.xlsx"
     filled.to_excel(workbook, sheet_name="数据 data", index=False)
@@ -392,19 +380,11 @@ ANNUAL = [
     received = wm.read_submission(workbook, plan)
     checked = wm.check_submission(received, plan)
     print(checked.summary())
-    checked.failure_cases[["source_row", "column", "check", "message_zh"]]
+    checked.failure_cases[["source_row", "column", "check", "severity", "message_zh"]]
     """),
     code("""
-    try:
-        store.add(workbook, department=department, submitted_at="2025-03-15")
-    except wm.SubmissionError as error:
-        print("refused / 拒收:", error)
-    store.submissions()[["department", "submitted_at", "source_name", "n_rows"]]  # nothing was stored / 未入库
-    """),
-    code("""
-    # workaround: drop the rows left blank, then store / 变通办法：去掉留空的行再入库
-    answered = received[received["value"].notna()]
-    receipt = store.add(wm.check_submission(answered, plan), department=department, submitted_at="2025-03-15",
+    # the blank row is no data, not an error: the workbook is stored / 留空行为无数据而非错误，整份报送入库
+    receipt = store.add(workbook, department=department, submitted_at="2025-03-15",
                         note="2024年数据（建昌县妇女健康素养水平未报）")
     print(receipt)
     store.submissions()[["department", "submitted_at", "source_name", "n_rows", "note"]]
@@ -730,36 +710,26 @@ FINAL = [
     md("""
     ## 4. 性别差距 / The gap between the sexes
 
-    `plot_sex_gap` 画出同一指标男女两条线及其差距。这里是全市九年义务教育巩固率和绥中县男女收入（样例中设计为差距扩大）。
-    收入取县而不取市：样例中全市的收入是各县区人均收入之和（`wm.aggregate` 把单位“元”当作可相加的计数，
-    人均收入因此被相加；这是库的缺陷，已报告），不能直接使用。
+    `plot_sex_gap` 画出同一指标男女两条线及其差距。这里是全市九年义务教育巩固率和男女收入（样例中设计为差距扩大）。
+    全市收入是各县区人均收入按（合成的）人口权重加权的平均值：人均收入不是计数，`wm.aggregate` 不会把它相加。
 
     `plot_sex_gap` draws women's and men's values of one indicator with the gap shaded: here the
-    city's compulsory education retention rate, and 绥中县's income, whose gap widens in the synthetic
-    sample. Income is shown for a county, not the city: the sample's city income is the sum of the
-    counties' per-capita incomes (`wm.aggregate` treats the unit yuan as an additive count; a library
-    bug, reported), so it cannot be read as an income.
+    city's compulsory education retention rate and its income, whose gap widens in the synthetic
+    sample. The city's income is the counties' per-capita incomes averaged with (synthetic) population weights:
+    an income is not a count, and `wm.aggregate` never sums it.
     """),
     code("""
-    from matplotlib.ticker import MaxNLocator
-
     from wdmonitor.plotting import plot_sex_gap
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 4))
     plot_sex_gap(frame, plan, "compulsory_education_retention_rate", city, ax=axes[0])
-    plot_sex_gap(frame, plan, "income_gap_male_female", "211421", ax=axes[1])
-    for ax in axes:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole years on the axis / 横轴只标整年
+    plot_sex_gap(frame, plan, "income_gap_male_female", city, ax=axes[1])
     fig.tight_layout()
     plt.show()
     """),
     code("""
     # the same chart with English labels / 英文标签
-    ax = plot_sex_gap(frame, plan, "income_gap_male_female", "211421", lang="en")
-    # the y label is still the Chinese unit (元) in English mode, drawn without a CJK font; relabel it
-    # 英文模式下纵轴仍为中文单位“元”且未使用中文字体，这里改写
-    ax.set_ylabel("yuan")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax = plot_sex_gap(frame, plan, "income_gap_male_female", city, lang="en")
     plt.show()
     """),
 ]

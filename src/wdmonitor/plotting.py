@@ -130,6 +130,13 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> Axes:
     return ax
 
 
+def _integer_years(ax: Axes) -> None:
+    """Year axes tick on whole years only (no 2020.5)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _apply_font(ax: Axes, text_props: dict[str, Any]) -> None:
     if not text_props:
         return
@@ -214,7 +221,8 @@ def plot_trajectory(
                    for r in (plan.jurisdiction, *plan.regions)}.get(str(region), str(region))
     ax.set_title(f"{name} — {region_name}")
     ax.set_xlabel("年份" if language == "zh" else "year")
-    ax.set_ylabel(f"{name} ({unit_label(definition.unit)})")
+    _integer_years(ax)
+    ax.set_ylabel(f"{name} ({unit_label(definition.unit, language)})")
     ax.legend(fontsize=8)
     _apply_font(ax, text_props)
     return ax
@@ -224,6 +232,7 @@ def plot_status_heatmap(
     table: pd.DataFrame,
     *,
     rows: str = "indicator",
+    plan: Plan | None = None,
     ax: Axes | None = None,
     lang: str = "zh",
 ) -> Axes:
@@ -236,6 +245,9 @@ def plot_status_heatmap(
         ``name_zh``/``name_en`` label indicators). Where several rows fall in one cell
         (sexes, several targets), the cell shows the worst status.
     rows : {"indicator", "area"}
+    plan : Plan, optional
+        Names the regions in either language; without it, regions are named by the
+        table's ``region_name`` column in Chinese and by their codes in English.
     """
     from matplotlib.colors import ListedColormap
 
@@ -259,7 +271,13 @@ def plot_status_heatmap(
     else:
         labels = [Area(a).name_zh if language == "zh" else Area(a).name_en for a in grid.index]
     ax.set_yticks(range(len(grid.index)), labels)
-    ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], rotation=45, ha="right")
+    region_names: dict[str, str] = {}
+    if plan is not None:
+        region_names = {r.code: (r.name_zh if language == "zh" else r.name_en or r.code) for r in (plan.jurisdiction, *plan.regions)}
+    elif language == "zh" and "region_name" in table:
+        unique_regions = table.drop_duplicates("region")
+        region_names = dict(zip(unique_regions["region"].astype(str), unique_regions["region_name"].astype(str), strict=True))
+    ax.set_xticks(range(len(grid.columns)), [region_names.get(str(c), str(c)) for c in grid.columns], rotation=45, ha="right")
     ax.set_xlabel("地区" if language == "zh" else "region")
     ax.set_title("目标实现情况" if language == "zh" else "Attainment status")
     from matplotlib.patches import Patch
@@ -274,7 +292,11 @@ def plot_status_heatmap(
 
 
 def plot_status_summary(table: pd.DataFrame, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
-    """A stacked bar per area of how many targets have each status.
+    """A stacked bar per area of how many assessments have each status.
+
+    Each row of the table counts once: a target assessed for several regions or both sexes
+    counts once per region and sex. Filter the table first (one region, ``sex == "female"``)
+    for a count of targets.
 
     Parameters
     ----------
@@ -295,7 +317,7 @@ def plot_status_summary(table: pd.DataFrame, *, ax: Axes | None = None, lang: st
                 label=Status(status).name_zh if language == "zh" else _STATUS_EN[status])
         left += widths
     ax.invert_yaxis()
-    ax.set_xlabel("目标数" if language == "zh" else "targets")
+    ax.set_xlabel("评估项数（目标×地区×性别）" if language == "zh" else "assessments (target × region × sex)")
     ax.set_title("各领域目标实现情况" if language == "zh" else "Status of targets by area")
     ax.legend(fontsize=8, loc="lower right")
     _apply_font(ax, text_props)
@@ -325,7 +347,8 @@ def plot_sex_gap(
     name = definition.name_zh if language == "zh" else definition.name_en
     ax.set_title(f"{name}：男女差距" if language == "zh" else f"{name}: gap between the sexes")
     ax.set_xlabel("年份" if language == "zh" else "year")
-    ax.set_ylabel(unit_label(definition.unit))
+    _integer_years(ax)
+    ax.set_ylabel(unit_label(definition.unit, language))
     ax.legend(fontsize=8)
     _apply_font(ax, text_props)
     return ax

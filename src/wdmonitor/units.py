@@ -152,6 +152,21 @@ _LABELS = {
     "yuan": "元",
     "case": "例",
 }
+_LABELS_EN = {
+    "percent": "%",
+    "per_100k": "per 100,000",
+    "per_10k": "per 10,000",
+    "per_mille": "‰",
+    "per_million": "per million",
+    "ratio": "",
+    "year": "years",
+    "hour": "hours",
+    "person": "persons",
+    "institution": "institutions",
+    "bed": "beds",
+    "yuan": "yuan",
+    "case": "cases",
+}
 
 
 def _normalise(text: str) -> str:
@@ -197,10 +212,14 @@ def parse_unit(spelling: str) -> pint.Unit:
     return unit
 
 
-def unit_label(unit: pint.Unit | str) -> str:
-    """The short label of a unit for tables: ``%``, ``/10万``, ``‰`` …"""
+def unit_label(unit: pint.Unit | str, lang: str = "zh") -> str:
+    """The short label of a unit for tables and charts.
+
+    >>> unit_label("per_100k"), unit_label("per_100k", lang="en"), unit_label("hour", lang="en")
+    ('/10万', 'per 100,000', 'hours')
+    """
     text = str(parse_unit(unit) if isinstance(unit, str) else unit)
-    return _LABELS.get(text, text)
+    return (_LABELS_EN if lang == "en" else _LABELS).get(text, text)
 
 
 @lru_cache(maxsize=1024)
