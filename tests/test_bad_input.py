@@ -147,7 +147,7 @@ CHECKED = {
         ]),
     'missing_partner_sex.csv': ([], [
         (2, 'sex', 'female', 'both_sexes',
-         "missing_partner_sex.csv, row 2, column sex: this indicator needs female and male rows for the same key; the other sex is missing (got 'female')"),
+         "missing_partner_sex.csv, row 2, column sex: this indicator needs female and male rows for the same key; the other sex is missing or refused (got 'female')"),
         ]),
     'nan_inf.csv': ([], [
         (2, 'value', inf, 'finite',

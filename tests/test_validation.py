@@ -118,7 +118,7 @@ def test_duplicates_and_missing_partner_sex(plan):
     assert cases["message_en"].tolist() == [
         "<frame>, row 1, column indicator: the same region, year, indicator, sex, area_type and age_group appear more than once (got 'maternal_mortality_ratio')",
         "<frame>, row 2, column indicator: the same region, year, indicator, sex, area_type and age_group appear more than once (got 'maternal_mortality_ratio')",
-        "<frame>, row 3, column sex: this indicator needs female and male rows for the same key; the other sex is missing (got 'female')",
+        "<frame>, row 3, column sex: this indicator needs female and male rows for the same key; the other sex is missing or refused (got 'female')",
     ]
 
 
@@ -209,3 +209,33 @@ def test_report_to_excel_for_the_sender(plan, tmp_path):
     assert rows[0][4] == "'=HYPERLINK(\"http://x\")"  # neutralised: never a formula
     assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
     assert sheet.freeze_panes == "A2"
+
+
+def test_a_sex_whose_partner_is_refused_is_refused_too(plan):
+    # kindergarten_enrolment is compared between the sexes: a lone male count means nothing
+    frame = pd.DataFrame([
+        row(indicator="kindergarten_enrolment", sex="female", value=-4800),
+        row(indicator="kindergarten_enrolment", sex="male", value=5100),
+    ])
+    report = check_submission(frame, plan)
+    assert report.valid.empty
+    assert report.errors[["row", "check"]].values.tolist() == [[0, "non_negative"], [1, "both_sexes"]]
+
+
+PAIR_DEFECTS = {"none": {}, "negative": {"value": -1.0}, "text": {"value": "约5000"}, "blank": {"value": None},
+                "unknown_region": {"region": "000000"}, "inf": {"value": np.inf}}
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(pairs=st.lists(st.tuples(st.sampled_from(sorted(PAIR_DEFECTS)), st.sampled_from(sorted(PAIR_DEFECTS))),
+                      min_size=1, max_size=12))
+def test_checking_the_valid_rows_again_finds_nothing_new(plan, pairs):
+    rows = []
+    for i, (female, male) in enumerate(pairs):
+        base = {"indicator": "kindergarten_enrolment", "year": 2011 + i, "value": 5000.0}
+        rows += [row(**{**base, "sex": "female", **PAIR_DEFECTS[female]}), row(**{**base, "sex": "male", **PAIR_DEFECTS[male]})]
+    report = check_submission(pd.DataFrame(rows), plan)
+    again = check_submission(report.valid.drop(columns=["source_row"]), plan)
+    assert again.errors.empty and again.no_data.empty
+    assert len(again.valid) == len(report.valid)
+    assert len(report.valid) == 2 * sum(f == m == "none" for f, m in pairs)

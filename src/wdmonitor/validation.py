@@ -458,13 +458,19 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
 
     needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"]) & ~blank.to_numpy()
     if needs_pair.any():
+        # A partner refused for its own reasons counts as missing: otherwise the lonely sex
+        # would pass now and fail when the valid frame is checked again (validation is
+        # idempotent: checking report.valid finds nothing new).
+        refused_so_far = [p.loc[p["severity"] == "error", "row"] for p in parts if len(p)]
+        refused_rows = pd.concat(refused_so_far).unique() if refused_so_far else []
+        paired = needs_pair & ~data["_row"].isin(refused_rows)
         group = [c for c in key if c != col.SEX]
-        present = data[needs_pair].groupby(group, dropna=False)[col.SEX].transform("nunique")
+        present = data[paired].groupby(group, dropna=False)[col.SEX].transform("nunique")
         lonely = pd.Series(False, index=data.index)
         lonely.loc[present.index] = present < 2
         parts.append(_failures(data, lonely, col.SEX, "both_sexes",
-                               "this indicator needs female and male rows for the same key; the other sex is missing",
-                               "该指标须同时报送女性和男性数据，缺少另一性别"))
+                               "this indicator needs female and male rows for the same key; the other sex is missing or refused",
+                               "该指标须同时报送女性和男性数据，另一性别缺失或未通过校验"))
 
     # plausibility: a value more than 50% away from the same series' previous year is a warning
     series = [c for c in key if c != col.YEAR]
