@@ -20,14 +20,18 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_readme_main_command_evaluates_the_sample_through_the_entry_point(tmp_path):
-    out = tmp_path / "midterm.xlsx"
-    result = run("evaluate", "--sample", "--plan", PLAN, "-o", str(out), "--progress")
+    out, charts = tmp_path / "midterm.xlsx", tmp_path / "charts"
+    result = run("evaluate", "--sample", "--plan", PLAN, "-o", str(out), "--charts", str(charts), "--progress")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("葫芦岛市妇女发展规划（2021—2030年） — 中期评估 mid-term 2025: ")
     assert lines[1].split()[:4] == ["领域", "目标数", "指标目标数", "可评估"]
-    assert lines[-2].split()[0] == "合计"
-    assert lines[-1] == f"written / 已写入: {out}"
+    assert lines[-3].split()[0] == "合计"
+    assert lines[-2] == f"written / 已写入: {out}"
+    pngs = sorted(p.name for p in charts.iterdir())
+    assert lines[-1] == f"{len(pngs)} charts written / 已绘制{len(pngs)}张图: {charts}"
+    assert {"status_by_area.png", "status_heatmap.png", "trajectory_maternal_mortality_ratio.png"} <= set(pngs)
+    assert all((charts / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in pngs)
     assert "SYNTHETIC" in result.stderr and "3/3 done" in result.stderr
     assert load_workbook(out).sheetnames[0] == "汇总 Summary"
 

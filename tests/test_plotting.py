@@ -22,6 +22,7 @@ from wdmonitor.plotting import (  # noqa: E402
     plot_status_heatmap,
     plot_status_summary,
     plot_trajectory,
+    write_charts,
 )
 
 MINIMAL = Path(__file__).parent / "data" / "plans" / "minimal.yaml"
@@ -180,3 +181,24 @@ def test_trajectory_with_a_projection_from_the_library(plan):
     band = ax.collections[-1].get_paths()[0].vertices
     assert band[:, 1].min() == pytest.approx(path["pi_lower"].min())
     assert band[:, 1].max() == pytest.approx(path["pi_upper"].max())
+
+
+def test_a_projection_is_drawn_within_the_units_natural_range(plan):
+    # a straight line through a falling rate crosses zero; the chart stops at zero
+    projection = pd.DataFrame({"year": [2025, 2030], "projection": [2.0, -6.0], "pi_lower": [-20.0, -40.0],
+                               "pi_upper": [15.0, 20.0]})
+    ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", projection=projection)
+    line = next(line for line in ax.get_lines() if list(line.get_xdata()) == [2025, 2030])
+    assert list(line.get_ydata()) == [2.0, 0.0]
+    band = ax.collections[-1].get_paths()[0].vertices
+    assert band[:, 1].min() == 0.0 and band[:, 1].max() == 20.0
+
+
+def test_write_charts_draws_the_report_charts(plan, tmp_path):
+    from wdmonitor import evaluate
+
+    frame = pd.concat([MMR, MMR.assign(region="211402", value=[12.0, 11.0, 10.5, 9.0])], ignore_index=True)
+    result = evaluate(frame, plan)
+    paths = write_charts(result, frame, tmp_path / "charts", indicators=["maternal_mortality_ratio"])
+    assert [p.name for p in paths] == ["status_by_area.png", "status_heatmap.png", "trajectory_maternal_mortality_ratio.png"]
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in paths)

@@ -121,9 +121,12 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate", "mid-term or final evaluation tables (中期/终期评估)",
         "Judge every target for every region and sex: status, progress, the summary per area with 达标率,\n"
         "and the full table with its trace. The year defaults to the plan's mid-term year.",
-        "wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx")
+        "wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx --charts charts")
     evaluate.add_argument("--year", type=int, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
     evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals (.csv or .yaml)")
+    evaluate.add_argument("--charts", metavar="DIR",
+                          help="also write the report's charts (PNG) into DIR: statuses per area, key indicators × "
+                               "regions, and each key indicator's trajectory with its projection")
 
     warn = data_command(
         "warn", "early-warning flags (预警: 预计达标困难、波动较大)",

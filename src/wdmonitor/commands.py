@@ -119,6 +119,11 @@ def evaluate_command(args: argparse.Namespace) -> int:
     print_table(headers(summary, args.lang))
     if args.output:
         _write(result, args.output)
+    if args.charts:
+        from .plotting import write_charts
+
+        paths = write_charts(result, frame, args.charts, lang=args.lang)
+        print(f"{len(paths)} charts written / 已绘制{len(paths)}张图: {args.charts}")
     progress.step("done / 完成")
     return 0
 

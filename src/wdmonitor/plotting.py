@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ from .vocabulary import Area, Status
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from .evaluation import Evaluation
     from .indicators import Plan
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "plot_status_heatmap",
     "plot_status_summary",
     "plot_trajectory",
+    "write_charts",
 ]
 
 #: One colour per status, shared by charts and table exports.
@@ -130,6 +133,22 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (7.0, 4.0)) -> Axes:
     return ax
 
 
+_NON_NEGATIVE = {"percent", "per_100k", "per_10k", "per_mille", "per_million", "ratio", "person", "institution",
+                 "bed", "case", "yuan", "year", "hour", "ten_thousand_persons"}
+
+
+def _within_natural_range(projection: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """A projection (and its interval) drawn within what the unit allows: no rate below 0,
+    no percentage above 100. A straight line fitted to a falling rate crosses zero; the
+    chart shows the bound, the early-warning table keeps the fitted numbers."""
+    low = 0.0 if unit in _NON_NEGATIVE else None
+    high = 100.0 if unit == "percent" else None
+    columns = [c for c in ("projection", "pi_lower", "pi_upper") if c in projection]
+    clipped = projection.copy()
+    clipped[columns] = clipped[columns].clip(lower=low, upper=high)
+    return clipped
+
+
 def _integer_years(ax: Axes) -> None:
     """Year axes tick on whole years only (no 2020.5)."""
     from matplotlib.ticker import MaxNLocator
@@ -184,7 +203,8 @@ def plot_trajectory(
         Defaults to the indicator's first sex (female, or total for neutral ones).
     projection : DataFrame, optional
         Columns ``year``, ``projection`` and optionally ``pi_lower``, ``pi_upper``: drawn as
-        a dashed line with a shaded interval.
+        a dashed line with a shaded interval, within the unit's natural range (rates and
+        counts not below 0, percentages not above 100).
     ax : Axes, optional
     lang : {"zh", "en"}
 
@@ -212,6 +232,7 @@ def plot_trajectory(
         ax.annotate(label_zh if language == "zh" else label_en, (year, 0.98), xycoords=("data", "axes fraction"),
                     ha="right", va="top", fontsize=8, color="grey", rotation=90, **text_props)
     if projection is not None and len(projection):
+        projection = _within_natural_range(projection, definition.unit)
         proj_label = "预测" if language == "zh" else "projection"
         ax.plot(projection["year"], projection["projection"], linestyle="--", color="#ef6c00", label=proj_label)
         if {"pi_lower", "pi_upper"} <= set(projection.columns):
@@ -352,3 +373,71 @@ def plot_sex_gap(
     ax.legend(fontsize=8)
     _apply_font(ax, text_props)
     return ax
+
+
+def write_charts(
+    evaluation: Evaluation,
+    frame: pd.DataFrame,
+    directory: str | Path,
+    *,
+    lang: str = "zh",
+    indicators: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the charts of an evaluation report as PNG files into ``directory``.
+
+    * ``status_by_area.png``: the jurisdiction's statuses per area (:func:`plot_status_summary`);
+    * ``status_heatmap.png``: key indicators × regions, the worst status (over sexes and
+      targets) in each cell;
+    * ``trajectory_<indicator>.png``: for each key indicator (the indicators of the numeric
+      main-goal targets, or ``indicators``), the jurisdiction's series against its targets,
+      with the OLS projection and its 95% prediction interval where the series allows one.
+
+    Returns the paths written, in that order. This is what ``wdmonitor evaluate --charts DIR``
+    calls.
+    """
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .trends import project_series
+
+    plan = evaluation.plan
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    table = evaluation.table
+    top = plan.jurisdiction.code
+    written: list[Path] = []
+
+    def save(ax: Axes, name: str) -> None:
+        path = out / name
+        figure = ax.get_figure(root=True)
+        assert figure is not None  # an Axes drawn here always belongs to a figure
+        figure.savefig(path, dpi=150, bbox_inches="tight")
+        plt.close(figure)
+        written.append(path)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the CJK fallback warns once below, not per chart
+        language, _ = _language(lang)
+    if language != lang:
+        warnings.warn("no CJK font found: charts are labelled in English / 未找到中文字体，图表改用英文标注",
+                      UserWarning, stacklevel=2)
+    own = table[table["region"].astype(str) == top]
+    save(plot_status_summary(own if len(own) else table, lang=language), "status_by_area.png")
+    if indicators is None:  # the key indicators, as for Evaluation.ranking
+        key = own[(own["section"] == "main_goal") & (own["progress_measure"] == "ratio")]
+        indicators = list(dict.fromkeys(key["indicator"].astype(str)))
+    save(plot_status_heatmap(table[table["indicator"].isin(indicators)], rows="indicator", plan=plan, lang=language),
+         "status_heatmap.png")
+    for indicator in indicators:
+        series = _series(frame, indicator, top, None)
+        if series.empty:
+            continue
+        sex = plan.indicator(indicator).sexes[0].value
+        observed = series[series["sex"] == sex]["year"].nunique()
+        projection = project_series(frame, plan, indicator, top, sex, method="ols") if observed >= 3 else None
+        ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, lang=language)
+        save(ax, f"trajectory_{indicator}.png")
+    return written
