@@ -95,13 +95,16 @@ def test_template_then_validate_end_to_end(tmp_path):
     ok = run("validate", str(clean), "--plan", "huludao-2021-2030")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     sent.loc[0, "数值 value"] = -1
+    sent.loc[1:5, "数值 value"] = None  # no data: counted, not listed before the error
     bad = tmp_path / "bad.xlsx"
     sent.to_excel(bad, index=False)
     report = tmp_path / "反馈.xlsx"
     failed = run("validate", str(bad), "--plan", "huludao-2021-2030", "--lang", "en", "-o", str(report))
     assert failed.returncode == 1
     lines = failed.stdout.splitlines()
-    assert lines[1] == "  - bad.xlsx, row 2, column value: rates, shares and counts cannot be negative (got -1.0)"
+    assert lines[0].startswith(f"{len(sent)} rows: {len(sent) - 6} valid, 5 without data, 1 refused")
+    assert lines[1:] == ["  - bad.xlsx, row 2, column value: rates, shares and counts cannot be negative (got -1.0)",
+                         f"written: {report}"]
     assert report.exists()
     usage = run("validate", "--plan", "huludao-2021-2030")
     assert usage.returncode == 2

@@ -192,10 +192,12 @@ def _validate(args: argparse.Namespace) -> int:
     report = check_submission(pd.concat(frames, ignore_index=True), plan)
     print(report.summary())
     column = "message_zh" if args.lang == "zh" else "message_en"
-    for message in report.failure_cases[column].head(10):
+    # errors first, then warnings; rows without data are counted in the summary, listed in the report
+    shown = pd.concat([report.errors, report.warnings])
+    for message in shown[column].head(10):
         print(f"  - {message}")
-    if len(report.failure_cases) > 10:
-        print(f"  … {len(report.failure_cases) - 10} more / 另有{len(report.failure_cases) - 10}条")
+    if len(shown) > 10:
+        print(f"  … {len(shown) - 10} more / 另有{len(shown) - 10}条")
     if args.output:
         report.to_excel(args.output)
         print(f"written: {args.output}")
