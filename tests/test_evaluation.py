@@ -124,6 +124,7 @@ def test_midterm_milestone_is_time_proportional_when_only_a_final_target_is_stat
     assert r.target_source == "milestone"
     assert r.target == pytest.approx(65.0)  # 60 + (70 − 60)·5/10
     assert r.status == "attained"
+    assert "; T(2025, milestone towards 70 in 2030)=65;" in r.trace
 
 
 def test_geometric_milestone_for_a_rate():

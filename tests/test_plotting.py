@@ -202,3 +202,21 @@ def test_write_charts_draws_the_report_charts(plan, tmp_path):
     paths = write_charts(result, frame, tmp_path / "charts", indicators=["maternal_mortality_ratio"])
     assert [p.name for p in paths] == ["status_by_area.png", "status_heatmap.png", "trajectory_maternal_mortality_ratio.png"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in paths)
+
+
+def test_trajectory_draws_the_milestone_the_evaluation_used():
+    from wdmonitor import evaluate
+    from wdmonitor.sample import load_sample
+
+    huludao = load_plan("huludao-2021-2030")  # screening: only a 2030 target, so 2025 has a milestone
+    frame = load_sample()
+    frame = frame[frame["indicator"] == "cervical_cancer_screening_rate"]
+    result = evaluate(frame, huludao)
+    milestones = result.table[(result.table["region"] == "211400") & (result.table["target_source"] == "milestone")]
+    assert len(milestones) == 1
+    ax = plot_trajectory(frame, huludao, "cervical_cancer_screening_rate", region="211400", evaluation=result)
+    hollow = [c for c in ax.collections if len(c.get_facecolors()) == 0]
+    drawn = [tuple(xy) for c in hollow for xy in c.get_offsets()]
+    assert drawn == [(2025, milestones["target"].item())]  # at the evaluation year, not the target's
+    assert "序时进度目标" in [t.get_text() for t in ax.get_legend().get_texts()]
+    draw_without_missing_glyphs(ax)

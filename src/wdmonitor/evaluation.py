@@ -58,14 +58,23 @@ def _number(values: pd.Series) -> pd.Series:
     return text.where(numeric.notna(), "–")
 
 
-def _trace(table: pd.DataFrame) -> pd.Series:
-    """A line per row with the inputs and intermediate numbers behind its verdict."""
-    def year(column: str) -> pd.Series:
+def _trace(table: pd.DataFrame, year: int) -> pd.Series:
+    """A line per row with the inputs and intermediate numbers behind its verdict.
+
+    A milestone (序时进度) is the target at the evaluation year ``year``, on the way to the
+    stated one: its trace names both, ``T(2025, milestone towards 70 in 2030)=68.5524``.
+    """
+    def year_of(column: str) -> pd.Series:
         return _number(pd.Series(table[column]))
+    target = "T(" + table["target_year"].astype(str) + ", " + table["target_source"].astype(str) + ")"
+    milestone = table["target_source"] == "milestone"
+    if milestone.any():
+        towards = f"T({year}, milestone towards " + _number(table["target_stated"]) + " in " + table["target_year"].astype(str) + ")"
+        target = target.where(~milestone, towards)
     trace = (
-        "y_b(" + year("baseline_data_year") + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
-        + "; y_E(" + year("data_year") + ")=" + _number(table["value"])
-        + "; T(" + table["target_year"].astype(str) + ", " + table["target_source"].astype(str) + ")=" + _number(table["target"])
+        "y_b(" + year_of("baseline_data_year") + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
+        + "; y_E(" + year_of("data_year") + ")=" + _number(table["value"])
+        + "; " + target + "=" + _number(table["target"])
     )
     one_sided = table["shortfall"].notna()
     trace = trace.where(~one_sided, trace + "; s=d·(T−y)=" + _number(table["shortfall"]) + ", basic≤" + _number(table["threshold"]))
@@ -274,7 +283,7 @@ def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessmen
         evidence = (found["evidence"].astype(str) + " (" + found["assessed_by"].astype(str) + ", " + found["assessed_on"].astype(str) + ")").to_numpy()
         table.loc[has, "evidence"] = evidence[has]
     table["region_name"] = table["region"].map(region_names(plan))
-    table["trace"] = _trace(table)
+    table["trace"] = _trace(table, year)
     table = table[list(TABLE_COLUMNS)].reset_index(drop=True)
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(valid.drop(columns=[c for c in valid if str(c).startswith("source")]), index=False).to_numpy().tobytes()).hexdigest()

@@ -185,6 +185,7 @@ def plot_trajectory(
     sex: str | None = None,
     *,
     projection: pd.DataFrame | None = None,
+    evaluation: Evaluation | None = None,
     ax: Axes | None = None,
     lang: str = "zh",
 ) -> Axes:
@@ -205,6 +206,9 @@ def plot_trajectory(
         Columns ``year``, ``projection`` and optionally ``pi_lower``, ``pi_upper``: drawn as
         a dashed line with a shaded interval, within the unit's natural range (rates and
         counts not below 0, percentages not above 100).
+    evaluation : Evaluation, optional
+        Draws the time-proportional milestones (序时进度) the evaluation judged this series
+        against, where the plan states only a later target: hollow markers.
     ax : Axes, optional
     lang : {"zh", "en"}
 
@@ -227,6 +231,15 @@ def plot_trajectory(
         ax.scatter(years, values, marker="^" if definition.direction.value != "lower" else "v", s=70,
                    color="#c62828", zorder=3, label=("目标值" if language == "zh" else "target") + f" ({target.id})")
         ax.axhline(values[-1], color="#c62828", linestyle="--", linewidth=0.8)
+    if evaluation is not None:
+        table = evaluation.table
+        area_type = table["area_type"].fillna("total") if "area_type" in table else "total"
+        rows = table[(table["indicator"] == indicator) & (table["region"].astype(str) == str(region))
+                     & (table["sex"] == sex) & (area_type == "total") & (table["target_source"] == "milestone")]
+        if len(rows):
+            # a milestone is the target at the evaluation year, interpolated towards target_year
+            ax.scatter(np.full(len(rows), evaluation.year), rows["target"], marker="o", s=70, facecolors="none", edgecolors="#c62828",
+                       zorder=3, label="序时进度目标" if language == "zh" else "milestone (time-proportional)")
     for year, label_zh, label_en in ((plan.midterm_year, "中期", "mid-term"), (plan.final_year, "终期", "final")):
         ax.axvline(year, color="grey", linestyle=":", linewidth=0.8)
         ax.annotate(label_zh if language == "zh" else label_en, (year, 0.98), xycoords=("data", "axes fraction"),
@@ -438,6 +451,6 @@ def write_charts(
         sex = plan.indicator(indicator).sexes[0].value
         observed = series[series["sex"] == sex]["year"].nunique()
         projection = project_series(frame, plan, indicator, top, sex, method="ols") if observed >= 3 else None
-        ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, lang=language)
+        ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, evaluation=evaluation, lang=language)
         save(ax, f"trajectory_{indicator}.png")
     return written
