@@ -540,28 +540,47 @@ MIDTERM = [
     area suit a report better. Grey is not assessable (建昌县 has not reported 2024 health literacy).
     """),
     code("""
-    from wdmonitor.plotting import cjk_font, plot_status_heatmap
-
-    names = {r.code: r.name_zh for r in (plan.jurisdiction, *plan.regions)}
-
-
-    def name_regions(ax):
-        # region names instead of codes on the x axis / 横轴用地区名称代替代码
-        if cjk_font():
-            ax.set_xticks(ax.get_xticks(), [names.get(t.get_text(), t.get_text()) for t in ax.get_xticklabels()],
-                          rotation=45, ha="right", fontfamily=cjk_font())
-
+    from wdmonitor.plotting import plot_status_heatmap
 
     fig, ax = plt.subplots(figsize=(9, 4))
-    plot_status_heatmap(result.table, rows="area", ax=ax)
-    name_regions(ax)
+    plot_status_heatmap(result.table, rows="area", plan=plan, ax=ax)
     plt.show()
     """),
     code("""
     fig, ax = plt.subplots(figsize=(9, 7))
-    plot_status_heatmap(result.table[result.table["area"] == "health"], rows="indicator", ax=ax)
-    name_regions(ax)
+    plot_status_heatmap(result.table[result.table["area"] == "health"], rows="indicator", plan=plan, ax=ax)
     plt.show()
+    """),
+    md("""
+    一个指标的轨迹：传入 `evaluation=result` 时，图中还会画出评估所用的序时进度目标（空心圆）——
+    规划只规定了2030年目标时，2025年按基期到目标的时间比例计算的中期目标。
+
+    One indicator's trajectory: with `evaluation=result` the chart also shows the time-proportional
+    milestone the evaluation used (hollow circle), the 2025 target interpolated from the baseline
+    when the plan states only a 2030 target.
+    """),
+    code("""
+    from wdmonitor.plotting import plot_trajectory
+    from wdmonitor.trends import project_series
+
+    city, indicator = plan.jurisdiction.code, "cervical_cancer_screening_rate"
+    projection = project_series(frame, plan, indicator, city, method="ols")
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    plot_trajectory(frame, plan, indicator, region=city, projection=projection, evaluation=result, ax=ax)
+    plt.show()
+    result.table.loc[(result.table["region"] == city) & (result.table["indicator"] == indicator), ["target", "trace"]]
+    """),
+    md("""
+    报告所需的全部图表可用 `write_charts` 一次写成 PNG 文件（命令行：`wdmonitor evaluate ... --charts 目录`）。
+
+    `write_charts` writes all of the report's charts as PNG files at once (from a shell:
+    `wdmonitor evaluate ... --charts DIR`).
+    """),
+    code("""
+    from wdmonitor.plotting import write_charts
+
+    charts = write_charts(result, frame, work / "charts")
+    print(len(charts), "charts:", ", ".join(p.name for p in charts[:4]), "…")
     """),
     md("""
     ## 5. 导出 / Export
