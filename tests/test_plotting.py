@@ -199,7 +199,9 @@ def test_write_charts_draws_the_report_charts(plan, tmp_path):
 
     frame = pd.concat([MMR, MMR.assign(region="211402", value=[12.0, 11.0, 10.5, 9.0])], ignore_index=True)
     result = evaluate(frame, plan)
+    backend = matplotlib.get_backend()
     paths = write_charts(result, frame, tmp_path / "charts", indicators=["maternal_mortality_ratio"])
+    assert plt.get_fignums() == [] and matplotlib.get_backend() == backend  # no pyplot state touched
     assert [p.name for p in paths] == ["status_by_area.png", "status_heatmap.png", "trajectory_maternal_mortality_ratio.png"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in paths)
 

@@ -406,13 +406,10 @@ def write_charts(
       with the OLS projection and its 95% prediction interval where the series allows one.
 
     Returns the paths written, in that order. This is what ``wdmonitor evaluate --charts DIR``
-    calls.
+    calls. The figures are drawn without pyplot, so the backend and the figures open in a
+    notebook are left as they were.
     """
-    import matplotlib
-
-    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
-        matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     from .trends import project_series
 
@@ -423,12 +420,14 @@ def write_charts(
     top = plan.jurisdiction.code
     written: list[Path] = []
 
+    def new_axes(height: float = 4.0) -> Axes:
+        return Figure(figsize=(8.0, height), layout="constrained").subplots()
+
     def save(ax: Axes, name: str) -> None:
         path = out / name
         figure = ax.get_figure(root=True)
         assert figure is not None  # an Axes drawn here always belongs to a figure
         figure.savefig(path, dpi=150, bbox_inches="tight")
-        plt.close(figure)
         written.append(path)
 
     with warnings.catch_warnings():
@@ -438,12 +437,13 @@ def write_charts(
         warnings.warn("no CJK font found: charts are labelled in English / 未找到中文字体，图表改用英文标注",
                       UserWarning, stacklevel=2)
     own = table[table["region"].astype(str) == top]
-    save(plot_status_summary(own if len(own) else table, lang=language), "status_by_area.png")
+    save(plot_status_summary(own if len(own) else table, ax=new_axes(), lang=language), "status_by_area.png")
     if indicators is None:  # the key indicators, as for Evaluation.ranking
         key = own[(own["section"] == "main_goal") & (own["progress_measure"] == "ratio")]
         indicators = list(dict.fromkeys(key["indicator"].astype(str)))
-    save(plot_status_heatmap(table[table["indicator"].isin(indicators)], rows="indicator", plan=plan, lang=language),
-         "status_heatmap.png")
+    key_rows = table[table["indicator"].isin(indicators)]
+    heatmap_axes = new_axes(max(3.0, 0.3 * key_rows["indicator"].nunique() + 1.5))
+    save(plot_status_heatmap(key_rows, rows="indicator", plan=plan, ax=heatmap_axes, lang=language), "status_heatmap.png")
     for indicator in indicators:
         series = _series(frame, indicator, top, None)
         if series.empty:
@@ -451,6 +451,7 @@ def write_charts(
         sex = plan.indicator(indicator).sexes[0].value
         observed = series[series["sex"] == sex]["year"].nunique()
         projection = project_series(frame, plan, indicator, top, sex, method="ols") if observed >= 3 else None
-        ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, evaluation=evaluation, lang=language)
+        ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, evaluation=evaluation,
+                             ax=new_axes(), lang=language)
         save(ax, f"trajectory_{indicator}.png")
     return written
