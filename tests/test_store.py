@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wdmonitor import StoreError, SubmissionError, load_plan
-from wdmonitor.store import SCHEMA_VERSION, Store
+from wdmonitor.store import SCHEMA_VERSION, Store, _timestamp
 
 MINIMAL = Path(__file__).parent / "data" / "plans" / "minimal.yaml"
 
@@ -296,3 +298,34 @@ def test_an_evaluation_records_the_store_state_it_was_computed_from(tmp_path, pl
     assert first.provenance["store"]["state_sha256"] != corrected.provenance["store"]["state_sha256"]
     mmr = lambda r: r.table.query("kind == 'at_most' and region == '211400'").iloc[0].status  # noqa: E731
     assert (mmr(first), mmr(corrected), mmr(before)) == ("attained_early", "not_attained", "attained_early")
+
+
+# The reference for Store.frame: SQLite's window function picks the latest version of a key.
+_REFERENCE = """
+    SELECT o.region, o.year, o.indicator, o.value, o.submission_id FROM (
+        SELECT o.*, ROW_NUMBER() OVER (
+            PARTITION BY o.region, o.year, o.indicator, o.sex, o.area_type, o.age_group
+            ORDER BY s.submitted_at DESC, s.added_at DESC, o.rowid DESC) AS version
+        FROM observations o JOIN submissions s USING (submission_id) WHERE s.submitted_at <= ?
+    ) o WHERE o.version = 1
+    ORDER BY o.region, o.indicator, o.sex, o.area_type, o.age_group, o.year
+"""
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.tuples(st.sampled_from(["2023-01-01", "2023-06-01", "2024-01-01"]),
+                                  st.lists(st.tuples(st.sampled_from(["211400", "211402"]), st.integers(2020, 2024),
+                                                     st.floats(0, 50).map(lambda v: round(v, 2))),
+                                           min_size=1, max_size=6, unique_by=lambda r: r[:2])),
+                        min_size=1, max_size=5),
+       as_of=st.sampled_from(["2023-03-01", "2023-12-31", "2024-12-31"]))
+def test_frame_as_of_agrees_with_the_sql_window_reference(tmp_path_factory, plan, batches, as_of):
+    path = tmp_path_factory.mktemp("ref") / "m.sqlite"
+    store = Store(path, plan=plan)
+    for submitted_at, rows in batches:
+        frame = pd.DataFrame(rows, columns=["region", "year", "value"]).assign(indicator="maternal_mortality_ratio", sex="female")
+        store.add(frame, department="卫健委", submitted_at=submitted_at)
+    got = store.frame(as_of=as_of)[["region", "year", "indicator", "value", "submission_id"]]
+    with sqlite3.connect(path) as connection:
+        expected = pd.read_sql_query(_REFERENCE, connection, params=(_timestamp(as_of),))
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
