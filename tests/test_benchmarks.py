@@ -1,0 +1,39 @@
+"""The benchmark scripts run as documented and print every figure, one a line (tiny scale).
+
+The figures themselves are measured, not asserted: see docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
+
+
+def run(script: str, *args: str) -> list[str]:
+    done = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_national_benchmark_prints_each_figure_and_the_growth():
+    lines = run("national.py", "--scale", "0.002", "--reference-series", "20", "--growth")
+    starts = [line.split(":")[0] for line in lines]
+    for label in ("machine", "units", "rows", "read + validate", "evaluate (mid-term)", "early warnings", "total",
+                  "peak memory", "per-series loop / library, same job"):
+        assert label in starts, lines
+    assert re.search(r"^total: \d+\.\d\d s$", lines[starts.index("total")])
+    growth = [line for line in lines if line.startswith("scale ")]
+    assert [line.split(":")[0] for line in growth] == ["scale 0.02%", "scale 0.06%", "scale 0.2%"]  # of the nation
+    assert all("per million rows: read_validate" in line for line in growth)
+
+
+def test_store_benchmark_prints_add_frame_and_size():
+    lines = run("store.py", "--scale", "0.002")
+    assert [line.split(":")[0] for line in lines] == [
+        "rows stored", "store.add (validation included, one transaction)", "store.frame(as_of=...)", "file size",
+        "peak memory"]
