@@ -329,3 +329,14 @@ def test_frame_as_of_agrees_with_the_sql_window_reference(tmp_path_factory, plan
     with sqlite3.connect(path) as connection:
         expected = pd.read_sql_query(_REFERENCE, connection, params=(_timestamp(as_of),))
     assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+
+
+def test_blank_rows_are_not_stored_and_an_empty_submission_is_refused(tmp_path, plan):
+    store = Store(tmp_path / "m.sqlite", plan=plan)
+    receipt = store.add(mmr_rows({2021: 9.8, 2022: None}), department="卫健委", submitted_at="2023-03-01")
+    assert receipt.n_rows == 1 and store.frame()["year"].tolist() == [2021]
+    with pytest.raises(StoreError) as info:
+        store.add(mmr_rows({2023: None}), department="卫健委", submitted_at="2024-03-01")
+    assert str(info.value) == ("<frame>: no row carries a value (1 rows, 1 left blank); nothing was stored / "
+                               "<frame>：没有填报数值的行，未入库")
+    assert len(store.submissions()) == 1

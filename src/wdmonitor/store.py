@@ -302,7 +302,9 @@ class Store:
         ------
         SubmissionError
             When any row fails validation; nothing is stored and the error carries the
-            failure cases.
+            failure cases. Rows left blank (no data) are not stored and refuse nothing.
+        StoreError
+            When no row carries a value (a template sent back empty).
         StoreBusyError
             When another process holds the write lock for longer than ``timeout``.
         """
@@ -334,6 +336,12 @@ class Store:
                 errors,
             )
         valid = report.valid
+        if valid.empty:
+            where = source_name or "<frame>"
+            raise StoreError(
+                f"{where}: no row carries a value ({report.n_rows} rows, {len(report.no_data)} left blank); "
+                f"nothing was stored / {where}：没有填报数值的行，未入库"
+            )
         if not source_name and col.SOURCE_FILE in valid.columns and len(valid):
             source_name = str(valid[col.SOURCE_FILE].iloc[0])
         rows = self._observation_rows(valid)
