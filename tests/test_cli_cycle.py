@@ -77,6 +77,14 @@ def test_warn_prints_counts_and_writes_flags(tmp_path, capsys):
     assert [c.value for c in sheet[1]][:3] == ["指标编号 / Indicator id", "指标 / Indicator", "地区代码 / Region code"]
 
 
+def test_warn_in_english_names_regions_and_indicators_in_english(capsys):
+    assert main(["warn", "--sample", "--plan", PLAN, "--lang", "en", "--top", "3"]) == 0
+    printed = capsys.readouterr().out
+    table = printed.splitlines()[-4:]
+    assert table[0].split()[:2] == ["Region", "Indicator"]
+    assert not any("\u4e00" <= ch <= "\u9fff" for line in table for ch in line)  # no Chinese left
+
+
 def test_report_writes_the_annual_table(tmp_path, capsys):
     out = tmp_path / "annual.md"
     assert main(["report", "--sample", "--plan", PLAN, "--year", "2024", "-o", str(out)]) == 0

@@ -138,10 +138,18 @@ def warn_command(args: argparse.Namespace) -> int:
     counts = flags.groupby(["flag", "severity"]).size().rename("n").reset_index()
     print(f"{plan.title_zh} — 预警 early warning, as of {flags['as_of'].iloc[0] if len(flags) else args.as_of}: {len(flags)} flags")
     print_table(headers(counts, args.lang))
-    message = "message_zh" if args.lang == "zh" else "message_en"
     serious = flags[flags["severity"].isin(["alert", "warning"])].head(args.top)
     if len(serious):
-        print_table(headers(serious[["region_name", "name_zh", "sex", "check", "severity", message]], args.lang))
+        if args.lang == "zh":
+            shown = serious[["region_name", "name_zh", "sex", "check", "severity", "message_zh"]]
+        else:  # names in English too, not only the headers
+            english = {r.code: r.name_en or r.name_zh for r in (plan.jurisdiction, *plan.regions)}
+            shown = pd.DataFrame({
+                "region_name": serious["region"].map(english),
+                "name_zh": serious["indicator"].map(lambda i: plan.indicators[i].name_en if i in plan.indicators else i),
+                **{c: serious[c] for c in ("sex", "check", "severity", "message_en")},
+            })
+        print_table(headers(shown, args.lang))
     if args.output:
         from .tables import frame_to_csv, write_excel
 
