@@ -58,6 +58,11 @@ def headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns=names)
 
 
+def title(plan: Any, lang: str) -> str:
+    """The plan's title in the language asked for (the Chinese one when no English is given)."""
+    return plan.title_zh if lang == "zh" or not plan.title_en else plan.title_en
+
+
 def print_table(frame: pd.DataFrame) -> None:
     with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                            "display.max_colwidth", 40, "display.unicode.east_asian_width", True):
@@ -114,7 +119,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     result = evaluate(frame, plan, args.year, args.assessments)
     progress.step("evaluated / 评估完成")
     stage = {"midterm": "中期评估 mid-term", "final": "终期评估 final", "interim": "评估 interim"}[result.stage]
-    print(f"{plan.title_zh} — {stage} {result.year}: {len(result.table)} rows / 行")
+    print(f"{title(plan, args.lang)} — {stage} {result.year}: {len(result.table)} rows / 行")
     summary = result.summary().drop(columns="area" if args.lang == "zh" else "area_zh")
     print_table(headers(summary, args.lang))
     if args.output:
@@ -136,7 +141,7 @@ def warn_command(args: argparse.Namespace) -> int:
     flags = flag_early_warnings(frame, plan, args.as_of, method=args.method)
     progress.step("flagged / 预警完成")
     counts = flags.groupby(["flag", "severity"]).size().rename("n").reset_index()
-    print(f"{plan.title_zh} — 预警 early warning, as of {flags['as_of'].iloc[0] if len(flags) else args.as_of}: {len(flags)} flags")
+    print(f"{title(plan, args.lang)} — 预警 early warning, as of {flags['as_of'].iloc[0] if len(flags) else args.as_of}: {len(flags)} flags")
     print_table(headers(counts, args.lang))
     serious = flags[flags["severity"].isin(["alert", "warning"])].head(args.top)
     if len(serious):
@@ -179,7 +184,7 @@ def report_command(args: argparse.Namespace) -> int:
     progress.step("report built / 报告完成")
     rows = report.table[report.table["region"] == plan.jurisdiction.code]
     counts = rows.groupby(["progress_class", "severity"], dropna=False).size().rename("n").reset_index()
-    print(f"{plan.title_zh} — 年度监测 annual monitoring {report.year}: {len(report.table)} rows / 行")
+    print(f"{title(plan, args.lang)} — 年度监测 annual monitoring {report.year}: {len(report.table)} rows / 行")
     print_table(headers(counts, args.lang))
     if args.output:
         _write(report, args.output)
