@@ -278,6 +278,22 @@ def test_every_problem_is_reported_at_once():
                            "condition (leadership_teams_with_women 5.0) exceed all units (leadership_teams 4.0)")
 
 
+@pytest.mark.parametrize("blank", [None, "", "—", "-"])
+def test_a_count_left_blank_is_no_data_not_an_error(blank):
+    # a counts template sent back with a blank cell: nothing to compute there, nothing wrong
+    sent = pd.concat([frame(("maternal_deaths", "female", 3), ("live_births", "total", blank), region="211402"),
+                      frame(("maternal_deaths", "female", 1), ("live_births", "total", 5000), region="211403")])
+    out = compute_indicators(sent, PLAN)
+    assert out[["region", "indicator", "value"]].values.tolist() == [["211403", "maternal_mortality_ratio", 20.0]]
+    assert out.attrs["no_data_components"] == [{"region": "211402", "year": 2022, "indicator": "live_births", "sex": "total",
+                                                "area_type": "total", "age_group": "total"}]
+
+
+def test_a_blank_numerator_computes_nothing_for_its_key():
+    out = compute_indicators(frame(("maternal_deaths", "female", None), ("live_births", "total", 5000)), PLAN)
+    assert out.empty and [r["indicator"] for r in out.attrs["no_data_components"]] == ["maternal_deaths"]
+
+
 def test_a_unit_that_does_not_fit_the_component_is_refused():
     with pytest.raises(FormulaError, match=r"sex female: unit '%' of maternal_deaths cannot be converted to the component's unit person"):
         compute_indicators(frame(("maternal_deaths", "female", 3), ("live_births", "total", 100), unit=["%", "人"]), PLAN)

@@ -390,8 +390,10 @@ class _Problems:
         raise error
 
 
-def _component_rows(frame: pd.DataFrame, components: Mapping[str, Component], problems: _Problems) -> pd.DataFrame:
-    """Component rows with normalised keys, values in each component's unit, provenance text."""
+def _component_rows(frame: pd.DataFrame, components: Mapping[str, Component],
+                    problems: _Problems) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Component rows with normalised keys, values in each component's unit, provenance text;
+    and, apart, the rows left blank (no data: an empty cell, "—", "-" …)."""
     rows = _key_columns(frame)
     rows["_position"] = np.arange(len(frame))
     rows["value"] = pd.to_numeric(frame[col.VALUE], errors="coerce").astype("float64")
@@ -404,8 +406,9 @@ def _component_rows(frame: pd.DataFrame, components: Mapping[str, Component], pr
                          for c in components.values()])
     rows = rows.reset_index(drop=True).merge(meta, on=col.INDICATOR, how="left", validate="many_to_one")
 
-    bad_value = rows["value"].isna() | ~np.isfinite(rows["value"].fillna(0.0))
     shown = _text(frame[col.VALUE]).reset_index(drop=True)
+    blank = shown.str.lower().isin(col.MISSING_SPELLINGS)
+    bad_value = (rows["value"].isna() & ~blank) | ~np.isfinite(rows["value"].fillna(0.0))
     problems.add(rows[bad_value], rows[col.INDICATOR], "the count " + rows[col.INDICATOR] + " must be a number (got '" + shown + "')",
                  "组成项 " + rows[col.INDICATOR] + " 须为数字（实际为'" + shown + "'）")
     bad_year = rows[col.YEAR].isna() | (rows[col.YEAR] % 1 != 0)
@@ -434,7 +437,8 @@ def _component_rows(frame: pd.DataFrame, components: Mapping[str, Component], pr
     duplicated = rows.duplicated(key, keep=False)
     problems.add(rows[duplicated], rows[col.INDICATOR], "the count " + rows[col.INDICATOR] + " is sent more than once for this key",
                  "组成项 " + rows[col.INDICATOR] + " 重复报送")
-    return rows[~bad_value & allowed & ~duplicated & ~bad_year]
+    usable = allowed & ~duplicated & ~bad_year
+    return rows[~bad_value & ~blank & usable], rows[blank & usable]
 
 
 _SERIES = [*_JOIN, "value", "_provenance", "_source_row"]
@@ -463,7 +467,8 @@ def _series(rows: pd.DataFrame, sex: Sex, scope: SexScope, area_type: AreaType |
 
 
 def _compute(formula: Formula, indicator: Indicator, rows_by_component: Mapping[str, pd.DataFrame],
-             components: Mapping[str, Component], problems: _Problems) -> pd.DataFrame:
+             components: Mapping[str, Component], problems: _Problems,
+             blanks_by_component: Mapping[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     pinned_area = any(t.area_type is not None for t in formula.terms)
     join = [c for c in _JOIN if not (pinned_area and c == col.AREA_TYPE)]
     empty = pd.DataFrame(columns=[*_SERIES, col.SEX])
@@ -488,7 +493,12 @@ def _compute(formula: Formula, indicator: Indicator, rows_by_component: Mapping[
             merged[col.AREA_TYPE] = "total"
         ok = pd.Series(True, index=merged.index)
         for i, term in enumerate(formula.terms[1:], start=1):
-            missing = merged[f"_v{i}"].isna()
+            scope = components[term.component].sex_scope
+            blank_rows = (blanks_by_component or {}).get(term.component, empty)
+            blank = _series(blank_rows, term.sex_for(sex, scope), scope, term.area_type or (AreaType.TOTAL if pinned_area else None))
+            left_blank = pd.MultiIndex.from_frame(merged[join]).isin(pd.MultiIndex.from_frame(blank[join])) if len(blank) else False
+            ok &= ~(merged[f"_v{i}"].isna() & left_blank)  # sent as no data: nothing to compute, nothing wrong
+            missing = merged[f"_v{i}"].isna() & ~left_blank
             needed = f"{term.component} (sex {term.sex_for(sex, components[term.component].sex_scope).value}" + (
                 f", area_type {term.area_type.value})" if term.area_type else ")")
             problems.add(merged[missing], indicator.id,
@@ -578,7 +588,10 @@ def compute_indicators(frame: pd.DataFrame, plan: Plan, *, components: Mapping[s
         ``denominator`` the counts of a ratio or share (NaN for difference and sum),
         ``source`` ``"computed from <components>"`` and ``source_file`` naming the file and
         row of every count used. Component rows are consumed; ids of components that
-        completed no formula are listed in ``attrs["unused_components"]``.
+        completed no formula are listed in ``attrs["unused_components"]``. A count left
+        blank (an empty cell, "—") is no data, not an error: the indicators that need it are
+        not computed for that key, and the blank rows' keys are listed (as dicts) in
+        ``attrs["no_data_components"]``.
 
     Raises
     ------
@@ -615,13 +628,15 @@ def compute_indicators(frame: pd.DataFrame, plan: Plan, *, components: Mapping[s
         result.attrs["unused_components"] = []
         return result
     problems = _Problems()
-    rows = _component_rows(frame[is_component], components, problems)
+    rows, blanks = _component_rows(frame[is_component], components, problems)
     by_component = {str(k): g for k, g in rows.groupby(col.INDICATOR, sort=False)}
+    blanks_by_component = {str(k): g for k, g in blanks.groupby(col.INDICATOR, sort=False)}
     parts = []
     formulas = _formulas(plan, components)
     for formula in formulas:
         if formula.terms[0].component in by_component:
-            parts.append(_compute(formula, plan.indicators[formula.indicator], by_component, components, problems))
+            parts.append(_compute(formula, plan.indicators[formula.indicator], by_component, components, problems,
+                                  blanks_by_component))
     computed = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(
         columns=[*col.REQUIRED_COLUMNS, *col.OPTIONAL_COLUMNS])
     if len(computed) and len(passthrough):
@@ -638,4 +653,7 @@ def compute_indicators(frame: pd.DataFrame, plan: Plan, *, components: Mapping[s
     columns = list(frame.columns) + [c for c in computed.columns if c not in frame.columns]
     result = pd.concat([passthrough, computed], ignore_index=True)[columns] if len(passthrough) else computed.reindex(columns=columns)
     result.attrs["unused_components"] = sorted(set(by_component) - used)
+    # plain records, not a DataFrame: pandas compares attrs when frames are combined
+    blank_keys = blanks[[col.REGION, col.YEAR, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP]]
+    result.attrs["no_data_components"] = blank_keys.astype({col.YEAR: "int64"}).to_dict("records")
     return result

@@ -67,7 +67,7 @@ _AREA = {
     **dict.fromkeys(["农村", "乡村", "rural"], "rural"),
     **dict.fromkeys(["合计", "全部", "total", "总计"], "total"),
 }
-_MISSING = {"", "—", "——", "…", "……", "-", "--", "－", "nan", "none", "null", "/"}
+
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(%|‰|/\s*10\s*万|/\s*万|/\s*千)?$")
 _YEAR_COLUMN = re.compile(r"^(\d{4})年?(?:[_\-\s]?(女|男|合计|总计|f|m|t|female|male|total))?$")
 MAX_ROWS = 5_000_000
@@ -130,7 +130,7 @@ def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if len(rest):
         text = rest.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _text(v))
         lowered = text.map(lambda v: v.lower() if isinstance(v, str) else v)
-        missing = text.isna() | lowered.isin(_MISSING)
+        missing = text.isna() | lowered.isin(col.MISSING_SPELLINGS)
         stripped = text.where(~missing).map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
         as_text = stripped.map(lambda v: v if isinstance(v, str) else "")
         parts = as_text.astype(str).str.extract(_NUMBER.pattern)

@@ -47,3 +47,8 @@ OPTIONAL_COLUMNS = (AREA_TYPE, AGE_GROUP, UNIT, NUMERATOR, DENOMINATOR, SOURCE, 
 
 #: The key that identifies one observation; duplicates of it are rejected.
 KEY = (REGION, YEAR, INDICATOR, SEX, AREA_TYPE, AGE_GROUP)
+
+#: Cell texts (lower-cased, stripped) that mean "no data": a blank, dashes, ellipses, "/".
+#: The reader turns them into missing values, validation reports such a row as ``no_data``,
+#: and a component left so is skipped by the formulas, not refused.
+MISSING_SPELLINGS = frozenset({"", "—", "——", "…", "……", "-", "--", "－", "nan", "none", "null", "/"})

@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import schema as col
 from .errors import SubmissionError, UnitError
-from .readers import _MISSING, _map_unique
+from .readers import _map_unique
 from .units import conversion_factor
 from .vocabulary import Sex
 
@@ -306,7 +306,7 @@ def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series
     bad = pd.Series(False, index=raw.index)
     if suspect.any():  # only cells that did not parse are looked at as text
         # the reader's spellings of "no data" ("—", "…", "-", "/") count as blank here too
-        bad[suspect] = ~raw[suspect].astype(str).str.strip().str.lower().isin(_MISSING)
+        bad[suspect] = ~raw[suspect].astype(str).str.strip().str.lower().isin(col.MISSING_SPELLINGS)
     return parsed, bad
 
 
