@@ -108,3 +108,20 @@ def test_template_then_validate_end_to_end(tmp_path):
     assert report.exists()
     usage = run("validate", "--plan", "huludao-2021-2030")
     assert usage.returncode == 2
+
+
+def test_a_counts_template_validates_through_the_formulas(tmp_path):
+    template = tmp_path / "计数模板.xlsx"
+    assert run("template", "--plan", "huludao-2021-2030", "--department", "卫健委", "--components", "--years", "2024",
+               "-o", str(template)).returncode == 0
+    sent = pd.read_excel(template, sheet_name="数据 data", dtype=object)
+    assert "maternal_deaths" in set(sent["指标代码 indicator"])
+    sent["数值 value"] = [{"maternal_deaths": 2, "live_births": 20_000}.get(i, 50) for i in sent["指标代码 indicator"]]
+    filled = tmp_path / "计数.xlsx"
+    sent.to_excel(filled, sheet_name="数据 data", index=False)
+    checked = run("validate", str(filled), "--plan", "huludao-2021-2030", "--lang", "en")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    lines = checked.stdout.splitlines()
+    assert lines[0] == (f"{len(sent)} rows read; the counts among them were computed into indicators by their formulas / "
+                        f"共读取{len(sent)}行，其中的计数已按公式计算为指标")
+    assert lines[1].endswith("0 refused with 0 failure(s), 0 warning(s) / " + lines[1].split(" / ")[1])

@@ -340,3 +340,14 @@ def test_blank_rows_are_not_stored_and_an_empty_submission_is_refused(tmp_path, 
     assert str(info.value) == ("<frame>: no row carries a value (1 rows, 1 left blank); nothing was stored / "
                                "<frame>：没有填报数值的行，未入库")
     assert len(store.submissions()) == 1
+
+
+def test_counts_are_stored_as_the_indicator_they_compute(tmp_path):
+    huludao = load_plan("huludao-2021-2030")
+    store = Store(tmp_path / "m.sqlite", plan=huludao)
+    counts = pd.DataFrame({"region": "211400", "year": 2024, "indicator": ["maternal_deaths", "live_births"],
+                           "sex": ["female", "total"], "value": [3, 25_000]})
+    assert store.add(counts, department="卫健委", submitted_at="2025-03-01").n_rows == 1
+    stored = store.frame().iloc[0]
+    assert (stored["indicator"], stored["value"], stored["numerator"], stored["denominator"]) == (
+        "maternal_mortality_ratio", 12.0, 3.0, 25_000.0)

@@ -62,3 +62,27 @@ def test_a_template_sent_back_half_filled_is_accepted_with_the_blanks_as_no_data
     assert report.ok, report.errors["message_en"].head().tolist()
     assert len(report.valid) == filled_2024.sum()
     assert len(report.no_data) == (~filled_2024).sum()
+
+
+def test_a_counts_template_filled_in_computes_and_evaluates(plan, tmp_path):
+    from wdmonitor import compute_indicators, evaluate
+
+    path = write_template(plan, tmp_path / "卫健委计数模板.xlsx", department="卫健委", years=[2023, 2024], components=True)
+    sent = pd.read_excel(path, sheet_name="数据 data", dtype=object)
+    ids = set(sent["指标代码 indicator"])
+    assert {"maternal_deaths", "live_births"} <= ids and "maternal_mortality_ratio" not in ids
+    # counts: 2 deaths in 20,000 births everywhere; every other count 90 of 100; values 50
+    counts = {"maternal_deaths": 2, "live_births": 20_000, "infants_infected_hiv_mother_to_child": 1}
+    denominators = {"live_births", "women_aged_35_64", "infants_born_hiv_positive_mothers"}
+    unit_is_person = sent["单位 unit"] == "人"
+    sent["数值 value"] = [
+        counts.get(i, 100 if i in denominators else 90) if person else 50.0
+        for i, person in zip(sent["指标代码 indicator"], unit_is_person, strict=True)
+    ]
+    filled = tmp_path / "卫健委计数2023-2024.xlsx"
+    sent.to_excel(filled, sheet_name="数据 data", index=False)
+    frame = compute_indicators(read_submission(filled, plan), plan)
+    mmr = frame[(frame["indicator"] == "maternal_mortality_ratio") & (frame["area_type"] == "total")]
+    assert set(mmr["value"]) == {10.0} and set(mmr["numerator"]) == {2.0}
+    result = evaluate(frame, plan, 2024)
+    assert len(result.table[result.table["indicator"] == "maternal_mortality_ratio"]) > 0

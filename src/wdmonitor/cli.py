@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
     template.add_argument("--department", help="only the indicators this department reports (卫健委, 教育局 …)")
     template.add_argument("--years", type=int, nargs="+", help="the years asked for (default: baseline to final year)")
+    template.add_argument("--components", action="store_true",
+                          help="ask for the counts behind indicators that have a formula (maternal deaths and live "
+                               "births instead of the maternal mortality ratio)")
     template.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
 
     validate = commands.add_parser(
@@ -188,8 +191,15 @@ def _validate(args: argparse.Namespace) -> int:
     from .validation import check_submission
 
     plan = load_plan(args.plan)
+    from .formulas import with_indicators
+
     frames = [read_submission(path, plan) for path in args.files]
-    report = check_submission(pd.concat(frames, ignore_index=True), plan)
+    sent = pd.concat(frames, ignore_index=True)
+    indicators = with_indicators(sent, plan)
+    report = check_submission(indicators, plan)
+    if indicators is not sent:
+        print(f"{len(sent)} rows read; the counts among them were computed into indicators by their formulas / "
+              f"共读取{len(sent)}行，其中的计数已按公式计算为指标")
     print(report.summary())
     column = "message_zh" if args.lang == "zh" else "message_en"
     # errors first, then warnings; rows without data are counted in the summary, listed in the report
@@ -261,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .templates import write_template
 
             plan = load_plan(args.plan)
-            write_template(plan, args.output, department=args.department, years=args.years)
+            write_template(plan, args.output, department=args.department, years=args.years, components=args.components)
             print(f"written: {args.output}")
             return 0
         if args.command == "validate":

@@ -218,12 +218,10 @@ def _stage(plan: Plan, year: int) -> str:
 
 def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Components become indicators; then the frame is validated against the plan."""
-    from .formulas import component_ids, compute_indicators
+    from .formulas import with_indicators
     from .validation import validate_submission
 
-    if "indicator" in frame and frame["indicator"].isin(component_ids()).any():
-        frame = compute_indicators(frame, plan)
-    return validate_submission(frame, plan)
+    return validate_submission(with_indicators(frame, plan), plan)
 
 
 def judge_frame(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:

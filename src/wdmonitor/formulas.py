@@ -44,7 +44,7 @@ from .indicators import Component, Indicator, Plan
 from .units import conversion_factor
 from .vocabulary import AreaType, Sex, SexScope
 
-__all__ = ["Formula", "FormulaKind", "Term", "component_ids", "compute_indicators", "parse_formula"]
+__all__ = ["Formula", "FormulaKind", "Term", "component_ids", "compute_indicators", "parse_formula", "with_indicators"]
 
 #: Problems listed in full in a FormulaError message; the rest are in ``failure_cases``.
 MAX_LISTED = 20
@@ -564,6 +564,17 @@ def _formulas(plan: Plan, components: Mapping[str, Component]) -> list[Formula]:
     if issues:
         raise FormulaError("\n".join([f"{len(issues)} problem(s) in the plan's formulas / 规划指标公式有误:", *issues]))
     return formulas
+
+
+def with_indicators(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """``frame`` with its components (if it has any) computed into indicators.
+
+    What validation, the store and the evaluation call first, so that a department may send
+    counts, values or both. A frame without components is returned as it is.
+    """
+    if col.INDICATOR in frame and _text(frame[col.INDICATOR]).isin(component_ids()).any():
+        return compute_indicators(frame, plan)
+    return frame
 
 
 def compute_indicators(frame: pd.DataFrame, plan: Plan, *, components: Mapping[str, Component] | None = None) -> pd.DataFrame:

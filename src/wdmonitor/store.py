@@ -288,7 +288,10 @@ class Store:
         ----------
         submission : path, DataFrame or SubmissionReport
             A department's file (read with :func:`wdmonitor.read_submission`), a frame, or
-            the report of :func:`wdmonitor.check_submission`.
+            the report of :func:`wdmonitor.check_submission`. Counts sent for an indicator's
+            formula are computed into that indicator first
+            (:func:`wdmonitor.compute_indicators`): the store keeps the indicator with its
+            numerator and denominator, and the source column names the counts' rows.
         department : str
             Who sent it (卫健委, 教育局 …).
         submitted_at : str or datetime, optional
@@ -308,6 +311,7 @@ class Store:
         StoreBusyError
             When another process holds the write lock for longer than ``timeout``.
         """
+        from .formulas import with_indicators
         from .readers import read_submission
         from .registry import load_plan
         from .validation import SubmissionReport, check_submission
@@ -325,7 +329,7 @@ class Store:
                 frame = read_submission(submission, plan)
             else:
                 frame = submission
-            report = check_submission(frame, plan)
+            report = check_submission(with_indicators(frame, plan), plan)
         errors = report.failure_cases
         if "severity" in errors.columns:
             errors = errors[errors["severity"] == "error"]

@@ -20,9 +20,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -52,7 +52,8 @@ _HEADERS = {
 _UNIT_TEXT = {"year": "years", "ratio": "ratio"}
 
 
-def submission_template(plan: Plan, department: str | None = None, years: Sequence[int] | None = None) -> pd.DataFrame:
+def submission_template(plan: Plan, department: str | None = None, years: Sequence[int] | None = None,
+                        *, components: bool = False) -> pd.DataFrame:
     """The blank long frame a department fills in.
 
     Parameters
@@ -62,6 +63,20 @@ def submission_template(plan: Plan, department: str | None = None, years: Sequen
         Keep only indicators whose ``source`` is this department (卫健委, 教育局 …).
     years : sequence of int, optional
         The years asked for; the baseline year to the plan's final year by default.
+    components : bool
+        Ask for the counts behind every indicator that has a formula (maternal deaths and
+        live births instead of the maternal mortality ratio), as
+        :func:`wdmonitor.compute_indicators` reads them; indicators without a formula are
+        asked for as values.
+
+    Examples
+    --------
+    >>> from wdmonitor import load_plan
+    >>> counts = submission_template(load_plan("huludao-2021-2030"), "卫健委", [2024], components=True)
+    >>> mmr = counts[(counts["region"] == "211400") & counts["indicator"].isin(["maternal_deaths", "live_births"])]
+    >>> mmr[["indicator", "sex", "area_type"]].head(4).values.tolist()  # urban and rural too: a gap target
+    [['maternal_deaths', 'female', 'total'], ['live_births', 'total', 'total'], \
+['maternal_deaths', 'female', 'urban'], ['live_births', 'total', 'urban']]
     """
     years = list(years) if years is not None else list(range(plan.baseline_year, plan.final_year + 1))
     indicators = [plan.indicators[i] for i in plan.indicator_ids]
@@ -71,27 +86,26 @@ def submission_template(plan: Plan, department: str | None = None, years: Sequen
     # a target on the gap between urban and rural areas needs those rows besides the total
     split = {t.indicator for t in plan.targets
              if t.indicator is not None and t.gap_between is not None and t.gap_between.value == "area_type"}
+    lines = _lines(plan, indicators, split, components)
     rows = [
         {
             col.REGION: region.code,
             "region_name": region.name_zh,
             col.YEAR: year,
-            col.INDICATOR: indicator.id,
-            "name_zh": indicator.name_zh,
-            col.SEX: sex.value,
+            col.INDICATOR: item_id,
+            "name_zh": name_zh,
+            col.SEX: sex,
             col.AREA_TYPE: area_type,
             col.AGE_GROUP: "total",
             col.VALUE: None,
-            col.UNIT: _UNIT_TEXT.get(indicator.unit, unit_label(indicator.unit)),
+            col.UNIT: _UNIT_TEXT.get(unit, unit_label(unit)),
             col.NUMERATOR: None,
             col.DENOMINATOR: None,
-            col.SOURCE: indicator.source,
+            col.SOURCE: source,
         }
         for year in years
         for region in regions
-        for indicator in indicators
-        for sex in indicator.sex_scope.sexes
-        for area_type in (("total", "urban", "rural") if indicator.id in split else ("total",))
+        for item_id, name_zh, unit, source, sex, area_type in lines
     ]
     frame = pd.DataFrame(rows, columns=list(_HEADERS))
     for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR):
@@ -99,11 +113,44 @@ def submission_template(plan: Plan, department: str | None = None, years: Sequen
     return frame
 
 
+def _lines(plan: Plan, indicators: list[Any], split: set[str], components: bool) -> list[tuple[str, str, str, str, str, str]]:
+    """(id, Chinese name, unit, source, sex, area type) of every line asked for, in order."""
+    formulas: dict[str, Any] = {}
+    catalogue: Mapping[str, Any] = {}
+    if components:
+        from .formulas import _formulas
+        from .registry import load_components
+
+        catalogue = load_components()
+        formulas = {f.indicator: f for f in _formulas(plan, catalogue)}
+    lines: dict[tuple[str, str, str], tuple[str, str, str, str, str, str]] = {}
+    for indicator in indicators:
+        area_types = ("total", "urban", "rural") if indicator.id in split else ("total",)
+        formula = formulas.get(indicator.id)
+        for sex in indicator.sex_scope.sexes:
+            for area_type in area_types:
+                if formula is None:
+                    lines[(indicator.id, sex.value, area_type)] = (indicator.id, indicator.name_zh, indicator.unit,
+                                                                   indicator.source, sex.value, area_type)
+                    continue
+                for term in formula.terms:
+                    component = catalogue[term.component]
+                    term_sex = term.sex_for(sex, component.sex_scope).value
+                    term_area = term.area_type.value if term.area_type is not None else area_type
+                    lines[(component.id, term_sex, term_area)] = (component.id, component.name_zh, component.unit,
+                                                                  component.source or indicator.source, term_sex, term_area)
+    return list(lines.values())
+
+
 def write_template(plan: Plan, path: str | Path, department: str | None = None,
-                   years: Sequence[int] | None = None) -> Path:
-    """Write the template as an .xlsx: a data sheet with bilingual headers and instructions."""
+                   years: Sequence[int] | None = None, *, components: bool = False) -> Path:
+    """Write the template as an .xlsx: a data sheet with bilingual headers and instructions.
+
+    ``components=True`` asks for the counts behind the indicators that have a formula (see
+    :func:`submission_template`).
+    """
     path = Path(path)
-    frame = submission_template(plan, department, years)
+    frame = submission_template(plan, department, years, components=components)
     frame.columns = [f"{_HEADERS[c]} {c}" for c in frame.columns]
     instructions = pd.DataFrame(
         {
