@@ -148,9 +148,10 @@ def warn_command(args: argparse.Namespace) -> int:
         if args.lang == "zh":
             shown = serious[["region_name", "name_zh", "sex", "check", "severity", "message_zh"]]
         else:  # names in English too, not only the headers
-            english = {r.code: r.name_en or r.name_zh for r in (plan.jurisdiction, *plan.regions)}
+            from .tables import region_names
+
             shown = pd.DataFrame({
-                "region_name": serious["region"].map(english),
+                "region_name": serious["region"].map(region_names(plan, "en")),
                 "name_zh": serious["indicator"].map(lambda i: plan.indicators[i].name_en if i in plan.indicators else i),
                 **{c: serious[c] for c in ("sex", "check", "severity", "message_en")},
             })

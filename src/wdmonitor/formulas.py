@@ -472,14 +472,14 @@ def _compute(formula: Formula, indicator: Indicator, rows_by_component: Mapping[
     pinned_area = any(t.area_type is not None for t in formula.terms)
     join = [c for c in _JOIN if not (pinned_area and c == col.AREA_TYPE)]
     empty = pd.DataFrame(columns=[*_SERIES, col.SEX])
+    # once a term pins an area type, the unpinned terms read the total
+    areas = [t.area_type or (AreaType.TOTAL if pinned_area else None) for t in formula.terms]
+    scopes = [components[t.component].sex_scope for t in formula.terms]
     parts = []
     for sex in indicator.sex_scope.allowed_sexes:
         frames = []
-        for term in formula.terms:
+        for term, scope, area_type in zip(formula.terms, scopes, areas, strict=True):
             rows = rows_by_component.get(term.component, empty)
-            scope = components[term.component].sex_scope
-            # once a term pins an area type, the unpinned terms read the total
-            area_type = term.area_type or (AreaType.TOTAL if pinned_area else None)
             series = _series(rows, term.sex_for(sex, scope), scope, area_type)
             frames.append(series.drop(columns=[] if not pinned_area else [col.AREA_TYPE]))
         merged = frames[0].rename(columns={"value": "_v0", "_provenance": "_p0", "_source_row": "_row"})
@@ -493,13 +493,13 @@ def _compute(formula: Formula, indicator: Indicator, rows_by_component: Mapping[
             merged[col.AREA_TYPE] = "total"
         ok = pd.Series(True, index=merged.index)
         for i, term in enumerate(formula.terms[1:], start=1):
-            scope = components[term.component].sex_scope
+            term_sex = term.sex_for(sex, scopes[i])
             blank_rows = (blanks_by_component or {}).get(term.component, empty)
-            blank = _series(blank_rows, term.sex_for(sex, scope), scope, term.area_type or (AreaType.TOTAL if pinned_area else None))
+            blank = _series(blank_rows, term_sex, scopes[i], areas[i])
             left_blank = pd.MultiIndex.from_frame(merged[join]).isin(pd.MultiIndex.from_frame(blank[join])) if len(blank) else False
             ok &= ~(merged[f"_v{i}"].isna() & left_blank)  # sent as no data: nothing to compute, nothing wrong
             missing = merged[f"_v{i}"].isna() & ~left_blank
-            needed = f"{term.component} (sex {term.sex_for(sex, components[term.component].sex_scope).value}" + (
+            needed = f"{term.component} (sex {term_sex.value}" + (
                 f", area_type {term.area_type.value})" if term.area_type else ")")
             problems.add(merged[missing], indicator.id,
                          f"{indicator.id} needs {needed}, which is missing (have " + merged["_p0"] + ")",

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .tables import region_names
 from .units import unit_label
 from .vocabulary import Area, Status
 
@@ -251,8 +252,7 @@ def plot_trajectory(
         if {"pi_lower", "pi_upper"} <= set(projection.columns):
             ax.fill_between(projection["year"], projection["pi_lower"], projection["pi_upper"], color="#ef6c00",
                             alpha=0.15, label="95% 预测区间" if language == "zh" else "95% prediction interval")
-    region_name = {r.code: (r.name_zh if language == "zh" else r.name_en or r.name_zh)
-                   for r in (plan.jurisdiction, *plan.regions)}.get(str(region), str(region))
+    region_name = region_names(plan, language).get(str(region), str(region))
     ax.set_title(f"{name} — {region_name}")
     ax.set_xlabel("年份" if language == "zh" else "year")
     _integer_years(ax)
@@ -305,13 +305,13 @@ def plot_status_heatmap(
     else:
         labels = [Area(a).name_zh if language == "zh" else Area(a).name_en for a in grid.index]
     ax.set_yticks(range(len(grid.index)), labels)
-    region_names: dict[str, str] = {}
+    region_labels: dict[str, str] = {}
     if plan is not None:
-        region_names = {r.code: (r.name_zh if language == "zh" else r.name_en or r.code) for r in (plan.jurisdiction, *plan.regions)}
+        region_labels = region_names(plan, language)
     elif language == "zh" and "region_name" in table:
         unique_regions = table.drop_duplicates("region")
-        region_names = dict(zip(unique_regions["region"].astype(str), unique_regions["region_name"].astype(str), strict=True))
-    ax.set_xticks(range(len(grid.columns)), [region_names.get(str(c), str(c)) for c in grid.columns], rotation=45, ha="right")
+        region_labels = dict(zip(unique_regions["region"].astype(str), unique_regions["region_name"].astype(str), strict=True))
+    ax.set_xticks(range(len(grid.columns)), [region_labels.get(str(c), str(c)) for c in grid.columns], rotation=45, ha="right")
     ax.set_xlabel("地区" if language == "zh" else "region")
     ax.set_title("目标实现情况" if language == "zh" else "Attainment status")
     from matplotlib.patches import Patch

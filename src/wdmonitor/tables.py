@@ -71,8 +71,10 @@ STATUS_FILLS: dict[str, str] = {
 _STATUS_COLUMNS = ("status", "final_status")
 
 
-def region_names(plan: Plan) -> dict[str, str]:
-    """GB/T 2260 code → Chinese name for the plan's jurisdiction and regions."""
+def region_names(plan: Plan, lang: str = "zh") -> dict[str, str]:
+    """GB/T 2260 code → name (Chinese, or English with ``lang="en"``) for the plan's regions."""
+    if lang == "en":
+        return {r.code: r.name_en or r.name_zh for r in (plan.jurisdiction, *plan.regions)}
     return {code: name for name, code in plan.region_names().items()}
 
 
