@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "MAX_PRECISION",
     "Baseline",
     "Component",
     "Goal",
@@ -40,9 +41,33 @@ __all__ = [
     "Plan",
     "Region",
     "Target",
+    "default_precision",
 ]
 
 _FROZEN = {"frozen": True, "slots": True, "kw_only": True}
+
+#: Most decimals a report may print for an indicator.
+MAX_PRECISION = 6
+#: Units reported as whole numbers (counts and money); ratios get 2 decimals; all else 1.
+_WHOLE_UNITS = frozenset({"person", "ten_thousand_persons", "institution", "bed", "case", "yuan", "ten_thousand_yuan"})
+
+
+def default_precision(unit: str) -> int:
+    """The reporting precision (decimals) of a unit when the catalogue declares none.
+
+    Methodology §8: one decimal for rates and percentages (and years, hours, composite
+    rates such as 张/千名儿童), two for ratios, none for counts and money.
+
+    Examples
+    --------
+    >>> default_precision("percent"), default_precision("ratio"), default_precision("person")
+    (1, 2, 0)
+    """
+    if unit == "ratio":
+        return 2
+    if unit in _WHOLE_UNITS:
+        return 0
+    return 1
 
 
 def _html_table(title: str, rows: list[tuple[str, Any]]) -> str:
@@ -89,13 +114,17 @@ class Indicator:
         Other Chinese names used for it in plans and submissions.
     formula : Mapping or None
         How to compute the indicator from components (see ``docs/formulas.md``).
+    precision : int or None
+        Reporting precision: the decimals a report prints (methodology §8). ``None`` takes
+        the unit's default (:func:`default_precision`): 1 for rates and percentages, 2 for
+        ratios, 1 for years and hours, 0 for counts and money.
 
     Examples
     --------
     >>> from wdmonitor import load_indicators
     >>> mmr = load_indicators()["maternal_mortality_ratio"]
-    >>> mmr.unit, mmr.direction.value
-    ('per_100k', 'lower')
+    >>> mmr.unit, mmr.direction.value, mmr.precision
+    ('per_100k', 'lower', 1)
     """
 
     id: str
@@ -113,8 +142,13 @@ class Indicator:
     proxy_for: str | None = None
     aliases_zh: tuple[str, ...] = ()
     formula: Mapping[str, Any] | None = None
+    precision: int | None = None
 
     def __post_init__(self) -> None:
+        if self.precision is None:
+            object.__setattr__(self, "precision", default_precision(self.unit))
+        elif isinstance(self.precision, bool) or not isinstance(self.precision, int) or not 0 <= self.precision <= MAX_PRECISION:
+            raise ValueError(f"precision must be a whole number of decimals from 0 to {MAX_PRECISION} (got {self.precision!r})")
         for name, kind in (
             ("area", Area),
             ("direction", Direction),
@@ -141,6 +175,7 @@ class Indicator:
                 ("方向 direction", self.direction.value),
                 ("性别 sex scope", self.sex_scope.value),
                 ("尺度 scale", self.scale.value),
+                ("小数位 precision", self.precision),
                 ("定义 definition", self.definition),
                 ("来源 source", self.source),
                 ("替代 proxy for", self.proxy_for),

@@ -21,7 +21,7 @@ import yaml
 
 from .errors import PlanError, Problem, UnitError, UnknownPlanError
 from .formulas import parse_formula
-from .indicators import Baseline, Component, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .indicators import MAX_PRECISION, Baseline, Component, Goal, Indicator, Jurisdiction, Plan, Region, Target
 from .units import conversion_factor, is_percent, parse_unit
 from .vocabulary import (
     Area,
@@ -45,6 +45,7 @@ _CATALOGUE_KEYS = {"version", "indicators", "components"}
 _INDICATOR_KEYS = {
     "id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope", "scale",
     "natural_limit", "definition", "source", "periodicity", "proxy_for", "aliases_zh", "formula",
+    "precision",
 }
 _INDICATOR_REQUIRED = ("id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope")
 _COMPONENT_KEYS = {"id", "name_zh", "name_en", "unit", "sex_scope", "definition", "source", "aliases_zh"}
@@ -188,6 +189,10 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
     if formula is not None and not isinstance(formula, Mapping):
         c.add(f"{where}.formula", formula, "formula must be a mapping with kind and its terms (see docs/formulas.md)",
               "formula 须为含 kind 及组成项的映射")
+    precision = entry.get("precision")
+    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= MAX_PRECISION):
+        c.add(f"{where}.precision", precision, f"precision must be a whole number of decimals from 0 to {MAX_PRECISION}",
+              f"precision（小数位数）须为0至{MAX_PRECISION}的整数")
     if len(c.problems) > before:
         return None
     try:
@@ -197,7 +202,7 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
             natural_limit=None if limit is None else float(limit),
             definition=str(entry.get("definition", "")), source=str(entry.get("source", "")),
             periodicity=str(entry.get("periodicity", "annual")), proxy_for=entry.get("proxy_for"),
-            aliases_zh=tuple(str(a) for a in aliases), formula=entry.get("formula"),
+            aliases_zh=tuple(str(a) for a in aliases), formula=entry.get("formula"), precision=precision,
         )
     except (TypeError, ValueError) as error:
         c.add(where, entry.get("id"), f"invalid indicator: {error}", "指标定义无效")
