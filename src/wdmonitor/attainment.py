@@ -278,7 +278,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
                                rules.basic_share_of_distance * np.abs(final_target - y_b),
                                rules.basic_share_of_target * np.abs(final_target))
         final_hit = final_s <= _EPS * np.maximum(np.abs(final_target), 1.0)
-        final_near = ~final_hit & (final_s <= final_basic)
+        final_near = ~final_hit & (final_s <= final_basic + _EPS * np.maximum(np.abs(final_target), 1.0))
     final_status = status.copy()
     judged_final = early_kinds & later & ~np.isnan(final_target) & ~missing
     final_status = np.where(judged_final, np.where(final_hit, Status.ATTAINED_EARLY.value,
