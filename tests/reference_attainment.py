@@ -10,7 +10,42 @@ from __future__ import annotations
 
 import math
 
-from wdmonitor.rules import DEFAULT_RULES
+from types import SimpleNamespace
+
+#: Every threshold of the method, written from the text of methodology.md (sections 1-4 and
+#: 7), not imported from the library: a changed default in wdmonitor.rules is caught by
+#: tests/test_rule_boundaries.py instead of silently moving this reference with it.
+METHOD_RULES = {
+    "around_tolerance": 0.03,  # §1: band T·(1±0.03)
+    "parity_band": (0.97, 1.03),  # §1: female/male ratio in [0.97, 1.03] (UNESCO GPI)
+    "commensurate_tolerance": 0.03,  # §2: 相适应 within ±3% of R_E
+    "basic_share_of_distance": 0.05,  # §2: 0 < s ≤ 0.05·|T − y_b|
+    "basic_share_of_target": 0.005,  # §2: when the baseline already met T, 0.5% of T
+    "basic_share_of_delta": 0.05,  # §2: relative_to_baseline within 5% of Δ
+    "provisional_lag": 1,  # §2: the latest within one year before E
+    "on_track": 0.95,  # §3: R ≥ 0.95 on_track
+    "acceleration_needed": 0.60,  # §3: 0.60 ≤ R < 0.95
+    "substantial_growth": 0.015,  # §3: ≥ 1.5%/yr substantial
+    "moderate_growth": 0.005,  # §3: ≥ 0.5% moderate
+    "natural_limit_exponent": 4.44,  # §3: C = 1 − (y_b/limit)^4.44
+    "trend_window": 5,  # §3-4: the last ≤ 5 years
+    "ci_level": 0.95,  # §2, §7: a 95% interval
+    "w1_none": 0.95,  # §4 W1: P ≥ 0.95 none
+    "w1_alert": 0.10,  # §4 W1: < 0.10 alert
+    "w1_hold_alert_share": 0.05,  # §4 W1: failing T by more than 5% of T → alert
+    "w2_z_threshold": 3.5,  # §4 W2a: > 3.5 → warning
+    "w2_min_changes": 4,  # §4 W2a: needs ≥ 4 earlier changes
+    "w2_relative_change": 0.10,  # §4 W2b: ≥ 10% → watch
+    "hb_u": 0.5,  # §4 W2c: U = 0.5
+    "hb_a": 0.05,  # §4 W2c: A = 0.05
+    "hb_c": 4.0,  # §4 W2c: C = 4
+    "hb_min_regions": 4,  # docs/methodology.md W2c: with at least four regions (library choice)
+    "w4_alert_widening": 0.10,  # §4 W4: ≥ 10% wider than baseline → alert
+    "stale_after": 2,  # §4 W5: latest year older than as_of − 2
+    "min_points_projection": 3,  # §4 W5: < 3 points
+}
+#: The same numbers as attributes, the default rule set of this reference.
+METHOD = SimpleNamespace(**METHOD_RULES)
 
 SIGN = {"at_least": 1, "at_most": -1, "maintain_at_least": 1, "maintain_at_most": -1, "increase": 1, "decrease": -1}
 
@@ -22,7 +57,7 @@ def _cagr(a, c, years):
 
 
 def reference_status(values: dict[int, float], kind: str, targets: dict[int, float], *, E: int, b: int,
-                     direction: int = 1, geometric: bool = False, rules=DEFAULT_RULES) -> dict:
+                     direction: int = 1, geometric: bool = False, rules=METHOD) -> dict:
     """Status, final status, progress and class of one series, as the methodology states them."""
     d = SIGN.get(kind, direction)
     y_b = values.get(b)
