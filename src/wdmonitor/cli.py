@@ -113,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("files", nargs="*", help="department .csv or .xlsx files")
         command.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
         command.add_argument("--sample", action="store_true", help="use the bundled SYNTHETIC sample data (葫芦岛, 2020–2024)")
-        command.add_argument("--store", help="read the data from a monitoring database instead of files")
+        command.add_argument("--store", help="read the data from a monitoring database instead of files "
+                                              "(an SQLite file, or postgresql://user@host/database)")
         command.add_argument("--as-of-date", help="with --store: the data as known at this date (2025-03-31)")
         command.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headers and messages (default zh)")
         command.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
@@ -157,7 +158,8 @@ def _parser() -> argparse.ArgumentParser:
     actions = store.add_subparsers(dest="store_action", required=True, metavar="ACTION")
     add = actions.add_parser("add", help="validate files and store them (all or nothing per file)",
                              description="example: wdmonitor store add 监测库.sqlite 卫健委2024.xlsx --plan huludao-2021-2030 --department 卫健委")
-    add.add_argument("path", help="the store file (created when missing)")
+    add.add_argument("path", help="the store: an SQLite file (created when missing) or a postgresql:// URL "
+                                    "(password from PGPASSWORD or ~/.pgpass)")
     add.add_argument("files", nargs="+", help="department .csv or .xlsx files")
     add.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
     add.add_argument("--department", required=True, help="who sent the files (卫健委, 教育局 …)")

@@ -82,11 +82,12 @@ def load_data(args: argparse.Namespace, progress: Progress) -> tuple[Any, pd.Dat
         frame = load_sample()
         progress.step("sample read / 已读取样例")
     elif args.store:
+        from .storage import is_url
         from .store import Store
 
-        if not Path(args.store).exists():
+        if not is_url(args.store) and not Path(args.store).exists():
             raise UsageError(f"no store at {args.store} / 数据库不存在：{args.store}")
-        frame = Store(args.store, plan).frame(as_of=args.as_of_date, plan=plan)
+        frame = Store(args.store, plan, create=False).frame(as_of=args.as_of_date, plan=plan)
         progress.step("store read / 已读取数据库")
     else:
         from .readers import read_submission
@@ -194,6 +195,7 @@ def report_command(args: argparse.Namespace) -> int:
 
 
 def store_command(args: argparse.Namespace) -> int:
+    from .storage import is_url
     from .store import Store
 
     action = args.store_action
@@ -203,9 +205,9 @@ def store_command(args: argparse.Namespace) -> int:
             receipt = store.add(file, department=args.department, submitted_at=args.submitted_at, note=args.note or "")
             print(f"stored / 已入库: {file}: {receipt.n_rows} rows, submission {receipt.submission_id} ({receipt.submitted_at})")
         return 0
-    if not Path(args.path).exists():
+    if not is_url(args.path) and not Path(args.path).exists():
         raise UsageError(f"no store at {args.path} / 数据库不存在：{args.path}")
-    store = Store(args.path)
+    store = Store(args.path, create=False)
     if action == "list":
         print_table(store.submissions())
         return 0

@@ -1,10 +1,12 @@
 """The monitoring database (妇女发展统计监测数据库): submissions kept across years.
 
-A :class:`Store` is one SQLite file. SQLite rather than DuckDB because it ships with
-Python (zero set-up, nothing to install on a bureau's laptop), its transactions survive a
-killed process, and its file locking lets two processes add at once safely; the yearly
-monitoring reads a few million rows at most, which SQLite returns in seconds (see
-``docs/performance.md`` for the measurement).
+A :class:`Store` is one SQLite file by default, or a database on a PostgreSQL server
+(``Store("postgresql://统计局@db.example/monitoring")``) for a bureau that runs one; both go
+through the one storage layer of :mod:`wdmonitor.storage` and keep the same promises. SQLite
+stays the default because it ships with Python (zero set-up, nothing to install on a bureau's
+laptop), its transactions survive a killed process, and its file locking lets several
+processes add at once safely (see ``docs/performance.md`` for the measurements and
+``docs/store.md`` for the faults and the server).
 
 Every stored row carries the submission it came from: who sent it, when, the source
 file's name and SHA-256, and a note. A later submission for the same key (region, year,
@@ -30,10 +32,8 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,52 +43,17 @@ import numpy as np
 import pandas as pd
 
 from . import schema as col
-from .errors import StoreBusyError, StoreError, SubmissionError
+from .errors import StoreError, SubmissionError
 
 if TYPE_CHECKING:
     from .indicators import Plan
+    from .storage import Storage
 
-__all__ = ["MergeReport", "Receipt", "Store"]
+__all__ = ["SCHEMA_VERSION", "MergeReport", "Receipt", "Store"]
 
-SCHEMA_VERSION = 1
-
-#: Migrations from version n-1 to n, applied in order inside one transaction each.
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    CREATE TABLE submissions (
-        submission_id TEXT PRIMARY KEY,
-        department TEXT NOT NULL,
-        submitted_at TEXT NOT NULL,
-        added_at TEXT NOT NULL,
-        note TEXT NOT NULL DEFAULT '',
-        source_name TEXT NOT NULL DEFAULT '',
-        source_sha256 TEXT NOT NULL,
-        plan_id TEXT NOT NULL DEFAULT '',
-        origin TEXT NOT NULL DEFAULT '',
-        n_rows INTEGER NOT NULL
-    );
-    CREATE TABLE observations (
-        submission_id TEXT NOT NULL REFERENCES submissions(submission_id),
-        region TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        indicator TEXT NOT NULL,
-        sex TEXT NOT NULL,
-        area_type TEXT NOT NULL,
-        age_group TEXT NOT NULL,
-        value REAL,
-        unit TEXT,
-        numerator REAL,
-        denominator REAL,
-        source TEXT,
-        source_file TEXT,
-        source_sheet TEXT,
-        source_row INTEGER
-    );
-    CREATE INDEX observations_key ON observations (region, year, indicator, sex, area_type, age_group);
-    CREATE INDEX observations_submission ON observations (submission_id);
-    """,
-}
+#: The schema version this wdmonitor writes (kept in :mod:`wdmonitor.storage`; repeated
+#: here so that reading it does not import SQLAlchemy).
+SCHEMA_VERSION = 2
 
 _OBSERVATION_COLUMNS = [
     col.REGION, col.YEAR, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP, col.VALUE, col.UNIT,
@@ -99,6 +64,14 @@ _SUBMISSION_COLUMNS = [
     "source_sha256", "plan_id", "origin", "n_rows",
 ]
 _KEY = list(col.KEY)
+#: What makes a stored row the same row: its key and every figure and text it carries.
+_ROW_CONTENT = [col.VALUE, col.UNIT, col.NUMERATOR, col.DENOMINATOR, col.SOURCE, col.SOURCE_FILE,
+                col.SOURCE_SHEET, col.SOURCE_ROW]
+_CONFLICT_COLUMNS = [*_KEY, "value_here", "value_incoming", "submission_here", "submission_incoming",
+                     "message_en", "message_zh"]
+#: The CSV export writes NULL as ``\N`` (PostgreSQL's and MySQL's spelling), so an empty
+#: text stays an empty text; a text that starts with a backslash gets one more.
+_CSV_NULL = "\\N"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,7 +100,8 @@ class MergeReport:
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    # microseconds: two submissions added within one second keep their order
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _latest_versions(versions: pd.DataFrame) -> np.ndarray:
@@ -155,122 +129,80 @@ def _latest_versions(versions: pd.DataFrame) -> np.ndarray:
 def _timestamp(value: str | datetime | pd.Timestamp | None) -> str:
     if value is None:
         return _now()
-    stamp = pd.Timestamp(value)
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError) as error:
+        shown = repr(value) if len(repr(value)) <= 60 else f"{repr(value)[:60]}… ({len(repr(value))} characters)"
+        raise StoreError(f"{shown} is not a date ({error}); expected a date such as 2025-03-01 or "
+                         f"2025-03-01T09:30 / 日期无法识别，应为 2025-03-01 这样的日期") from None
+    if stamp is pd.NaT:
+        raise StoreError(f"{value!r} is not a date; expected a date such as 2025-03-01 / 日期无法识别")
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
     return stamp.tz_convert("UTC").isoformat()
 
 
 class Store:
-    """An embedded monitoring database in one SQLite file.
+    """The monitoring database: an SQLite file, or a PostgreSQL database.
 
     Parameters
     ----------
-    path : str or Path
-        The database file; created (with its schema) when it does not exist.
+    location : str or Path
+        The SQLite file (created with its schema when it does not exist), or a
+        ``postgresql://user@host:port/database`` URL of a database on a server (its tables
+        are created when the database, or the schema named by ``?options=-csearch_path=…``,
+        is empty). Give the password in ``PGPASSWORD`` or ``~/.pgpass``, not in the URL.
     plan : Plan or str, optional
         The plan submissions are validated against when :meth:`add` is not given one.
     timeout : float
         Seconds to wait for another process's write lock before raising
         :class:`~wdmonitor.errors.StoreBusyError`.
+    create : bool
+        Create the store when there is none; with ``False`` a missing store is a
+        :class:`~wdmonitor.errors.StoreError` and nothing is created.
+
+    Raises
+    ------
+    StoreError
+        When the location is not a wdmonitor store, is damaged, misses a table, has a schema
+        version newer than this wdmonitor, cannot be created, or the server cannot be
+        reached; the store is left as it is. An older schema version is migrated (one
+        transaction).
+    StoreBusyError
+        When another process holds a lock for longer than ``timeout``.
     """
 
-    def __init__(self, path: str | Path, plan: Plan | str | None = None, *, timeout: float = 10.0) -> None:
+    def __init__(self, location: str | Path, plan: Plan | str | None = None, *, timeout: float = 10.0,
+                 create: bool = True) -> None:
         from .registry import load_plan
 
-        self.path = Path(path)
         self.plan = load_plan(plan) if isinstance(plan, str) else plan
         self.timeout = timeout
-        if self.path.exists() and self.path.stat().st_size > 0:
-            self._check_is_store()
-        self._migrate()
+        self._storage = _open_storage(location, timeout=timeout, create=create)
+        self._storage.prepare(create=create)
+
+    @property
+    def location(self) -> str:
+        """The file path, or the server URL with any password hidden."""
+        return self._storage.label
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file; ``None`` for a store on a server."""
+        return self._storage.path
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._storage.kind
 
     def __repr__(self) -> str:
-        return f"Store({str(self.path)!r}, submissions={len(self.submissions())})"
-
-    # -- connection and schema ----------------------------------------------------------
-    @contextmanager
-    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        try:
-            connection.execute("PRAGMA foreign_keys = ON")
-            if write:
-                try:
-                    connection.execute("BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as error:
-                    raise self._busy(error) from error
-                try:
-                    yield connection
-                except BaseException:
-                    connection.execute("ROLLBACK")
-                    raise
-                else:
-                    try:
-                        connection.execute("COMMIT")
-                    except sqlite3.OperationalError as error:
-                        connection.execute("ROLLBACK")
-                        raise self._busy(error) from error
-            else:
-                yield connection
-        finally:
-            connection.close()
-
-    def _busy(self, error: sqlite3.OperationalError) -> StoreError:
-        if "locked" in str(error) or "busy" in str(error):
-            return StoreBusyError(
-                f"{self.path}: another process is writing to the monitoring database; "
-                f"waited {self.timeout:g} s, try again / 监测数据库正被其他进程写入，请稍后重试"
-            )
-        return StoreError(f"{self.path}: {error} / 监测数据库操作失败")
-
-    def _check_is_store(self) -> None:
-        try:
-            with self._connect() as connection:
-                tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as error:
-            raise StoreError(
-                f"{self.path}: not a wdmonitor store ({error}); expected an SQLite file created by "
-                f"wdmonitor.Store / 不是wdmonitor监测数据库文件"
-            ) from error
-        if tables and "meta" not in tables:
-            raise StoreError(
-                f"{self.path}: an SQLite file without the wdmonitor schema (tables {sorted(tables)}); "
-                f"expected a file created by wdmonitor.Store / 不是wdmonitor监测数据库文件"
-            )
+        return f"Store({self.location!r}, submissions={len(self.submissions())})"
 
     def schema_version(self) -> int:
-        """The schema version of the file (migrated to :data:`SCHEMA_VERSION` on open)."""
-        with self._connect() as connection:
-            return self._version(connection)
-
-    @staticmethod
-    def _version(connection: sqlite3.Connection) -> int:
-        exists = connection.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-        if not exists:
-            return 0
-        row = connection.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        return int(row[0]) if row else 0
-
-    def _migrate(self) -> None:
-        if self.path.exists() and self.path.stat().st_size > 0:
-            with self._connect() as connection:
-                if self._version(connection) == SCHEMA_VERSION:
-                    return  # nothing to do: opening a current store never takes the write lock
-        with self._connect(write=True) as connection:
-            connection.execute("PRAGMA journal_mode")  # touch the file so a new store exists
-            version = self._version(connection)
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: schema version {version} is newer than this wdmonitor "
-                    f"understands ({SCHEMA_VERSION}); upgrade wdmonitor / 数据库版本高于当前wdmonitor"
-                )
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(target),)
-                )
+        """The schema version of the store (migrated to :data:`SCHEMA_VERSION` on open)."""
+        with self._storage.read() as connection:
+            return self._storage.version(connection)
 
     # -- adding -----------------------------------------------------------------------
     def add(
@@ -281,6 +213,7 @@ class Store:
         submitted_at: str | datetime | None = None,
         note: str = "",
         plan: Plan | str | None = None,
+        sheet: str | int | Sequence[str | int] | None = None,
     ) -> Receipt:
         """Validate a submission and store its rows, all or nothing.
 
@@ -300,6 +233,9 @@ class Store:
             Free text kept with the submission.
         plan : Plan or str, optional
             The plan to validate against; the store's plan by default.
+        sheet : str, int or list, optional
+            For a workbook: the sheet (name or position) or sheets to read, passed to
+            :func:`wdmonitor.read_submission`; the first sheet when omitted.
 
         Raises
         ------
@@ -307,7 +243,8 @@ class Store:
             When any row fails validation; nothing is stored and the error carries the
             failure cases. Rows left blank (no data) are not stored and refuse nothing.
         StoreError
-            When no row carries a value (a template sent back empty).
+            When no row carries a value (a template sent back empty), or the store cannot
+            be written (read-only, full disk …): nothing is stored.
         StoreBusyError
             When another process holds the write lock for longer than ``timeout``.
         """
@@ -324,9 +261,9 @@ class Store:
             report = submission
         else:
             if isinstance(submission, (str, Path)):
+                frame = read_submission(submission, plan, sheet=sheet)
                 source_name = Path(submission).name
-                digest = hashlib.sha256(Path(submission).read_bytes()).hexdigest()
-                frame = read_submission(submission, plan)
+                digest = _file_digest(Path(submission))
             else:
                 frame = submission
             report = check_submission(with_indicators(frame, plan), plan)
@@ -359,8 +296,9 @@ class Store:
             source_sha256=digest,
             n_rows=len(rows),
         )
-        with self._connect(write=True) as connection:
-            self._insert(connection, receipt, plan.id, "", rows, note)
+        submission_row = {**_receipt_row(receipt), "plan_id": plan.id, "origin": "", "note": note}
+        with self._storage.write() as connection:
+            self._insert(connection, pd.DataFrame([submission_row]), rows.assign(submission_id=receipt.submission_id))
         return receipt
 
     @staticmethod
@@ -376,31 +314,22 @@ class Store:
         rows[col.YEAR] = rows[col.YEAR].astype("int64")
         for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR):
             rows[name] = pd.to_numeric(rows[name], errors="coerce").astype("float64")
+        rows[col.SOURCE_ROW] = pd.to_numeric(rows[col.SOURCE_ROW], errors="coerce").astype("Int64")
         return rows.reset_index(drop=True)
 
-    @staticmethod
-    def _insert(connection: sqlite3.Connection, receipt: Receipt, plan_id: str, origin: str,
-                rows: pd.DataFrame, note: str) -> None:
-        connection.execute(
-            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (receipt.submission_id, receipt.department, receipt.submitted_at, _now(), note,
-             receipt.source_name, receipt.source_sha256, plan_id, origin, receipt.n_rows),
-        )
-        records = rows.astype(object).where(rows.notna(), None)
-        records.insert(0, "submission_id", receipt.submission_id)
-        placeholders = ", ".join("?" * len(records.columns))
-        connection.executemany(
-            f"INSERT INTO observations ({', '.join(records.columns)}) VALUES ({placeholders})",
-            records.itertuples(index=False, name=None),
-        )
+    def _insert(self, connection: Any, submissions: pd.DataFrame, observations: pd.DataFrame) -> None:
+        """Append submissions (added now) and their observations in the open write transaction."""
+        submissions = submissions.assign(added_at=_now())[_SUBMISSION_COLUMNS]
+        self._storage.append(connection, "submissions", submissions)
+        self._storage.append(connection, "observations", observations[["submission_id", *_OBSERVATION_COLUMNS]])
 
     # -- reading ----------------------------------------------------------------------
     def submissions(self) -> pd.DataFrame:
         """Every submission with who, when, the source file and its hash."""
-        with self._connect() as connection:
-            return pd.read_sql_query(
-                f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions ORDER BY submitted_at, added_at",
+        with self._storage.read() as connection:
+            return self._storage.query(
                 connection,
+                f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions ORDER BY submitted_at, added_at, submission_id",
             )
 
     def frame(self, as_of: str | datetime | None = None, plan: Plan | str | None = None) -> pd.DataFrame:
@@ -424,23 +353,23 @@ class Store:
 
         cutoff = _timestamp(as_of) if as_of is not None else "9999"
         # Every version sent by the cutoff, then the latest per key chosen with numpy on
-        # integer codes: several times faster than SQLite's window function and ORDER BY
-        # over millions of rows (benchmarks/store.py).
+        # integer codes: several times faster than a window function and ORDER BY over
+        # millions of rows (benchmarks/store.py).
         query = f"""
             SELECT {', '.join('o.' + c for c in _OBSERVATION_COLUMNS)},
-                   o.submission_id, s.department, s.submitted_at, s.added_at, o.rowid AS _rowid
-            FROM observations o JOIN submissions s USING (submission_id)
-            WHERE s.submitted_at <= ?
+                   o.submission_id, s.department, s.submitted_at, s.added_at, o.row_id AS _rowid
+            FROM observations o JOIN submissions s ON s.submission_id = o.submission_id
+            WHERE s.submitted_at <= :cutoff
         """
-        with self._connect() as connection:
-            versions = pd.read_sql_query(query, connection, params=(cutoff,))
+        with self._storage.read() as connection:
+            versions = self._storage.query(connection, query, {"cutoff": cutoff})
             state = self._state(connection, cutoff)
         frame = versions.iloc[_latest_versions(versions)].drop(columns=["added_at", "_rowid"]).reset_index(drop=True)
         frame = self._typed(frame)
         plan = load_plan(plan) if isinstance(plan, str) else plan
         if plan is not None:
             frame = frame[frame[col.INDICATOR].isin(plan.indicator_ids)].reset_index(drop=True)
-        frame.attrs["store_state"] = {**state, "path": str(self.path), "as_of": None if as_of is None else cutoff}
+        frame.attrs["store_state"] = {**state, "path": self.location, "as_of": None if as_of is None else cutoff}
         return frame
 
     @staticmethod
@@ -451,22 +380,22 @@ class Store:
         frame[col.SOURCE_ROW] = frame[col.SOURCE_ROW].astype("Int64")
         return frame
 
-    @staticmethod
-    def _state(connection: sqlite3.Connection, cutoff: str) -> dict[str, Any]:
-        rows = connection.execute(
-            "SELECT submission_id, source_sha256 FROM submissions WHERE submitted_at <= ? ORDER BY submission_id",
-            (cutoff,),
-        ).fetchall()
-        digest = hashlib.sha256("\n".join(f"{a}:{b}" for a, b in rows).encode()).hexdigest()
-        last = connection.execute(
-            "SELECT MAX(submitted_at) FROM submissions WHERE submitted_at <= ?", (cutoff,)
-        ).fetchone()[0]
+    def _state(self, connection: Any, cutoff: str) -> dict[str, Any]:
+        rows = self._storage.query(
+            connection,
+            "SELECT submission_id, source_sha256, submitted_at FROM submissions WHERE submitted_at <= :cutoff "
+            "ORDER BY submission_id",
+            {"cutoff": cutoff},
+        )
+        text = "\n".join(f"{a}:{b}" for a, b in zip(rows["submission_id"], rows["source_sha256"], strict=True))
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        last = None if rows.empty else str(rows["submitted_at"].max())
         return {"submissions": len(rows), "last_submitted_at": last, "state_sha256": digest}
 
     def state(self) -> dict[str, Any]:
         """A fingerprint of the store's content: submissions, the latest date, a hash."""
-        with self._connect() as connection:
-            return {**self._state(connection, "9999"), "path": str(self.path)}
+        with self._storage.read() as connection:
+            return {**self._state(connection, "9999"), "path": self.location}
 
     def history(self, key: Mapping[str, Any] | tuple[Any, ...]) -> pd.DataFrame:
         """Every stored version of one key, oldest first, with its submission.
@@ -484,97 +413,158 @@ class Store:
         missing = [name for name, value in values.items() if value is None]
         if missing:
             raise StoreError(f"history needs a whole key; missing {', '.join(missing)} / 查询版本历史须给出完整的键")
-        where = " AND ".join(f"o.{name} = ?" for name in _KEY)
-        params = [str(values[name]) if name != col.YEAR else int(values[name]) for name in _KEY]
-        with self._connect() as connection:
-            frame = pd.read_sql_query(
+        try:
+            year = int(values[col.YEAR])
+        except (TypeError, ValueError, OverflowError):
+            raise StoreError(f"history: year must be a whole number (got {values[col.YEAR]!r}) / 年份须为整数") from None
+        where = " AND ".join(f"o.{name} = :{name}" for name in _KEY)
+        params = {name: str(values[name]) for name in _KEY if name != col.YEAR} | {col.YEAR: year}
+        with self._storage.read() as connection:
+            frame = self._storage.query(
+                connection,
                 f"""SELECT {', '.join('o.' + c for c in _OBSERVATION_COLUMNS)}, s.submission_id,
                            s.department, s.submitted_at, s.note, s.source_name, s.source_sha256
-                    FROM observations o JOIN submissions s USING (submission_id)
-                    WHERE {where} ORDER BY s.submitted_at, s.added_at, o.rowid""",
-                connection,
-                params=params,
+                    FROM observations o JOIN submissions s ON s.submission_id = o.submission_id
+                    WHERE {where} ORDER BY s.submitted_at, s.added_at, o.row_id""",
+                params,
             )
         frame = self._typed(frame)
         frame["current"] = np.arange(len(frame)) == len(frame) - 1
         return frame
 
     # -- exchange between levels ---------------------------------------------------------
+    def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every submission and every stored row, in the order they were stored."""
+        with self._storage.read() as connection:
+            submissions = self._storage.query(
+                connection, f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions ORDER BY submitted_at, "
+                            f"added_at, submission_id")
+            observations = self._storage.query(
+                connection, f"SELECT submission_id, {', '.join(_OBSERVATION_COLUMNS)} FROM observations ORDER BY row_id")
+        return submissions, observations
+
     def export(self, path: str | Path) -> Path:
         """Write the whole store (every submission and version) to a file for exchange.
 
-        ``.sqlite``/``.db`` writes a compact copy of the database; ``.csv`` writes one row
-        per stored observation with its submission's provenance columns.
+        ``.sqlite``/``.db`` writes a wdmonitor store file (a compact copy of the database);
+        ``.csv`` writes one row per stored observation with its submission's provenance
+        columns, NULL written as ``\\N`` so that an empty text stays empty. Either file can
+        be given to :meth:`merge` at another level.
+
+        Raises
+        ------
+        StoreError
+            When the file exists (export never overwrites), its folder is missing, or the
+            disk is full; a partly written file is removed.
         """
         path = Path(path)
         if path.exists():
             raise StoreError(f"{path}: already exists; export writes a new file / 导出文件已存在")
-        if path.suffix.lower() == ".csv":
-            with self._connect() as connection:
-                frame = pd.read_sql_query(
-                    f"""SELECT {', '.join('o.' + c for c in _OBSERVATION_COLUMNS)},
-                               {', '.join('s.' + c for c in _SUBMISSION_COLUMNS)}
-                        FROM observations o JOIN submissions s USING (submission_id)
-                        ORDER BY s.submitted_at, s.submission_id, o.rowid""",
-                    connection,
-                )
-            frame.to_csv(path, index=False, encoding="utf-8")
-            return path
-        with self._connect() as connection:
-            connection.execute("VACUUM INTO ?", (str(path),))
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: the folder {path.parent} does not exist; create it first / 导出文件夹不存在")
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".sqlite", ".db"):
+            raise StoreError(f"{path}: export writes .sqlite, .db or .csv (got {suffix or 'no suffix'!r}) / "
+                             f"导出文件须为.sqlite、.db或.csv")
+        try:
+            if suffix == ".csv":
+                submissions, observations = self._tables()
+                frame = observations.merge(submissions, on="submission_id", how="left", validate="many_to_one")
+                frame = frame[[*_OBSERVATION_COLUMNS, *_SUBMISSION_COLUMNS]]
+                _csv_encode(frame).to_csv(path, index=False, encoding="utf-8", na_rep=_CSV_NULL, lineterminator="\n")
+            elif self.backend == "sqlite":
+                with self._storage.guard(), self._storage.engine.connect() as connection:
+                    # VACUUM INTO runs outside a transaction, on the driver's connection itself
+                    sqlite = connection.connection.driver_connection
+                    assert sqlite is not None
+                    sqlite.execute("VACUUM INTO ?", (str(path),))
+            else:
+                submissions, observations = self._tables()
+                copy = Store(path, timeout=self.timeout)
+                with copy._storage.write() as connection:
+                    copy._storage.append(connection, "submissions", submissions)
+                    copy._storage.append(connection, "observations", observations)
+        except OSError as error:
+            path.unlink(missing_ok=True)
+            raise StoreError(f"{path}: the export could not be written ({error.strerror or error}); nothing was "
+                             f"exported: free some space or choose another folder / 导出失败，未写入") from error
+        except StoreError:
+            path.unlink(missing_ok=True)
+            raise
         return path
 
-    @classmethod
-    def _read_export(cls, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    @staticmethod
+    def _read_export(source: Store | str | Path, timeout: float) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        """The submissions and rows of another store or an exported file, read only."""
+        if isinstance(source, Store):
+            return (*source._tables(), source.location)
+        from .storage import is_url
+
+        if is_url(source):
+            other = Store(str(source), timeout=timeout, create=False)
+            return (*other._tables(), other.location)
+        path = Path(source)
+        if not path.exists():
+            raise StoreError(f"{path}: no such file; nothing was merged (and nothing was created) / "
+                             f"文件不存在，未合并")
+        if not path.is_file():
+            raise StoreError(f"{path}: not a file; merge takes a store file (.sqlite) or an export (.csv) / "
+                             f"不是文件，无法合并")
         if path.suffix.lower() == ".csv":
-            frame = pd.read_csv(path, dtype={col.REGION: str, "submission_id": str, "source_sha256": str,
-                                             col.SOURCE_SHEET: str, "note": str, "origin": str},
-                                keep_default_na=False, na_values=[""])
-            submissions = frame[_SUBMISSION_COLUMNS].drop_duplicates("submission_id")
-            for name in ("note", "origin", "source_name", "plan_id"):
-                submissions[name] = submissions[name].fillna("")
-            observations = frame[["submission_id", *_OBSERVATION_COLUMNS]]
-            return submissions, observations
-        other = Store(path)
-        with other._connect() as connection:
-            submissions = pd.read_sql_query(f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions", connection)
-            observations = pd.read_sql_query(
-                f"SELECT submission_id, {', '.join(_OBSERVATION_COLUMNS)} FROM observations ORDER BY rowid", connection
-            )
-        return submissions, observations
+            return (*_read_csv_export(path), str(path))
+        storage = _open_storage(path, timeout=timeout, create=False)
+        with storage.read() as connection:
+            tables = storage.tables(connection)
+            version = storage.version(connection, tables)
+            storage._refuse_newer(version)
+            if version == 0:
+                raise StoreError(f"{path}: an empty file, not a wdmonitor store or export; nothing was merged / "
+                                 f"不是wdmonitor数据库或导出文件，未合并")
+            storage._require_tables(tables)
+            order = "row_id" if version >= 2 else "rowid"
+            submissions = storage.query(connection, f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions")
+            observations = storage.query(
+                connection, f"SELECT submission_id, {', '.join(_OBSERVATION_COLUMNS)} FROM observations ORDER BY {order}")
+        return submissions, observations, str(path)
 
     def merge(self, other: Store | str | Path) -> MergeReport:
         """Bring another store (a county's, or an exported file) into this one.
 
-        Submissions already present (same submission id) are skipped, so merging twice
-        changes nothing. A key stored here and there from different submissions with
-        different values is a conflict: the merge is refused as a whole and the returned
-        report lists the conflicts (nothing is written). Provenance is kept: every merged
-        submission records the file it came from in ``origin``.
+        Submissions already present (same submission id, same rows) are skipped, so merging
+        twice changes nothing. A conflict refuses the merge as a whole and the returned
+        report lists every conflict (nothing is written): a key stored here and there from
+        different submissions with different values, or a submission id present here whose
+        rows differ in the incoming file (a changed row is never skipped). Provenance is
+        kept: every merged submission records the store or file it came from in ``origin``.
+
+        Raises
+        ------
+        StoreError
+            When ``other`` is missing (nothing is created), or is neither a wdmonitor store
+            nor an export written by :meth:`export`.
         """
-        source = other.path if isinstance(other, Store) else Path(other)
-        submissions, observations = self._read_export(source)
-        with self._connect(write=True) as connection:
-            present = {r[0] for r in connection.execute("SELECT submission_id FROM submissions")}
-            new = submissions[~submissions["submission_id"].isin(present)]
-            skipped = tuple(submissions.loc[submissions["submission_id"].isin(present), "submission_id"])
+        submissions, observations, origin_label = self._read_export(other, self.timeout)
+        with self._storage.write() as connection:
+            ours = self._storage.query(
+                connection, f"SELECT submission_id, {', '.join(_KEY)}, {', '.join(_ROW_CONTENT)} FROM observations")
+            present = set(ours["submission_id"])
+            known = submissions["submission_id"].isin(present)
+            new = submissions[~known]
+            skipped = tuple(submissions.loc[known, "submission_id"])
             incoming = observations[observations["submission_id"].isin(new["submission_id"])]
-            ours = pd.read_sql_query(
-                f"SELECT submission_id, {', '.join(_KEY)}, value FROM observations", connection
-            )
-            conflicts = self._conflicts(ours, incoming)
+            changed = _changed_rows(ours[ours["submission_id"].isin(skipped)],
+                                    observations[observations["submission_id"].isin(skipped)])
+            conflicts = pd.concat([frame for frame in (changed, self._conflicts(ours, incoming)) if not frame.empty]
+                                  or [pd.DataFrame(columns=_CONFLICT_COLUMNS)], ignore_index=True)
             if not conflicts.empty:
                 return MergeReport(added_submissions=(), skipped_submissions=skipped, conflicts=conflicts)
-            for record in new.to_dict("records"):
-                receipt = Receipt(
-                    submission_id=str(record["submission_id"]), department=str(record["department"]),
-                    submitted_at=str(record["submitted_at"]), source_name=str(record["source_name"] or ""),
-                    source_sha256=str(record["source_sha256"]), n_rows=int(record["n_rows"]),
-                )
-                rows = incoming[incoming["submission_id"] == receipt.submission_id][_OBSERVATION_COLUMNS]
-                origin = str(record.get("origin") or "") or str(source)
-                self._insert(connection, receipt, str(record.get("plan_id") or ""), origin,
-                             self._observation_rows(rows), str(record.get("note") or ""))
+            if not new.empty:
+                new = new.copy()
+                new["origin"] = [value if isinstance(value, str) and value else origin_label for value in new["origin"]]
+                for name in ("note", "source_name", "plan_id"):
+                    new[name] = new[name].fillna("")
+                rows = self._observation_rows(incoming).assign(submission_id=incoming["submission_id"].to_numpy())
+                self._insert(connection, new, rows)
         return MergeReport(added_submissions=tuple(new["submission_id"]), skipped_submissions=skipped,
                            conflicts=conflicts)
 
@@ -582,40 +572,193 @@ class Store:
 
     @staticmethod
     def _conflicts(ours: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
-        columns = [*_KEY, "value_here", "value_incoming", "submission_here", "submission_incoming",
-                   "message_en", "message_zh"]
         if ours.empty or incoming.empty:
-            return pd.DataFrame(columns=columns)
-        left = ours.rename(columns={"value": "value_here", "submission_id": "submission_here"})
+            return pd.DataFrame(columns=_CONFLICT_COLUMNS)
+        left = ours[["submission_id", *_KEY, "value"]].rename(
+            columns={"value": "value_here", "submission_id": "submission_here"})
         right = incoming[["submission_id", *_KEY, "value"]].rename(
             columns={"value": "value_incoming", "submission_id": "submission_incoming"})
-        left[col.YEAR] = left[col.YEAR].astype("int64")
-        right[col.YEAR] = right[col.YEAR].astype("int64")
-        for name in _KEY:
-            if name != col.YEAR:
-                left[name] = left[name].astype(str)
-                right[name] = right[name].astype(str)
+        left, right = _keyed(left), _keyed(right)
         both = left.merge(right, on=_KEY, how="inner")
         differ = ~np.isclose(both["value_here"].astype(float), both["value_incoming"].astype(float),
                              rtol=1e-12, atol=0.0, equal_nan=True)
         both = both[differ].reset_index(drop=True)
         both["message_en"] = (
-            "conflicting duplicate: " + both[col.REGION] + " " + both[col.YEAR].astype(str) + " "
-            + both[col.INDICATOR] + " " + both[col.SEX] + " is " + both["value_here"].astype(str)
+            "conflicting duplicate: " + _key_text(both) + " is " + both["value_here"].astype(str)
             + " here and " + both["value_incoming"].astype(str) + " in the incoming store"
         )
         both["message_zh"] = (
-            "重复数据冲突：" + both[col.REGION] + " " + both[col.YEAR].astype(str) + "年 " + both[col.INDICATOR]
-            + " " + both[col.SEX] + " 本库为" + both["value_here"].astype(str) + "，导入库为"
+            "重复数据冲突：" + _key_text(both, zh=True) + " 本库为" + both["value_here"].astype(str) + "，导入库为"
             + both["value_incoming"].astype(str)
         )
-        return both[columns]
+        return both[_CONFLICT_COLUMNS]
 
     def summary(self) -> dict[str, Any]:
         """Counts for a quick look: submissions, stored rows, current rows, years."""
-        with self._connect() as connection:
-            stored = connection.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
-            years = connection.execute("SELECT MIN(year), MAX(year) FROM observations").fetchone()
+        from sqlalchemy import text
+
+        with self._storage.read() as connection:
+            stored = connection.execute(text("SELECT COUNT(*) FROM observations")).scalar_one()
+            years = tuple(connection.execute(text("SELECT MIN(year), MAX(year) FROM observations")).one())
         current = len(self.frame())
-        return {"submissions": len(self.submissions()), "stored_rows": stored, "current_rows": current,
-                "years": tuple(years), "schema_version": self.schema_version()}
+        return {"submissions": len(self.submissions()), "stored_rows": int(stored), "current_rows": current,
+                "years": years, "schema_version": self.schema_version()}
+
+
+def _open_storage(location: str | Path, *, timeout: float, create: bool) -> Storage:
+    """The storage layer for a location, after the checks a file needs before SQLite sees it."""
+    from .storage import Storage, is_url
+
+    if not is_url(location):
+        path = Path(location)
+        if path.is_dir():
+            raise StoreError(f"{path}: a folder, not a store file; give a file such as {path / 'monitoring.sqlite'} "
+                             f"/ 这是文件夹，不是数据库文件")
+        if not path.exists():
+            if not create:
+                raise StoreError(f"no store at {path}: nothing was created / 数据库不存在：{path}")
+            if not path.parent.is_dir():
+                raise StoreError(f"{path}: the folder {path.parent} does not exist; create it first / "
+                                 f"数据库所在文件夹不存在，请先创建")
+        elif not path.is_file():
+            raise StoreError(f"{path}: not a regular file (a device or pipe?); a store is an SQLite file / "
+                             f"不是普通文件，无法作为数据库")
+    return Storage(location, timeout=timeout)
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _receipt_row(receipt: Receipt) -> dict[str, Any]:
+    return {"submission_id": receipt.submission_id, "department": receipt.department,
+            "submitted_at": receipt.submitted_at, "source_name": receipt.source_name,
+            "source_sha256": receipt.source_sha256, "n_rows": receipt.n_rows}
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame[col.YEAR] = frame[col.YEAR].astype("int64")
+    for name in _KEY:
+        if name != col.YEAR:
+            frame[name] = frame[name].astype(str)
+    return frame
+
+
+def _key_text(frame: pd.DataFrame, zh: bool = False) -> pd.Series:
+    year = frame[col.YEAR].astype(str) + ("年" if zh else "")
+    return frame[col.REGION] + " " + year + " " + frame[col.INDICATOR] + " " + frame[col.SEX]
+
+
+def _changed_rows(ours: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """Rows of submissions present here whose incoming copy differs: changed, added or missing."""
+    if ours.empty and incoming.empty:
+        return pd.DataFrame(columns=_CONFLICT_COLUMNS)
+    on = ["submission_id", *_KEY]
+    left, right = _keyed(ours), _keyed(incoming[[*on, *_ROW_CONTENT]])
+    both = left.merge(right, on=on, how="outer", suffixes=("_here", "_incoming"), indicator=True)
+    differs = both["_merge"] != "both"
+    for name in _ROW_CONTENT:
+        here, there = both[f"{name}_here"], both[f"{name}_incoming"]
+        if name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR):
+            same = np.isclose(pd.to_numeric(here, errors="coerce").astype(float),
+                              pd.to_numeric(there, errors="coerce").astype(float), rtol=1e-12, atol=0.0, equal_nan=True)
+        elif name == col.SOURCE_ROW:
+            a, b = pd.to_numeric(here, errors="coerce"), pd.to_numeric(there, errors="coerce")
+            same = ((a == b) | (a.isna() & b.isna())).fillna(False).to_numpy(dtype=bool)
+        else:  # a missing text and an empty one are the same text
+            same = (here.astype(object).where(here.notna(), "").astype(str)
+                    == there.astype(object).where(there.notna(), "").astype(str)).to_numpy()
+        differs |= ~same
+    changed = both[differs].reset_index(drop=True)
+
+    def value(name: str) -> pd.Series:
+        return changed[name].map(lambda v: "absent" if pd.isna(v) else str(v)).astype(str)
+
+    what = np.where(changed["_merge"] == "left_only", "absent from the incoming file",
+                    np.where(changed["_merge"] == "right_only", "absent here", "changed"))
+    what_zh = np.where(changed["_merge"] == "left_only", "导入文件中缺少该行",
+                       np.where(changed["_merge"] == "right_only", "本库中没有该行", "内容被改动"))
+    out = changed[_KEY].copy()
+    out["value_here"] = changed["value_here"].astype(float)
+    out["value_incoming"] = changed["value_incoming"].astype(float)
+    out["submission_here"] = changed["submission_id"]
+    out["submission_incoming"] = changed["submission_id"]
+    sid = changed["submission_id"].astype(str)
+    out["message_en"] = ("changed row under an existing submission " + sid + ": "
+                         + _key_text(changed) + " is " + pd.Series(what, index=changed.index, dtype=str)
+                         + " (value " + value("value_here") + " here, " + value("value_incoming")
+                         + " in the incoming file); a changed row is refused, never skipped")
+    out["message_zh"] = ("已有报送" + sid + "的数据被改动：" + _key_text(changed, zh=True) + " "
+                         + pd.Series(what_zh, index=changed.index, dtype=str) + "（本库" + value("value_here") + "，导入文件"
+                         + value("value_incoming") + "），拒绝合并")
+    return out[_CONFLICT_COLUMNS]
+
+
+def _csv_encode(frame: pd.DataFrame) -> pd.DataFrame:
+    """Texts that start with a backslash get one more, so that ``\\N`` can only mean NULL."""
+    frame = frame.copy()
+    for name in frame.columns:
+        if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
+            values = frame[name].astype(object)
+            escape = values.map(lambda v: isinstance(v, str) and v.startswith("\\"))
+            if escape.any():
+                values[escape] = "\\" + values[escape].astype(str)
+                frame[name] = values
+    return frame
+
+
+def _read_csv_export(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An export written by :meth:`Store.export` (``.csv``), checked to be one."""
+    from .storage import FLOAT_COLUMNS, INTEGER_COLUMNS
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            header = handle.readline()
+    except (UnicodeDecodeError, OSError) as error:
+        raise StoreError(f"{path}: cannot be read as a wdmonitor export ({error}); expected a UTF-8 CSV written by "
+                         f"Store.export / 不是wdmonitor导出文件，未合并") from None
+    names = [name.strip().strip('"') for name in header.rstrip("\r\n").split(",")]
+    missing = [name for name in (*_OBSERVATION_COLUMNS, *_SUBMISSION_COLUMNS) if name not in names]
+    if missing:
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+        raise StoreError(
+            f"{path}: not a wdmonitor export (missing the column(s) {shown}); merge takes a store file or a CSV "
+            f"written by Store.export (wdmonitor store export); to add a department's file use Store.add "
+            f"(wdmonitor store add) / 不是wdmonitor导出文件（缺少列），未合并；报送文件请用 store add 入库"
+        )
+    try:
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_values=[_CSV_NULL], encoding="utf-8")
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise StoreError(f"{path}: a damaged export ({str(error).splitlines()[0]}); nothing was merged / "
+                         f"导出文件已损坏，未合并") from None
+    for name in frame.columns:
+        if name in FLOAT_COLUMNS or name in INTEGER_COLUMNS:
+            numbers = pd.to_numeric(frame[name].replace("", None), errors="coerce")
+            bad = numbers.isna() & frame[name].notna() & (frame[name] != "")
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+                raise StoreError(f"{path}, row {row}, column {name}: {str(frame[name][bad].iloc[0])[:40]!r} is not a "
+                                 f"number; the export is damaged, nothing was merged / 导出文件第{row}行{name}列不是数字，未合并")
+            frame[name] = numbers
+        else:
+            values = frame[name].astype(object)
+            unescape = values.map(lambda v: isinstance(v, str) and v.startswith("\\\\"))
+            if unescape.any():
+                values[unescape] = values[unescape].str[1:]
+                frame[name] = values
+    for name in ("submission_id", "department", "submitted_at", "source_sha256", *_KEY):
+        if frame[name].isna().any() or (frame[name] == "").any():
+            row = int(np.flatnonzero((frame[name].isna() | (frame[name] == "")).to_numpy())[0]) + 2
+            raise StoreError(f"{path}, row {row}: the column {name} is empty; the export is damaged, nothing was "
+                             f"merged / 导出文件第{row}行{name}列为空，未合并")
+    submissions = frame[_SUBMISSION_COLUMNS].drop_duplicates("submission_id").reset_index(drop=True)
+    for name in ("note", "origin", "source_name", "plan_id"):
+        submissions[name] = submissions[name].fillna("")
+    submissions["n_rows"] = submissions["n_rows"].astype("int64")
+    observations = frame[["submission_id", *_OBSERVATION_COLUMNS]]
+    return submissions, observations
