@@ -116,7 +116,8 @@ def assert_messages_name_place_and_value(report) -> None:
     for case in report.failure_cases.itertuples():
         where = f"{case.source_file}, row {case.source_row}, column {case.column}: "
         assert case.message_en.startswith(where) and " (got " in case.message_en, case.message_en
-        assert case.message_zh.startswith(where) and "（实际为" in case.message_zh, case.message_zh
+        where_zh = f"{case.source_file}，第{case.source_row}行，"
+        assert case.message_zh.startswith(where_zh) and "（实际为" in case.message_zh, case.message_zh
 
 
 @SETTINGS

@@ -81,7 +81,7 @@ def test_unsupported_files_are_refused(plan, tmp_path):
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(SubmissionError) as info:
         read_submission(path, plan)
-    assert str(info.value) == "report.pdf: unsupported file type '.pdf'; expected .csv or .xlsx / 不支持的文件类型"
+    assert str(info.value) == "report.pdf: unsupported file type '.pdf'; expected .csv, .xlsx or .xls / 不支持的文件类型"
 
 
 def test_a_file_that_is_not_excel_is_refused(plan, tmp_path):

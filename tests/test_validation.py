@@ -67,7 +67,7 @@ def test_region_names_resolve_to_codes(plan):
         ({"year": "二〇二一"}, "<frame>, row 1, column year: year must be a whole number (got '二〇二一')"),
         ({"year": 2021.5}, "<frame>, row 1, column year: year must be a whole number (got 2021.5)"),
         ({"year": 1999}, "<frame>, row 1, column year: year must lie between 2010 and 2030 (plan period, baseline and history) (got 1999.0)"),
-        ({"indicator": "mmr"}, "<frame>, row 1, column indicator: indicator must be a catalogue id of the plan (got 'mmr')"),
+        ({"indicator": "mmr"}, "<frame>, row 1, column indicator: indicator must be an indicator of the plan (a catalogue id or its Chinese name) (got 'mmr')"),
         ({"region": "110000"}, "<frame>, row 1, column region: region must be one of the plan's regions (211400, 211402) (got '110000')"),
         ({"sex": "女"}, "<frame>, row 1, column sex: sex must be female, male or total (女/男/合计) (got '女')"),
         ({"sex": "male"}, "<frame>, row 1, column sex: sex is not allowed for this indicator (female indicator: female) (got 'male')"),
@@ -85,7 +85,7 @@ def test_each_check_names_the_row_column_value_and_expectation(plan, changes, me
 
 def test_messages_are_bilingual(plan):
     report = check_submission(pd.DataFrame([row(value=-1.0)]), plan)
-    assert report.failure_cases.loc[0, "message_zh"] == "<frame>, row 1, column value: 比率、比例和人数不能为负（实际为-1.0）"
+    assert report.failure_cases.loc[0, "message_zh"] == "<frame>，第1行，“数值”列：比率、比例和人数不能为负（实际为-1.0）"
 
 
 def test_percent_range_and_counts(plan):
@@ -139,7 +139,7 @@ def test_missing_columns_are_one_clear_error(plan):
         check_submission(pd.DataFrame({"地区": ["211400"], "value": [1.0]}), plan)
     assert str(info.value) == (
         "the submission lacks the required column(s) region, year, indicator, sex; found 地区, value; "
-        "expected region, year, indicator, sex, value / 报送数据缺少必填列：region, year, indicator, sex"
+        "expected region, year, indicator, sex, value / 报送数据缺少必填列：地区、年份、指标、性别（应有地区、年份、指标、性别、数值）"
     )
 
 
@@ -189,7 +189,7 @@ def test_a_large_jump_is_a_warning_not_a_rejection(plan):
         "<frame>, row 2, column value: value differs by more than 50% from the previous year's 10.0 in this "
         "submission; please confirm (got 16.0)"
     )
-    assert warning["message_zh"] == "<frame>, row 2, column value: 与上一年数值10.0相差超过50%，请核实（实际为16.0）"
+    assert warning["message_zh"] == "<frame>，第2行，“数值”列：与上一年数值10.0相差超过50%，请核实（实际为16.0）"
 
 
 def test_report_to_excel_for_the_sender(plan, tmp_path):

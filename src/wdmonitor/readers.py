@@ -24,10 +24,12 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 import zipfile
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,38 +37,17 @@ import pandas as pd
 
 from . import schema as col
 from .errors import SubmissionError
+from .layout import Layout, SheetLayout, read_table
+from .names import AREAS, HEADER_ALIASES, SEXES, Names, canonical_header, header_key, normalise_text
+from .workbooks import ExcelError, open_grids, select_grids, text_grid
 
 if TYPE_CHECKING:
     from .indicators import Plan
 
 __all__ = ["HEADER_ALIASES", "read_submission"]
 
-#: Header spellings (after NFKC, lower case, spaces removed) → canonical column.
-HEADER_ALIASES: dict[str, str] = {
-    **dict.fromkeys(["region", "地区", "地区名称", "行政区划代码", "区划代码", "代码", "地区代码", "区域"], col.REGION),
-    **dict.fromkeys(["year", "年份", "年度", "年"], col.YEAR),
-    **dict.fromkeys(["indicator", "指标", "指标代码", "指标名称", "指标编号"], col.INDICATOR),
-    **dict.fromkeys(["sex", "性别"], col.SEX),
-    **dict.fromkeys(["value", "数值", "值", "指标值", "数据"], col.VALUE),
-    **dict.fromkeys(["unit", "单位", "计量单位"], col.UNIT),
-    **dict.fromkeys(["numerator", "分子"], col.NUMERATOR),
-    **dict.fromkeys(["denominator", "分母"], col.DENOMINATOR),
-    **dict.fromkeys(["source", "来源", "数据来源"], col.SOURCE),
-    **dict.fromkeys(["area_type", "城乡", "城乡类别"], col.AREA_TYPE),
-    **dict.fromkeys(["age_group", "年龄组", "年龄"], col.AGE_GROUP),
-}
-_CANONICAL = set(HEADER_ALIASES.values())
-_PASS_THROUGH = {"name_zh", "region_name"}  # template columns kept for readability
-_SEX = {
-    **dict.fromkeys(["女", "女性", "f", "female", "妇女"], "female"),
-    **dict.fromkeys(["男", "男性", "m", "male"], "male"),
-    **dict.fromkeys(["合计", "总计", "全部", "t", "total", "两性", "小计"], "total"),
-}
-_AREA = {
-    **dict.fromkeys(["城镇", "城市", "urban"], "urban"),
-    **dict.fromkeys(["农村", "乡村", "rural"], "rural"),
-    **dict.fromkeys(["合计", "全部", "total", "总计"], "total"),
-}
+_SEX = SEXES
+_AREA = AREAS
 
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(%|‰|/\s*10\s*万|/\s*万|/\s*千)?$")
 _YEAR_COLUMN = re.compile(r"^(\d{4})年?(?:[_\-\s]?(女|男|合计|总计|f|m|t|female|male|total))?$")
@@ -75,27 +56,9 @@ MAX_ROWS = 5_000_000
 MAX_BYTES = 200_000_000
 
 
-def _text(value: Any) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _header(name: Any) -> str:
-    return re.sub(r"\s+", "", _text(name)).lower()
-
-
-def _canonical_header(name: Any) -> Any:
-    """The canonical column for a header, also for bilingual ones such as "地区代码 region"."""
-    key = _header(name)
-    if key in HEADER_ALIASES:
-        return HEADER_ALIASES[key]
-    tokens = [t for t in re.split(r"[\s/()（）]+", _text(name).lower()) if t]
-    for token in reversed(tokens):  # the English name of a bilingual header decides
-        if token in _CANONICAL or token in _PASS_THROUGH:
-            return token
-    for token in tokens:
-        if token in HEADER_ALIASES:
-            return HEADER_ALIASES[token]
-    return name
+_text = normalise_text
+_header = header_key
+_canonical_header = canonical_header
 
 
 def _map_unique(values: pd.Series, func: Any) -> pd.Series:
@@ -128,17 +91,28 @@ def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     out[empty] = np.nan
     rest = values[~plain & ~empty]
     if len(rest):
-        text = rest.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else _text(v))
+        dated = rest.map(lambda v: isinstance(v, (datetime.date, pd.Timestamp)))
+        text = rest.map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else v if isinstance(v, (datetime.date, pd.Timestamp)) else _text(v))
         lowered = text.map(lambda v: v.lower() if isinstance(v, str) else v)
         missing = text.isna() | lowered.isin(col.MISSING_SPELLINGS)
-        stripped = text.where(~missing).map(lambda v: v.replace(",", "") if isinstance(v, str) else v)
+        stripped = text.where(~missing).map(_thousands)
         as_text = stripped.map(lambda v: v if isinstance(v, str) else "")
         parts = as_text.astype(str).str.extract(_NUMBER.pattern)
         number = pd.to_numeric(parts[0], errors="coerce")
         slow = number.astype(object).where(number.notna(), stripped)
-        out.loc[rest.index] = slow.where(~missing, np.nan)
+        out.loc[rest.index] = slow.where(~missing, np.nan).where(~dated, rest)
         unit.loc[rest.index] = parts[1].map(lambda u: re.sub(r"\s+", "", u) if isinstance(u, str) else u)
     return out, unit
+
+
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s*(?:%|‰|/\s*10\s*万|/\s*万|/\s*千))?$")
+
+
+def _thousands(value: Any) -> Any:
+    """"1,234.5" → "1234.5"; a comma that is not a thousands separator ("9,8") is left for validation to refuse."""
+    if isinstance(value, str) and "," in value and _GROUPED.match(value):
+        return value.replace(",", "")
+    return value
 
 
 def _check_size(path: Path) -> None:
@@ -158,84 +132,93 @@ def _check_size(path: Path) -> None:
                                   f"submission may have / 工作簿解压后为{unzipped}字节，超过上限{MAX_BYTES}字节")
 
 
-def _read_file(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, str, int]:
-    _check_size(path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+def _decode(path: Path, raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object, engine="openpyxl")
-        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
-            raise SubmissionError(f"{path.name}: cannot read the workbook ({error}); expected an .xlsx file / 无法读取Excel文件") from error
-        import openpyxl
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SubmissionError(f"{path.name}: unreadable text encoding / 无法识别文件编码")  # pragma: no cover - gb18030 decodes any bytes
 
-        with open(path, "rb") as handle:
-            book = openpyxl.load_workbook(handle, read_only=True, keep_links=False)
-            name = sheet if isinstance(sheet, str) else book.sheetnames[sheet or 0]
-            book.close()
-        return frame, str(name), 2
-    if suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
+
+def _plain_csv(text: str, names: Names) -> bool:
+    """Whether a CSV's first line is its header and the table a plain one (the fast path)."""
+    import csv
+    import io
+
+    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:3]))))
+    if not head:
+        return True
+    grid = text_grid("\n".join(text.splitlines()[:3]), "head")
+    try:
+        _, layout = read_table(grid, names, "head")
+    except SubmissionError:
+        return True  # the fast path gives the usual messages for a file with no usable header
+    roles = {role for _, _, role in layout.columns}
+    has_sex = col.SEX in roles or any(header_key(h) in SEXES or re.search(r"(女|男|合计)$", header_key(h)) for _, h, _ in layout.columns)
+    return layout.header_rows == (1,) and layout.kind in ("long", "wide", "indicators_as_rows") and has_sex and not (
+        roles & {"unknown", "not_read", "serial", "numbering", "region_code"})
+
+
+def _read_csv(path: Path, text: str) -> pd.DataFrame:
+    from io import StringIO
+
+    try:
+        # numeric columns go through pandas' C parser (an empty cell is missing); the parser
+        # keeps a column as text when any cell is not a plain number, and the cleaning below
+        # then handles "1,234", "28.5%", full-width digits and the like
+        header = pd.read_csv(StringIO(text), nrows=0).columns
+        numeric = [c for c in header if _canonical_header(c) in (col.VALUE, col.NUMERATOR, col.DENOMINATOR)]
+        frame = pd.read_csv(StringIO(text), dtype={c: object for c in header if c not in numeric}, keep_default_na=False,
+                            na_values={c: [""] for c in numeric}, skip_blank_lines=False)
+    except pd.errors.EmptyDataError as error:
+        raise SubmissionError(f"{path.name}: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行") from error
+    except pd.errors.ParserError as error:
+        raise SubmissionError(f"{path.name}: not a readable CSV file ({error}) / 无法解析CSV文件") from error
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the surplus cells of row 2 as an index
+        raise SubmissionError(
+            f"{path.name}, row 2: the row has more cells ({frame.index.nlevels + frame.shape[1]}) than the header has "
+            f"columns ({frame.shape[1]}); expected one cell per column / 第2行的单元格数多于表头列数")
+    return frame
+
+
+_INSTRUCTIONS = re.compile(r"说明|须知|instruction|readme|封面|目录", re.IGNORECASE)
+
+
+def _read_sheets(path: Path, grids: list[Any], names: Names) -> tuple[pd.DataFrame, Layout]:
+    """Every selected sheet's observations, and how each sheet was read or why it was not."""
+    frames, layouts = [], []
+    for grid, reason in grids:
+        has_cells = any(v is not None and str(v).strip() != "" for v in grid.values.flat)
+        numbers = any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in grid.values.flat)
+        if reason:
+            layouts.append(SheetLayout(path.name, grid.sheet, reason))
+            continue
+        if not has_cells:
+            layouts.append(SheetLayout(path.name, grid.sheet, "empty"))
+            continue
+        if _INSTRUCTIONS.search(grid.sheet) and len(grids) > 1:
+            layouts.append(SheetLayout(path.name, grid.sheet, "instructions"))
+            continue
+        try:
+            frame, layout = read_table(grid, names, path.name)
+        except SubmissionError:
+            if not numbers and len(grids) > 1:  # text only, no table: a notes or instructions sheet
+                layouts.append(SheetLayout(path.name, grid.sheet, "instructions"))
                 continue
-        else:  # pragma: no cover - gb18030 decodes any byte string
-            raise SubmissionError(f"{path.name}: unreadable text encoding / 无法识别文件编码")
-        from io import StringIO
-
-        try:
-            # numeric columns go through pandas' C parser (an empty cell is missing); the parser
-            # keeps a column as text when any cell is not a plain number, and the cleaning below
-            # then handles "1,234", "28.5%", full-width digits and the like
-            header = pd.read_csv(StringIO(text), nrows=0).columns
-            numeric = [c for c in header if _canonical_header(c) in (col.VALUE, col.NUMERATOR, col.DENOMINATOR)]
-            frame = pd.read_csv(StringIO(text), dtype={c: object for c in header if c not in numeric}, keep_default_na=False,
-                                na_values={c: [""] for c in numeric}, skip_blank_lines=False)
-        except pd.errors.EmptyDataError as error:
-            raise SubmissionError(f"{path.name}: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行") from error
-        except pd.errors.ParserError as error:
-            raise SubmissionError(f"{path.name}: not a readable CSV file ({error}) / 无法解析CSV文件") from error
-        if not isinstance(frame.index, pd.RangeIndex):  # pandas took the surplus cells of row 2 as an index
-            raise SubmissionError(
-                f"{path.name}, row 2: the row has more cells ({frame.index.nlevels + frame.shape[1]}) than the header has "
-                f"columns ({frame.shape[1]}); expected one cell per column / 第2行的单元格数多于表头列数")
-        return frame, "", 2
-    raise SubmissionError(f"{path.name}: unsupported file type {suffix!r}; expected .csv or .xlsx / 不支持的文件类型")
+            raise
+        frame[col.SOURCE_SHEET] = grid.sheet
+        frames.append(frame)
+        layouts.append(layout)
+    if not frames:
+        listed = "; ".join(f"{s.sheet!r}: {s.status}" for s in layouts)
+        raise SubmissionError(f"{path.name}: no sheet with a table was read ({listed}); expected a sheet with a header row and data "
+                              f"rows, or name a hidden sheet with --sheet / 工作簿中没有可读取的数据表（{listed}），如需读取隐藏工作表请用 --sheet 指定")
+    return pd.concat(frames, ignore_index=True), Layout(tuple(layouts))
 
 
-def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a department's file (or a frame) into the canonical long frame.
-
-    Parameters
-    ----------
-    path_or_frame : path or DataFrame
-        A .csv or .xlsx file, or a frame as sent.
-    plan : Plan
-        Resolves region names and Chinese indicator names.
-    sheet : str or int, optional
-        Excel sheet; the first when omitted.
-
-    Returns
-    -------
-    DataFrame
-        Canonical columns with provenance; not yet validated (see
-        :func:`wdmonitor.check_submission`).
-
-    Raises
-    ------
-    SubmissionError
-        When the file cannot be read or has more than :data:`MAX_ROWS` rows.
-    """
-    if isinstance(path_or_frame, pd.DataFrame):
-        frame, source, sheet_name, first_row = path_or_frame.astype(object), "<frame>", "", 2
-    else:
-        path = Path(path_or_frame)
-        frame, sheet_name, first_row = _read_file(path, sheet)
-        source = path.name
-    if len(frame) > MAX_ROWS:
-        raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
+def _from_sent_frame(frame: pd.DataFrame, source: str, first_row: int) -> pd.DataFrame:
+    """A frame whose first line was the header: repeated headers refused, wide layouts melted."""
     sent_headers = list(frame.columns)
     mangled = [c for c in sent_headers if isinstance(c, str) and (m := re.fullmatch(r"(.+)\.\d+", c))
                and m.group(1) in sent_headers]  # pandas renames a repeated header "x" to "x.1"
@@ -243,7 +226,12 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
         again = ", ".join(repr(c.rsplit(".", 1)[0]) for c in mangled)
         raise SubmissionError(f"{source}: the header {again} appears more than once; expected each column once / "
                               f"表头 {again} 重复出现，每列只能出现一次")
-    frame = frame.rename(columns=_canonical_header)
+    codes = [c for c in sent_headers if _canonical_header(c) == col.REGION and ("代码" in _header(c) or "code" in _header(c))]
+    named = [c for c in sent_headers if _canonical_header(c) == col.REGION and c not in codes]
+    renamed = {c: _canonical_header(c) for c in sent_headers}
+    if len(codes) == 1 and len(named) == 1:  # a system export: 行政区划代码 and 地区名称, checked against each other
+        renamed[named[0]] = "region_name"
+    frame = frame.rename(columns=renamed)
     doubled = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
     if doubled:
         clashes = "; ".join(f"{', '.join(repr(str(h)) for h in sent_headers if _canonical_header(h) == name)} → {name}"
@@ -284,10 +272,17 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
         frame = frame.melt(id_vars=ids, value_vars=sex_columns, var_name=col.SEX, value_name=col.VALUE)
         frame[col.SEX] = frame[col.SEX].map(lambda s: _SEX[_header(s)])
         frame = frame.sort_values([col.SOURCE_ROW], kind="stable")
+    return frame
 
+
+def _resolve(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """Cells cleaned and names resolved to ids, once per distinct spelling."""
     for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR, col.YEAR):
         if name in frame.columns:
-            cleaned, inner_unit = _clean_numbers(frame[name])
+            values = frame[name]
+            if name == col.YEAR:  # "2024年" in a cell is the year 2024
+                values = _map_unique(values, lambda v: int(m.group(1)) if isinstance(v, str) and (m := re.fullmatch(r"(\d{4})\s*年度?", _text(v))) else v)
+            cleaned, inner_unit = _clean_numbers(values)
             frame[name] = cleaned
             if name == col.VALUE and inner_unit.notna().any():
                 unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
@@ -296,17 +291,91 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *, she
         frame[col.SEX] = _map_unique(frame[col.SEX], lambda s: _SEX.get(_header(s), _text(s)))
     if col.AREA_TYPE in frame.columns:
         frame[col.AREA_TYPE] = _map_unique(frame[col.AREA_TYPE], lambda s: _AREA.get(_header(s), _text(s))).fillna("total")
+    if "region_code" in frame.columns:
+        if col.REGION in frame.columns:
+            frame["region_name"] = frame[col.REGION]
+        frame[col.REGION] = frame.pop("region_code")
     if col.REGION in frame.columns:
-        region_codes = plan.region_names()
-        frame[col.REGION] = _map_unique(frame[col.REGION], lambda r: region_codes.get(_text(r), _text(r)))
+        frame[col.REGION] = _map_unique(frame[col.REGION], lambda r: names.region(r) or _text(r))
     if col.INDICATOR in frame.columns:
-        by_name = {}
-        for indicator in plan.indicators.values():
-            for name in (indicator.name_zh, *indicator.aliases_zh):
-                by_name[_header(name)] = indicator.id
-        frame[col.INDICATOR] = _map_unique(frame[col.INDICATOR], lambda i: by_name.get(_header(i), _text(i)))
+        resolved = _map_unique(frame[col.INDICATOR], lambda i: names.indicator(i))
+        frame[col.INDICATOR] = [r[0] if isinstance(r, tuple) and r[0] else (_text(v) if isinstance(v, str) or pd.notna(v) else v)
+                                for r, v in zip(resolved, frame[col.INDICATOR], strict=True)]
+        in_name = pd.Series([r[1] if isinstance(r, tuple) else None for r in resolved], index=frame.index, dtype=object)
+        if in_name.notna().any():  # a unit written in the name ("孕产妇系统管理率（%）")
+            unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
+            frame[col.UNIT] = unit.where(unit.notna() & (unit.astype(str) != ""), in_name)
+    return frame
+
+
+def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
+                    sheet: str | int | Sequence[str | int] | None = None) -> pd.DataFrame:
+    """Read a department's file (or a frame) into the canonical long frame.
+
+    Parameters
+    ----------
+    path_or_frame : path or DataFrame
+        A .csv, .xlsx or .xls file, or a frame as sent (its columns being the header).
+    plan : Plan
+        Resolves region names and Chinese indicator names.
+    sheet : str, int or list of them, optional
+        The sheets to read. By default every visible sheet is read (instructions and empty
+        sheets are listed as skipped); a hidden sheet is read only when named here.
+
+    Returns
+    -------
+    DataFrame
+        Canonical columns with provenance (``source_file``, ``source_sheet``, ``source_row``
+        and, for workbooks, ``source_column``); not yet validated (see
+        :func:`wdmonitor.check_submission`). ``frame.attrs["layout"]`` is the
+        :class:`wdmonitor.layout.Layout` saying how each sheet was read.
+
+    Raises
+    ------
+    SubmissionError
+        When the file cannot be read, no table is found in it, or it has more than
+        :data:`MAX_ROWS` rows.
+    """
+    names = _names(plan)
+    if isinstance(path_or_frame, pd.DataFrame):
+        source = "<frame>"
+        frame = _from_sent_frame(path_or_frame.astype(object), source, 2)
+        layout = Layout((SheetLayout(source, "", "read", kind="long", header_rows=(1,)),))
+    else:
+        path = Path(path_or_frame)
+        source = path.name
+        _check_size(path)
+        suffix = path.suffix.lower()
+        if suffix in (".csv", ".txt"):
+            text = _decode(path, path.read_bytes())
+            if _plain_csv(text, names):
+                frame = _from_sent_frame(_read_csv(path, text), source, 2)
+                layout = Layout((SheetLayout(source, "", "read", kind="long", header_rows=(1,)),))
+            else:
+                frame, sheet_layout = read_table(text_grid(text, source), names, source)
+                layout = Layout((sheet_layout,))
+        else:
+            frame, layout = _read_sheets(path, select_grids(open_grids(path), sheet, path), names)
+    if len(frame) > MAX_ROWS:
+        raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
+    frame = _resolve(frame, names)
     frame[col.SOURCE_FILE] = source
-    frame[col.SOURCE_SHEET] = sheet_name
+    if col.SOURCE_SHEET not in frame.columns:
+        frame[col.SOURCE_SHEET] = ""
     frame = frame.reset_index(drop=True)
     frame.attrs[col.SOURCE_FILE] = source  # names the file even when no row is left
+    frame.attrs["layout"] = layout
     return frame
+
+
+_NAMES: dict[int, tuple[Any, Names]] = {}
+
+
+def _names(plan: Plan) -> Names:
+    """The plan's :class:`Names`, built once per plan object."""
+    cached = _NAMES.get(id(plan))
+    if cached is None or cached[0] is not plan:
+        cached = (plan, Names.for_plan(plan))
+        _NAMES.clear()
+        _NAMES[id(plan)] = cached
+    return cached[1]

@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from .errors import SubmissionError, UnitError
 from .readers import _map_unique
 from .units import conversion_factor
 from .vocabulary import Sex
+from .workbooks import EXCEL_ERRORS
 
 if TYPE_CHECKING:
     from .indicators import Plan
@@ -188,6 +190,8 @@ _EXCEL_CELL_CHARACTERS = 32_767
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, (datetime.date, pd.Timestamp)):
+        return repr(f"{value:%Y-%m-%d}")  # a date as the sender typed it, not as Python spells it
     text = repr(value)
     if len(text) <= SHOWN_CHARACTERS:
         return text
@@ -232,9 +236,7 @@ def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, ch
     values = rows[column] if column in rows.columns else pd.Series("", index=rows.index)
     if isinstance(values.dtype, pd.CategoricalDtype):  # key columns: a missing label shows as None
         values = values.astype(object).where(values.notna(), None)
-    where = (
-        rows[col.SOURCE_FILE].astype(str) + ", row " + rows[col.SOURCE_ROW].astype(str) + ", column " + column + ": "
-    )
+    where_en, where_zh = _where(rows, column)
     shown = values.map(_shown)
     out = pd.DataFrame(
         {
@@ -243,14 +245,37 @@ def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, ch
             "value": values.astype(object).to_numpy(),
             "check": check,
             "severity": severity,
-            "message_en": (where + message_en + " (got " + shown + ")").to_numpy(),
-            "message_zh": (where + message_zh + "（实际为" + shown + "）").to_numpy(),
+            "message_en": (where_en + message_en + " (got " + shown + ")").to_numpy(),
+            "message_zh": (where_zh + message_zh + "（实际为" + shown + "）").to_numpy(),
             col.SOURCE_FILE: rows[col.SOURCE_FILE].to_numpy(),
             col.SOURCE_SHEET: rows[col.SOURCE_SHEET].to_numpy(),
             col.SOURCE_ROW: rows[col.SOURCE_ROW].to_numpy(),
         }
     )
     return out
+
+
+#: The canonical columns as a Chinese message names them.
+COLUMN_NAMES_ZH = {
+    col.REGION: "地区", col.YEAR: "年份", col.INDICATOR: "指标", col.SEX: "性别", col.VALUE: "数值", col.UNIT: "单位",
+    col.NUMERATOR: "分子", col.DENOMINATOR: "分母", col.AREA_TYPE: "城乡", col.AGE_GROUP: "年龄组", "region_name": "地区名称",
+}
+
+
+def _where(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
+    """"file, sheet 'S', row 7, column D (value): " and its Chinese counterpart, per row."""
+    file = rows[col.SOURCE_FILE].astype(str)
+    sheet = rows[col.SOURCE_SHEET].fillna("").astype(str)
+    row = rows[col.SOURCE_ROW].astype(str)
+    has_sheet = sheet != ""
+    letter = rows["source_column"].fillna("").astype(str) if column == col.VALUE and "source_column" in rows else pd.Series("", index=rows.index)
+    has_letter = letter != ""
+    en = (file + np.where(has_sheet, ", sheet '" + sheet + "'", "") + ", row " + row + ", column "
+          + np.where(has_letter, letter + " (" + column + ")", column) + ": ")
+    zh_name = COLUMN_NAMES_ZH.get(column, column)
+    zh = (file + np.where(has_sheet, "，工作表“" + sheet + "”", "") + "，第" + row + "行，"
+          + np.where(has_letter, letter + "列（" + zh_name + "）", "“" + zh_name + "”列") + "：")
+    return pd.Series(en, index=rows.index), pd.Series(zh, index=rows.index)
 
 
 def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -262,7 +287,8 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
         raise SubmissionError(
             f"{f'{source}: ' if source else ''}"
             f"the submission lacks the required column(s) {', '.join(missing)}; found {', '.join(found) or 'no columns'}; "
-            f"expected {', '.join(col.REQUIRED_COLUMNS)} / 报送数据缺少必填列：{', '.join(missing)}"
+            f"expected {', '.join(col.REQUIRED_COLUMNS)} / 报送数据缺少必填列：{'、'.join(COLUMN_NAMES_ZH[m] for m in missing)}"
+            f"（应有{'、'.join(COLUMN_NAMES_ZH[c] for c in col.REQUIRED_COLUMNS)}）"
         )
     data = frame.copy()
     data["_row"] = np.arange(len(data))
@@ -298,6 +324,24 @@ def _categorical(values: pd.Series, clean: Any) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(mapping[codes], categories=pd.Index(categories, dtype=object)), index=values.index)
 
 
+def _number_failures(data: pd.DataFrame, bad: pd.Series, column: str, check: str, message_en: str,
+                     message_zh: str) -> list[pd.DataFrame]:
+    """Cells that are not numbers: Excel error cells and dates named as such, other text as text."""
+    raw = data[column]
+    excel = bad & raw.map(lambda v: isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS)
+    dated = bad & raw.map(lambda v: isinstance(v, (datetime.date, pd.Timestamp)))
+    return [
+        _failures(data, excel, column, "excel_error",
+                  "the cell holds an Excel error value (a formula that could not be computed); enter the figure itself",
+                  "单元格为Excel错误值（公式无法计算），请填写数值本身"),
+        _failures(data, dated, column, "date_not_number",
+                  f"a date was entered where {'a year' if column == col.YEAR else 'a number'} belongs; "
+                  f"{'write the year as 2024' if column == col.YEAR else 'enter the figure'}, not a date",
+                  f"此处应填写{'年份（如2024）' if column == col.YEAR else '数值'}，而非日期"),
+        _failures(data, bad & ~excel & ~dated, column, check, message_en, message_zh),
+    ]
+
+
 def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
     """Parsed floats and the mask of present-but-unparseable cells."""
     raw = data[column]
@@ -308,6 +352,39 @@ def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series
         # the reader's spellings of "no data" ("—", "…", "-", "/") count as blank here too
         bad[suspect] = ~raw[suspect].astype(str).str.strip().str.lower().isin(col.MISSING_SPELLINGS)
     return parsed, bad
+
+
+def _close_names(indicators: pd.Series, unknown: pd.Series, plan: Plan) -> tuple[pd.Series, pd.Series]:
+    """"; closest: …" hints for indicator names that did not match, computed once per name."""
+    from .readers import _names
+
+    names = _names(plan)
+    hint_en = pd.Series("", index=indicators.index, dtype=object)
+    hint_zh = pd.Series("", index=indicators.index, dtype=object)
+    if unknown.any():
+        for name in indicators[unknown].astype(str).unique():
+            close = names.closest_indicators(name)
+            if close:
+                rows = unknown & (indicators.astype(str) == name)
+                hint_en[rows] = "; the closest names of the plan are " + ", ".join(close)
+                hint_zh[rows] = "；规划中最接近的指标为：" + "、".join(close)
+    return hint_en.to_numpy(), hint_zh.to_numpy()
+
+
+def _region_name_failures(data: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """A system export's 地区名称 must name the region its 行政区划代码 gives."""
+    from .readers import _names
+
+    names = _names(plan)
+    named = data["region_name"].astype(object)
+    given = named.notna() & (named.astype(str).str.strip() != "")
+    by_name = _map_unique(named.where(given), lambda v: names.region(v) or "?")
+    clash = given & (by_name.to_numpy() != data[col.REGION].astype(object).to_numpy())
+    expected = data[col.REGION].astype(object).map(lambda c: names.region_display.get(c, "?"))
+    return _failures(data, clash, "region_name", "region_name_matches_code",
+                     lambda m: "the region name must be the one of the region code in the same row (" + data[col.REGION][m].astype(str)
+                     + " is " + expected[m].astype(str) + ")",
+                     lambda m: "地区名称须与同行的行政区划代码一致（" + data[col.REGION][m].astype(str) + "为" + expected[m].astype(str) + "）")
 
 
 def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
@@ -333,10 +410,11 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     parts: list[pd.DataFrame] = []
 
     value, bad_value = _parse_number(data, col.VALUE)
-    parts.append(_failures(data, bad_value, col.VALUE, "number", "value must be a number", "数值须为数字"))
+    parts.extend(_number_failures(data, bad_value, col.VALUE, "number", "value must be a number", "数值须为数字"))
     year, bad_year = _parse_number(data, col.YEAR)
     bad_year |= year.notna() & (year % 1 != 0)
-    parts.append(_failures(data, bad_year, col.YEAR, "year_number", "year must be a whole number", "年份须为整数"))
+    parts.extend(_number_failures(data, bad_year, col.YEAR, "year_number", "year must be a whole number",
+                                  "年份须为整数"))
     for name in (col.NUMERATOR, col.DENOMINATOR):
         if name in data:
             parsed, bad = _parse_number(data, name)
@@ -376,8 +454,13 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
 
     indicators = plan.indicators
     known = data[col.INDICATOR].isin(list(indicators))
-    parts.append(_failures(data, data[col.INDICATOR].notna() & ~known, col.INDICATOR, "known_indicator",
-                           "indicator must be a catalogue id of the plan", "指标须为规划目录中的指标"))
+    unknown = data[col.INDICATOR].notna() & ~known
+    hints = _close_names(data[col.INDICATOR], unknown, plan)
+    parts.append(_failures(data, unknown, col.INDICATOR, "known_indicator",
+                           lambda m: "indicator must be an indicator of the plan (a catalogue id or its Chinese name)" + hints[0][m],
+                           lambda m: "指标须为规划中的指标（指标代码或中文名称）" + hints[1][m]))
+    if "region_name" in data.columns:
+        parts.append(_region_name_failures(data, plan))
     region_ok = data[col.REGION].isin(list(plan.region_codes))
     six_digits = _map_unique(data[col.REGION], lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
     parts.append(_failures(data, data[col.REGION].notna() & six_digits & ~region_ok,
@@ -448,8 +531,16 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     if counts.any():
         group = [c for c in key if c != col.SEX]
         wide = data[counts & ~dup].pivot_table(index=group, columns=col.SEX, values=col.VALUE, aggfunc="first")
-        if {"female", "male", "total"} <= set(wide.columns):
-            off = wide.dropna(subset=["female", "male", "total"])
+        if {"female", "total"} <= set(wide.columns):
+            over = wide.dropna(subset=["female", "total"])
+            over = over[over["female"] > over["total"] + 0.5]
+            if len(over):
+                flagged = (data.set_index(group).index.isin(over.index) & counts.to_numpy()
+                           & data[col.SEX].isin(["female", "total"]).to_numpy())
+                parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, "female_le_total",
+                                       "the female count exceeds the total (合计) of the same key; both cells are refused",
+                                       "女性人数大于合计数，两项均不予接受"))
+            off = wide.dropna(subset=["female", "male", "total"]) if "male" in wide.columns else wide.iloc[:0]
             off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)]
             if len(off):
                 flagged = data.set_index(group).index.isin(off.index) & counts.to_numpy() & (data[col.SEX] == "total").to_numpy()
