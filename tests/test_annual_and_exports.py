@@ -60,19 +60,45 @@ def test_ranking_shares_ties_and_orders_by_attainment_then_score(frame):
     assert ranks[COUNTIES[3].code] == ranks[COUNTIES[5].code]
 
 
-def test_excel_export_has_summary_area_sheets_colours_and_no_formulas(frame, tmp_path):
+def test_excel_export_is_a_report_table_in_chinese(frame, tmp_path):
     path = evaluate(frame, make_plan(CASE1, RISE)).to_excel(tmp_path / "eval.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["汇总 Summary", "妇女与健康 health", "来源 Provenance"]
-    sheet = book["妇女与健康 health"]
+    assert book.sheetnames == ["汇总", "妇女与健康", "计算过程", "来源"]
+    sheet = book["妇女与健康"]
     headers = [c.value for c in sheet[1]]
-    assert "评估结论 / Status" in headers
-    status_col = headers.index("评估结论 / Status") + 1
-    fills = {sheet.cell(row=r, column=status_col).value: sheet.cell(row=r, column=status_col).fill.start_color.rgb
-             for r in range(2, sheet.max_row + 1)}
-    assert fills["basically_attained"].endswith("C5E1A5")
-    assert sheet.column_dimensions["B"].width >= 10
+    assert headers == ["序号", "指标", "规划原文", "地区", "性别", "单位", "目标值", "目标年", "基期年", "基期值",
+                       "数据年份", "监测值", "评估结论", "对照终期目标", "进展状态"]
+    first = dict(zip(headers, [c.value for c in sheet[2]], strict=True))
+    assert (first["地区"], first["性别"], first["单位"], first["目标值"], first["目标年"]) == ("葫芦岛市", "女", "%", "≥65%", 2025)
+    assert first["评估结论"] in {"已实现", "基本实现", "未实现"}
+    value = sheet.cell(row=2, column=headers.index("监测值") + 1)
+    assert isinstance(value.value, float) and value.number_format == "0.0"  # a number with its precision, not text
+    rules = [r for ranges in sheet.conditional_formatting for r in ranges.rules]
+    colours = {r.formula[0]: r.dxf.fill.bgColor.rgb for r in rules}
+    assert colours['"基本实现"'].endswith("C5E1A5")
+    assert sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.freeze_panes == "C2"
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    assert "trace" not in " ".join(map(str, headers)).lower()
     assert all(not str(c.value).startswith("=") for row in sheet.iter_rows() for c in row if c.value is not None)
+
+
+def test_summary_sheet_prints_the_attainment_rate_as_a_percentage(frame, tmp_path):
+    book = load_workbook(evaluate(frame, make_plan(CASE1, RISE)).to_excel(tmp_path / "eval.xlsx"))
+    sheet = book["汇总"]
+    headers = [c.value for c in sheet[1]]
+    rate = sheet.cell(row=2, column=headers.index("达标率（序时进度）") + 1)
+    assert (rate.value, rate.number_format) == (1.0, "0.0%")
+    assert "对照终期目标达标率" in headers
+
+
+def test_excel_export_in_english_has_no_codes(frame, tmp_path):
+    book = load_workbook(evaluate(frame, make_plan(CASE1, RISE)).to_excel(tmp_path / "eval.xlsx", lang="en"))
+    assert book.sheetnames == ["Summary", "Women and health", "Trace", "Provenance"]
+    sheet = book["Women and health"]
+    values = {c.value for row in sheet.iter_rows(min_row=2) for c in row}
+    assert "women" in values and "female" not in values
+    assert not values & {"attained", "basically_attained", "not_attained"} - {"attained"}
 
 
 def test_csv_export_is_neutralised_and_deterministic(frame, tmp_path):
@@ -80,14 +106,16 @@ def test_csv_export_is_neutralised_and_deterministic(frame, tmp_path):
     a = evaluate(frame, plan).to_csv(tmp_path / "a.csv").read_bytes()
     b = evaluate(frame, plan).to_csv(tmp_path / "b.csv").read_bytes()
     assert a == b
-    assert "'=HYPERLINK" in a.decode("utf-8-sig")
+    text = a.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert text.startswith("领域,序号,指标,规划原文,地区,性别")
 
 
 def test_markdown_and_html_views(frame):
     result = evaluate(frame, make_plan(CASE1))
     text = result.to_markdown()
-    assert text.startswith("# 测试规划 — midterm 2025\n\n| 领域 / Area |")
-    assert "basically_attained" in text
+    assert text.startswith("# 测试规划 — 中期评估 2025\n\n| 领域 |")
+    assert "基本实现" in text and "basically_attained" not in text
     html = result._repr_html_()
     assert "background:#C5E1A5" in html and "<table" in html
 
@@ -95,8 +123,13 @@ def test_markdown_and_html_views(frame):
 def test_annual_report_exports(frame, tmp_path):
     report = annual_report(frame, make_plan(CASE1, RISE), 2024)
     book = load_workbook(report.to_excel(tmp_path / "annual.xlsx"))
-    assert book.sheetnames == ["年度监测 Annual", "预警 Flags", "方法 Method"]
-    assert report.to_csv(tmp_path / "annual.csv").read_text(encoding="utf-8-sig").startswith("area,goal_no,target_id")
+    assert book.sheetnames == ["年度监测", "预警", "方法"]
+    sheet = book["年度监测"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["序号", "指标", "地区", "性别"]
+    latest = sheet.cell(row=2, column=headers.index("最新值") + 1)
+    assert latest.number_format == "0.0"
+    assert report.to_csv(tmp_path / "annual.csv").read_text(encoding="utf-8-sig").startswith("序号,指标,地区,性别,单位")
     assert "年度监测 2024" in report.to_markdown()
     assert "<table" in report._repr_html_()
 

@@ -20,29 +20,36 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_readme_main_command_evaluates_the_sample_through_the_entry_point(tmp_path):
-    out, charts = tmp_path / "midterm.xlsx", tmp_path / "charts"
-    result = run("evaluate", "--sample", "--plan", PLAN, "-o", str(out), "--charts", str(charts), "--progress")
+    out, draft, charts = tmp_path / "midterm.xlsx", tmp_path / "中期评估报告.docx", tmp_path / "charts"
+    result = run("evaluate", "--sample", "--plan", PLAN, "-o", str(out), "-o", str(draft), "--charts", str(charts), "--progress")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("葫芦岛市妇女发展规划（2021—2030年） — 中期评估 mid-term 2025: ")
     assert lines[1].split()[:4] == ["领域", "目标数", "指标目标数", "可评估"]
-    assert lines[-3].split()[0] == "合计"
-    assert lines[-2] == f"written / 已写入: {out}"
+    assert lines[-4].split()[0] == "合计"
+    assert lines[-3] == f"written / 已写入: {out}"
+    assert lines[-2] == f"written / 已写入: {draft}"
     pngs = sorted(p.name for p in charts.iterdir())
     assert lines[-1] == f"{len(pngs)} charts written / 已绘制{len(pngs)}张图: {charts}"
     assert {"status_by_area.png", "status_heatmap.png", "trajectory_maternal_mortality_ratio.png"} <= set(pngs)
     assert all((charts / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for name in pngs)
     assert "SYNTHETIC" in result.stderr and "3/3 done" in result.stderr
-    assert load_workbook(out).sheetnames[0] == "汇总 Summary"
+    assert load_workbook(out).sheetnames[:2] == ["汇总", "妇女与健康"]
+    import docx
+
+    headings = [p.text for p in docx.Document(str(draft)).paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["总体情况", "妇女与健康"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".md", ".html"])
-def test_evaluate_writes_each_format(tmp_path, capsys, suffix):
+def test_evaluate_writes_each_format_in_english(tmp_path, capsys, suffix, monkeypatch):
+    monkeypatch.setattr("wdmonitor.report.MAX_TRAJECTORIES", 1)  # one chart is enough to see it embedded
     out = tmp_path / f"final{suffix}"
     assert main(["evaluate", "--sample", "--plan", PLAN, "--year", "2030", "--lang", "en", "-o", str(out)]) == 0
     text = out.read_text(encoding="utf-8-sig")
-    assert {".csv": "area,goal_no,section,target_id", ".md": "# 葫芦岛市妇女发展规划（2021—2030年） — final 2030",
-            ".html": "<table"}[suffix] in text
+    assert {".csv": "Area,No.,Indicator,Plan text,Region,Sex", ".md": "# Huludao City Women's Development Plan (2021–2030) — final evaluation 2030",
+            ".html": "<!DOCTYPE html>"}[suffix] in text
+    assert "needs assessment" in text and "待评估" not in text  # statuses by their English names
     assert "Attainment rate" in capsys.readouterr().out
 
 
@@ -51,8 +58,9 @@ def test_evaluate_files_with_assessments(tmp_path, capsys):
     assessments.write_text("target_id,status,evidence\nlaw-1,已实现,法治宣传年度报告\n", encoding="utf-8")
     out = tmp_path / "mid.csv"
     assert main(["evaluate", str(sample_path()), "--plan", PLAN, "--assessments", str(assessments), "-o", str(out)]) == 0
-    table = pd.read_csv(out, encoding="utf-8-sig", dtype={"region": str})
-    assert table.loc[table["target_id"] == "law-1", "status"].tolist() == ["attained"]
+    table = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    law = table[(table["领域"] == "妇女与法律") & (table["序号"] == "1") & (table["地区"] == "葫芦岛市")]
+    assert law["评估结论"].tolist() == ["已实现"]
 
 
 def test_evaluate_refuses_faulty_data_with_exit_code_1():
@@ -73,8 +81,9 @@ def test_warn_prints_counts_and_writes_flags(tmp_path, capsys):
     assert main(["warn", "--sample", "--plan", PLAN, "--as-of", "2024", "--method", "ols", "--lang", "en", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "early warning, as of 2024" in printed and "projected_miss" in printed
-    sheet = load_workbook(out)["预警 Flags"]
-    assert [c.value for c in sheet[1]][:3] == ["指标编号 / Indicator id", "指标 / Indicator", "地区代码 / Region code"]
+    sheet = load_workbook(out)["Early warnings"]
+    assert [c.value for c in sheet[1]][:4] == ["Indicator", "Region", "Sex", "Flag"]
+    assert sheet["D2"].value in {"projected to miss", "volatile", "deteriorating", "gap widening", "data problem"}
 
 
 def test_warn_in_english_names_regions_and_indicators_in_english(capsys):

@@ -18,7 +18,7 @@ MMR = "maternal_mortality_ratio"
 
 
 def flags_of(frame, *targets, as_of=2024, **kwargs):
-    return flag_early_warnings(frame, make_plan(*targets), as_of=as_of, **kwargs)
+    return flag_early_warnings(frame, make_plan(*targets), as_of=as_of, **kwargs).table
 
 
 def pick(flags, **key):

@@ -86,6 +86,6 @@ def test_faulty_workbook_shows_its_eight_documented_faults():
 def test_sample_stories_raise_their_warnings(story):
     from wdmonitor import flag_early_warnings
 
-    flags = flag_early_warnings(load_sample(), PLAN)
+    flags = flag_early_warnings(load_sample(), PLAN).table
     expected = {"W3": "female_share_village_committee_members", "W4": "income_gap_male_female", "W2c": "cervical_cancer_screening_rate"}
     assert expected[story] in set(flags.loc[flags["check"] == story, "indicator"])

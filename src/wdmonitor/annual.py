@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -54,35 +55,65 @@ class AnnualReport:
         counts = self.table["severity"].value_counts().to_dict()
         return f"AnnualReport(plan={self.plan.id!r}, year={self.year}, rows={len(self.table)}, severity={counts})"
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Sheets: the report, the flags (each with its trace), the method."""
-        from .tables import write_excel
+    def to_excel(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """The 年度监测 workbook: the table in the plan's order (names, precision as number formats,
+        severity colours, filters, print set-up), the warnings, the method."""
+        from .report import annual_tables
+        from .writers import write_excel
 
-        method = pd.DataFrame({"key": ["plan", "year", "projection", "rules"],
-                               "value": [self.plan.id, str(self.year), self.method, self.rules.name]})
-        return write_excel(Path(path), {"年度监测 Annual": self.table, "预警 Flags": self.flags, "方法 Method": method})
+        return write_excel(path, annual_tables(self, lang))
 
-    def to_csv(self, path: str | Path) -> Path:
-        from .tables import frame_to_csv
+    def to_csv(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """The 年度监测 table as UTF-8 CSV (BOM for Excel): names, numbers rounded to precision.
 
-        return frame_to_csv(self.table, Path(path))
+        Text cells are neutralised; for the codes and every column, write :attr:`table` itself.
+        """
+        from .report import _annual_table, _ordered
+        from .writers import write_csv
 
-    def to_markdown(self, region: str | None = None) -> str:
-        from .tables import bilingual
+        return write_csv(_annual_table(self, _ordered(self.table, self.plan), lang).rounded(), path)
+
+    def to_markdown(self, region: str | None = None, *, lang: str = "zh") -> str:
+        """The table of ``region`` (the jurisdiction by default) as Markdown, rounded as printed."""
+        from .report import _annual_table, _ordered
         from .tables_markdown import to_markdown
 
         region = region or self.plan.jurisdiction.code
-        rows = self.table[self.table["region"] == region][
-            ["goal_no", "name_zh", "sex", "latest_year", "latest_value", "final_target_value", "progress_class", "severity", "checks"]
-        ]
-        return f"# {self.plan.title_zh} — 年度监测 {self.year}\n\n" + to_markdown(bilingual(rows))
+        rows = _ordered(self.table[self.table["region"] == region], self.plan)
+        title = self.plan.title_en if lang == "en" and self.plan.title_en else self.plan.title_zh
+        label = "annual monitoring" if lang == "en" else "年度监测"
+        return f"# {title} — {label} {self.year}\n\n" + to_markdown(_annual_table(self, rows, lang).text())
+
+    def report(self, *, lang: str = "zh") -> Any:
+        """The :class:`~wdmonitor.report.ReportDocument` behind :meth:`to_docx` and :meth:`to_html`."""
+        from .report import annual_document
+
+        return annual_document(self, lang)
+
+    def to_docx(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """The 年度监测 report as Word (.docx): a section per area with the jurisdiction's table."""
+        from .report_docx import write_docx
+
+        return write_docx(self.report(lang=lang), path)
+
+    def to_html(self, path: str | Path | None = None, *, lang: str = "zh") -> str:
+        """The 年度监测 report as a standalone web page; written to ``path`` when given."""
+        from .report_html import render_html
+
+        page = render_html(self.report(lang=lang))
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
 
     def _repr_html_(self) -> str:
-        from .tables import bilingual
+        import html
 
-        shown = self.table[["name_zh", "region_name", "sex", "latest_year", "latest_value", "progress_class", "severity", "checks"]]
-        return f"<div><strong>{self.plan.title_zh} — 年度监测 {self.year}</strong></div>" + bilingual(shown).to_html(
-            index=False, na_rep="", max_rows=60)
+        from .report import _annual_table, _ordered
+        from .report_html import TABLE_CSS, table_html
+
+        rows = _ordered(self.table[self.table["region"] == self.plan.jurisdiction.code], self.plan)
+        return (f"<div><style>{TABLE_CSS}</style><strong>{html.escape(self.plan.title_zh)} — 年度监测 {self.year}</strong>"
+                + table_html(_annual_table(self, rows, "zh"), max_rows=60) + "</div>")
 
 
 def _worst(flags: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -45,6 +45,7 @@ _EPILOG = """examples:
   wdmonitor template --plan huludao-2021-2030 --department 卫健委 -o 卫健委模板.xlsx
   wdmonitor validate 卫健委2024.xlsx --plan huludao-2021-2030 -o 反馈.xlsx
   wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx
+  wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts
   wdmonitor evaluate 2024/*.xlsx --plan huludao-2021-2030 --year 2030 --assessments 定性评估.csv -o final.xlsx
   wdmonitor warn --store 监测库.sqlite --plan huludao-2021-2030 --as-of 2024 -o 预警.xlsx
   wdmonitor report --sample --plan huludao-2021-2030 --lang en -o annual.md
@@ -106,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages printed")
     validate.add_argument("-o", "--output", help="write the full bilingual report (.xlsx) here")
     validate.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+    validate.add_argument("--sheet", action="append", help="read only this sheet of each workbook (repeatable; a hidden sheet is read only when named)")
 
     def data_command(name: str, summary: str, description: str, example: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=summary, description=f"{description}\n\nexample: {example}",
@@ -118,14 +120,17 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--as-of-date", help="with --store: the data as known at this date (2025-03-31)")
         command.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headers and messages (default zh)")
         command.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
-        command.add_argument("-o", "--output", help="write the result (.xlsx, .csv, .md or .html)")
+        command.add_argument("--sheet", action="append", help="read only this sheet of each workbook (repeatable; a hidden sheet is read only when named)")
+        command.add_argument("-o", "--output", action="append",
+                             help="write the result by the file's suffix: .xlsx workbook, .docx Word draft, .html page, "
+                                  ".csv or .md table, in --lang; repeat for several files")
         return command
 
     evaluate = data_command(
         "evaluate", "mid-term or final evaluation tables (中期/终期评估)",
         "Judge every target for every region and sex: status, progress, the summary per area with 达标率,\n"
         "and the full table with its trace. The year defaults to the plan's mid-term year.",
-        "wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx --charts charts")
+        "wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts")
     evaluate.add_argument("--year", type=int, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
     evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals (.csv or .yaml)")
     evaluate.add_argument("--charts", metavar="DIR",
@@ -165,6 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--department", required=True, help="who sent the files (卫健委, 教育局 …)")
     add.add_argument("--submitted-at", help="when they were sent (default now)")
     add.add_argument("--note", help="free text kept with the submission")
+    add.add_argument("--sheet", action="append", help="read only this sheet of each workbook (repeatable; a hidden sheet is read only when named)")
     listing = actions.add_parser("list", help="list the submissions", description="example: wdmonitor store list 监测库.sqlite")
     listing.add_argument("path")
     history = actions.add_parser("history", help="every version of one observation",
@@ -194,10 +200,13 @@ def _validate(args: argparse.Namespace) -> int:
 
     plan = load_plan(args.plan)
     from .formulas import with_indicators
+    from .readers import combine
 
-    frames = [read_submission(path, plan) for path in args.files]
-    sent = pd.concat(frames, ignore_index=True)
+    sent = combine([read_submission(path, plan, sheet=args.sheet) for path in args.files])
     indicators = with_indicators(sent, plan)
+    indicators.attrs.update(sent.attrs)
+    if "layout" in sent.attrs:  # how each sheet was read, so the statistician can see it at once
+        print(sent.attrs["layout"].summary(args.lang))
     report = check_submission(indicators, plan)
     if indicators is not sent:
         print(f"{len(sent)} rows read; the counts among them were computed into indicators by their formulas / "

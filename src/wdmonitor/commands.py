@@ -16,7 +16,7 @@ import pandas as pd
 from .errors import WdmonitorError
 from .registry import load_plan
 
-__all__ = ["Progress", "evaluate_command", "report_command", "store_command", "warn_command"]
+__all__ = ["OUTPUT_SUFFIXES", "Progress", "evaluate_command", "report_command", "store_command", "warn_command", "write_result"]
 
 
 class UsageError(WdmonitorError, ValueError):
@@ -92,29 +92,58 @@ def load_data(args: argparse.Namespace, progress: Progress) -> tuple[Any, pd.Dat
     else:
         from .readers import read_submission
 
-        frame = pd.concat([read_submission(path, plan) for path in args.files], ignore_index=True)
+        frame = pd.concat([read_submission(path, plan, sheet=getattr(args, "sheet", None)) for path in args.files], ignore_index=True)
         progress.step("files read / 已读取文件")
     return plan, frame
 
 
-def _write(result: Any, output: str) -> None:
-    suffix = Path(output).suffix.lower()
+#: The file types every result writes, by suffix.
+OUTPUT_SUFFIXES = (".xlsx", ".csv", ".md", ".html", ".htm", ".docx")
+
+
+def write_result(result: Any, output: str | Path, lang: str = "zh", **report: Any) -> Path:
+    """Write an :class:`Evaluation`, :class:`AnnualReport` or :class:`EarlyWarnings` by the file's suffix.
+
+    ``.xlsx`` the workbook, ``.csv`` the table, ``.md`` Markdown, ``.html`` a standalone
+    page, ``.docx`` a Word draft, all in ``lang``. ``report`` goes to ``to_docx`` and
+    ``to_html`` (an evaluation's ``frame``, for its warnings and trajectories).
+    """
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise UsageError(f"output must end in .xlsx, .csv, .md, .html or .docx (got {str(output)!r}) / "
+                         f"输出文件须为 .xlsx、.csv、.md、.html 或 .docx")
     if suffix == ".xlsx":
-        result.to_excel(output)
+        result.to_excel(path, lang=lang)
     elif suffix == ".csv":
-        result.to_csv(output)
+        result.to_csv(path, lang=lang)
     elif suffix == ".md":
-        Path(output).write_text(result.to_markdown(), encoding="utf-8")
-    elif suffix in (".html", ".htm"):
-        Path(output).write_text(result._repr_html_(), encoding="utf-8")
+        path.write_text(result.to_markdown(lang=lang), encoding="utf-8")
+    elif suffix == ".docx":
+        result.to_docx(path, lang=lang, **report)
     else:
-        raise UsageError(f"output must end in .xlsx, .csv, .md or .html (got {output!r}) / 输出文件须为 .xlsx、.csv、.md 或 .html")
-    print(f"written / 已写入: {output}")
+        result.to_html(path, lang=lang, **report)
+    return path
+
+
+def check_outputs(outputs: list[str] | None) -> None:
+    """Refuse an output suffix before any work is done."""
+    for output in outputs or ():
+        if Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
+            raise UsageError(f"output must end in .xlsx, .csv, .md, .html or .docx (got {output!r}) / "
+                             f"输出文件须为 .xlsx、.csv、.md、.html 或 .docx")
+
+
+def _write(result: Any, outputs: list[str], lang: str, **report: Any) -> None:
+    for output in outputs:
+        written = write_result(result, output, lang, **(report if Path(output).suffix.lower() in (".docx", ".html", ".htm") else {}))
+        print(f"written / 已写入: {written}")
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
 
+    check_outputs(args.output)
     progress = progress_for(args, 3)
     plan, frame = load_data(args, progress)
     result = evaluate(frame, plan, args.year, args.assessments)
@@ -124,7 +153,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     summary = result.summary().drop(columns="area" if args.lang == "zh" else "area_zh")
     print_table(headers(summary, args.lang))
     if args.output:
-        _write(result, args.output)
+        _write(result, args.output, args.lang, frame=frame)
     if args.charts:
         from .plotting import write_charts
 
@@ -137,9 +166,11 @@ def evaluate_command(args: argparse.Namespace) -> int:
 def warn_command(args: argparse.Namespace) -> int:
     from .early_warning import flag_early_warnings
 
+    check_outputs(args.output)
     progress = progress_for(args, 3)
     plan, frame = load_data(args, progress)
-    flags = flag_early_warnings(frame, plan, args.as_of, method=args.method)
+    warnings = flag_early_warnings(frame, plan, args.as_of, method=args.method)
+    flags = warnings.table
     progress.step("flagged / 预警完成")
     counts = flags.groupby(["flag", "severity"]).size().rename("n").reset_index()
     print(f"{title(plan, args.lang)} — 预警 early warning, as of {flags['as_of'].iloc[0] if len(flags) else args.as_of}: {len(flags)} flags")
@@ -158,21 +189,7 @@ def warn_command(args: argparse.Namespace) -> int:
             })
         print_table(headers(shown, args.lang))
     if args.output:
-        from .tables import frame_to_csv, write_excel
-
-        suffix = Path(args.output).suffix.lower()
-        if suffix == ".xlsx":
-            write_excel(Path(args.output), {"预警 Flags": flags})
-        elif suffix == ".csv":
-            frame_to_csv(flags, Path(args.output))
-        elif suffix == ".md":
-            from .tables import bilingual
-            from .tables_markdown import to_markdown
-
-            Path(args.output).write_text(to_markdown(bilingual(flags[list(flags.columns[:13])])), encoding="utf-8")
-        else:
-            raise UsageError(f"output must end in .xlsx, .csv or .md (got {args.output!r}) / 输出文件须为 .xlsx、.csv 或 .md")
-        print(f"written / 已写入: {args.output}")
+        _write(warnings, args.output, args.lang)
     progress.step("done / 完成")
     return 0
 
@@ -180,6 +197,7 @@ def warn_command(args: argparse.Namespace) -> int:
 def report_command(args: argparse.Namespace) -> int:
     from .annual import annual_report
 
+    check_outputs(args.output)
     progress = progress_for(args, 3)
     plan, frame = load_data(args, progress)
     report = annual_report(frame, plan, args.year, method=args.method)
@@ -189,7 +207,7 @@ def report_command(args: argparse.Namespace) -> int:
     print(f"{title(plan, args.lang)} — 年度监测 annual monitoring {report.year}: {len(report.table)} rows / 行")
     print_table(headers(counts, args.lang))
     if args.output:
-        _write(report, args.output)
+        _write(report, args.output, args.lang)
     progress.step("done / 完成")
     return 0
 
@@ -202,7 +220,8 @@ def store_command(args: argparse.Namespace) -> int:
     if action == "add":
         store = Store(args.path, load_plan(args.plan))
         for file in args.files:
-            receipt = store.add(file, department=args.department, submitted_at=args.submitted_at, note=args.note or "")
+            receipt = store.add(file, department=args.department, submitted_at=args.submitted_at, note=args.note or "",
+                                sheet=getattr(args, "sheet", None))
             print(f"stored / 已入库: {file}: {receipt.n_rows} rows, submission {receipt.submission_id} ({receipt.submitted_at})")
         return 0
     if not is_url(args.path) and not Path(args.path).exists():

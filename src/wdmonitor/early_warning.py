@@ -1,6 +1,7 @@
 """Early warning (预警: 预计达标困难、波动较大), methodology section 4, for all series at once.
 
-:func:`flag_early_warnings` returns one row per flag:
+:func:`flag_early_warnings` returns an :class:`EarlyWarnings` whose ``table`` has one row
+per flag:
 
 ``projected_miss`` (W1)
     Each target projected to every evaluation year after ``as_of`` (``trend``, ``ols`` or
@@ -29,14 +30,19 @@ Examples
 >>> frame = pd.DataFrame({"region": "211400", "year": range(2018, 2025),
 ...                       "indicator": "maternal_mortality_ratio", "sex": "female",
 ...                       "value": [16.0, 15.5, 15.0, 14.6, 14.3, 14.0, 13.8]})
->>> flags = flag_early_warnings(frame, plan, as_of=2024)
+>>> warnings = flag_early_warnings(frame, plan, as_of=2024)
+>>> flags = warnings.table
 >>> flags[flags["flag"] == "projected_miss"][["target_year", "severity"]].values.tolist()
 [[2025, 'warning'], [2030, 'warning']]
+>>> warnings
+EarlyWarnings(plan='example-2021-2030', as_of=2024, method='trend', flags=5, severity={'alert': 3, 'warning': 2})
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,7 +56,7 @@ from .targets import attach_series, matrix_for, target_rows
 from .trends import meeting_probability, project
 from .vocabulary import Severity
 
-__all__ = ["FLAG_COLUMNS", "flag_early_warnings", "flags_for_valid"]
+__all__ = ["FLAG_COLUMNS", "EarlyWarnings", "flag_early_warnings", "flags_for_valid"]
 
 #: Columns of the flag table, in order.
 FLAG_COLUMNS = (
@@ -411,8 +417,102 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     return order[list(FLAG_COLUMNS)].reset_index(drop=True)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class EarlyWarnings:
+    """The result of :func:`flag_early_warnings`: the flag table and how it was made.
+
+    Shares the report protocol of :class:`~wdmonitor.Evaluation` and
+    :class:`~wdmonitor.AnnualReport`: ``to_excel``, ``to_csv``, ``to_html``, ``to_docx``,
+    ``to_markdown`` and the notebook view, in Chinese (default) or English.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per flag, columns :data:`FLAG_COLUMNS`, most severe first.
+    plan : Plan
+    as_of : int
+        The monitoring year.
+    method : str
+        The projection behind W1.
+    rules : RuleSet
+    provenance : dict
+    """
+
+    table: pd.DataFrame
+    plan: Plan
+    as_of: int
+    method: str = "trend"
+    rules: RuleSet = DEFAULT_RULES
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        counts = self.table["severity"].value_counts().to_dict()
+        return (f"EarlyWarnings(plan={self.plan.id!r}, as_of={self.as_of}, method={self.method!r}, flags={len(self.table)}, "
+                f"severity={counts})")
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def to_excel(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """The 预警 workbook: the list (severity coloured, filters, print set-up), the trace, the method."""
+        from .report import warning_tables
+        from .writers import write_excel
+
+        return write_excel(path, warning_tables(self, lang))
+
+    def to_csv(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """The 预警 list as UTF-8 CSV (BOM for Excel), names and messages in the report's language.
+
+        Text cells are neutralised; for the codes and the trace columns, write :attr:`table`.
+        """
+        from .report import _warning_table
+        from .writers import write_csv
+
+        return write_csv(_warning_table(self.table, self.plan, lang).frame, path)
+
+    def to_markdown(self, region: str | None = None, *, lang: str = "zh") -> str:
+        """The warnings and alerts of ``region`` (the jurisdiction by default) as Markdown."""
+        from .report import _warning_section
+        from .tables_markdown import to_markdown
+
+        section = _warning_section(self, lang, region or self.plan.jurisdiction.code)
+        text = f"# {section.heading}\n\n{section.paragraphs[0]}\n\n"
+        return text + "".join(to_markdown(t.text()) for t in section.tables)
+
+    def report(self, *, lang: str = "zh") -> Any:
+        """The :class:`~wdmonitor.report.ReportDocument` behind :meth:`to_docx` and :meth:`to_html`."""
+        from .report import warning_document
+
+        return warning_document(self, lang)
+
+    def to_docx(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """The 预警 list as a Word document, a section per region."""
+        from .report_docx import write_docx
+
+        return write_docx(self.report(lang=lang), path)
+
+    def to_html(self, path: str | Path | None = None, *, lang: str = "zh") -> str:
+        """The 预警 list as a standalone web page; written to ``path`` when given."""
+        from .report_html import render_html
+
+        page = render_html(self.report(lang=lang))
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from .report import _warning_table
+        from .report_html import TABLE_CSS, table_html
+
+        head = f"<strong>{html.escape(self.plan.title_zh)} — 预警 {self.as_of}</strong> · {len(self.table)} flags"
+        return f"<div><style>{TABLE_CSS}</style>{head}" + table_html(
+            _warning_table(self.table, self.plan, "zh"), max_rows=60) + "</div>"
+
+
 def flag_early_warnings(frame: pd.DataFrame, plan: Plan, as_of: int | None = None, *, method: str = "trend",
-                        rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:
+                        rules: RuleSet = DEFAULT_RULES) -> EarlyWarnings:
     """Flag the indicators 预计达标困难、波动较大 for every region, indicator and sex.
 
     Parameters
@@ -429,12 +529,16 @@ def flag_early_warnings(frame: pd.DataFrame, plan: Plan, as_of: int | None = Non
 
     Returns
     -------
-    DataFrame
-        One row per flag, columns :data:`FLAG_COLUMNS`, most severe first.
+    EarlyWarnings
+        Its ``table`` has one row per flag, columns :data:`FLAG_COLUMNS`, most severe first.
     """
+    from . import __version__
     from .evaluation import _prepare
 
     valid = _prepare(frame, plan)
     if as_of is None:
         as_of = int(valid["year"].max()) if len(valid) else plan.period_start
-    return flags_for_valid(valid, plan, int(as_of), method=method, rules=rules)
+    table = flags_for_valid(valid, plan, int(as_of), method=method, rules=rules)
+    provenance = {"plan": plan.id, "year": int(as_of), "projection": method, "rules": rules.name, "wdmonitor": __version__,
+                  "rows_in": int(len(frame)), "rows_valid": int(len(valid))}
+    return EarlyWarnings(table=table, plan=plan, as_of=int(as_of), method=method, rules=rules, provenance=provenance)

@@ -184,28 +184,108 @@ class Evaluation:
         return rank_by_indicator(self, indicators)
 
     # -- exports -----------------------------------------------------------------------------
-    def to_excel(self, path: str | Path) -> Path:
-        """Write a summary sheet and one sheet per area (bilingual headers, status colours)."""
-        from .tables import evaluation_to_excel
+    def to_excel(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """Write the evaluation workbook as a report prints it.
 
-        return evaluation_to_excel(self, Path(path))
+        A summary sheet with 达标率 by area (against the milestones and against the final
+        targets, as percentages); one sheet per area, one row per target and region in the
+        plan's order — 序号, 指标, the plan's clause, 目标值 and 目标年 as the plan states them
+        (the milestone beside them at the mid-term), 基期值, 监测值 and its year, 评估结论,
+        against the final target, 进展 — with statuses by name and coloured, numbers with
+        each indicator's precision as Excel number formats, filters, frozen panes and a
+        landscape print set-up; the trace and technical columns in their own sheet; the
+        provenance. ``lang="en"`` writes it in English.
+        """
+        from .report import evaluation_tables
+        from .writers import write_excel
 
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the table as UTF-8 CSV (BOM for Excel), text cells neutralised against formulas."""
-        from .tables import frame_to_csv
+        return write_excel(path, evaluation_tables(self, lang))
 
-        return frame_to_csv(self.table, Path(path))
+    def to_csv(self, path: str | Path, *, lang: str = "zh") -> Path:
+        """Write the area tables as one UTF-8 CSV (BOM for Excel): names, numbers rounded to precision.
 
-    def to_markdown(self, region: str | None = None) -> str:
-        """The summary and the per-target table of ``region`` as Markdown."""
-        from .tables import evaluation_to_markdown
+        Text cells are neutralised against formulas; the same evaluation gives the same bytes.
+        For the codes and every technical column, write :attr:`table` itself.
+        """
+        from .report import evaluation_csv
+        from .writers import write_csv
 
-        return evaluation_to_markdown(self, region)
+        return write_csv(evaluation_csv(self, lang), path)
+
+    def to_markdown(self, region: str | None = None, *, lang: str = "zh") -> str:
+        """The summary and the per-target table of ``region`` as Markdown, rounded as printed."""
+        from .report import _summary, _target_rows
+        from .tables_markdown import to_markdown
+
+        region = region or self.plan.jurisdiction.code
+        title = self.plan.title_en if lang == "en" and self.plan.title_en else self.plan.title_zh
+        stage = {"midterm": ("中期评估", "mid-term evaluation"), "final": ("终期评估", "final evaluation"),
+                 "interim": ("评估", "evaluation")}[self.stage][lang == "en"]
+        rows = self.table[self.table["region"] == region]
+        from .report import _ordered
+
+        rows = _ordered(rows, self.plan)
+        return (f"# {title} — {stage} {self.year}\n\n" + to_markdown(_summary(self, lang, region).text()) + "\n"
+                + to_markdown(_target_rows(self, rows, lang).text()))
+
+    def report(self, *, lang: str = "zh", frame: pd.DataFrame | None = None, warnings: Any = None,
+               charts: bool = True, regions: tuple[str, ...] | list[str] = ()) -> Any:
+        """The :class:`~wdmonitor.report.ReportDocument` behind :meth:`to_docx` and :meth:`to_html`.
+
+        See :func:`wdmonitor.report.evaluation_document` for the arguments.
+        """
+        from .report import evaluation_document
+
+        return evaluation_document(self, lang, frame=frame, warnings=warnings, charts=charts, regions=tuple(regions))
+
+    def to_docx(self, path: str | Path, *, lang: str = "zh", frame: pd.DataFrame | None = None, warnings: Any = None,
+                charts: bool = True, regions: tuple[str, ...] | list[str] = ()) -> Path:
+        """Write the 中期/终期评估报告 draft as Word (.docx).
+
+        A title from the plan and the evaluation year, the summary by area with 达标率, a
+        section per area with its table, chart and the goals not attained or uncertain in
+        sentences generated from the verdicts, the early-warning list (when ``frame`` or
+        ``warnings`` is given), the qualitative goals awaiting assessment, the key
+        indicators' trajectories (with ``frame``), optional sections per region
+        (``regions``) and the provenance; Chinese by default, English with ``lang="en"``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from wdmonitor import evaluate, load_plan
+        >>> from wdmonitor.sample import load_sample
+        >>> plan = load_plan("huludao-2021-2030")
+        >>> frame = load_sample()
+        >>> path = evaluate(frame, plan).to_docx(pathlib.Path(tempfile.mkdtemp()) / "中期评估报告.docx", charts=False)
+        >>> path.suffix
+        '.docx'
+        """
+        from .report_docx import write_docx
+
+        return write_docx(self.report(lang=lang, frame=frame, warnings=warnings, charts=charts, regions=regions), path)
+
+    def to_html(self, path: str | Path | None = None, *, lang: str = "zh", frame: pd.DataFrame | None = None,
+                warnings: Any = None, charts: bool = True, regions: tuple[str, ...] | list[str] = ()) -> str:
+        """The report as a standalone web page (the sections of :meth:`to_docx`); written to ``path`` when given."""
+        from .report_html import render_html
+
+        page = render_html(self.report(lang=lang, frame=frame, warnings=warnings, charts=charts, regions=regions))
+        if path is not None:
+            Path(path).write_text(page, encoding="utf-8")
+        return page
 
     def _repr_html_(self) -> str:
-        from .tables import evaluation_to_html
+        import html
 
-        return evaluation_to_html(self)
+        from .report import _ordered, _summary, _target_rows
+        from .report_html import TABLE_CSS, table_html
+
+        stage = {"midterm": "中期评估", "final": "终期评估", "interim": "评估"}[self.stage]
+        head = (f"<strong>{html.escape(self.plan.title_zh)} — {stage} {self.year}</strong> · {len(self.table)} rows"
+                f" · rules {html.escape(self.rules.name)}")
+        rows = _ordered(self.table[self.table["region"] == self.plan.jurisdiction.code], self.plan)
+        return (f"<div><style>{TABLE_CSS}</style>{head}" + table_html(_summary(self, "zh"))
+                + table_html(_target_rows(self, rows, "zh"), max_rows=60) + "</div>")
 
 
 def _stage(plan: Plan, year: int) -> str:

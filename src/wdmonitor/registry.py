@@ -21,7 +21,17 @@ import yaml
 
 from .errors import PlanError, Problem, UnitError, UnknownPlanError
 from .formulas import parse_formula
-from .indicators import MAX_PRECISION, Baseline, Component, Goal, Indicator, Jurisdiction, Plan, Region, Target
+from .indicators import (
+    MAX_PRECISION,
+    Baseline,
+    Component,
+    Goal,
+    Indicator,
+    Jurisdiction,
+    Plan,
+    Region,
+    Target,
+)
 from .units import conversion_factor, is_percent, parse_unit
 from .vocabulary import (
     Area,

@@ -1,19 +1,27 @@
-"""Report tables: bilingual headers, ranking, and Excel / CSV / Markdown / HTML exports.
+"""Report tables: the reader's language, the report's rounding, ranking.
 
-Every export neutralises text cells that start with ``= + - @`` (a submitted value must
-never become a spreadsheet formula) and is deterministic: the same evaluation gives the
-same CSV bytes.
+A result's frame keeps codes (``attained``, ``female``, ``percent``) for code; the tables
+built here show names in Chinese (default) or English — status, sex, area type, unit,
+target kind, progress class, warning and severity, from :mod:`wdmonitor.vocabulary` — with
+each number carrying its indicator's reporting precision (``Indicator.precision``). A
+:class:`ReportTable` holds such a table with the decimals of every numeric cell, so the
+Excel writer gives it number formats (the numbers stay numbers) and the Word, HTML and
+Markdown renderers print it rounded. All writing goes through :mod:`wdmonitor.writers`.
 """
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from .vocabulary import Area, ProgressClass, Status
+from .units import unit_label
+from .vocabulary import COLUMN_VOCABULARIES, ProgressClass, Status, name_of
+from .writers import Sheet, neutralise, write_csv, write_excel
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -23,15 +31,19 @@ __all__ = [
     "HEADERS",
     "SEVERITY_FILLS",
     "STATUS_FILLS",
+    "ReportTable",
+    "Sheet",
     "bilingual",
-    "evaluation_to_excel",
-    "evaluation_to_html",
-    "evaluation_to_markdown",
+    "format_number",
     "frame_to_csv",
+    "header",
+    "localise",
     "neutralise",
+    "precision_of",
     "rank_by_indicator",
     "rank_regions",
     "region_names",
+    "status_text",
     "write_excel",
 ]
 
@@ -40,7 +52,7 @@ HEADERS: dict[str, str] = {
     "area": "领域 / Area", "area_zh": "领域 / Area (zh)", "goal_no": "目标序号 / Goal", "section": "部分 / Section",
     "target_id": "目标编号 / Target id", "indicator": "指标编号 / Indicator id", "name_zh": "指标 / Indicator",
     "name_en": "Indicator (en)", "region": "地区代码 / Region code", "region_name": "地区 / Region", "sex": "性别 / Sex",
-    "area_type": "城乡 / Urban-rural", "unit": "单位 / Unit", "kind": "目标类型 / Kind", "baseline_year": "基期 / Baseline year",
+    "area_type": "城乡 / Urban-rural", "unit": "单位 / Unit", "kind": "目标类型 / Kind", "baseline_year": "基期年 / Baseline year",
     "baseline": "基期值 / Baseline", "baseline_source": "基期值来源 / Baseline source", "target_year": "目标年 / Target year",
     "target": "目标值 / Target", "target_source": "目标来源 / Target source", "data_year": "数据年份 / Data year",
     "value": "监测值 / Value", "provisional": "临时数据 / Provisional", "status": "评估结论 / Status",
@@ -61,6 +73,10 @@ HEADERS: dict[str, str] = {
     "mean_score": "平均进展得分 / Mean score", "flag": "预警类型 / Flag", "severity": "预警等级 / Severity",
     "checks": "预警 / Checks", "check": "检查 / Check", "severity_zh": "预警等级 / Severity (zh)",
     "progress_class_zh": "进展状态 / Progress class (zh)", "message_zh": "说明 / Message (zh)", "message_en": "Message (en)",
+    "number": "序号 / No.", "indicator_name": "指标 / Indicator", "stated_target": "目标值 / Target",
+    "milestone": "序时进度目标 / Milestone", "final_attainment_rate": "对照终期目标达标率 / Attainment rate against the final targets",
+    "message": "说明 / Message", "as_of": "监测年 / As of", "projection": "预测值 / Projection", "probability": "达标概率 / Probability",
+    "method": "预测方法 / Method", "key": "项目 / Item",
 }
 
 #: Fill colours of status cells in Excel and HTML (shared with the charts).
@@ -68,7 +84,8 @@ STATUS_FILLS: dict[str, str] = {
     Status.ATTAINED_EARLY.value: "1A7F37", Status.ATTAINED.value: "4CAF50", Status.BASICALLY_ATTAINED.value: "C5E1A5",
     Status.NOT_ATTAINED.value: "E53935", Status.NOT_ASSESSABLE.value: "BDBDBD", Status.NEEDS_ASSESSMENT.value: "90CAF9",
 }
-_STATUS_COLUMNS = ("status", "final_status")
+#: Fill colours of severity cells.
+SEVERITY_FILLS: dict[str, str] = {"watch": "FFF59D", "warning": "FFB74D", "alert": "E53935"}
 
 
 def region_names(plan: Plan, lang: str = "zh") -> dict[str, str]:
@@ -83,22 +100,177 @@ def bilingual(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={c: HEADERS.get(c, c) for c in frame.columns})
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells starting with = + - @ with an apostrophe so no cell becomes a formula."""
+def header(column: str, lang: str = "zh") -> str:
+    """A column's header in one language: ``header("status")`` is 评估结论, ``"en"`` Status."""
+    text = HEADERS.get(column, column)
+    if " / " not in text:
+        return text
+    zh, en = text.split(" / ", 1)
+    return en if lang == "en" else zh
+
+
+frame_to_csv = write_csv
+
+
+# -- the reader's language --------------------------------------------------------------------
+_UNCERTAIN = {"zh": "（不确定）", "en": " (uncertain)"}
+
+
+def status_text(status: pd.Series, uncertain: pd.Series | None = None, lang: str = "zh") -> pd.Series:
+    """Statuses by name, with 不确定 / uncertain where a small-number interval straddles the target."""
+    names = status.map(lambda s: name_of(Status, s, lang))
+    if uncertain is None:
+        return names
+    flagged = uncertain.fillna(False).astype(bool) & status.notna()
+    return names.where(~flagged, names + _UNCERTAIN["en" if lang == "en" else "zh"])
+
+
+def localise(frame: pd.DataFrame, lang: str = "zh", plan: Plan | None = None) -> pd.DataFrame:
+    """Codes replaced by the names a reader sees (values only; headers are left alone).
+
+    Vocabulary columns (status, sex, area type, kind, progress class, severity, flag, area,
+    section) get their names, ``unit`` its label (``%``, ``/10万``, ``岁/年``); with
+    ``lang="en"`` and a plan, ``region_name`` and ``name_zh`` take the English names.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"status": ["attained"], "sex": ["female"], "unit": ["per_100k"]})
+    >>> localise(frame).iloc[0].tolist(), localise(frame, "en").iloc[0].tolist()
+    (['已实现', '女', '/10万'], ['attained', 'women', 'per 100,000'])
+    """
     out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            text = out[column]
-            risky = text.map(lambda v: isinstance(v, str) and v[:1] in ("=", "+", "-", "@"))  # object cells only
-            out[column] = text.where(~risky, "'" + text.astype(str))
+    for column, vocabulary in COLUMN_VOCABULARIES.items():
+        if column in out:
+            codes = out[column]
+            names = {code: name_of(vocabulary, code, lang) for code in pd.unique(codes)}  # a handful of codes
+            out[column] = codes.map(names)
+    if "unit" in out:
+        labels = {u: _unit_text(u, lang) for u in pd.unique(out["unit"])}
+        out["unit"] = out["unit"].map(labels)
+    if lang == "en" and plan is not None:
+        if "region_name" in out and "region" in out:
+            english_names = out["region"].astype(str).map(region_names(plan, "en")).astype(object)
+            out["region_name"] = english_names.where(english_names.notna(), out["region_name"].astype(object))
+        if "name_zh" in out and "indicator" in out:
+            english = {i: plan.indicators[i].name_en for i in pd.unique(out["indicator"]) if isinstance(i, str) and i in plan.indicators}
+            named = out["indicator"].map(english).astype(object)
+            out["name_zh"] = named.where(named.notna(), out["name_zh"].astype(object))
     return out
 
 
-def frame_to_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), neutralised, fixed float format."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    neutralise(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.10g")
-    return path
+def _unit_text(unit: object, lang: str) -> str:
+    if not isinstance(unit, str) or not unit:
+        return ""
+    try:
+        return unit_label(unit, lang)
+    except ValueError:  # a unit spelling outside the registry is shown as written
+        return unit
+
+
+# -- the report's rounding --------------------------------------------------------------------
+def precision_of(plan: Plan, indicators: pd.Series, kinds: pd.Series | None = None) -> pd.Series:
+    """Each row's reporting precision (decimals) from its indicator; 2 for parity indices.
+
+    Rows without an indicator (qualitative goals) get 1.
+    """
+    known = {i: plan.indicators[i].precision for i in pd.unique(indicators) if isinstance(i, str) and i in plan.indicators}
+    decimals = indicators.map(known).fillna(1).astype("int64")
+    if kinds is not None:
+        decimals = decimals.where(kinds.astype(str) != "parity", decimals.clip(lower=2))
+    return decimals
+
+
+def format_number(value: object, decimals: int, *, percent: bool = False) -> str:
+    """A number as a report prints it: ``format_number(9.849, 1)`` is ``9.8``; blanks stay blank.
+
+    With ``percent=True`` a share (0.6667) prints as a percentage (``66.7%``).
+    """
+    if value is None or isinstance(value, str):
+        return "" if value is None else value
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return ""
+    if percent:
+        return f"{number * 100:.{decimals}f}%"
+    return f"{number:.{decimals}f}"
+
+
+def excel_format(decimals: int, *, percent: bool = False) -> str:
+    """The Excel number format of ``decimals`` decimals (``0.0``, ``0.0%``)."""
+    body = "0" if decimals == 0 else "0." + "0" * decimals
+    return body + "%" if percent else body
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ReportTable:
+    """A table as a report prints it.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The table with its headers in the report's language; numbers are numbers.
+    decimals : mapping of header to int or Series
+        The reporting precision of each numeric column: one for the column, or one per row.
+    percent : sequence of str
+        Headers of share columns printed as percentages (达标率 0.6667 → 66.7%).
+    fills : mapping of header to mapping of text to colour
+        Cell colours by text (statuses, severities).
+    wrap : sequence of str
+        Headers of long-text columns (the plan's clause).
+    """
+
+    frame: pd.DataFrame
+    decimals: Mapping[str, int | pd.Series] = field(default_factory=dict)
+    percent: Sequence[str] = ()
+    fills: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    wrap: Sequence[str] = ()
+
+    def sheet(self, title: str | None = None, freeze_columns: int = 0) -> Sheet:
+        """The worksheet: number formats from the precision, conditional colours, print set-up."""
+        formats: dict[str, str | list[str]] = {}
+        for column, decimals in self.decimals.items():
+            percent = column in self.percent
+            if isinstance(decimals, pd.Series):
+                formats[column] = [excel_format(int(d), percent=percent) for d in decimals.to_numpy()]
+            else:
+                formats[column] = excel_format(int(decimals), percent=percent)
+        return Sheet(frame=self.frame, formats=formats, fills=self.fills, wrap=self.wrap, title=title,
+                     freeze_columns=freeze_columns)
+
+    def rounded(self) -> pd.DataFrame:
+        """The table with every number rounded to its precision (numbers stay numbers: for CSV)."""
+        out = self.frame.copy()
+        for column, decimals in self.decimals.items():
+            values = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float)
+            places = decimals.to_numpy() if isinstance(decimals, pd.Series) else np.full(len(values), decimals)
+            extra = 2 if column in self.percent else 0
+            rounded = values.copy()
+            for d in np.unique(places):  # a few distinct precisions
+                chosen = places == d
+                rounded[chosen] = np.round(values[chosen], int(d) + extra)
+            out[column] = rounded
+        return out
+
+    def text(self) -> pd.DataFrame:
+        """The table with every number printed at its precision (for Word, HTML and Markdown)."""
+        out = self.frame.copy()
+        for column, decimals in self.decimals.items():
+            if column not in out:
+                continue
+            percent = column in self.percent
+            values = out[column].to_numpy(dtype=object)
+            places = decimals.to_numpy() if isinstance(decimals, pd.Series) else np.full(len(values), decimals)
+            out[column] = [format_number(v, int(d), percent=percent) for v, d in zip(values, places, strict=True)]
+        for column in out.columns:
+            if column not in self.decimals and pd.api.types.is_float_dtype(out[column]):
+                whole = out[column].dropna()
+                if len(whole) and (whole == whole.round()).all():  # years, counts held as floats
+                    out[column] = out[column].map(lambda v: "" if pd.isna(v) else str(int(v)))
+        out = out.astype(object)
+        return out.where(out.notna(), "").astype(str).replace({"nan": "", "<NA>": ""})
 
 
 # -- ranking ----------------------------------------------------------------------------------
@@ -153,82 +325,4 @@ def rank_by_indicator(evaluation: Evaluation, indicators: list[str] | None = Non
     out["rank"] = out.groupby(["target_id", "sex"])["score"].rank(method="min", ascending=False).astype("Int64")
     return out.sort_values(["target_id", "sex", "rank", "region"], kind="stable").reset_index(drop=True)
 
-
-# -- exports ------------------------------------------------------------------------------------
-_REPORT_COLUMNS = ("goal_no", "name_zh", "region_name", "sex", "unit", "kind", "baseline_year", "baseline",
-                   "target_year", "target", "data_year", "value", "status", "final_status", "progress", "progress_class",
-                   "uncertain", "evidence", "trace")
-
-
-SEVERITY_FILLS: dict[str, str] = {"watch": "FFF59D", "warning": "FFB74D", "alert": "E53935"}
-
-
-def write_excel(path: Path, sheets: dict[str, pd.DataFrame]) -> Path:
-    """Write report sheets: neutralised cells, bilingual bold headers, status and severity fills, widths."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            clean = neutralise(frame)
-            bilingual(clean).to_excel(writer, sheet_name=name[:31], index=False)
-            sheet = writer.sheets[name[:31]]
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-            for position, column in enumerate(clean.columns, start=1):
-                letter = get_column_letter(position)
-                longest = max([len(str(HEADERS.get(column, column)))] + [len(str(v)) for v in clean[column].head(200)])
-                sheet.column_dimensions[letter].width = min(max(10, longest + 2), 60)
-                fills = STATUS_FILLS if column in _STATUS_COLUMNS else SEVERITY_FILLS if column == "severity" else None
-                if fills:
-                    for row, value in enumerate(clean[column], start=2):
-                        colour = fills.get(str(value))
-                        if colour:
-                            sheet.cell(row=row, column=position).fill = PatternFill("solid", start_color=colour, end_color=colour)
-            sheet.freeze_panes = "A2"
-    return path
-
-
-def evaluation_to_excel(evaluation: Evaluation, path: Path) -> Path:
-    """Summary sheet, one sheet per area, provenance."""
-    sheets: dict[str, pd.DataFrame] = {"汇总 Summary": evaluation.summary()}
-    for area in Area:
-        part = evaluation.table[evaluation.table["area"] == area.value]
-        if len(part):
-            sheets[f"{area.name_zh} {area.value}"] = part[list(_REPORT_COLUMNS)]
-    sheets["来源 Provenance"] = pd.DataFrame({"key": list(evaluation.provenance), "value": [str(v) for v in evaluation.provenance.values()]})
-    return write_excel(path, sheets)
-
-
-def evaluation_to_markdown(evaluation: Evaluation, region: str | None = None) -> str:
-    from .tables_markdown import to_markdown
-
-    plan = evaluation.plan
-    region = region or plan.jurisdiction.code
-    title = f"# {plan.title_zh} — {evaluation.stage} {evaluation.year}\n\n"
-    summary = bilingual(evaluation.summary(region))
-    rows = evaluation.table[evaluation.table["region"] == region][
-        ["area", "goal_no", "name_zh", "sex", "target_year", "target", "data_year", "value", "status", "progress_class"]
-    ]
-    return title + to_markdown(summary) + "\n" + to_markdown(bilingual(rows))
-
-
-def _fill_cell(status: object) -> str:
-    colour = STATUS_FILLS.get(str(status))
-    text = html.escape(str(status))
-    return f'<span style="background:#{colour};padding:0 4px">{text}</span>' if colour else text
-
-
-def evaluation_to_html(evaluation: Evaluation) -> str:
-    plan = evaluation.plan
-    head = (f"<div><strong>{html.escape(plan.title_zh)}</strong> — {html.escape(evaluation.stage)} {evaluation.year}"
-            f" · {len(evaluation.table)} rows · rules {html.escape(evaluation.rules.name)}</div>")
-    summary = bilingual(evaluation.summary()).to_html(index=False, na_rep="")
-    rows = evaluation.table[["area", "goal_no", "name_zh", "region_name", "sex", "target", "value", "status", "progress_class"]].copy()
-    for column in ("area", "goal_no", "name_zh", "region_name", "sex", "progress_class"):
-        rows[column] = rows[column].map(lambda v: html.escape(v) if isinstance(v, str) else "")  # NaN stays empty
-    rows["status"] = rows["status"].map(_fill_cell)
-    table = bilingual(rows).to_html(index=False, escape=False, na_rep="", max_rows=60, float_format=lambda v: f"{v:.4g}")
-    return head + summary + table
 

@@ -147,7 +147,8 @@ def write_template(plan: Plan, path: str | Path, department: str | None = None,
     """Write the template as an .xlsx: a data sheet with bilingual headers and instructions.
 
     ``components=True`` asks for the counts behind the indicators that have a formula (see
-    :func:`submission_template`).
+    :func:`submission_template`). Written by :func:`wdmonitor.writers.write_excel`, so a
+    department's text can never become a formula.
     """
     path = Path(path)
     frame = submission_template(plan, department, years, components=components)
@@ -164,12 +165,9 @@ def write_template(plan: Plan, path: str | Path, department: str | None = None,
             ]
         }
     )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="数据 data", index=False)
-        instructions.to_excel(writer, sheet_name="说明 instructions", index=False)
-        for sheet in writer.sheets.values():
-            sheet.freeze_panes = "A2"
-            for cells in sheet.columns:
-                width = max(len(str(c.value or "")) for c in cells[:200])
-                sheet.column_dimensions[cells[0].column_letter].width = min(60, max(10, width * 1.3))
+    from .writers import Sheet, write_excel
+
+    # the data sheet keeps the header in row 1, as read_submission expects; no print set-up needed
+    write_excel(path, {"数据 data": Sheet(frame=frame, landscape=False),
+                       "说明 instructions": Sheet(frame=instructions, landscape=False, filters=False, widths={"说明 instructions": 90.0})})
     return path

@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "COLUMN_VOCABULARIES",
     "Area",
     "AreaType",
     "Direction",
@@ -25,6 +26,8 @@ __all__ = [
     "SexScope",
     "Status",
     "TargetKind",
+    "WarningFlag",
+    "name_of",
 ]
 
 
@@ -130,11 +133,27 @@ class Sex(_StrEnum):
     MALE = "male"
     TOTAL = "total"
 
+    @property
+    def name_zh(self) -> str:
+        return {"female": "女", "male": "男", "total": "合计"}[self.value]
+
+    @property
+    def name_en(self) -> str:
+        return {"female": "women", "male": "men", "total": "total"}[self.value]
+
 
 class AreaType(_StrEnum):
     URBAN = "urban"
     RURAL = "rural"
     TOTAL = "total"
+
+    @property
+    def name_zh(self) -> str:
+        return {"urban": "城镇", "rural": "农村", "total": "合计"}[self.value]
+
+    @property
+    def name_en(self) -> str:
+        return {"urban": "urban", "rural": "rural", "total": "total"}[self.value]
 
 
 class Scale(_StrEnum):
@@ -159,6 +178,14 @@ class Section(_StrEnum):
     MAIN_GOAL = "main_goal"  # 主要目标
     STRATEGY = "strategy"  # 策略措施
     KEY_PROJECT = "key_project"  # 重点工程
+
+    @property
+    def name_zh(self) -> str:
+        return {"main_goal": "主要目标", "strategy": "策略措施", "key_project": "重点工程"}[self.value]
+
+    @property
+    def name_en(self) -> str:
+        return {"main_goal": "main goal", "strategy": "strategy", "key_project": "key project"}[self.value]
 
 
 class TargetKind(_StrEnum):
@@ -189,6 +216,34 @@ class TargetKind(_StrEnum):
     @property
     def is_numeric(self) -> bool:
         return self is not TargetKind.QUALITATIVE
+
+    @property
+    def name_zh(self) -> str:
+        return _KIND_NAMES[self][0]
+
+    @property
+    def name_en(self) -> str:
+        return _KIND_NAMES[self][1]
+
+
+_KIND_NAMES = {
+    TargetKind.AT_LEAST: ("达到或高于", "at least"),
+    TargetKind.AT_MOST: ("控制在以下", "at most"),
+    TargetKind.AROUND: ("左右", "around"),
+    TargetKind.BAND: ("区间", "within a band"),
+    TargetKind.MAINTAIN_AT_LEAST: ("保持在以上", "maintain at least"),
+    TargetKind.MAINTAIN_AT_MOST: ("保持在以下", "maintain at most"),
+    TargetKind.INCREASE: ("提高", "increase"),
+    TargetKind.DECREASE: ("降低", "decrease"),
+    TargetKind.SLOWER_INCREASE: ("增长趋缓", "slower increase"),
+    TargetKind.GAP_NARROWING: ("差距缩小", "gap narrowing"),
+    TargetKind.PARITY: ("均衡", "parity"),
+    TargetKind.RELATIVE_TO: ("相对参照指标", "relative to a reference"),
+    TargetKind.RELATIVE_TO_BASELINE: ("比基期提高", "relative to the baseline"),
+    TargetKind.COUNT: ("数量", "count"),
+    TargetKind.COVERAGE: ("覆盖", "coverage"),
+    TargetKind.QUALITATIVE: ("定性目标", "qualitative"),
+}
 
 
 _VALUED = frozenset(
@@ -241,6 +296,17 @@ class Status(_StrEnum):
             "needs_assessment": "待评估",
         }[self.value]
 
+    @property
+    def name_en(self) -> str:
+        return {
+            "attained_early": "attained early",
+            "attained": "attained",
+            "basically_attained": "basically attained",
+            "not_attained": "not attained",
+            "not_assessable": "not assessable",
+            "needs_assessment": "needs assessment",
+        }[self.value]
+
 
 class ProgressClass(_StrEnum):
     """Progress status at any year (Eurostat / Open SDG classes)."""
@@ -265,6 +331,10 @@ class ProgressClass(_StrEnum):
             "moderate_progress": "适度进步",
         }[self.value]
 
+    @property
+    def name_en(self) -> str:
+        return self.value.replace("_", " ")
+
 
 class Severity(_StrEnum):
     """Early-warning severity, ordered none < watch < warning < alert."""
@@ -281,3 +351,56 @@ class Severity(_StrEnum):
     @property
     def name_zh(self) -> str:
         return {"none": "无", "watch": "关注", "warning": "预警", "alert": "警报"}[self.value]
+
+    @property
+    def name_en(self) -> str:
+        return {"none": "none", "watch": "watch", "warning": "warning", "alert": "alert"}[self.value]
+
+
+class WarningFlag(_StrEnum):
+    """The kinds of early-warning flag (methodology section 4)."""
+
+    PROJECTED_MISS = "projected_miss"  # W1 预计达标困难
+    VOLATILITY = "volatility"  # W2 波动较大
+    DETERIORATION = "deterioration"  # W3 退步
+    GAP_WIDENING = "gap_widening"  # W4 差距扩大
+    DATA = "data"  # W5 数据问题
+
+    @property
+    def name_zh(self) -> str:
+        return {"projected_miss": "预计达标困难", "volatility": "波动较大", "deterioration": "出现退步",
+                "gap_widening": "差距扩大", "data": "数据问题"}[self.value]
+
+    @property
+    def name_en(self) -> str:
+        return {"projected_miss": "projected to miss", "volatility": "volatile", "deterioration": "deteriorating",
+                "gap_widening": "gap widening", "data": "data problem"}[self.value]
+
+
+#: The vocabularies a report shows by name, by the column that holds their codes.
+COLUMN_VOCABULARIES: dict[str, type[_StrEnum]] = {
+    "area": Area, "status": Status, "final_status": Status, "sex": Sex, "area_type": AreaType, "kind": TargetKind,
+    "progress_class": ProgressClass, "severity": Severity, "flag": WarningFlag, "section": Section,
+}
+
+
+def name_of(vocabulary: type[_StrEnum], code: object, lang: str = "zh") -> str:
+    """The name a reader sees for ``code`` of ``vocabulary``, in Chinese or English.
+
+    Codes outside the vocabulary (a gap's ``female/male``, a blank) are named part by part
+    or returned as they are, so nothing is lost on export.
+
+    Examples
+    --------
+    >>> name_of(Status, "attained"), name_of(Status, "attained", "en"), name_of(Sex, "female/male")
+    ('已实现', 'attained', '女/男')
+    """
+    if not isinstance(code, str) or code == "":
+        return "" if code is None or (isinstance(code, float) and code != code) else str(code)
+    try:
+        member = vocabulary(code)
+    except ValueError:
+        if "/" in code:
+            return "/".join(name_of(vocabulary, part, lang) for part in code.split("/"))
+        return code
+    return str(getattr(member, "name_en" if lang == "en" else "name_zh"))
