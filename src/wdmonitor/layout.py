@@ -33,8 +33,8 @@ from .names import (
     CODE_HEADERS,
     HEADER_ALIASES,
     SERIAL_HEADERS,
-    canonical_header,
     Names,
+    canonical_header,
     header_key,
     normalise_text,
     sex_word,
@@ -60,6 +60,7 @@ _UNIT_LABELS = ("计量单位", "单位")
 _YEAR_LABELS = ("年份", "年度", "统计年度", "报告期", "时间", "统计时间")
 _COLUMN_NUMBERS = frozenset("甲乙丙丁戊己庚辛壬癸")
 _ROLES = frozenset(HEADER_ALIASES.values())
+_LABELLED = re.compile(r"^\s*(" + "|".join(sorted({*_FORM_LABELS, *_REGION_LABELS, *_UNIT_LABELS, *_YEAR_LABELS, "表 号", "表号"}, key=len, reverse=True)) + r")\s*[：:]")
 _PERCENT_FORMAT = re.compile(r"%(?![^\"]*\")")
 
 
@@ -236,6 +237,8 @@ def _is_header_row(cells: list[tuple[int, str]], names: Names) -> bool:
         return False
     if any(re.fullmatch(r"[+-]?\d+(?:\.\d+)?", t) and not re.fullmatch(r"\d{4}|\d{1,2}", t) for _, t in cells):
         return False  # a header names columns: a value such as 9.8 or a code such as 211400 is data
+    if any(_LABELLED.match(t) for _, t in cells):
+        return False  # 填报单位：…, 年份：, 单位：% are context above the table
     kinds = [_classify(text, names) for _, text in cells]
     recognised = [k for k in kinds if k.recognised and not k.numbering]
     keys = [k for k in recognised if k.role or k.year or k.value or k.indicator]
@@ -425,8 +428,11 @@ def read_table(grid: Grid, names: Names, file: str) -> tuple[pd.DataFrame, Sheet
     for row in range(header):  # everything above the table
         cells = _row_cells(values, row)
         row_context = []
-        for c, text in cells:
+        for i, (c, text) in enumerate(cells):
             if (row, c) in filled:
+                continue
+            if i and cells[i - 1][1].endswith((":", "：")):  # the value of the label before it, read with it
+                places[_ref(row, c)] = "context"
                 continue
             following = [t for cc, t in cells if cc > c][:1]
             whole = text + (following[0] if text.endswith((":", "：")) and following else "")

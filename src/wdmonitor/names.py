@@ -82,10 +82,14 @@ def normalise_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def _marks_dropped(value: Any) -> str:
+    """Text without footnote marks, taken off before NFKC turns ① into 1."""
+    return normalise_text(_FOOTNOTES.sub("", str(value)))
+
+
 def header_key(name: Any) -> str:
     """A header's lookup key: NFKC, spaces removed, lower case, ``:`` and footnote marks dropped."""
-    text = re.sub(r"\s+", "", normalise_text(name)).lower()
-    text = _FOOTNOTES.sub("", text)
+    text = re.sub(r"\s+", "", _marks_dropped(name)).lower()
     return text.rstrip(":：")
 
 
@@ -106,16 +110,15 @@ def canonical_header(name: Any) -> Any:
 
 def _name_key(text: str) -> str:
     """The key an indicator or region name is compared by."""
-    text = normalise_text(text).translate(_BRACKETS)
+    text = _marks_dropped(text).translate(_BRACKETS)
     text = re.sub(r"\s+", "", text)
-    text = _FOOTNOTES.sub("", text)
     text = _LEADING_NUMBER.sub("", text)
     return re.sub(r"[的、,，·.。:：\"'“”‘’()]", "", text).lower()
 
 
 def split_unit(text: str) -> tuple[str, str | None]:
     """``"孕产妇系统管理率（%）"`` → ``("孕产妇系统管理率", "%")``; text without a unit suffix unchanged."""
-    clean = _FOOTNOTES.sub("", re.sub(r"\s+", "", normalise_text(text).translate(_BRACKETS)))
+    clean = re.sub(r"\s+", "", _marks_dropped(text).translate(_BRACKETS))
     match = _UNIT_SUFFIX.search(clean)
     if match and (match.group(1) in _UNIT_WORDS or re.fullmatch(r"1?/\d*[万千百]|[%‰‱]", match.group(1))):
         unit = match.group(1)

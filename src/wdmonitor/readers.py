@@ -25,11 +25,11 @@ Examples
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
-import unicodedata
 import zipfile
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,7 +39,7 @@ from . import schema as col
 from .errors import SubmissionError
 from .layout import Layout, SheetLayout, read_table
 from .names import AREAS, HEADER_ALIASES, SEXES, Names, canonical_header, header_key, normalise_text
-from .workbooks import ExcelError, open_grids, select_grids, text_grid
+from .workbooks import open_grids, select_grids, text_grid
 
 if TYPE_CHECKING:
     from .indicators import Plan
@@ -345,6 +345,7 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
         path = Path(path_or_frame)
         source = path.name
         _check_size(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         suffix = path.suffix.lower()
         if suffix in (".csv", ".txt"):
             text = _decode(path, path.read_bytes())
@@ -365,7 +366,20 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
     frame = frame.reset_index(drop=True)
     frame.attrs[col.SOURCE_FILE] = source  # names the file even when no row is left
     frame.attrs["layout"] = layout
+    frame.attrs["sha256"] = {} if isinstance(path_or_frame, pd.DataFrame) else {source: digest}
     return frame
+
+
+def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Frames read from several files as one, their layouts and file hashes kept together."""
+    combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    layouts = [f.attrs["layout"] for f in frames if "layout" in f.attrs]
+    if layouts:
+        combined.attrs["layout"] = Layout(tuple(s for layout in layouts for s in layout.sheets))
+    combined.attrs["sha256"] = {k: v for f in frames for k, v in f.attrs.get("sha256", {}).items()}
+    if len(frames) == 1:
+        combined.attrs[col.SOURCE_FILE] = frames[0].attrs.get(col.SOURCE_FILE)
+    return combined
 
 
 _NAMES: dict[int, tuple[Any, Names]] = {}

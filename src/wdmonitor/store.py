@@ -104,20 +104,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _latest_versions(versions: pd.DataFrame) -> np.ndarray:
+def _latest_versions(versions: pd.DataFrame, rank: np.ndarray) -> np.ndarray:
     """Positions of the latest version of every key, in the frame's reading order.
 
-    The latest is the last sent (``submitted_at``), then the last added (``added_at``),
-    then the last row stored (``_rowid``). The result is ordered by region, indicator, sex,
-    area type, age group and year. Each column is factorised once with its codes in sorted
+    The latest is the last sent (``submitted_at``), then the last added (``added_at``) —
+    both folded into ``rank``, the submission's dense rank in that order, one per row — then
+    the last row stored (``_rowid``). The result is ordered by region, indicator, sex, area
+    type, age group and year. Each key column is factorised once with its codes in sorted
     order, so the two sorts are numpy lexsorts over integers.
     """
     if versions.empty:
         return np.arange(0)
-    codes = {name: pd.factorize(versions[name], sort=True)[0]
-             for name in (*_KEY, "submitted_at", "added_at")}
+    codes = {name: pd.factorize(versions[name], sort=True)[0] for name in _KEY}
     key = [codes[name] for name in _KEY]
-    by_version = np.lexsort((versions["_rowid"].to_numpy(), codes["added_at"], codes["submitted_at"], *key[::-1]))
+    by_version = np.lexsort((versions["_rowid"].to_numpy(), rank, *key[::-1]))
     sorted_keys = np.stack([k[by_version] for k in key])
     last_of_key = np.ones(len(by_version), dtype=bool)
     last_of_key[:-1] = (sorted_keys[:, 1:] != sorted_keys[:, :-1]).any(axis=0)
@@ -235,7 +235,7 @@ class Store:
             The plan to validate against; the store's plan by default.
         sheet : str, int or list, optional
             For a workbook: the sheet (name or position) or sheets to read, passed to
-            :func:`wdmonitor.read_submission`; the first sheet when omitted.
+            :func:`wdmonitor.read_submission`; every visible sheet when omitted.
 
         Raises
         ------
@@ -286,8 +286,8 @@ class Store:
         if not source_name and col.SOURCE_FILE in valid.columns and len(valid):
             source_name = str(valid[col.SOURCE_FILE].iloc[0])
         rows = self._observation_rows(valid)
-        if not digest:
-            digest = hashlib.sha256(rows.to_csv(index=False).encode("utf-8")).hexdigest()
+        if not digest:  # a frame: the SHA-256 of its rows' 64-bit content hashes (pandas), in order
+            digest = hashlib.sha256(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes()).hexdigest()
         receipt = Receipt(
             submission_id=uuid.uuid4().hex,
             department=str(department),
@@ -352,19 +352,31 @@ class Store:
         from .registry import load_plan
 
         cutoff = _timestamp(as_of) if as_of is not None else "9999"
-        # Every version sent by the cutoff, then the latest per key chosen with numpy on
-        # integer codes: several times faster than a window function and ORDER BY over
-        # millions of rows (benchmarks/store.py).
+        # Every version sent by the cutoff, without its submission's columns (joined here from
+        # the small submissions table, not repeated on millions of rows by the engine), then
+        # the latest per key chosen with numpy on integer codes: several times faster than a
+        # window function and ORDER BY over millions of rows (benchmarks/store.py).
         query = f"""
-            SELECT {', '.join('o.' + c for c in _OBSERVATION_COLUMNS)},
-                   o.submission_id, s.department, s.submitted_at, s.added_at, o.row_id AS _rowid
-            FROM observations o JOIN submissions s ON s.submission_id = o.submission_id
-            WHERE s.submitted_at <= :cutoff
+            SELECT {', '.join('o.' + c for c in _OBSERVATION_COLUMNS)}, o.submission_id, o.row_id AS _rowid
+            FROM observations o
+            WHERE o.submission_id IN (SELECT submission_id FROM submissions WHERE submitted_at <= :cutoff)
         """
         with self._storage.read() as connection:
+            sent = self._storage.query(
+                connection, "SELECT submission_id, department, submitted_at, added_at, source_sha256 FROM submissions "
+                            "WHERE submitted_at <= :cutoff ORDER BY submission_id", {"cutoff": cutoff})
             versions = self._storage.query(connection, query, {"cutoff": cutoff})
-            state = self._state(connection, cutoff)
-        frame = versions.iloc[_latest_versions(versions)].drop(columns=["added_at", "_rowid"]).reset_index(drop=True)
+        of_row = pd.Index(sent["submission_id"]).get_indexer(versions["submission_id"])
+        if (of_row < 0).any():  # a row whose submission is gone: the foreign key was broken by other software
+            raise StoreError(f"{self.location}: the store is damaged (rows without their submission); restore it from "
+                             f"a backup or from the last export / 数据库已损坏（数据行缺少对应的报送记录）")
+        order = (sent["submitted_at"].astype(str) + "\x00" + sent["added_at"].astype(str)).to_numpy()
+        rank = pd.factorize(order, sort=True)[0]
+        latest = _latest_versions(versions, rank[of_row])
+        frame = versions.iloc[latest].drop(columns=["_rowid"]).reset_index(drop=True)
+        for name in ("department", "submitted_at"):
+            frame[name] = pd.Series(sent[name].to_numpy()[of_row[latest]], dtype="str")
+        state = _state_of(sent)
         frame = self._typed(frame)
         plan = load_plan(plan) if isinstance(plan, str) else plan
         if plan is not None:
@@ -381,16 +393,12 @@ class Store:
         return frame
 
     def _state(self, connection: Any, cutoff: str) -> dict[str, Any]:
-        rows = self._storage.query(
+        return _state_of(self._storage.query(
             connection,
             "SELECT submission_id, source_sha256, submitted_at FROM submissions WHERE submitted_at <= :cutoff "
             "ORDER BY submission_id",
             {"cutoff": cutoff},
-        )
-        text = "\n".join(f"{a}:{b}" for a, b in zip(rows["submission_id"], rows["source_sha256"], strict=True))
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        last = None if rows.empty else str(rows["submitted_at"].max())
-        return {"submissions": len(rows), "last_submitted_at": last, "state_sha256": digest}
+        ))
 
     def state(self) -> dict[str, Any]:
         """A fingerprint of the store's content: submissions, the latest date, a hash."""
@@ -603,6 +611,14 @@ class Store:
         current = len(self.frame())
         return {"submissions": len(self.submissions()), "stored_rows": int(stored), "current_rows": current,
                 "years": years, "schema_version": self.schema_version()}
+
+
+def _state_of(submissions: pd.DataFrame) -> dict[str, Any]:
+    """The fingerprint of the submissions sent by a cutoff (ordered by submission id)."""
+    text = "\n".join(f"{a}:{b}" for a, b in zip(submissions["submission_id"], submissions["source_sha256"], strict=True))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    last = None if submissions.empty else str(submissions["submitted_at"].max())
+    return {"submissions": len(submissions), "last_submitted_at": last, "state_sha256": digest}
 
 
 def _open_storage(location: str | Path, *, timeout: float, create: bool) -> Storage:

@@ -43,6 +43,7 @@ from .workbooks import EXCEL_ERRORS
 
 if TYPE_CHECKING:
     from .indicators import Plan
+    from .layout import Layout
 
 __all__ = ["SubmissionReport", "check_submission", "validate_submission"]
 
@@ -83,15 +84,30 @@ class SubmissionReport:
         source reference.
     n_rows : int
         Rows in the input.
+    layout : Layout or None
+        How each sheet of the file was read (header rows, context taken from outside the
+        table, data rows, rows skipped and why), when the frame came from
+        :func:`wdmonitor.read_submission`.
+    provenance : dict
+        The plan, the library version, each file's SHA-256 and when the check ran.
     """
 
     valid: pd.DataFrame
     failure_cases: pd.DataFrame
     n_rows: int
+    layout: Layout | None = None
+    provenance: dict[str, Any] = field(default_factory=dict)
     errors: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "errors", self.failure_cases[self.failure_cases["severity"] == "error"])
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """Failure cases per check and severity (as pandera's ``error_counts``)."""
+        if self.failure_cases.empty:
+            return pd.DataFrame({"check": [], "severity": [], "count": []})
+        return self.failure_cases.groupby(["check", "severity"]).size().rename("count").reset_index()
 
     @property
     def ok(self) -> bool:
@@ -596,7 +612,31 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     valid = valid.drop(columns=["_row", "_unit", "_scope", "_allowed", "_factor"]).reset_index(drop=True)
     for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
         valid[name] = valid[name].astype(object)
-    return SubmissionReport(valid=valid, failure_cases=failures, n_rows=len(frame))
+    layout = frame.attrs.get("layout")
+    if layout is not None:
+        failures = pd.concat([failures, _layout_failures(layout)], ignore_index=True) if any(
+            s.problems for s in layout.sheets) else failures
+    return SubmissionReport(valid=valid, failure_cases=failures, n_rows=len(frame), layout=layout,
+                            provenance=_provenance(frame, plan))
+
+
+def _layout_failures(layout: Layout) -> pd.DataFrame:
+    """Warnings about rows the reader left out (a 合计 row that does not add up), as failure cases."""
+    rows = [{"row": -1, "column": "", "value": cell, "check": "total_row", "severity": "warning", "message_en": en,
+             "message_zh": zh, col.SOURCE_FILE: sheet.file, col.SOURCE_SHEET: sheet.sheet, col.SOURCE_ROW: row}
+            for sheet in layout.sheets for row, cell, en, zh in sheet.problems]
+    return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
+
+
+def _provenance(frame: pd.DataFrame, plan: Plan) -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        library = version("wdmonitor")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        library = "unknown"
+    return {"plan": plan.id, "wdmonitor": library, "files": dict(frame.attrs.get("sha256", {})),
+            "checked_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")}
 
 
 def validate_submission(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:

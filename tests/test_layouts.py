@@ -1,0 +1,191 @@
+"""Workbooks in the layouts departments really send (统计报表): read right, every cell accounted for.
+
+Each layout is written by :mod:`wdmonitor.layouts_sample` from canonical rows; reading the
+workbook back must give exactly those rows (region, year, indicator, sex, value), the
+layout section must account for every non-empty cell, and validation must pass. Hypothesis
+writes random frames into every layout.
+"""
+
+from __future__ import annotations
+
+import math
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wdmonitor import SubmissionError, check_submission, load_plan, read_submission
+from wdmonitor.layouts_sample import LAYOUTS
+
+PLAN = load_plan("huludao-2021-2030")
+COUNTIES = [r.code for r in PLAN.regions]
+EVERY_REGION = [PLAN.jurisdiction.code, *COUNTIES]
+#: (indicator, sexes it is sent for, value range): a women-only rate and percentages, both-sex shares.
+WOMEN_ONLY = {"maternal_mortality_ratio": (0, 60), "maternal_systematic_management_rate": (60, 100),
+              "cervical_cancer_screening_rate": (20, 95)}
+BOTH_SEXES = {"compulsory_education_retention_rate": (85, 100), "upper_secondary_gross_enrolment_rate": (70, 99)}
+SHARES = {"female_share_village_committee_members": (20, 45), "female_share_residents_committee_members": (40, 65)}
+
+
+def key(frame: pd.DataFrame) -> list[tuple]:
+    rows = frame[["region", "year", "indicator", "sex", "value"]].dropna(subset=["value"])
+    return sorted((r, int(y), i, s, round(float(v), 6)) for r, y, i, s, v in rows.itertuples(index=False))
+
+
+def rows(indicators: dict[str, tuple[int, int]], sexes: dict[str, list[str]], regions: list[str], year: int,
+         draw_value) -> pd.DataFrame:
+    out = []
+    for region in regions:
+        for indicator, (low, high) in indicators.items():
+            for sex in sexes[indicator]:
+                out.append({"region": region, "year": year, "indicator": indicator, "sex": sex, "value": draw_value(low, high)})
+    return pd.DataFrame(out)
+
+
+def fixed_value(low: float, high: float) -> float:
+    return round((low + high) / 2 + 0.3, 1)
+
+
+def read_back(layout: str, frame: pd.DataFrame, tmp_path) -> pd.DataFrame:
+    path = LAYOUTS[layout](frame, PLAN, tmp_path / f"{layout}.xlsx")
+    read = read_submission(path, PLAN)
+    for sheet in read.attrs["layout"].sheets:
+        assert sheet.unaccounted == [], (sheet.sheet, sheet.unaccounted)
+    return read
+
+
+CASES = {
+    "indicators_as_rows": lambda draw: rows({**WOMEN_ONLY, **BOTH_SEXES},
+                                            {**dict.fromkeys(WOMEN_ONLY, ["female"]), **dict.fromkeys(BOTH_SEXES, ["female", "male", "total"])},
+                                            ["211421"], 2024, draw),
+    "regions_as_rows": lambda draw: rows(BOTH_SEXES, dict.fromkeys(BOTH_SEXES, ["female", "male"]), EVERY_REGION, 2023, draw),
+    "total_and_female": lambda draw: rows({**BOTH_SEXES, **SHARES},
+                                          {**dict.fromkeys(BOTH_SEXES, ["total", "female"]), **dict.fromkeys(SHARES, ["female"])},
+                                          ["211402"], 2024, draw),
+    "sheet_per_region": lambda draw: rows(WOMEN_ONLY, dict.fromkeys(WOMEN_ONLY, ["female"]), EVERY_REGION, 2022, draw),
+    "system_export": lambda draw: rows(BOTH_SEXES, dict.fromkeys(BOTH_SEXES, ["female", "male"]), COUNTIES[:3], 2024, draw),
+}
+
+
+@pytest.mark.parametrize("layout", list(CASES))
+def test_each_real_layout_reads_back_the_rows_it_was_written_from(layout, tmp_path):
+    sent = CASES[layout](fixed_value)
+    read = read_back(layout, sent, tmp_path)
+    assert key(read) == key(sent)
+    report = check_submission(read, PLAN)
+    if layout == "total_and_female":  # 合计 and 其中：女 only: an indicator measured on both sexes still needs its 男 row
+        needs_male = report.errors["check"].eq("both_sexes") & report.errors["value"].eq("female")
+        assert needs_male.all() and len(report.errors) == len(BOTH_SEXES)
+        return
+    assert report.ok and len(report.valid) == len(sent), report.failure_cases["message_en"].tolist()
+
+
+@given(data=st.data(), layout=st.sampled_from(list(CASES)))
+def test_any_frame_written_into_any_layout_reads_back_the_same(tmp_path_factory, data, layout):
+    def draw(low, high):
+        return data.draw(st.integers(int(low * 10), int(high * 10))) / 10
+
+    sent = CASES[layout](draw)
+    read = read_back(layout, sent, tmp_path_factory.mktemp(layout))
+    assert key(read) == key(sent)
+
+
+def test_the_layout_section_says_where_header_context_and_skipped_rows_are(tmp_path):
+    sent = CASES["indicators_as_rows"](fixed_value)
+    sheet = read_back("indicators_as_rows", sent, tmp_path).attrs["layout"].sheets[0]
+    assert sheet.header_rows == (8, 9, 10)  # the header, 女/男/合计 under 2024年, the 甲乙丙 row
+    assert sheet.kind == "indicators_as_rows"
+    assert [(c.field, c.value, c.cell) for c in sheet.context] == [
+        ("year", "2024", "A6"), ("region", "211421", "A6"), ("region", "211421", "A7"), ("source", "绥中县卫生健康部门", "A7")]
+    reasons = {s.row: s.reason for s in sheet.skipped}
+    assert reasons == {1: "form", 2: "form", 3: "form", 4: "form", 6: "context", 7: "context", 11: "section", 18: "note", 19: "signature"}
+    assert sheet.data_rows == (12, 13, 14, 15, 16)
+    places = sheet.places
+    assert places["E12"] == "not_applicable" and places["D12"] == "data"  # 男 of a women-only indicator, "—"
+
+
+def test_a_hidden_sheet_is_listed_and_read_only_when_named(tmp_path):
+    sent = CASES["sheet_per_region"](fixed_value)
+    path = LAYOUTS["sheet_per_region"](sent, PLAN, tmp_path / "组织部.xlsx")
+    read = read_submission(path, PLAN)
+    statuses = {s.sheet: s.status for s in read.attrs["layout"].sheets}
+    assert statuses["上年数据"] == "hidden" and statuses["填表说明"] == "instructions"
+    assert 2021 not in set(read["year"])
+    hidden = read_submission(path, PLAN, sheet="上年数据")
+    assert hidden["year"].tolist() == [2021] and hidden["source_sheet"].tolist() == ["上年数据"]
+
+
+def test_a_percent_formatted_fraction_is_read_as_the_percentage_shown(tmp_path):
+    sent = CASES["total_and_female"](fixed_value)
+    path = LAYOUTS["total_and_female"](sent, PLAN, tmp_path / "民政局.xlsx")
+    book = openpyxl.load_workbook(path)
+    cell = book["报表"]["D4"]
+    assert cell.number_format == "0.0%" and math.isclose(cell.value, sent["value"].iloc[1] / 100)
+    read = read_submission(path, PLAN)
+    first = read[(read["indicator"] == sent["indicator"].iloc[1]) & (read["sex"] == "female")]
+    assert first["value"].tolist() == [sent["value"].iloc[1]] and first["unit"].tolist() == ["%"]
+
+
+def test_a_total_row_that_does_not_add_up_is_left_out_with_a_warning(tmp_path):
+    sent = rows({"kindergarten_enrolment": (1000, 5000)}, {"kindergarten_enrolment": ["female", "male"]}, COUNTIES[:2], 2024, fixed_value)
+    path = LAYOUTS["regions_as_rows"](sent, PLAN, tmp_path / "教育局.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active["B6"] = 9999.0  # the 合计 row of 女, wrong
+    book.save(path)
+    report = check_submission(read_submission(path, PLAN), PLAN)
+    warning = report.failure_cases[report.failure_cases["check"] == "total_row"]
+    assert warning["message_en"].tolist() == [
+        "教育局.xlsx, sheet '县区汇总', row 6, column B: the 合计 row gives 9999, but the rows it totals give 6000.6; "
+        "the row was left out, please check the figures"]
+    assert report.ok and len(report.valid) == 4
+
+
+def test_female_above_total_refuses_both_cells():
+    frame = pd.DataFrame({"region": "211400", "year": 2024, "indicator": "kindergarten_enrolment",
+                          "sex": ["female", "male", "total"], "value": [5200, 4800, 5000]})
+    report = check_submission(frame, PLAN)
+    refused = report.failure_cases[report.failure_cases["check"] == "female_le_total"]
+    assert refused["row"].tolist() == [0, 2]
+
+
+def test_an_unknown_name_suggests_the_closest_names_of_the_plan():
+    frame = pd.DataFrame({"地区": ["绥中"], "年份": ["2024年"], "指标名称": ["孕产妇死忙率"], "性别": ["女"], "数值": [9.8]})
+    report = check_submission(read_submission(frame, PLAN), PLAN)
+    assert report.failure_cases["message_en"].tolist() == [
+        "<frame>, row 2, column indicator: indicator must be an indicator of the plan (a catalogue id or its Chinese name); "
+        "the closest names of the plan are 孕产妇死亡率, 孕妇贫血率, 孕产妇死亡人数 (got '孕产妇死忙率')"]
+
+
+@pytest.mark.parametrize("written", ["孕产妇系统管理率（%）", "孕产妇系统管理率*", "1.孕产妇系统管理率①", "《孕产妇系统管理率》", "孕产妇的系统管理率"])
+def test_indicator_names_as_people_write_them(written):
+    frame = pd.DataFrame({"地区": ["全市"], "年份": [2024], "指标名称": [written], "性别": ["女"], "数值": [95.1]})
+    read = read_submission(frame, PLAN)
+    assert read[["region", "indicator"]].values.tolist() == [["211400", "maternal_systematic_management_rate"]]
+
+
+def test_a_system_export_whose_name_and_code_disagree_is_refused(tmp_path):
+    sent = CASES["system_export"](fixed_value)
+    path = LAYOUTS["system_export"](sent, PLAN, tmp_path / "导出.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active["B2"] = "兴城市"
+    book.save(path)
+    report = check_submission(read_submission(path, PLAN), PLAN)
+    # the refused female row leaves its male partner alone: refused too, as validation is idempotent
+    assert report.failure_cases[["source_row", "check"]].values.tolist() == [[2, "region_name_matches_code"], [3, "both_sexes"]]
+    assert report.failure_cases["message_zh"].iloc[0] == (
+        "导出.xlsx，工作表“导出数据”，第2行，“地区名称”列：地区名称须与同行的行政区划代码一致（211402为连山区）（实际为'兴城市'）")
+
+
+def test_a_sheet_without_a_recognisable_header_is_refused_once_naming_the_row(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(["某某情况表"])
+    book.active.append(["甲", 1.5])
+    book.save(tmp_path / "x.xlsx")
+    with pytest.raises(SubmissionError) as info:
+        read_submission(tmp_path / "x.xlsx", PLAN)
+    assert str(info.value).startswith(
+        "x.xlsx, sheet 'Sheet1': the table's header row could not be found; row 2, the likeliest, reads '甲 | 1.5'; expected a row")
+    assert "工作表“Sheet1”：未找到表头行" in str(info.value)
