@@ -86,17 +86,17 @@ def test_trajectory_draws_observations_targets_and_evaluation_years(plan):
     assert target_markers == [[2025, 10.5], [2030, 10.0]]
     verticals = sorted(line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == ":")
     assert verticals == [2025, 2030]
-    assert ax.get_title() == "孕产妇死亡率 — 葫芦岛市"
-    assert ax.get_ylabel() == "孕产妇死亡率 (/10万)"
+    assert ax.get_title() == "孕产妇死亡率（女）— 葫芦岛市"  # the sex and the region
+    assert ax.get_ylabel() == "/10万" and ax.yaxis.label.get_rotation() == 0  # the unit, upright
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["监测值", "目标值 (health-2a)", "预测", "95% 预测区间"]
     draw_without_missing_glyphs(ax)
 
 
 def test_trajectory_in_english(plan):
     ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", lang="en")
-    assert ax.get_title() == "Maternal mortality ratio — Huludao"
+    assert ax.get_title() == "Maternal mortality ratio (women) — Huludao"
     assert ax.get_xlabel() == "year"
-    assert ax.get_ylabel() == "Maternal mortality ratio (per 100,000)"
+    assert ax.get_ylabel() == "per 100,000"
     draw_without_missing_glyphs(ax)  # no Chinese unit label left in an English chart
 
 
@@ -162,7 +162,7 @@ def test_without_a_cjk_font_labels_fall_back_to_english(plan, monkeypatch):
     monkeypatch.setattr(plotting, "cjk_font", lambda: None)
     with pytest.warns(UserWarning, match="no CJK font found"):
         ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400")
-    assert ax.get_title() == "Maternal mortality ratio — Huludao"
+    assert ax.get_title() == "Maternal mortality ratio (women) — Huludao"
 
 
 def test_plots_draw_on_a_given_axes_and_return_it(plan):
@@ -202,7 +202,10 @@ def test_write_charts_draws_the_report_charts(plan, tmp_path):
     backend = matplotlib.get_backend()
     paths = write_charts(result, frame, tmp_path / "charts", indicators=["maternal_mortality_ratio"])
     assert plt.get_fignums() == [] and matplotlib.get_backend() == backend  # no pyplot state touched
-    assert [p.name for p in paths] == ["status_by_area.png", "status_heatmap.png", "trajectory_maternal_mortality_ratio.png"]
+    areas = [a for a in ("health", "education", "economy", "decision_making", "social_security", "family", "environment", "law")
+             if ((result.table["area"] == a) & (result.table["kind"] != "qualitative")).any()]
+    assert [p.name for p in paths] == ["status_by_area.png", "status_heatmap.png", *(f"area_{a}.png" for a in areas),
+                                       "trajectory_maternal_mortality_ratio.png"]
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in paths)
 
 
@@ -222,3 +225,31 @@ def test_trajectory_draws_the_milestone_the_evaluation_used():
     assert drawn == [(2025, milestones["target"].item())]  # at the evaluation year, not the target's
     assert "序时进度目标" in [t.get_text() for t in ax.get_legend().get_texts()]
     draw_without_missing_glyphs(ax)
+
+
+def test_an_around_target_is_drawn_as_its_band():
+    from wdmonitor.sample import load_sample
+
+    huludao = load_plan("huludao-2021-2030")  # education-6: 高中阶段毛入学率 95% 左右
+    frame = load_sample()
+    ax = plot_trajectory(frame, huludao, "upper_secondary_gross_enrolment_rate", region="211400", sex="female")
+    bands = [p for p in ax.patches if p.get_alpha() == 0.12]
+    assert len(bands) == 1
+    low, high = ax.transData.inverted().transform(bands[0].get_window_extent().get_points())[:, 1]
+    assert (low, high) == pytest.approx((95 * 0.97, 95 * 1.03), abs=1e-6)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "目标区间（左右）" in labels and not any(label.startswith("目标值 (health") for label in labels)
+    draw_without_missing_glyphs(ax)
+
+
+def test_the_legend_lists_only_what_is_drawn(plan):
+    empty = MMR.iloc[0:0]
+    ax = plot_trajectory(empty, plan, "maternal_mortality_ratio", region="211400")
+    assert "监测值" not in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_heatmap_region_labels_stand_upright(plan):
+    table = pd.DataFrame({"indicator": ["a", "a"], "name_zh": ["甲", "甲"], "region": ["211400", "211402"],
+                          "status": ["attained", "not_attained"]})
+    ax = plot_status_heatmap(table, plan=plan)
+    assert all(label.get_rotation() == 0 for label in ax.get_xticklabels())

@@ -16,8 +16,8 @@ Examples
 >>> frame = pd.DataFrame({"region": "211400", "year": [2020, 2021, 2022], "sex": "female",
 ...     "indicator": "maternal_mortality_ratio", "value": [7.35, 9.1, 8.4]})
 >>> ax = plot_trajectory(frame, plan, "maternal_mortality_ratio", region="211400")
->>> ax.get_ylabel()
-'孕产妇死亡率 (/10万)'
+>>> ax.get_title(), ax.get_ylabel()
+('孕产妇死亡率（女）— 葫芦岛市', '/10万')
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import pandas as pd
 
 from .tables import region_names
 from .units import unit_label
-from .vocabulary import Area, Status
+from .vocabulary import Area, Sex, Status, TargetKind
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUS_COLOURS",
     "cjk_font",
+    "plot_area_status",
     "plot_sex_gap",
     "plot_status_heatmap",
     "plot_status_summary",
@@ -169,6 +170,19 @@ def _apply_font(ax: Axes, text_props: dict[str, Any]) -> None:
         legend.get_title().set(**text_props)
 
 
+def _upright_unit(ax: Axes, unit: str) -> None:
+    """The y axis labelled with its unit, written upright above the axis (Chinese reads badly on its side)."""
+    ax.set_ylabel(unit, rotation=0, ha="left", va="bottom")
+    ax.yaxis.set_label_coords(0.0, 1.01)
+
+
+def _wrapped(label: str, width: int = 12) -> str:
+    """A long tick label broken at spaces so it can stand upright."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(label, width)) if " " in label and len(label) > width else label
+
+
 def _series(frame: pd.DataFrame, indicator: str, region: str, sex: str | None, area_type: str = "total") -> pd.DataFrame:
     rows = frame[(frame["indicator"] == indicator) & (frame["region"].astype(str) == str(region))]
     if "area_type" in rows.columns:
@@ -224,13 +238,30 @@ def plot_trajectory(
     series = _series(frame, indicator, region, sex)
     name = definition.name_zh if language == "zh" else definition.name_en
     observed_label = "监测值" if language == "zh" else "observed"
-    ax.plot(series["year"], series["value"], marker="o", color="#1f4e79", label=observed_label)
-    targets = [t for t in plan.targets if t.indicator == indicator and t.values and not np.isnan(list(t.values.values())[0])]
+    if len(series):  # the legend lists only what is drawn
+        ax.plot(series["year"], series["value"], marker="o", color="#1f4e79", label=observed_label)
+    # the targets on this series: its sex (or any), the total area type, with a value
+    targets = [t for t in plan.targets if t.indicator == indicator and t.values and not np.isnan(list(t.values.values())[0])
+               and (t.sex is None or t.sex.value == sex) and (t.area_type is None or t.area_type.value == "total")
+               and t.gap_between is None]
     for target in targets:
         years = list(target.values)
         values = list(target.values.values())
+        label = ("目标值" if language == "zh" else "target") + f" ({target.id})"
+        if target.kind is TargetKind.AROUND:  # 左右: the band the verdict uses, not a line
+            tolerance = 0.03 if target.tolerance is None else target.tolerance
+            for year, value in zip(years, values, strict=True):
+                ax.errorbar([year], [value], yerr=[[value * tolerance], [value * tolerance]], fmt="D", color="#c62828",
+                            capsize=6, zorder=3, label=label + (" ±" + f"{tolerance:.0%}" if year == years[0] else ""))
+                label = "_nolegend_"
+            ax.axhspan(values[-1] * (1 - tolerance), values[-1] * (1 + tolerance), color="#c62828", alpha=0.12,
+                       label="目标区间（左右）" if language == "zh" else "target band (around)")
+            continue
+        if target.kind is TargetKind.BAND and target.lower is not None and target.upper is not None:
+            ax.axhspan(target.lower, target.upper, color="#c62828", alpha=0.12, label=label)
+            continue
         ax.scatter(years, values, marker="^" if definition.direction.value != "lower" else "v", s=70,
-                   color="#c62828", zorder=3, label=("目标值" if language == "zh" else "target") + f" ({target.id})")
+                   color="#c62828", zorder=3, label=label)
         ax.axhline(values[-1], color="#c62828", linestyle="--", linewidth=0.8)
     if evaluation is not None:
         table = evaluation.table
@@ -244,7 +275,7 @@ def plot_trajectory(
     for year, label_zh, label_en in ((plan.midterm_year, "中期", "mid-term"), (plan.final_year, "终期", "final")):
         ax.axvline(year, color="grey", linestyle=":", linewidth=0.8)
         ax.annotate(label_zh if language == "zh" else label_en, (year, 0.98), xycoords=("data", "axes fraction"),
-                    ha="right", va="top", fontsize=8, color="grey", rotation=90, **text_props)
+                    ha="right", va="top", fontsize=8, color="grey", **text_props)
     if projection is not None and len(projection):
         projection = _within_natural_range(projection, definition.unit)
         proj_label = "预测" if language == "zh" else "projection"
@@ -253,10 +284,14 @@ def plot_trajectory(
             ax.fill_between(projection["year"], projection["pi_lower"], projection["pi_upper"], color="#ef6c00",
                             alpha=0.15, label="95% 预测区间" if language == "zh" else "95% prediction interval")
     region_name = region_names(plan, language).get(str(region), str(region))
-    ax.set_title(f"{name} — {region_name}")
+    if sex == Sex.TOTAL.value:
+        ax.set_title(f"{name} — {region_name}")
+    else:  # the title names the sex and the region
+        sex_name = Sex(sex).name_zh if language == "zh" else Sex(sex).name_en
+        ax.set_title(f"{name}（{sex_name}）— {region_name}" if language == "zh" else f"{name} ({sex_name}) — {region_name}")
     ax.set_xlabel("年份" if language == "zh" else "year")
     _integer_years(ax)
-    ax.set_ylabel(f"{name} ({unit_label(definition.unit, language)})")
+    _upright_unit(ax, unit_label(definition.unit, language) or ("比值" if language == "zh" else "ratio"))
     ax.legend(fontsize=8)
     _apply_font(ax, text_props)
     return ax
@@ -311,7 +346,7 @@ def plot_status_heatmap(
     elif language == "zh" and "region_name" in table:
         unique_regions = table.drop_duplicates("region")
         region_labels = dict(zip(unique_regions["region"].astype(str), unique_regions["region_name"].astype(str), strict=True))
-    ax.set_xticks(range(len(grid.columns)), [region_labels.get(str(c), str(c)) for c in grid.columns], rotation=45, ha="right")
+    ax.set_xticks(range(len(grid.columns)), [_wrapped(region_labels.get(str(c), str(c))) for c in grid.columns])  # upright
     ax.set_xlabel("地区" if language == "zh" else "region")
     ax.set_title("目标实现情况" if language == "zh" else "Attainment status")
     from matplotlib.patches import Patch
@@ -382,9 +417,29 @@ def plot_sex_gap(
     ax.set_title(f"{name}：男女差距" if language == "zh" else f"{name}: gap between the sexes")
     ax.set_xlabel("年份" if language == "zh" else "year")
     _integer_years(ax)
-    ax.set_ylabel(unit_label(definition.unit, language))
+    _upright_unit(ax, unit_label(definition.unit, language))
     ax.legend(fontsize=8)
     _apply_font(ax, text_props)
+    return ax
+
+
+def plot_area_status(evaluation: Evaluation, area: str, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
+    """One area's numeric targets × regions, the worst status in each cell: the area's chart in a report.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+    area : str
+        An :class:`~wdmonitor.vocabulary.Area` value (``health``).
+    """
+    table = evaluation.table
+    rows = table[(table["area"] == area) & (table["kind"] != TargetKind.QUALITATIVE.value)]
+    if ax is None:
+        ax = _axes(None, figsize=(8.0, max(2.5, 0.32 * rows["indicator"].nunique() + 1.6)))
+    language, _ = _language(lang)
+    ax = plot_status_heatmap(rows, rows="indicator", plan=evaluation.plan, ax=ax, lang=language)
+    area_name = Area(area).name_zh if language == "zh" else Area(area).name_en
+    ax.set_title(f"{area_name}：" + ax.get_title() if language == "zh" else f"{area_name}: " + ax.get_title())
     return ax
 
 
@@ -401,6 +456,7 @@ def write_charts(
     * ``status_by_area.png``: the jurisdiction's statuses per area (:func:`plot_status_summary`);
     * ``status_heatmap.png``: key indicators × regions, the worst status (over sexes and
       targets) in each cell;
+    * ``area_<area>.png``: each area's numeric targets × regions (:func:`plot_area_status`);
     * ``trajectory_<indicator>.png``: for each key indicator (the indicators of the numeric
       main-goal targets, or ``indicators``), the jurisdiction's series against its targets,
       with the OLS projection and its 95% prediction interval where the series allows one.
@@ -444,6 +500,11 @@ def write_charts(
     key_rows = table[table["indicator"].isin(indicators)]
     heatmap_axes = new_axes(max(3.0, 0.3 * key_rows["indicator"].nunique() + 1.5))
     save(plot_status_heatmap(key_rows, rows="indicator", plan=plan, ax=heatmap_axes, lang=language), "status_heatmap.png")
+    for area in Area:
+        numeric = table[(table["area"] == area.value) & (table["kind"] != TargetKind.QUALITATIVE.value)]
+        if len(numeric):
+            area_axes = new_axes(max(2.5, 0.32 * numeric["indicator"].nunique() + 1.6))
+            save(plot_area_status(evaluation, area.value, ax=area_axes, lang=language), f"area_{area.value}.png")
     for indicator in indicators:
         series = _series(frame, indicator, top, None)
         if series.empty:

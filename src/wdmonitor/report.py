@@ -460,11 +460,10 @@ def evaluation_document(evaluation: Evaluation, lang: str = "zh", *, frame: pd.D
         area_charts: list[Chart] = []
         numeric = table[(table["area"] == area.value) & (table["kind"] != TargetKind.QUALITATIVE.value)]
         if charts and len(numeric):
-            from .plotting import plot_status_heatmap
+            from .plotting import plot_area_status
 
-            ax = plot_status_heatmap(numeric, rows="indicator", plan=plan, lang=chart_lang,
-                                     ax=_new_axes(max(2.5, 0.32 * numeric["indicator"].nunique() + 1.6)))
-            ax.set_title(f"{area.name_en if chart_lang == 'en' else area.name_zh}: " + ax.get_title())
+            ax = plot_area_status(evaluation, area.value, lang=chart_lang,
+                                  ax=_new_axes(max(2.5, 0.32 * numeric["indicator"].nunique() + 1.6)))
             area_charts.append(Chart(caption=ax.get_title(), png=_png(ax)))
         picked = verdict_sentences(evaluation, top, lang, area=area.value)
         area_sections.append(Section(heading=area.name_en if lang == "en" else area.name_zh, paragraphs=tuple(picked),
