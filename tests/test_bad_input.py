@@ -53,7 +53,7 @@ REFUSED = {
     'utf16.csv': 'utf16.csv: unreadable text encoding / 无法识别文件编码',
     'wide_text_year_columns.csv': "wide_text_year_columns.csv: the column header(s) '二〇二二年' spell a year in Chinese numerals; expected digits such as '2022年' / 列名 '二〇二二年' 中的年份须用阿拉伯数字书写，如“2022年”",
     'wrong_headers.csv': 'wrong_headers.csv: the submission lacks the required column(s) region, year, indicator, sex, value; found 地点, 时间, 名称, 类别, 数; expected region, year, indicator, sex, value / 报送数据缺少必填列：地区、年份、指标、性别、数值（应有地区、年份、指标、性别、数值）',
-    'zip_not_workbook.xlsx': 'zip_not_workbook.xlsx: cannot read the workbook (KeyError: "There is no item named \'[Content_Types].xml\' in the archive"); expected an .xlsx file saved by Excel or WPS / 无法读取Excel工作簿，请用Excel或WPS另存为.xlsx后重新报送',
+    'zip_not_workbook.xlsx': 'zip_not_workbook.xlsx: cannot read the workbook (KeyError: "There is no item named \'xl/workbook.xml\' in the archive"); expected an .xlsx file saved by Excel or WPS / 无法读取Excel工作簿，请用Excel或WPS另存为.xlsx后重新报送',
 }
 
 #: Files that are read and checked: (rows that pass, [(source row, column, value, check, message)]).

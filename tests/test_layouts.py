@@ -189,3 +189,48 @@ def test_a_sheet_without_a_recognisable_header_is_refused_once_naming_the_row(tm
     assert str(info.value).startswith(
         "x.xlsx, sheet 'Sheet1': the table's header row could not be found; row 2, the likeliest, reads '甲 | 1.5'; expected a row")
     assert "工作表“Sheet1”：未找到表头行" in str(info.value)
+
+
+def test_an_old_xls_workbook_is_read_with_its_title_and_percent_format(tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("卫健委")
+    sheet.write(0, 0, "2024年绥中县妇女发展规划监测统计表")
+    for column, header in enumerate(["指标名称", "计量单位", "女"]):
+        sheet.write(1, column, header)
+    sheet.write(2, 0, "孕产妇系统管理率")
+    sheet.write(2, 1, "%")
+    sheet.write(2, 2, 0.953, xlwt.easyxf(num_format_str="0.0%"))
+    sheet.write(3, 0, "孕产妇死亡率")
+    sheet.write(3, 1, "1/10万")
+    sheet.write(3, 2, 12.3)
+    book.save(str(tmp_path / "卫健委.xls"))
+    read = read_submission(tmp_path / "卫健委.xls", PLAN)
+    assert read[["region", "year", "indicator", "sex", "value", "unit"]].values.tolist() == [
+        ["211421", 2024, "maternal_systematic_management_rate", "female", 95.3, "%"],
+        ["211421", 2024, "maternal_mortality_ratio", "female", 12.3, "1/10万"]]
+    assert check_submission(read, PLAN).ok
+
+
+def test_an_excel_error_cell_and_a_percent_cell_survive_the_fast_xlsx_path(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["地区", "年份", "指标名称", "性别", "数值"])
+    sheet.append(["绥中县", 2024, "孕产妇系统管理率", "女", 0.953])
+    sheet["E2"].number_format = "0.00%"
+    sheet.append(["绥中县", 2024, "孕产妇死亡率", "女", "=1/0"])
+    book.save(tmp_path / "x.xlsx")
+    # openpyxl saves no result for a formula; write the error Excel would have saved
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as source, zipfile.ZipFile(tmp_path / "y.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="E3"><f>1/0</f><v></v></c>', b'<c r="E3" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+                assert b't="e"' in data
+            target.writestr(item, data)
+    report = check_submission(read_submission(tmp_path / "y.xlsx", PLAN), PLAN)
+    assert report.valid["value"].tolist() == [95.3]
+    assert report.failure_cases[["source_row", "check", "value"]].values.tolist() == [[3, "excel_error", "#DIV/0!"]]
