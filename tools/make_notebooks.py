@@ -281,7 +281,8 @@ ANNUAL = [
     time-weighted regression).
     """),
     code("""
-    ols_flags = wm.flag_early_warnings(frame, plan, as_of=2024, method="ols")
+    ols = wm.flag_early_warnings(frame, plan, as_of=2024, method="ols")  # an EarlyWarnings result
+    ols_flags = ols.table
     w1 = ols_flags[(ols_flags["check"] == "W1") & (ols_flags["region"] == city)]
     w1[["name_zh", "sex", "target_year", "target", "projection", "lower", "upper", "probability", "severity"]]
     """),
@@ -585,19 +586,25 @@ MIDTERM = [
     md("""
     ## 5. 导出 / Export
 
-    `to_excel` 写出汇总表和每个领域一个工作表（双语表头、状态着色）以及来源信息；`to_csv` 写出完整结果表
-    （带 BOM 的 UTF-8，Excel 可直接打开）。这里写到临时目录。
+    `to_excel` 写出可直接用于报告的工作簿：汇总表（达标率按百分比）、每个领域一个工作表（按规划顺序，
+    中文状态与着色，数值按指标的小数位显示）、计算过程和来源信息；`to_csv` 写出同样的表格；`to_docx`
+    写出中期评估报告的 Word 草稿，`to_html` 写出可在浏览器中打开的网页。`lang="en"` 输出英文。
+    这里写到临时目录。
 
-    `to_excel` writes the summary, one sheet per area (bilingual headers, status colours) and the
-    provenance; `to_csv` writes the whole table (UTF-8 with BOM, for Excel). Both go to the temporary
-    folder here.
+    `to_excel` writes a report-ready workbook: the summary (达标率 as percentages), one sheet per
+    area in the plan's order (statuses by name and coloured, numbers at each indicator's precision),
+    the trace and the provenance; `to_csv` the same table; `to_docx` the Word draft of the mid-term
+    report and `to_html` a page to open in a browser. `lang="en"` writes them in English. All go to
+    the temporary folder here.
     """),
     code("""
     excel = result.to_excel(work / "中期评估_2025.xlsx")
     csv = result.to_csv(work / "中期评估_2025.csv")
+    draft = result.to_docx(work / "中期评估报告.docx", charts=False)
+    page = result.to_html(work / "中期评估报告.html", charts=False)
     sheets = pd.ExcelFile(excel).sheet_names
     print(excel.name, sheets)
-    print(csv.name, csv.stat().st_size, "bytes")
+    print(csv.name, csv.stat().st_size, "bytes;", draft.name, draft.stat().st_size, "bytes;", len(page), "characters of HTML")
     assert len(sheets) >= 1 + len(per_area)
     """),
     code("""
