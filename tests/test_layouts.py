@@ -234,3 +234,31 @@ def test_an_excel_error_cell_and_a_percent_cell_survive_the_fast_xlsx_path(tmp_p
     report = check_submission(read_submission(tmp_path / "y.xlsx", PLAN), PLAN)
     assert report.valid["value"].tolist() == [95.3]
     assert report.failure_cases[["source_row", "check", "value"]].values.tolist() == [[3, "excel_error", "#DIV/0!"]]
+
+
+SAMPLES = ["卫健委_2024_绥中县_统计报表.xlsx", "教育局_2024_县区汇总.xlsx", "民政局_2024_绥中县_合计其中女.xlsx", "组织部_2024_分县区工作表.xlsx"]
+
+
+def test_the_real_layout_samples_regenerate_byte_for_byte(tmp_path):
+    from wdmonitor.layouts_sample import write_samples
+    from wdmonitor.sample import sample_path
+
+    written = write_samples(tmp_path)
+    assert [p.name for p in written] == SAMPLES
+    for path in written:
+        assert path.read_bytes() == sample_path(path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_each_real_layout_sample_reads_as_the_sample_figures_it_was_made_from(name):
+    from wdmonitor.sample import load_sample, sample_path
+
+    read = read_submission(sample_path(name), PLAN)
+    report = check_submission(read, PLAN)
+    truth = load_sample()
+    truth = truth[(truth["area_type"] == "total")].assign(value=truth["value"].round(2))
+    merged = report.valid.merge(truth, on=["region", "year", "indicator", "sex"], suffixes=("", "_sample"), validate="one_to_one")
+    assert len(merged) == len(report.valid) > 0
+    assert (merged["value"] - merged["value_sample"]).abs().max() < 1e-9
+    assert report.ok
+    assert all(sheet.unaccounted == [] for sheet in read.attrs["layout"].sheets)

@@ -121,9 +121,12 @@ class SheetLayout:
         context = "; ".join(f"{c.field}={c.value} ({c.cell})" for c in self.context)
         header = ", ".join(map(str, self.header_rows))
         if lang == "zh":
+            fields = {"year": "年份", "region": "地区", "unit": "单位", "source": "填报单位"}
+            cell_zh = {"sheet name": "工作表名"}
+            context = "；".join(f"{fields.get(c.field, c.field)}{c.value}（{cell_zh.get(c.cell, c.cell)}）" for c in self.context)
             skipped_zh = "，".join(f"{_REASONS_ZH.get(k, k)}{v}行" for k, v in reasons.items()) or "无"
-            return (f"工作表“{name}”：表头在第{header}行（{_KINDS_ZH.get(self.kind, self.kind)}），数据{len(self.data_rows)}行；"
-                    f"表外信息：{context or '无'}；跳过：{skipped_zh}")
+            return (f"工作表“{name}”：表头在第{header.replace(', ', '、')}行（{_KINDS_ZH.get(self.kind, self.kind)}），"
+                    f"数据{len(self.data_rows)}行；表外信息：{context or '无'}；跳过：{skipped_zh}")
         skipped_en = ", ".join(f"{v} {k}" for k, v in reasons.items()) or "none"
         return (f"sheet {name!r}: header in row(s) {header} ({self.kind}), {len(self.data_rows)} data rows; "
                 f"context: {context or 'none'}; skipped rows: {skipped_en}")

@@ -250,12 +250,36 @@ def write_samples(folder: str | Path) -> list[Path]:
     education = ["compulsory_education_retention_rate", "upper_secondary_gross_enrolment_rate"]
     civil = ["female_share_village_committee_members", "female_share_residents_committee_members"]
     every_region = [plan.jurisdiction.code, *(r.code for r in plan.regions)]
-    return [
+    written = [
         indicators_as_rows(pick(health, [county]), plan, folder / "卫健委_2024_绥中县_统计报表.xlsx"),
         regions_as_rows(pick(education, every_region), plan, folder / "教育局_2024_县区汇总.xlsx"),
         total_and_female(pick(civil, [county]), plan, folder / "民政局_2024_绥中县_合计其中女.xlsx"),
         sheet_per_region(pick(["female_share_party_members"], every_region), plan, folder / "组织部_2024_分县区工作表.xlsx"),
     ]
+    for path in written:
+        _label_synthetic(path)
+    return written
+
+
+SYNTHETIC_NOTE = "注：本表为wdmonitor样例数据，纯属虚构（SYNTHETIC sample, not real data）。"
+
+
+def _label_synthetic(path: Path) -> None:
+    """A note row under every table saying the figures are invented, and fixed dates so the file
+    is the same byte for byte each time it is written."""
+    import openpyxl
+
+    from .sample import _fix_zip_times
+
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        if sheet.sheet_state == "visible" and sheet.title != "填表说明":
+            sheet.cell(row=sheet.max_row + 2, column=1, value=SYNTHETIC_NOTE)
+    book.properties.title = "wdmonitor SYNTHETIC sample workbook"
+    book.properties.created = pd.Timestamp("2025-01-01").to_pydatetime()
+    book.properties.modified = pd.Timestamp("2025-01-01").to_pydatetime()
+    book.save(path)
+    _fix_zip_times(path)
 
 
 if __name__ == "__main__":  # pragma: no cover - the command that writes data/sample
