@@ -80,7 +80,7 @@ def test_warn_prints_counts_and_writes_flags(tmp_path, capsys):
     out = tmp_path / "flags.xlsx"
     assert main(["warn", "--sample", "--plan", PLAN, "--as-of", "2024", "--method", "ols", "--lang", "en", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "early warning, as of 2024" in printed and "projected_miss" in printed
+    assert "early warning, as of 2024" in printed and "projected to miss" in printed and "projected_miss" not in printed
     sheet = load_workbook(out)["Early warnings"]
     assert [c.value for c in sheet[1]][:4] == ["Indicator", "Region", "Sex", "Flag"]
     assert sheet["D2"].value in {"projected to miss", "volatile", "deteriorating", "gap widening", "data problem"}

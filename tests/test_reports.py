@@ -294,3 +294,25 @@ def test_chinese_text_renders_as_glyphs_not_boxes(tmp_path):
         assert _browser(chromium, env, f"--screenshot={shot}", page.as_uri()).returncode == 0
         shots.append(imread(str(shot))[..., :3])
     assert np.abs(shots[0] - shots[1]).mean() > 0.002
+
+
+# -- the command line -------------------------------------------------------------------------
+def test_cli_refuses_an_unknown_suffix_before_reading_anything(tmp_path, capsys):
+    from wdmonitor.cli import main
+
+    assert main(["report", "--sample", "--plan", PLAN, "-o", str(tmp_path / "a.pdf")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == ("wdmonitor: error: output must end in .xlsx, .csv, .md, .html or .docx (got "
+                            f"'{tmp_path / 'a.pdf'}') / 输出文件须为 .xlsx、.csv、.md、.html 或 .docx\n")
+    assert "SYNTHETIC" not in captured.err and not (tmp_path / "a.pdf").exists()
+
+
+def test_cli_page_with_a_section_per_county(tmp_path, plan, monkeypatch, capsys):
+    from wdmonitor.cli import main
+
+    monkeypatch.setattr("wdmonitor.report.MAX_TRAJECTORIES", 0)
+    page = tmp_path / "报告.html"
+    assert main(["evaluate", "--sample", "--plan", PLAN, "--region-sections", "-o", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert all(f"<h2>{region.name_zh}</h2>" in text for region in plan.regions)
+    assert f"written / 已写入: {page}" in capsys.readouterr().out

@@ -133,6 +133,8 @@ def _parser() -> argparse.ArgumentParser:
         "wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts")
     evaluate.add_argument("--year", type=int, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
     evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals (.csv or .yaml)")
+    evaluate.add_argument("--region-sections", action="store_true",
+                          help="in a .docx or .html report, add a section per county (district) with its summary and table")
     evaluate.add_argument("--charts", metavar="DIR",
                           help="also write the report's charts (PNG) into DIR: statuses per area, key indicators × "
                                "regions, and each key indicator's trajectory with its projection")

@@ -150,10 +150,12 @@ def evaluate_command(args: argparse.Namespace) -> int:
     progress.step("evaluated / 评估完成")
     stage = {"midterm": "中期评估 mid-term", "final": "终期评估 final", "interim": "评估 interim"}[result.stage]
     print(f"{title(plan, args.lang)} — {stage} {result.year}: {len(result.table)} rows / 行")
-    summary = result.summary().drop(columns="area" if args.lang == "zh" else "area_zh")
-    print_table(headers(summary, args.lang))
+    from .report import _summary
+
+    print_table(_summary(result, args.lang).text())  # names and 达标率 as the report prints them
     if args.output:
-        _write(result, args.output, args.lang, frame=frame)
+        regions = [r.code for r in plan.regions] if args.region_sections else []
+        _write(result, args.output, args.lang, frame=frame, regions=regions)
     if args.charts:
         from .plotting import write_charts
 
@@ -172,22 +174,16 @@ def warn_command(args: argparse.Namespace) -> int:
     warnings = flag_early_warnings(frame, plan, args.as_of, method=args.method)
     flags = warnings.table
     progress.step("flagged / 预警完成")
-    counts = flags.groupby(["flag", "severity"]).size().rename("n").reset_index()
+    from .tables import localise
+
+    counts = localise(flags.groupby(["flag", "severity"]).size().rename("n").reset_index(), args.lang)
     print(f"{title(plan, args.lang)} — 预警 early warning, as of {flags['as_of'].iloc[0] if len(flags) else args.as_of}: {len(flags)} flags")
     print_table(headers(counts, args.lang))
     serious = flags[flags["severity"].isin(["alert", "warning"])].head(args.top)
     if len(serious):
-        if args.lang == "zh":
-            shown = serious[["region_name", "name_zh", "sex", "check", "severity", "message_zh"]]
-        else:  # names in English too, not only the headers
-            from .tables import region_names
-
-            shown = pd.DataFrame({
-                "region_name": serious["region"].map(region_names(plan, "en")),
-                "name_zh": serious["indicator"].map(lambda i: plan.indicators[i].name_en if i in plan.indicators else i),
-                **{c: serious[c] for c in ("sex", "check", "severity", "message_en")},
-            })
-        print_table(headers(shown, args.lang))
+        message = "message_zh" if args.lang == "zh" else "message_en"  # names in English too, not only the headers
+        shown = localise(serious[["region", "indicator", "region_name", "name_zh", "sex", "check", "severity", message]], args.lang, plan)
+        print_table(headers(shown.drop(columns=["region", "indicator"]), args.lang))
     if args.output:
         _write(warnings, args.output, args.lang)
     progress.step("done / 完成")
@@ -203,7 +199,9 @@ def report_command(args: argparse.Namespace) -> int:
     report = annual_report(frame, plan, args.year, method=args.method)
     progress.step("report built / 报告完成")
     rows = report.table[report.table["region"] == plan.jurisdiction.code]
-    counts = rows.groupby(["progress_class", "severity"], dropna=False).size().rename("n").reset_index()
+    from .tables import localise
+
+    counts = localise(rows.groupby(["progress_class", "severity"], dropna=False).size().rename("n").reset_index(), args.lang)
     print(f"{title(plan, args.lang)} — 年度监测 annual monitoring {report.year}: {len(report.table)} rows / 行")
     print_table(headers(counts, args.lang))
     if args.output:

@@ -205,6 +205,7 @@ def _summary(evaluation: Evaluation, lang: str, region: str | None = None) -> Re
     frame = pd.DataFrame({header("area", lang): names})
     for column in columns:
         label = name_of(Status, column, lang) if column in set(Status) else header(column, lang)
+        label = label[:1].upper() + label[1:]  # a column header (English names are lower case in sentences)
         frame[label] = summary[column].to_numpy()
     rate = header("attainment_rate", lang) + ("（序时进度）" if lang == "zh" and evaluation.stage == "midterm" else "")
     frame[rate] = summary["attainment_rate"].to_numpy()
