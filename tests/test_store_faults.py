@@ -117,6 +117,16 @@ def test_any_damage_gives_a_store_error_or_the_data_never_anything_else(tmp_path
     assert digest(path) == before  # reading never writes
 
 
+def test_a_number_column_holding_text_is_damage_not_a_number(filled):
+    with sqlite3.connect(filled) as connection:  # SQLite keeps any value in any column
+        connection.execute("UPDATE observations SET year = 'abc' WHERE row_id = 7")
+    with pytest.raises(StoreError) as info:
+        Store(filled).frame()
+    assert str(info.value) == (
+        f"{filled}: the store is damaged (column year holds 'abc', not a number); it was left as it is: restore it "
+        "from a backup or from the last export / 数据库已损坏（year列不是数字），未作改动")
+
+
 def test_an_empty_file_becomes_a_store_but_a_folder_or_a_device_does_not(tmp_path):
     empty = tmp_path / "new.sqlite"
     empty.touch()
