@@ -10,6 +10,7 @@ tests/data/bad/README.md for what each file exercises.
 from __future__ import annotations
 
 import csv
+import datetime
 import math
 import zipfile
 from collections import Counter
@@ -167,7 +168,7 @@ CHECKED = {
          "numerator_over_denominator.csv, row 2, column value: value must equal numerator / denominator in the indicator's unit (120.0) (got 98.5)"),
         ]),
     'odd_cell_types.xlsx': ([], [
-        (2, 'year', pd.Timestamp('2021-01-01 00:00:00'), 'date_not_number',
+        (2, 'year', datetime.date(2021, 1, 1), 'date_not_number',
          "odd_cell_types.xlsx, sheet '报表', row 2, column year: a date was entered where a year belongs; write the year as 2024, not a date (got '2021-01-01')"),
         (3, 'value', '#DIV/0!', 'excel_error',
          "odd_cell_types.xlsx, sheet '报表', row 3, column E (value): the cell holds an Excel error value (a formula that could not be computed); enter the figure itself (got '#DIV/0!')"),

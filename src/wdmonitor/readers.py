@@ -275,8 +275,18 @@ def _from_sent_frame(frame: pd.DataFrame, source: str, first_row: int) -> pd.Dat
     return frame
 
 
+def _whole(value: Any) -> Any:
+    """A whole number as an int (a workbook stores 2024 and 211400 as floats), anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _resolve(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
     """Cells cleaned and names resolved to ids, once per distinct spelling."""
+    for name in (col.YEAR, col.REGION, "region_code"):
+        if name in frame.columns:
+            frame[name] = _map_unique(frame[name], _whole)
     for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR, col.YEAR):
         if name in frame.columns:
             values = frame[name]

@@ -28,6 +28,7 @@ import datetime
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from .indicators import Plan
     from .layout import Layout
 
-__all__ = ["SubmissionReport", "check_submission", "validate_submission"]
+__all__ = ["CHECKS", "Check", "Severity", "SubmissionReport", "check_submission", "validate_submission"]
 
 FAILURE_COLUMNS = [
     "row", "column", "value", "check", "severity", "message_en", "message_zh",
@@ -347,10 +348,10 @@ def _number_failures(data: pd.DataFrame, bad: pd.Series, column: str, check: str
     excel = bad & raw.map(lambda v: isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS)
     dated = bad & raw.map(lambda v: isinstance(v, (datetime.date, pd.Timestamp)))
     return [
-        _failures(data, excel, column, "excel_error",
+        _failures(data, excel, column, Check.EXCEL_ERROR,
                   "the cell holds an Excel error value (a formula that could not be computed); enter the figure itself",
                   "单元格为Excel错误值（公式无法计算），请填写数值本身"),
-        _failures(data, dated, column, "date_not_number",
+        _failures(data, dated, column, Check.DATE_NOT_NUMBER,
                   f"a date was entered where {'a year' if column == col.YEAR else 'a number'} belongs; "
                   f"{'write the year as 2024' if column == col.YEAR else 'enter the figure'}, not a date",
                   f"此处应填写{'年份（如2024）' if column == col.YEAR else '数值'}，而非日期"),
@@ -403,8 +404,314 @@ def _region_name_failures(data: pd.DataFrame, plan: Plan) -> pd.DataFrame:
                      lambda m: "地区名称须与同行的行政区划代码一致（" + data[col.REGION][m].astype(str) + "为" + expected[m].astype(str) + "）")
 
 
+class Severity(StrEnum):
+    """How a failure case counts: an error refuses the row, a warning asks the sender to confirm,
+    no data keeps a row sent without a value out of the valid data."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NO_DATA = "no_data"
+
+
+class Check(StrEnum):
+    """The named checks of :func:`check_submission`, in the ``check`` column of the failure cases."""
+
+    NUMBER = "number"
+    EXCEL_ERROR = "excel_error"
+    DATE_NOT_NUMBER = "date_not_number"
+    YEAR_NUMBER = "year_number"
+    NO_DATA = "no_data"
+    SCHEMA_REGION = "schema_region"
+    SCHEMA_YEAR = "schema_year"
+    SCHEMA_INDICATOR = "schema_indicator"
+    SCHEMA_SEX = "schema_sex"
+    SCHEMA_VALUE = "schema_value"
+    SCHEMA_AREA_TYPE = "schema_area_type"
+    SCHEMA_AGE_GROUP = "schema_age_group"
+    KNOWN_INDICATOR = "known_indicator"
+    REGION_NAME_MATCHES_CODE = "region_name_matches_code"
+    KNOWN_REGION = "known_region"
+    YEAR_IN_PERIOD = "year_in_period"
+    SEX_SCOPE = "sex_scope"
+    UNIT_CONVERTIBLE = "unit_convertible"
+    FINITE = "finite"
+    NON_NEGATIVE = "non_negative"
+    PERCENT_RANGE = "percent_range"
+    NUMERATOR_LE_DENOMINATOR = "numerator_le_denominator"
+    VALUE_MATCHES_COUNTS = "value_matches_counts"
+    DUPLICATE_KEY = "duplicate_key"
+    FEMALE_LE_TOTAL = "female_le_total"
+    FEMALE_PLUS_MALE_IS_TOTAL = "female_plus_male_is_total"
+    BOTH_SEXES = "both_sexes"
+    PLAUSIBLE_CHANGE = "plausible_change"
+    TOTAL_ROW = "total_row"
+
+
+@dataclass
+class _Checked:
+    """The frame being checked and what the checks so far found (each check reads and adds to it)."""
+
+    data: pd.DataFrame
+    plan: Plan
+    parts: list[pd.DataFrame] = field(default_factory=list)
+    value: pd.Series = field(default_factory=pd.Series)
+    year: pd.Series = field(default_factory=pd.Series)
+    bad_value: pd.Series = field(default_factory=pd.Series)
+    bad_year: pd.Series = field(default_factory=pd.Series)
+    blank: pd.Series = field(default_factory=pd.Series)
+    known: pd.Series = field(default_factory=pd.Series)
+    duplicated: pd.Series = field(default_factory=pd.Series)
+
+    def refused_rows(self) -> set[int]:
+        """Input rows refused by an error so far."""
+        return {int(r) for p in self.parts if len(p) for r in p.loc[p["severity"] == Severity.ERROR, "row"]}
+
+    def flagged_rows(self) -> set[int]:
+        """Input rows with any failure case so far."""
+        return {int(r) for p in self.parts if len(p) for r in p["row"]}
+
+
+def _numbers(c: _Checked) -> list[pd.DataFrame]:
+    """``number``, ``excel_error``, ``date_not_number``, ``year_number``, ``no_data``: cells parsed, nothing coerced."""
+    data = c.data
+    c.value, c.bad_value = _parse_number(data, col.VALUE)
+    parts = _number_failures(data, c.bad_value, col.VALUE, Check.NUMBER, "value must be a number", "数值须为数字")
+    c.year, c.bad_year = _parse_number(data, col.YEAR)
+    c.bad_year |= c.year.notna() & (c.year % 1 != 0)
+    parts += _number_failures(data, c.bad_year, col.YEAR, Check.YEAR_NUMBER, "year must be a whole number", "年份须为整数")
+    for name in (col.NUMERATOR, col.DENOMINATOR):
+        if name in data:
+            parsed, bad = _parse_number(data, name)
+            parts.append(_failures(data, bad, name, Check.NUMBER, f"{name} must be a number", "分子分母须为数字"))
+            data[name] = parsed
+        else:
+            data[name] = np.nan
+    data[col.VALUE] = c.value
+    data[col.YEAR] = c.year
+    # A row with no value and no counts is "no data" (a template left blank), not an error;
+    # with a numerator or denominator but no value, the value is missing.
+    c.blank = c.value.isna() & ~c.bad_value & data[col.NUMERATOR].isna() & data[col.DENOMINATOR].isna()
+    parts.append(_failures(data, c.blank, col.VALUE, Check.NO_DATA,
+                           "no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data",
+                           "未填报数值（空白、“—”或无计算结果的公式）：该行按无数据处理，不计入有效数据", severity=Severity.NO_DATA))
+    return parts
+
+
+def _schema(c: _Checked) -> list[pd.DataFrame]:
+    """``schema_*``: the pandera model of the canonical frame (lazy: every failure at once)."""
+    data = c.data
+    typed = data.copy()
+    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
+        # pandas' string dtype lets pandera check the type by dtype instead of cell by cell
+        typed[name] = typed[name].astype("string")
+    import pandera.pandas as pa  # imported here: pandera costs ~0.4 s and only validation needs it
+
+    from .contract import SubmissionModel
+
+    parts = []
+    try:
+        SubmissionModel.validate(typed[[c for c in SubmissionModel.to_schema().columns]], lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.dropna(subset=["index"])
+        for name, (en, zh) in _MODEL_MESSAGES.items():
+            rows = set(cases.loc[cases["column"] == name, "index"].astype(int))
+            if name in (col.VALUE, col.YEAR):
+                rows -= set(np.flatnonzero(c.bad_value if name == col.VALUE else c.bad_year))
+            if name == col.VALUE:
+                rows -= set(np.flatnonzero(c.blank.to_numpy()))  # reported as no data
+            mask = pd.Series(np.isin(np.arange(len(data)), sorted(rows)), index=data.index)
+            parts.append(_failures(data, mask, name, Check(f"schema_{name}"), en, zh))
+    return parts
+
+
+def _identifiers(c: _Checked) -> list[pd.DataFrame]:
+    """``known_indicator``, ``region_name_matches_code``, ``known_region``, ``year_in_period``."""
+    data, plan = c.data, c.plan
+    c.known = data[col.INDICATOR].isin(list(plan.indicators))
+    unknown = data[col.INDICATOR].notna() & ~c.known
+    hints = _close_names(data[col.INDICATOR], unknown, plan)
+    parts = [_failures(data, unknown, col.INDICATOR, Check.KNOWN_INDICATOR,
+                       lambda m: "indicator must be an indicator of the plan (a catalogue id or its Chinese name)" + hints[0][m],
+                       lambda m: "指标须为规划中的指标（指标代码或中文名称）" + hints[1][m])]
+    if "region_name" in data.columns:
+        parts.append(_region_name_failures(data, plan))
+    region_ok = data[col.REGION].isin(list(plan.region_codes))
+    six_digits = _map_unique(data[col.REGION], lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
+    parts.append(_failures(data, data[col.REGION].notna() & six_digits & ~region_ok,
+                           col.REGION, Check.KNOWN_REGION, f"region must be one of the plan's regions ({', '.join(plan.region_codes)})",
+                           "地区须为规划所辖地区"))
+    first, last = plan.baseline_year - 10, plan.period_end
+    parts.append(_failures(data, c.year.notna() & ~c.bad_year & ~c.year.between(first, last), col.YEAR, Check.YEAR_IN_PERIOD,
+                           f"year must lie between {first} and {last} (plan period, baseline and history)",
+                           f"年份须在{first}至{last}年之间"))
+    return parts
+
+
+def _sex_scope(c: _Checked) -> list[pd.DataFrame]:
+    """``sex_scope``: the sexes an indicator may carry (its catalogue entry joined to each row)."""
+    indicators = c.plan.indicators
+    meta = pd.DataFrame(
+        [{"indicator": i.id, "_unit": i.unit, "_scope": i.sex_scope.value,
+          "_allowed": ",".join(s.value for s in i.sex_scope.allowed_sexes)} for i in indicators.values()]
+    )
+    data = c.data.merge(meta, on="indicator", how="left", validate="many_to_one") if len(meta) else c.data
+    data.index = data["_row"].to_numpy()
+    c.data = data
+    c.known = pd.Series(c.known.to_numpy(), index=data.index)
+    sex_known = data[col.SEX].isin([s.value for s in Sex])
+    allowed_pairs = pd.MultiIndex.from_tuples(
+        [(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes], names=[col.INDICATOR, col.SEX])
+    allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(allowed_pairs), index=data.index)
+    return [_failures(data, c.known.to_numpy() & sex_known & ~allowed, col.SEX, Check.SEX_SCOPE,
+                      lambda m: "sex is not allowed for this indicator (" + data["_scope"][m].astype(str) + " indicator: "
+                      + data["_allowed"][m].astype(str) + ")", "性别与指标的性别范围不符")]
+
+
+def _units(c: _Checked) -> list[pd.DataFrame]:
+    """``unit_convertible``: each distinct (submitted unit, indicator unit) pair converted once; values converted."""
+    data = c.data
+    data["_factor"] = 1.0
+    parts = []
+    if col.UNIT in data.columns:
+        pairs = data.loc[c.known.to_numpy() & data[col.UNIT].notna(), [col.UNIT, "_unit"]].drop_duplicates()
+        bad_unit = pd.Series(False, index=data.index)
+        for submitted, canonical in pairs.itertuples(index=False):
+            rows = (data[col.UNIT] == submitted) & (data["_unit"] == canonical)
+            try:
+                data.loc[rows, "_factor"] = conversion_factor(str(submitted), str(canonical))
+            except UnitError:
+                bad_unit |= rows
+        parts.append(_failures(data, bad_unit, col.UNIT, Check.UNIT_CONVERTIBLE,
+                               lambda m: "unit must be convertible to the indicator's unit " + data["_unit"][m].astype(str),
+                               lambda m: "单位须可换算为指标单位 " + data["_unit"][m].astype(str)))
+    data[col.VALUE] = data[col.VALUE] * data["_factor"]
+    return parts
+
+
+def _ranges(c: _Checked) -> list[pd.DataFrame]:
+    """``finite``, ``non_negative``, ``percent_range``."""
+    data = c.data
+    value = data[col.VALUE]
+    return [
+        _failures(data, value.notna() & ~np.isfinite(value.fillna(0.0)), col.VALUE, Check.FINITE,
+                  "value must be a finite number", "数值须为有限数"),
+        _failures(data, value < 0, col.VALUE, Check.NON_NEGATIVE, "rates, shares and counts cannot be negative",
+                  "比率、比例和人数不能为负"),
+        _failures(data, (data["_unit"] == "percent") & (value > 100), col.VALUE, Check.PERCENT_RANGE,
+                  "a percentage must lie between 0 and 100", "百分比须在0到100之间"),
+    ]
+
+
+def _counts_behind(c: _Checked) -> list[pd.DataFrame]:
+    """``numerator_le_denominator``, ``value_matches_counts``: a rate or share against the counts sent with it."""
+    data = c.data
+    value, numerator, denominator = data[col.VALUE], data[col.NUMERATOR], data[col.DENOMINATOR]
+    both = numerator.notna() & denominator.notna()
+    parts = [_failures(data, both & (numerator > denominator) & (data["_unit"] == "percent"), col.NUMERATOR,
+                       Check.NUMERATOR_LE_DENOMINATOR,
+                       lambda m: "numerator must not exceed denominator (" + denominator[m].astype(str) + ")",
+                       lambda m: "分子不得大于分母（" + denominator[m].astype(str) + "）")]
+    scale = data["_unit"].map(_SCALES).astype("float64")
+    implied = numerator / denominator.where(denominator != 0) * scale
+    inconsistent = both & scale.notna() & implied.notna() & value.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
+    parts.append(_failures(data, inconsistent, col.VALUE, Check.VALUE_MATCHES_COUNTS,
+                           lambda m: "value must equal numerator / denominator in the indicator's unit (" + implied[m].round(4).astype(str) + ")",
+                           lambda m: "数值须与分子/分母一致（应为" + implied[m].round(4).astype(str) + "）"))
+    return parts
+
+
+def _duplicates(c: _Checked) -> list[pd.DataFrame]:
+    """``duplicate_key``: the same observation sent twice."""
+    key = list(col.KEY)
+    c.duplicated = c.data.duplicated(key, keep=False) & c.data[key].notna().all(axis=1)
+    return [_failures(c.data, c.duplicated, col.INDICATOR, Check.DUPLICATE_KEY,
+                      "the same region, year, indicator, sex, area_type and age_group appear more than once",
+                      "同一地区、年份、指标、性别、城乡和年龄组重复报送")]
+
+
+def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
+    """``female_le_total``, ``female_plus_male_is_total``: for counts, the sexes against their total."""
+    data, key = c.data, list(col.KEY)
+    counts = data["_unit"].isin(_COUNT_UNITS) & c.known.to_numpy()
+    if not counts.any():
+        return []
+    parts = []
+    group = [k for k in key if k != col.SEX]
+    wide = data[counts & ~c.duplicated].pivot_table(index=group, columns=col.SEX, values=col.VALUE, aggfunc="first")
+    if {"female", "total"} <= set(wide.columns):
+        over = wide.dropna(subset=["female", "total"])
+        over = over[over["female"] > over["total"] + 0.5]
+        if len(over):
+            flagged = (data.set_index(group).index.isin(over.index) & counts.to_numpy()
+                       & data[col.SEX].isin(["female", "total"]).to_numpy())
+            parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, Check.FEMALE_LE_TOTAL,
+                                   "the female count exceeds the total (合计) of the same key; both cells are refused",
+                                   "女性人数大于合计数，两项均不予接受"))
+        off = wide.dropna(subset=["female", "male", "total"]) if "male" in wide.columns else wide.iloc[:0]
+        off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)]
+        if len(off):
+            flagged = data.set_index(group).index.isin(off.index) & counts.to_numpy() & (data[col.SEX] == "total").to_numpy()
+            parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
+                                   "female + male must equal total for counts", "女性与男性之和须等于合计"))
+    return parts
+
+
+def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
+    """``both_sexes``: an indicator compared between the sexes needs both, each valid."""
+    data, key = c.data, list(col.KEY)
+    needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"]) & ~c.blank.to_numpy()
+    if not needs_pair.any():
+        return []
+    # A partner refused for its own reasons counts as missing: otherwise the lonely sex
+    # would pass now and fail when the valid frame is checked again (validation is
+    # idempotent: checking report.valid finds nothing new).
+    paired = needs_pair & ~data["_row"].isin(c.refused_rows())
+    group = [k for k in key if k != col.SEX]
+    present = data[paired].groupby(group, dropna=False)[col.SEX].transform("nunique")
+    lonely = pd.Series(False, index=data.index)
+    lonely.loc[present.index] = present < 2
+    return [_failures(data, lonely, col.SEX, Check.BOTH_SEXES,
+                      "this indicator needs female and male rows for the same key; the other sex is missing or refused",
+                      "该指标须同时报送女性和男性数据，另一性别缺失或未通过校验")]
+
+
+def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
+    """``plausible_change`` (warning): a value more than 50% away from the same series' previous year."""
+    data, key = c.data, list(col.KEY)
+    series = [k for k in key if k != col.YEAR]
+    clean = data[~data["_row"].isin(c.flagged_rows())].sort_values(series + [col.YEAR])
+    if not len(clean):
+        return []
+    previous = clean.groupby(series, dropna=False)[col.VALUE].shift(1)
+    prev_year = clean.groupby(series, dropna=False)[col.YEAR].shift(1)
+    jump = (clean[col.VALUE] - previous).abs() / previous.abs().where(previous != 0)
+    jumped = pd.Series(False, index=data.index)
+    jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1)
+    previous_all = pd.Series(np.nan, index=data.index)
+    previous_all.loc[clean.index] = previous
+
+    def previous_text(m: np.ndarray) -> pd.Series:
+        return previous_all[m].round(4).astype(str)
+
+    return [_failures(data, jumped, col.VALUE, Check.PLAUSIBLE_CHANGE,
+                      lambda m: "value differs by more than 50% from the previous year's " + previous_text(m) + " in this submission; please confirm",
+                      lambda m: "与上一年数值" + previous_text(m) + "相差超过50%，请核实", severity=Severity.WARNING)]
+
+
+#: The checks, in the order they run; each may read what the ones before it found.
+CHECKS: tuple[Callable[[_Checked], list[pd.DataFrame]], ...] = (
+    _numbers, _schema, _identifiers, _sex_scope, _units, _ranges, _counts_behind, _duplicates, _sex_totals,
+    _both_sexes, _plausible_change,
+)
+
+
 def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     """Validate a canonical frame against a plan and report every problem.
+
+    The named checks of :data:`CHECKS` run in turn (each a small function adding failure
+    cases named by :class:`Check`, with a :class:`Severity`); the report counts them per
+    check (:attr:`SubmissionReport.counts`) and carries the reader's layout section and the
+    provenance.
 
     Parameters
     ----------
@@ -422,186 +729,16 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     SubmissionError
         Only when a required column is missing (no row can be checked).
     """
-    data = _prepare(frame, plan)
-    parts: list[pd.DataFrame] = []
-
-    value, bad_value = _parse_number(data, col.VALUE)
-    parts.extend(_number_failures(data, bad_value, col.VALUE, "number", "value must be a number", "数值须为数字"))
-    year, bad_year = _parse_number(data, col.YEAR)
-    bad_year |= year.notna() & (year % 1 != 0)
-    parts.extend(_number_failures(data, bad_year, col.YEAR, "year_number", "year must be a whole number",
-                                  "年份须为整数"))
-    for name in (col.NUMERATOR, col.DENOMINATOR):
-        if name in data:
-            parsed, bad = _parse_number(data, name)
-            parts.append(_failures(data, bad, name, "number", f"{name} must be a number", "分子分母须为数字"))
-            data[name] = parsed
-        else:
-            data[name] = np.nan
-    data[col.VALUE] = value
-    data[col.YEAR] = year
-    # A row with no value and no counts is "no data" (a template left blank), not an error;
-    # with a numerator or denominator but no value, the value is missing.
-    blank = value.isna() & ~bad_value & data[col.NUMERATOR].isna() & data[col.DENOMINATOR].isna()
-    parts.append(_failures(data, blank, col.VALUE, "no_data",
-                           "no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data",
-                           "未填报数值（空白、“—”或无计算结果的公式）：该行按无数据处理，不计入有效数据", severity="no_data"))
-
-    typed = data.copy()
-    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
-        # pandas' string dtype lets pandera check the type by dtype instead of cell by cell
-        typed[name] = typed[name].astype("string")
-    import pandera.pandas as pa  # imported here: pandera costs ~0.4 s and only validation needs it
-
-    from .contract import SubmissionModel
-
-    try:
-        SubmissionModel.validate(typed[[c for c in SubmissionModel.to_schema().columns]], lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases.dropna(subset=["index"])
-        for name, (en, zh) in _MODEL_MESSAGES.items():
-            rows = set(cases.loc[cases["column"] == name, "index"].astype(int))
-            if name in (col.VALUE, col.YEAR):
-                rows -= set(np.flatnonzero(bad_value if name == col.VALUE else bad_year))
-            if name == col.VALUE:
-                rows -= set(np.flatnonzero(blank.to_numpy()))  # reported below as no data
-            mask = pd.Series(np.isin(np.arange(len(data)), sorted(rows)), index=data.index)
-            parts.append(_failures(data, mask, name, f"schema_{name}", en, zh))
-
-    indicators = plan.indicators
-    known = data[col.INDICATOR].isin(list(indicators))
-    unknown = data[col.INDICATOR].notna() & ~known
-    hints = _close_names(data[col.INDICATOR], unknown, plan)
-    parts.append(_failures(data, unknown, col.INDICATOR, "known_indicator",
-                           lambda m: "indicator must be an indicator of the plan (a catalogue id or its Chinese name)" + hints[0][m],
-                           lambda m: "指标须为规划中的指标（指标代码或中文名称）" + hints[1][m]))
-    if "region_name" in data.columns:
-        parts.append(_region_name_failures(data, plan))
-    region_ok = data[col.REGION].isin(list(plan.region_codes))
-    six_digits = _map_unique(data[col.REGION], lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
-    parts.append(_failures(data, data[col.REGION].notna() & six_digits & ~region_ok,
-                           col.REGION, "known_region", f"region must be one of the plan's regions ({', '.join(plan.region_codes)})",
-                           "地区须为规划所辖地区"))
-    first, last = plan.baseline_year - 10, plan.period_end
-    parts.append(_failures(data, year.notna() & ~bad_year & ~year.between(first, last), col.YEAR, "year_in_period",
-                           f"year must lie between {first} and {last} (plan period, baseline and history)",
-                           f"年份须在{first}至{last}年之间"))
-
-    meta = pd.DataFrame(
-        [{"indicator": i.id, "_unit": i.unit, "_scope": i.sex_scope.value,
-          "_allowed": ",".join(s.value for s in i.sex_scope.allowed_sexes)} for i in indicators.values()]
-    )
-    data = data.merge(meta, on="indicator", how="left", validate="many_to_one") if len(meta) else data
-    data.index = data["_row"].to_numpy()
-    sex_known = data[col.SEX].isin([s.value for s in Sex])
-    allowed_pairs = pd.MultiIndex.from_tuples(
-        [(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes], names=[col.INDICATOR, col.SEX])
-    allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(allowed_pairs), index=data.index)
-    parts.append(_failures(data, known.to_numpy() & sex_known & ~allowed, col.SEX, "sex_scope",
-                           lambda m: "sex is not allowed for this indicator (" + data["_scope"][m].astype(str) + " indicator: "
-                           + data["_allowed"][m].astype(str) + ")", "性别与指标的性别范围不符"))
-
-    # units: convert each distinct (submitted unit, indicator unit) pair once
-    data["_factor"] = 1.0
-    if col.UNIT in data.columns:
-        pairs = data.loc[known.to_numpy() & data[col.UNIT].notna(), [col.UNIT, "_unit"]].drop_duplicates()
-        bad_unit = pd.Series(False, index=data.index)
-        for submitted, canonical in pairs.itertuples(index=False):
-            rows = (data[col.UNIT] == submitted) & (data["_unit"] == canonical)
-            try:
-                data.loc[rows, "_factor"] = conversion_factor(str(submitted), str(canonical))
-            except UnitError:
-                bad_unit |= rows
-        parts.append(_failures(data, bad_unit, col.UNIT, "unit_convertible",
-                               lambda m: "unit must be convertible to the indicator's unit " + data["_unit"][m].astype(str),
-                               lambda m: "单位须可换算为指标单位 " + data["_unit"][m].astype(str)))
-    data[col.VALUE] = data[col.VALUE] * data["_factor"]
-    value = data[col.VALUE]
-    parts.append(_failures(data, value.notna() & ~np.isfinite(value.fillna(0.0)), col.VALUE, "finite",
-                           "value must be a finite number", "数值须为有限数"))
-    parts.append(_failures(data, value < 0, col.VALUE, "non_negative", "rates, shares and counts cannot be negative",
-                           "比率、比例和人数不能为负"))
-    is_percent = data["_unit"] == "percent"
-    parts.append(_failures(data, is_percent & (value > 100), col.VALUE, "percent_range",
-                           "a percentage must lie between 0 and 100", "百分比须在0到100之间"))
-
-    numerator, denominator = data[col.NUMERATOR], data[col.DENOMINATOR]
-    both = numerator.notna() & denominator.notna()
-    parts.append(_failures(data, both & (numerator > denominator) & is_percent, col.NUMERATOR, "numerator_le_denominator",
-                           lambda m: "numerator must not exceed denominator (" + denominator[m].astype(str) + ")",
-                           lambda m: "分子不得大于分母（" + denominator[m].astype(str) + "）"))
-    scale = data["_unit"].map(_SCALES).astype("float64")
-    implied = numerator / denominator.where(denominator != 0) * scale
-    inconsistent = both & scale.notna() & implied.notna() & value.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
-    parts.append(_failures(data, inconsistent, col.VALUE, "value_matches_counts",
-                           lambda m: "value must equal numerator / denominator in the indicator's unit (" + implied[m].round(4).astype(str) + ")",
-                           lambda m: "数值须与分子/分母一致（应为" + implied[m].round(4).astype(str) + "）"))
-
-    key = list(col.KEY)
-    dup = data.duplicated(key, keep=False) & data[key].notna().all(axis=1)
-    parts.append(_failures(data, dup, col.INDICATOR, "duplicate_key",
-                           "the same region, year, indicator, sex, area_type and age_group appear more than once",
-                           "同一地区、年份、指标、性别、城乡和年龄组重复报送"))
-
-    counts = data["_unit"].isin(_COUNT_UNITS) & known.to_numpy()
-    if counts.any():
-        group = [c for c in key if c != col.SEX]
-        wide = data[counts & ~dup].pivot_table(index=group, columns=col.SEX, values=col.VALUE, aggfunc="first")
-        if {"female", "total"} <= set(wide.columns):
-            over = wide.dropna(subset=["female", "total"])
-            over = over[over["female"] > over["total"] + 0.5]
-            if len(over):
-                flagged = (data.set_index(group).index.isin(over.index) & counts.to_numpy()
-                           & data[col.SEX].isin(["female", "total"]).to_numpy())
-                parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, "female_le_total",
-                                       "the female count exceeds the total (合计) of the same key; both cells are refused",
-                                       "女性人数大于合计数，两项均不予接受"))
-            off = wide.dropna(subset=["female", "male", "total"]) if "male" in wide.columns else wide.iloc[:0]
-            off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)]
-            if len(off):
-                flagged = data.set_index(group).index.isin(off.index) & counts.to_numpy() & (data[col.SEX] == "total").to_numpy()
-                parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, "female_plus_male_is_total",
-                                       "female + male must equal total for counts", "女性与男性之和须等于合计"))
-
-    needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"]) & ~blank.to_numpy()
-    if needs_pair.any():
-        # A partner refused for its own reasons counts as missing: otherwise the lonely sex
-        # would pass now and fail when the valid frame is checked again (validation is
-        # idempotent: checking report.valid finds nothing new).
-        refused_so_far = [p.loc[p["severity"] == "error", "row"] for p in parts if len(p)]
-        refused_rows = pd.concat(refused_so_far).unique() if refused_so_far else []
-        paired = needs_pair & ~data["_row"].isin(refused_rows)
-        group = [c for c in key if c != col.SEX]
-        present = data[paired].groupby(group, dropna=False)[col.SEX].transform("nunique")
-        lonely = pd.Series(False, index=data.index)
-        lonely.loc[present.index] = present < 2
-        parts.append(_failures(data, lonely, col.SEX, "both_sexes",
-                               "this indicator needs female and male rows for the same key; the other sex is missing or refused",
-                               "该指标须同时报送女性和男性数据，另一性别缺失或未通过校验"))
-
-    # plausibility: a value more than 50% away from the same series' previous year is a warning
-    series = [c for c in key if c != col.YEAR]
-    erred = pd.concat([p["row"] for p in parts if len(p)]) if any(len(p) for p in parts) else pd.Series([], dtype=int)
-    clean = data[~data["_row"].isin(set(erred))].sort_values(series + [col.YEAR])
-    if len(clean):
-        previous = clean.groupby(series, dropna=False)[col.VALUE].shift(1)
-        prev_year = clean.groupby(series, dropna=False)[col.YEAR].shift(1)
-        jump = (clean[col.VALUE] - previous).abs() / previous.abs().where(previous != 0)
-        jumped = pd.Series(False, index=data.index)
-        jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1)
-        previous_all = pd.Series(np.nan, index=data.index)
-        previous_all.loc[clean.index] = previous
-
-        def previous_text(m: np.ndarray) -> pd.Series:
-            return previous_all[m].round(4).astype(str)
-
-        parts.append(_failures(data, jumped, col.VALUE, "plausible_change",
-                               lambda m: "value differs by more than 50% from the previous year's " + previous_text(m) + " in this submission; please confirm",
-                               lambda m: "与上一年数值" + previous_text(m) + "相差超过50%，请核实", severity="warning"))
-
-    failures = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else pd.DataFrame(columns=FAILURE_COLUMNS)
+    checked = _Checked(_prepare(frame, plan), plan)
+    for check in CHECKS:
+        checked.parts.extend(part for part in check(checked) if len(part))
+    parts = checked.parts
+    failures = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FAILURE_COLUMNS)
     failures = failures.sort_values(["row", "column", "check"], kind="stable").reset_index(drop=True)
-    refused = set(failures.loc[failures["severity"].isin(["error", "no_data"]), "row"])
+    for name in ("check", "severity"):  # plain text in the table, as the enums' values
+        failures[name] = failures[name].map(lambda v: v.value if isinstance(v, StrEnum) else v).astype(object)
+    data = checked.data
+    refused = set(failures.loc[failures["severity"].isin([Severity.ERROR.value, Severity.NO_DATA.value]), "row"])
     valid = data[~data["_row"].isin(refused)].copy()
     valid[col.YEAR] = valid[col.YEAR].astype("int64")
     if col.UNIT in valid.columns:
