@@ -24,6 +24,7 @@ EXPECTED = [
     "03_midterm_tables.ipynb",
     "04_final_evaluation_regions.ipynb",
     "05_own_plan_and_formula_tests.ipynb",
+    "06_submissions_as_they_arrive.ipynb",
 ]
 
 

@@ -1019,12 +1019,106 @@ OWN_PLAN = [
 ]
 
 
+# ---------------------------------------------------------------------------------------------
+# 06 a year's submissions as they arrive
+# ---------------------------------------------------------------------------------------------
+ARRIVALS = [
+    md("""
+    # 06 一年的报送，原样读取 / A year's submissions as they arrive
+
+    各部门报来的统计报表各有各的版式：表号和标题在表格上方，表头占两三行并有合并单元格，
+    有“合计”“其中：女”，有分组标题、注释和签署，有的一个县一张工作表。`wm.read_submission`
+    找出表头，从标题、“填报单位”“年份”单元格或工作表名取得年份和地区，把其余的行列明原因跳过，
+    并在 `report.layout` 中说明每张工作表是如何读取的。
+
+    Departments send their 统计报表 each in its own layout: a form block and a title above the table,
+    two- or three-row merged headers, 合计 and 其中：女 columns, section, note and signature rows, one
+    sheet per county. `wm.read_submission` finds the header, takes the year and region from the title,
+    a 填报单位 or 年份 cell or the sheet name, leaves the other rows out with their reasons, and
+    `report.layout` says how every sheet was read.
+    """),
+    md(SYNTHETIC),
+    code(SETUP.format(name="06")),
+    code("""
+    plan = wm.load_plan("huludao-2021-2030")
+    arrived = sorted(p for p in sample_path().parent.glob("*_2024_*.xlsx"))
+    [p.name for p in arrived]
+    """),
+    md("""
+    ## 1. 卫健委的统计报表 / The health commission's form
+
+    表号、制表机关等表头信息，标题“2024年绥中县……统计表”，填报单位，两行表头（2024年下分女、男、合计）
+    和一行栏次（甲 乙 丙 1 2 3）。孕产妇死亡率等只统计女性的指标，其“男”“合计”栏填“—”，按“不适用”处理。
+
+    The form block, a title naming the year and the county, 填报单位, a two-row header (2024年 over
+    女 / 男 / 合计) and a 甲乙丙 row. Women-only indicators carry "—" under 男 and 合计: not applicable.
+    """),
+    code("""
+    health = wm.read_submission(next(p for p in arrived if "卫健委" in p.name), plan)
+    report = wm.check_submission(health, plan)
+    print(report.layout.summary())
+    print(report.summary())
+    health[["region", "year", "indicator", "sex", "value", "unit", "source_sheet", "source_row", "source_column"]]
+    """),
+    code("""
+    # every skipped row, with its reason / 每个跳过的行及原因
+    sheet = report.layout.sheets[0]
+    pd.DataFrame([(s.row, s.reason, s.text) for s in sheet.skipped], columns=["row 行", "reason 原因", "text 内容"])
+    """),
+    md("""
+    ## 2. 一个工作簿，每县一张表 / One workbook, a sheet per county
+
+    组织部的工作簿第一张是填表说明，第二张是隐藏的上年数据，其后每个县区一张工作表，地区只写在工作表名上。
+    隐藏工作表不读取，但会列出；需要时用 `sheet=` 指定。
+
+    The organisation department's workbook opens with instructions, then a hidden sheet of last year's
+    figures, then one sheet per county named after it. The hidden sheet is listed, not read, unless named
+    with `sheet=`.
+    """),
+    code("""
+    organisation = next(p for p in arrived if "组织部" in p.name)
+    frame = wm.read_submission(organisation, plan)
+    print(frame.attrs["layout"].summary())
+    frame[["region", "indicator", "sex", "value", "source_sheet"]]
+    """),
+    code("""
+    wm.read_submission(organisation, plan, sheet="上年数据")[["region", "year", "indicator", "value", "source_sheet"]]
+    """),
+    md("""
+    ## 3. 全部入库前先校验 / Everything checked before it is stored
+
+    四份报表一起校验：百分比格式的小数（0.306 显示为 30.6%）按显示的百分数读取，县区汇总表中的“合计”行
+    先与各县核对再跳过。校验通过的数据即可加入监测数据库。
+
+    The four workbooks checked together: fractions shown with a percent format are read as the percentage
+    shown, the county summary's 合计 row is checked against the counties and then left out. What passes
+    can go into the monitoring database.
+    """),
+    code("""
+    from wdmonitor.readers import combine
+
+    everything = combine([wm.read_submission(p, plan) for p in arrived])
+    report = wm.check_submission(everything, plan)
+    print(report.summary())
+    report.counts
+    """),
+    code("""
+    store = wm.Store(work / "监测库.sqlite", plan=plan)
+    for path in arrived:
+        department = path.name.split("_")[0]
+        print(store.add(path, department=department))
+    store.frame().groupby("source_file").size()
+    """),
+]
+
+
 NOTEBOOKS_SPEC: dict[str, list[tuple[str, str]]] = {
     "01_quickstart": QUICKSTART,
     "02_annual_monitoring": ANNUAL,
     "03_midterm_tables": MIDTERM,
     "04_final_evaluation_regions": FINAL,
     "05_own_plan_and_formula_tests": OWN_PLAN,
+    "06_submissions_as_they_arrive": ARRIVALS,
 }
 
 
