@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+import pytest
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from evaluation_helpers import COUNTIES, make_plan
@@ -19,7 +20,6 @@ SCREENING = "cervical_cancer_screening_rate"  # percent, higher is better
 MMR = "maternal_mortality_ratio"  # per 100k, lower is better, geometric
 EMPLOYED = "female_share_employed"  # percent, no good direction
 REGIONS = ["211400", *(c.code for c in COUNTIES[:3])]
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
 
 levels = st.floats(min_value=1.0, max_value=95.0, allow_nan=False).map(lambda v: round(v, 2))
 
@@ -42,35 +42,144 @@ def frame_of(histories_by_region, indicator, sex="female"):
 
 
 # -- the vectorised engine agrees with the per-series reference --------------------------------
-KINDS = st.sampled_from([
-    (SCREENING, "at_least", 1, False), (MMR, "at_most", -1, True), (SCREENING, "maintain_at_least", 1, False),
-    (MMR, "maintain_at_most", -1, True), (EMPLOYED, "around", 0, False), (SCREENING, "around", 1, False),
-    (SCREENING, "increase", 1, False), (MMR, "decrease", -1, True),
-])
+INSTITUTIONS = "maternal_child_health_institutions"  # a count, higher is better, no sex
+TAP_WATER = "rural_tap_water_coverage"  # a coverage share, higher is better, no sex
+#: (indicator, kind, direction, geometric, natural limit, sex) for every kind judged on one series
+KIND_SPECS = [
+    (SCREENING, "at_least", 1, False, 100.0, "female"), (MMR, "at_most", -1, True, None, "female"),
+    (INSTITUTIONS, "count", 1, False, None, "total"), (TAP_WATER, "coverage", 1, False, 100.0, "total"),
+    (SCREENING, "maintain_at_least", 1, False, 100.0, "female"), (MMR, "maintain_at_most", -1, True, None, "female"),
+    (SCREENING, "relative_to_baseline", 1, False, 100.0, "female"), (EMPLOYED, "around", 0, False, 100.0, "female"),
+    (SCREENING, "around", 1, False, 100.0, "female"), (MMR, "around", -1, True, None, "female"),
+    (EMPLOYED, "band", 0, False, 100.0, "female"), (SCREENING, "increase", 1, False, 100.0, "female"),
+    (MMR, "decrease", -1, True, None, "female"),
+]
+NEAR = [-3.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.01, 1.5, 3.0]  # shortfalls in units of the basic threshold
 
 
-@SETTINGS
-@given(kind=KINDS, data=st.lists(histories(), min_size=1, max_size=4), targets=st.lists(levels, min_size=2, max_size=2),
-       two_years=st.booleans(), year=st.sampled_from([2024, 2025]))
-def test_engine_agrees_with_the_per_series_reference(kind, data, targets, two_years, year):
-    indicator, kind_name, direction, geometric = kind
-    valued = kind_name not in ("increase", "decrease")
-    values = ({2025: targets[0], 2030: targets[1]} if two_years else {2030: targets[1]}) if valued else {}
-    target = Target(id="p", indicator=indicator, kind=kind_name, values=values)
-    by_region = dict(zip(REGIONS, data, strict=False))
-    table = judge_frame(frame_of(by_region, indicator), make_plan(target), year)
-    for region, history in by_region.items():
+@st.composite
+def cases(draw):
+    """One target and one to three regions' series, reaching every status of its kind.
+
+    The baseline year may be missing (substituted), a target may state only its final year
+    (a milestone at E), the value at E may sit at a multiple of the 基本实现 threshold from a
+    target (at, just inside and just outside it) or be missing (provisional, not
+    assessable), and an MMR value may come with its counts (the uncertain case).
+    """
+    indicator, kind, direction, geometric, limit, sex = draw(st.sampled_from(KIND_SPECS))
+    year = draw(st.sampled_from([2024, 2025, 2030]))
+    extra, band = {}, None
+    if kind in ("increase", "decrease"):
+        targets = {}
+    elif kind == "band":
+        band = tuple(sorted(draw(st.lists(levels, min_size=2, max_size=2, unique=True))))
+        extra = {"lower": band[0], "upper": band[1]}
+        targets = {}
+    elif kind == "relative_to_baseline":
+        sign = draw(st.sampled_from([1, -1]))
+        deltas = [sign * draw(st.floats(1.0, 30.0).map(lambda v: round(v, 1))) for _ in range(2)]
+        targets = {2025: deltas[0], 2030: deltas[1]} if draw(st.booleans()) else {2030: deltas[1]}
+        extra = {"delta_mode": draw(st.sampled_from(["points", "relative"]))}
+    else:
+        stated = draw(st.lists(levels, min_size=2, max_size=2))
+        targets = {2025: stated[0], 2030: stated[1]} if draw(st.booleans()) else {2030: stated[1]}
+    histories_by_region, counts_by_region = {}, {}
+    for region in REGIONS[: draw(st.integers(1, 3))]:
+        values = {}
+        for y in range(2017, year + 1):
+            observed = draw(st.booleans()) if y != 2020 else draw(st.integers(0, 9)) < 7
+            if observed or y == 2017:
+                values[y] = draw(levels)
+        at = draw(st.sampled_from([year, year - 1, None]))
+        if at is not None and targets and kind not in ("relative_to_baseline",) and values.get(2020) is not None:
+            base, goals = values[2020], list(targets.values())
+            if list(targets) == [2030] and year < 2030:  # the time-proportional milestone at E
+                share = (year - 2020) / 10
+                goals.append(base * (goals[0] / base) ** share if geometric else base + (goals[0] - base) * share)
+            goal = draw(st.sampled_from(goals))
+            unit = max(0.05 * abs(goal - base), 0.005 * abs(goal), 0.01)
+            d = direction if direction else 1
+            values[at] = max(0.5, round(goal - d * draw(st.sampled_from(NEAR)) * unit, 6))
+        if indicator == MMR and draw(st.booleans()):
+            data_year = max(values)
+            births, deaths = draw(st.integers(1000, 5000)), draw(st.integers(0, 8))
+            values[data_year] = deaths / births * 1e5
+            counts_by_region[region] = {data_year: (deaths, births)}
+        histories_by_region[region] = values
+    return {"indicator": indicator, "kind": kind, "direction": direction, "geometric": geometric, "limit": limit,
+            "sex": sex, "year": year, "targets": targets, "extra": extra, "band": band,
+            "histories": histories_by_region, "counts": counts_by_region}
+
+
+def reference_of(case, region):
+    return reference_status(case["histories"][region], case["kind"], case["targets"], E=case["year"], b=2020,
+                            direction=case["direction"], geometric=case["geometric"], natural_limit=case["limit"],
+                            delta_mode=case["extra"].get("delta_mode"), band=case["band"],
+                            counts=case["counts"].get(region))
+
+
+def case_frame(case):
+    parts = []
+    for region, values in case["histories"].items():
+        part = frame_of({region: values}, case["indicator"], sex=case["sex"])
+        counts = case["counts"].get(region, {})
+        part["numerator"] = [counts[y][0] if y in counts else np.nan for y in part["year"]]
+        part["denominator"] = [counts[y][1] if y in counts else np.nan for y in part["year"]]
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+@given(case=cases())
+def test_engine_agrees_with_the_per_series_reference(case):
+    target = Target(id="p", indicator=case["indicator"], kind=case["kind"], values=case["targets"], **case["extra"])
+    table = judge_frame(case_frame(case), make_plan(target), case["year"])
+    for region in case["histories"]:
         got = table[table["region"] == region].iloc[0]
-        want = reference_status(history, kind_name, values, E=year, b=2020, direction=direction, geometric=geometric)
-        assert got.status == want["status"], (region, history, want, got[["baseline", "value", "target", "status", "final_status", "progress", "progress_class"]].to_dict())
-        assert got.final_status == want["final_status"], (region, history, want, got[["baseline", "value", "target", "status", "final_status", "progress", "progress_class"]].to_dict())
-        assert (None if pd.isna(got.progress_class) else got.progress_class) == want["progress_class"], (region, history, want, got[["baseline", "value", "target", "status", "final_status", "progress", "progress_class"]].to_dict())
-        if not math.isnan(want["progress"]):
-            assert math.isclose(got.progress, want["progress"], rel_tol=1e-9, abs_tol=1e-12)
+        want = reference_of(case, region)
+        shown = (region, case, want, got[["baseline", "value", "target", "status", "final_status", "progress",
+                                          "progress_class", "ci_lower", "ci_upper"]].to_dict())
+        assert got.status == want["status"], shown
+        assert got.final_status == want["final_status"], shown
+        assert got.baseline_source == want["baseline_source"], shown
+        assert (None if pd.isna(got.progress_class) else got.progress_class) == want["progress_class"], shown
+        assert bool(got.uncertain) is want["uncertain"], shown
+        if want["target_source"] is not None:
+            assert got.target_source == want["target_source"], shown
+        if math.isnan(want["progress"]):
+            assert math.isnan(got.progress), shown
+        else:
+            assert math.isclose(got.progress, want["progress"], rel_tol=1e-9, abs_tol=1e-12), shown
+
+
+def _reaches(predicate):
+    """A generated case whose reference verdict satisfies ``predicate`` exists (hypothesis.find)."""
+    return find(cases(), lambda case: any(predicate(case, r, reference_of(case, r)) for r in case["histories"]),
+                settings=settings(max_examples=5000, database=None, phases=[Phase.generate]))  # found, not shrunk
+
+
+@pytest.mark.parametrize("status", ["attained_early", "attained", "basically_attained", "not_attained", "not_assessable"])
+def test_the_generated_cases_reach_every_status(status):
+    _reaches(lambda case, region, want: want["status"] == status or want["final_status"] == status)
+
+
+@pytest.mark.parametrize("kind", [spec[1] for spec in KIND_SPECS])
+def test_the_generated_cases_reach_a_verdict_of_every_kind(kind):
+    _reaches(lambda case, region, want: case["kind"] == kind and want["status"] != "not_assessable")
+
+
+@pytest.mark.parametrize(("name", "predicate"), [
+    ("substituted baseline", lambda case, region, want: want["baseline_source"] == "substituted" and want["status"] != "not_assessable"),
+    ("milestone", lambda case, region, want: want["target_source"] == "milestone"),
+    ("uncertain", lambda case, region, want: want["uncertain"]),
+    ("basically attained at a milestone", lambda case, region, want: want["target_source"] == "milestone"
+     and want["status"] == "basically_attained"),
+    ("provisional", lambda case, region, want: want["status"] != "not_assessable" and case["year"] not in case["histories"][region]),
+])
+def test_the_generated_cases_reach_every_special_case(name, predicate):
+    _reaches(predicate)
 
 
 # -- monotone in the value given the direction ----------------------------------------------------
-@SETTINGS
 @given(base=levels, target_value=levels, low=levels, high=levels, kind=st.sampled_from(["at_least", "at_most"]))
 def test_status_is_monotone_in_the_value(base, target_value, low, high, kind):
     low, high = sorted((low, high))
@@ -82,7 +191,6 @@ def test_status_is_monotone_in_the_value(base, target_value, low, high, kind):
 
 
 # -- mirroring the direction and the values mirrors the status ----------------------------------
-@SETTINGS
 @given(history=histories(), targets=st.lists(levels, min_size=2, max_size=2),
        kind=st.sampled_from([("at_least", "at_most"), ("increase", "decrease"), ("maintain_at_least", "maintain_at_most")]))
 def test_mirroring_direction_and_values_mirrors_the_status(history, targets, kind):
@@ -101,7 +209,6 @@ def test_mirroring_direction_and_values_mirrors_the_status(history, targets, kin
 
 
 # -- converting the units of the input leaves every verdict unchanged -----------------------------
-@SETTINGS
 @given(history=histories(), targets=st.lists(st.floats(5, 60).map(lambda v: round(v, 1)), min_size=2, max_size=2))
 def test_unit_conversion_leaves_verdicts_unchanged(history, targets):
     target = Target(id="u", indicator=MMR, kind="at_most", values={2025: targets[0], 2030: targets[1]})
@@ -115,7 +222,6 @@ def test_unit_conversion_leaves_verdicts_unchanged(history, targets):
 
 
 # -- evaluating regions together equals evaluating them one at a time ------------------------------
-@SETTINGS
 @given(data=st.lists(histories(), min_size=2, max_size=4), targets=st.lists(levels, min_size=2, max_size=2))
 def test_regions_together_equal_regions_one_at_a_time(data, targets):
     plan = make_plan(Target(id="a", indicator=SCREENING, kind="at_least", values={2025: targets[0], 2030: targets[1]}),
