@@ -62,15 +62,31 @@ def test_sample_covers_every_numeric_target_for_every_region_and_year():
                 assert present == regions, (target.id, year)
 
 
-def test_city_rates_are_rebuilt_from_the_county_counts():
+#: Rate and share units and what a ratio of counts is multiplied by (methodology section 6)
+_SCALE = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3}
+
+
+def test_city_rates_are_the_summed_county_counts():
+    """Each city rate is Σ numerators / Σ denominators of its six counties, in its unit.
+
+    Computed here with a plain groupby, not with :func:`aggregate` (which wrote the sample's
+    city rows, so checking them with it could not fail).
+    """
     frame = load_sample()
-    counties = frame[(frame["region"] != "211400") & frame["numerator"].notna()]
-    rebuilt = aggregate(counties, PLAN).set_index(["year", "indicator", "sex", "area_type"])
-    city = frame[(frame["region"] == "211400") & frame["numerator"].notna()].set_index(["year", "indicator", "sex", "area_type"])
-    joined = city.merge(rebuilt, left_index=True, right_index=True, suffixes=("", "_rebuilt"))
-    assert len(joined) == len(city)
-    assert (joined["numerator"] == joined["numerator_rebuilt"]).all()
-    pd.testing.assert_series_equal(joined["value"], joined["value_rebuilt"].round(6), check_names=False, atol=1e-6)
+    key = ["year", "indicator", "sex", "area_type"]
+    with_counts = frame[frame["numerator"].notna()]
+    counties = with_counts[with_counts["region"] != "211400"]
+    assert set(counties["region"]) == {r.code for r in PLAN.regions if r.parent == "211400"}
+    sums = counties.groupby(key)[["numerator", "denominator"]].sum()
+    scale = sums.index.get_level_values("indicator").map(lambda i: _SCALE[PLAN.indicator(i).unit]).to_numpy(dtype=float)
+    expected = sums["numerator"] / sums["denominator"] * scale
+    city = with_counts[with_counts["region"] == "211400"].set_index(key).sort_index()
+    assert city.index.equals(sums.index)
+    assert (city["numerator"] == sums["numerator"]).all() and (city["denominator"] == sums["denominator"]).all()
+    pd.testing.assert_series_equal(city["value"], expected, check_names=False, rtol=1e-6, atol=1e-6)
+    # and aggregate() rebuilds the same rows from the counties
+    rebuilt = aggregate(counties, PLAN).set_index(key).sort_index()
+    pd.testing.assert_series_equal(rebuilt.loc[city.index, "value"], expected, check_names=False, rtol=1e-6, atol=1e-6)
 
 
 def test_faulty_workbook_shows_its_eight_documented_faults():

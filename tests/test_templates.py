@@ -85,4 +85,11 @@ def test_a_counts_template_filled_in_computes_and_evaluates(plan, tmp_path):
     mmr = frame[(frame["indicator"] == "maternal_mortality_ratio") & (frame["area_type"] == "total")]
     assert set(mmr["value"]) == {10.0} and set(mmr["numerator"]) == {2.0}
     result = evaluate(frame, plan, 2024)
-    assert len(result.table[result.table["indicator"] == "maternal_mortality_ratio"]) > 0
+    table = result.table
+    judged = table[(table["indicator"] == "maternal_mortality_ratio") & (table["area_type"] == "total")
+                   & (table["kind"] != "gap_narrowing") & table["value"].notna()]
+    # 2 deaths in 20,000 live births: 10/10万 in every region sent; the regional gap between equal counties is 0
+    assert set(judged["region"]) == set(mmr["region"])
+    assert set(judged["value"]) == {2 / 20_000 * 1e5}
+    gaps = table[(table["indicator"] == "maternal_mortality_ratio") & (table["kind"] == "gap_narrowing") & table["value"].notna()]
+    assert set(gaps["value"]) <= {0.0}
