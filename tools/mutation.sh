@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Mutation testing of the rules that decide verdicts and warnings (docs/testing.md).
+#
+#   tools/mutation.sh                      # every rule function ([tool.mutmut] in pyproject.toml)
+#   tools/mutation.sh 'wdmonitor.intervals.*' 'wdmonitor.early_warning.x__gap_widening__*'
+#   JOBS=4 tools/mutation.sh               # more workers (default 2)
+#
+# mutmut changes one operator, number, comparison or name at a time in a copy of the code
+# (mutants/) and runs the tests that reach the changed function; a mutant no test kills is a
+# gap in the tests, or an equivalent change recorded in docs/testing.md. It takes hours for
+# every rule function, so it is run by hand or nightly, never by .ci/run. Results stay in
+# mutants/ (ignored by git): `mutmut results`, `mutmut show NAME`, `mutmut browse`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+if ! "$VENV/bin/python" -c "import mutmut" >/dev/null 2>&1; then
+    "$VENV/bin/python" -m pip install --quiet -e ".[test,mutation]"
+fi
+
+if [ "$#" -eq 0 ]; then
+    # the functions that hold the method's rules (display and export code is left out)
+    set -- \
+        'wdmonitor.attainment.*' \
+        'wdmonitor.targets.x__sign__*' 'wdmonitor.targets.x_target_rows__*' 'wdmonitor.targets.x_attach_series__*' \
+        'wdmonitor.targets.x__pair__*' \
+        'wdmonitor.early_warning.x__projected_miss__*' 'wdmonitor.early_warning.x__volatility_and_deterioration__*' \
+        'wdmonitor.early_warning.x__gap_widening__*' 'wdmonitor.early_warning.x__data_flags__*' \
+        'wdmonitor.early_warning.x__last_two__*' \
+        'wdmonitor.trends.x_project__*' 'wdmonitor.trends.x__weighted_fit__*' 'wdmonitor.trends.x_meeting_probability__*' \
+        'wdmonitor.intervals.*' \
+        'wdmonitor.validation.x_check_submission__*' \
+        'wdmonitor.store.x__latest_versions__*'
+fi
+
+"$VENV/bin/mutmut" run --max-children "${JOBS:-2}" "$@" || true
+# the score per module: killed / (killed + survived + timeout), over the mutants that ran
+"$VENV/bin/mutmut" results --all true > mutants/results.txt
+"$VENV/bin/python" - "$@" <<'PY'
+import collections
+import fnmatch
+import re
+import sys
+
+patterns = sys.argv[1:]
+counts = collections.defaultdict(collections.Counter)
+with open("mutants/results.txt", encoding="utf-8") as results:
+    for line in results:
+        match = re.match(r"\s*(\S+): (.+)$", line)
+        if match and any(fnmatch.fnmatch(match[1], p) for p in patterns):
+            counts[match[1].split(".")[1]][match[2].strip()] += 1
+row = "%-14s %7s %9s %8s %9s %8s %7s"
+print(row % ("module", "killed", "survived", "timeout", "no tests", "not run", "score"))
+for module, c in sorted(counts.items()):
+    ran = c["killed"] + c["survived"] + c["timeout"]
+    score = "%.1f%%" % (100 * (c["killed"] + c["timeout"]) / ran) if ran else "-"
+    print(row % (module, c["killed"], c["survived"], c["timeout"], c["no tests"], c["not checked"], score))
+PY
