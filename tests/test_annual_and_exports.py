@@ -29,7 +29,7 @@ def test_annual_report_has_latest_value_progress_and_worst_flag(frame):
     assert (row.latest_year, row.latest_value) == (2024, 63.5)
     assert (row.progress_class, row.progress_class_zh) == ("acceleration_needed", "需加快")
     assert (row.severity, row.severity_zh, row.checks) == ("warning", "预警", "W1")
-    assert row.message_zh.startswith("按trend趋势预计2025年为64.375")
+    assert row.message_zh.startswith("按trend趋势预计2025年为64.4，目标65")  # at the indicator's precision
     assert report.year == 2024
     assert set(report.flags["as_of"]) == {2024}
 

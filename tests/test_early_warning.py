@@ -41,7 +41,7 @@ def test_case1_projected_miss_warning_for_2025_and_2030():
     assert w1.loc[2030, "projection"] == pytest.approx(68.75)
     assert w1.loc[2030, "progress_share"] == pytest.approx(0.875)
     assert set(w1["severity"]) == {"warning"}
-    assert w1.loc[2025, "message_en"] == ("projected to 2025: 64.375 (trend) against a target of 65; "
+    assert w1.loc[2025, "message_en"] == ("projected to 2025: 64.4 (trend) against a target of 65; "
                                           "share of the distance covered P=0.875")
 
 

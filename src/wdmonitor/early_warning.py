@@ -70,23 +70,37 @@ _DIRECTIONAL = ("increase", "decrease", "gap_narrowing")
 _BANDED = ("around", "parity", "band")
 
 
-def _fmt(values: np.ndarray | pd.Series, digits: int = 4) -> pd.Series:
-    """Numbers as short text ('–' for NaN), for messages."""
-    numeric = np.round(np.asarray(values, dtype=float), digits)
-    text = [f"{v:.12g}" if v == v else "–" for v in numeric.tolist()]  # one format per flagged number
+def _fmt(values: np.ndarray | pd.Series, digits: int | np.ndarray = 4) -> pd.Series:
+    """Numbers as short text ('–' for NaN), for messages; ``digits`` may differ per row."""
+    numeric = np.asarray(values, dtype=float)
+    places = np.broadcast_to(np.asarray(digits, dtype=np.int64), numeric.shape)
+    rounded = numeric.copy()
+    for d in np.unique(places):  # a few distinct precisions
+        chosen = places == d
+        rounded[chosen] = np.round(numeric[chosen], int(d))
+    text = [f"{v:.12g}" if v == v else "–" for v in rounded.tolist()]  # one format per flagged number
     return pd.Series(text, dtype=object)
 
 
 class _Formatter:
-    """Formats only the flagged rows of arrays for messages: ``f(values, digits)``, ``f.text(labels)``."""
+    """Formats only the flagged rows of arrays for messages: ``f(values, digits)``, ``f.text(labels)``.
 
-    def __init__(self, mask: np.ndarray) -> None:
+    Without ``digits`` a value is printed at its indicator's reporting precision
+    (``Indicator.precision``, the ``precision`` column of the rows) plus ``extra`` decimals,
+    as a report prints it: ``f(y_hat)`` gives 10.7, ``f(slope, extra=2)`` gives -0.074.
+    """
+
+    def __init__(self, mask: np.ndarray, precision: np.ndarray | None = None) -> None:
         self.mask = mask
+        self.precision = None if precision is None else np.asarray(precision, dtype=np.int64)[mask]
 
     def pick(self, values: np.ndarray | pd.Series) -> np.ndarray:
         return np.asarray(values)[self.mask]
 
-    def __call__(self, values: np.ndarray | pd.Series, digits: int = 4) -> pd.Series:
+    def __call__(self, values: np.ndarray | pd.Series, digits: int | None = None, *, extra: int = 0) -> pd.Series:
+        if digits is None:
+            digits_of: int | np.ndarray = 4 if self.precision is None else self.precision + extra
+            return _fmt(self.pick(values), digits_of)
         return _fmt(self.pick(values), digits)
 
     def text(self, values: np.ndarray | pd.Series) -> pd.Series:
@@ -113,12 +127,19 @@ def _frame(rows: pd.DataFrame, mask: np.ndarray, flag: str, check: str, severity
         return value
 
     out["severity"] = pick(severity)
-    formatter = _Formatter(mask)
+    formatter = _Formatter(mask, rows["precision"].to_numpy() if "precision" in rows else None)
     out["message_zh"] = message_zh(formatter).to_numpy() if callable(message_zh) else pick(message_zh)
     out["message_en"] = message_en(formatter).to_numpy() if callable(message_en) else pick(message_en)
     for name, value in trace.items():
         out[name] = pick(value)
     return out
+
+
+def _precision(plan: Plan, rows: pd.DataFrame) -> np.ndarray:
+    """Each row's reporting precision (decimals), for its messages."""
+    from .tables import precision_of
+
+    return precision_of(plan, rows["indicator"], rows["kind"]).to_numpy()
 
 
 def _series_block(matrix: SeriesMatrix, series: np.ndarray) -> np.ndarray:
@@ -154,6 +175,7 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
     for year in [e for e in plan.evaluation_years if e > as_of]:
         rows, matrix = attach_series(target_rows(plan, year, regions), valid_matrix, plan)
         judged = judge(rows, matrix, year, rules)
+        judged["precision"] = _precision(plan, judged)
         kind = judged["kind"].to_numpy(dtype=object)
         sign = judged["sign"].to_numpy(dtype=float)
         series = judged["series"].to_numpy(dtype=np.int64)
@@ -246,9 +268,9 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     flagged = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold)
     parts.append(_frame(
         rows, flagged, "volatility", "W2a", Severity.WARNING.value,
-        lambda f: f(t_last, 0) + "年变动" + f(latest_change) + "，与以往变动（中位数" + f(median) + "）相比异常，修正z值" + f(z, 2) + "，波动较大",
-        lambda f: "change in " + f(t_last, 0) + " of " + f(latest_change) + " is unusual against earlier changes (median "
-        + f(median) + "): modified z-score " + f(z, 2),
+        lambda f: f(t_last, 0) + "年变动" + f(latest_change, extra=1) + "，与以往变动（中位数" + f(median, extra=1) + "）相比异常，修正z值" + f(z, 2) + "，波动较大",
+        lambda f: "change in " + f(t_last, 0) + " of " + f(latest_change, extra=1) + " is unusual against earlier changes (median "
+        + f(median, extra=1) + "): modified z-score " + f(z, 2),
         latest_year=t_last, latest_value=y_last, last_change=latest_change, z_score=z,
     ))
 
@@ -311,8 +333,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     )
     parts.append(_frame(
         rows, severity != Severity.NONE.value, "deterioration", "W3", severity,
-        lambda f: "近" + f(fit.n_points, 0) + "年趋势" + f(fit.slope) + "/年，最近一次变动" + f(y_last - y_prev) + "，基期值" + f(y_b) + "，出现退步",
-        lambda f: "recent slope " + f(fit.slope) + " a year over " + f(fit.n_points, 0) + " points, last change " + f(y_last - y_prev)
+        lambda f: "近" + f(fit.n_points, 0) + "年趋势" + f(fit.slope, extra=2) + "/年，最近一次变动" + f(y_last - y_prev, extra=1) + "，基期值" + f(y_b) + "，出现退步",
+        lambda f: "recent slope " + f(fit.slope, extra=2) + " a year over " + f(fit.n_points, 0) + " points, last change " + f(y_last - y_prev, extra=1)
         + ", baseline " + f(y_b) + ": moving the wrong way",
         latest_year=t_last, latest_value=y_last, baseline=y_b, target=target, slope=fit.slope, last_change=y_last - y_prev,
     ))
@@ -340,9 +362,9 @@ def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> li
     label = np.where(parity, "女/男比", "差距")
     return [_frame(
         rows, severity != Severity.NONE.value, "gap_widening", "W4", severity,
-        lambda f: f.text(label) + "由基期" + f(gap_b) + "、上期" + f(y_prev) + "变为" + f(y_last) + "（较基期" + f(widening * 100, 1) + "%），差距扩大",
-        lambda f: f.text(np.where(parity, "female/male ratio", "gap")) + " moved from " + f(gap_b) + " at baseline and " + f(y_prev)
-        + " last time to " + f(y_last) + " (" + f(widening * 100, 1) + "% against baseline)",
+        lambda f: f.text(label) + "由基期" + f(gap_b, extra=1) + "、上期" + f(y_prev, extra=1) + "变为" + f(y_last, extra=1) + "（较基期" + f(widening * 100, 1) + "%），差距扩大",
+        lambda f: f.text(np.where(parity, "female/male ratio", "gap")) + " moved from " + f(gap_b, extra=1) + " at baseline and " + f(y_prev, extra=1)
+        + " last time to " + f(y_last, extra=1) + " (" + f(widening * 100, 1) + "% against baseline)",
         latest_year=t_last, latest_value=y_last, gap_baseline=gap_b, gap_previous=y_prev, gap_latest=y_last,
         relative_change=widening,
     )]
@@ -395,6 +417,7 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     matrix, regions = matrix_for(valid, plan, max([as_of, *plan.evaluation_years]), rules.trend_window)
     rows, full = attach_series(target_rows(plan, as_of, regions), matrix, plan)
     now = judge(rows, full, as_of, rules)
+    now["precision"] = _precision(plan, now)
     parts = [
         *_projected_miss(matrix, plan, regions, as_of, method, rules),
         *_volatility_and_deterioration(now, full, as_of, rules, plan.jurisdiction.code),
