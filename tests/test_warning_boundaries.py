@@ -46,8 +46,13 @@ def frame(indicator, values, *, sex="female", region="211400"):
                          "area_type": "total", "age_group": "total", "value": [float(v) for v in values.values()]})
 
 
+def table_of(result):
+    """The flag table, whether the result is the table itself or an object holding it."""
+    return getattr(result, "table", result)
+
+
 def flags(target, data, *, rules=DEFAULT_RULES, as_of=AS_OF, method="trend", check=None, region="211400", **where):
-    table = flags_for_valid(data, make_plan(target), as_of, method=method, rules=rules)
+    table = table_of(flags_for_valid(data, make_plan(target), as_of, method=method, rules=rules))
     table = table[table["region"] == region]
     if check is not None:
         table = table[table["check"] == check]
@@ -250,7 +255,7 @@ def hb_frame(x0, x1):
 def test_w2c_flags_the_regions_the_hidiroglou_berthelot_definition_flags(rules, x0, moves):
     x1 = [a * m for a, m in zip(x0, moves, strict=False)]
     target = Target(id="w2", indicator=HIGHER, kind="increase")
-    table = flags_for_valid(hb_frame(x0, x1), make_plan(target), AS_OF, rules=rules)
+    table = table_of(flags_for_valid(hb_frame(x0, x1), make_plan(target), AS_OF, rules=rules))
     got = set(table.loc[table["check"] == "W2c", "region"])
     if len(x0) < rules.hb_min_regions:
         assert got == set()
@@ -273,11 +278,11 @@ def test_w2c_needs_hb_min_regions_regions(rules):
     x0 = [50.0] * n
     x1 = [50.0, 51.0, 49.0, 50.5, 49.5, 50.2][: n - 1] + [150.0]
     target = Target(id="w2", indicator=HIGHER, kind="increase")
-    table = flags_for_valid(hb_frame(x0, x1), make_plan(target), AS_OF, rules=rules)
+    table = table_of(flags_for_valid(hb_frame(x0, x1), make_plan(target), AS_OF, rules=rules))
     outlier, _ = hb_outliers(x0, x1, rules)
     assert COUNTIES[n - 1].code in {c.code for c, o in zip(COUNTIES, outlier, strict=False) if o}
     assert set(table.loc[table["check"] == "W2c", "region"]) == {c.code for c, o in zip(COUNTIES, outlier, strict=False) if o}
-    fewer = flags_for_valid(hb_frame(x0[1:], x1[1:]), make_plan(target), AS_OF, rules=rules)
+    fewer = table_of(flags_for_valid(hb_frame(x0[1:], x1[1:]), make_plan(target), AS_OF, rules=rules))
     assert fewer[fewer["check"] == "W2c"].empty
 
 
@@ -382,3 +387,33 @@ def test_w5_no_data_substituted_baseline_and_zero_in_a_geometric_series():
     assert severity(zero[zero["check"] == "zero_in_geometric"]) == "none"
     positive = flags(target, frame(MMR, {2020: 12.0, 2023: 1e-9, 2024: 11.0}))
     assert positive[positive["check"] == "zero_in_geometric"].empty
+
+
+# -- W1's probability of meeting T: from the OLS prediction's t distribution -----------------------
+@pytest.mark.parametrize("geometric", [False, True], ids=["linear", "geometric"])
+@pytest.mark.parametrize("sign", [1, -1], ids=["at-least", "at-most"])
+def test_the_probability_of_meeting_t_is_the_ols_prediction_t_probability(geometric, sign):
+    import statsmodels.api as sm
+    from scipy.stats import t as student
+
+    from wdmonitor.trends import meeting_probability, project
+
+    years = np.array([2020.0, 2021.0, 2022.0, 2023.0, 2024.0])
+    values = np.array([16.9, 16.1, 15.7, 15.1, 14.3])
+    target = 13.0
+    fit = project(values[None, :], years, np.array([2030]), method="ols", geometric=np.array([geometric]))
+    got = meeting_probability(fit, np.array([target]), np.array([sign]))
+    y = np.log(values) if geometric else values
+    model = sm.OLS(y, sm.add_constant(years)).fit()
+    prediction = model.get_prediction(np.array([[1.0, 2030.0]]))
+    se = math.sqrt(prediction.se_mean[0] ** 2 + model.scale)
+    bound = math.log(target) if geometric else target
+    want = student.cdf(sign * (prediction.predicted_mean[0] - bound) / se, model.df_resid)
+    assert got.dtype == np.float64
+    assert got[0] == pytest.approx(want, rel=1e-9)
+    # a geometric target of 0 or below has no log: no probability, not an error
+    if geometric:
+        assert np.isnan(meeting_probability(fit, np.array([0.0]), np.array([sign]))[0])
+    # no interval (the trend method) gives no probability
+    trend = project(values[None, :], years, np.array([2030]), method="trend", geometric=np.array([geometric]))
+    assert np.isnan(meeting_probability(trend, np.array([target]), np.array([sign]))[0])
