@@ -92,7 +92,8 @@ def target_text(kind: str, value: float, lower: float, upper: float, decimals: i
     >>> target_text("at_most", 10.5, np.nan, np.nan, 1, "/10万"), target_text("around", 95, np.nan, np.nan, 1, "%", "en")
     ('≤10.5/10万', 'around 95%')
     """
-    number = f"{float(value):.10g}" if value == value and value is not None else ""  # as the plan writes it
+    # as the plan writes it (10.5, 92.17); a target derived from a baseline is cut to two decimals
+    number = f"{round(float(value), max(decimals, 2)):.10g}" if value is not None and value == value else ""
     sign = unit if unit in ("%", "‰") or unit.startswith("/") else (f" {unit}" if unit else "")
     if kind in ("at_least", "maintain_at_least", "coverage", "count", "relative_to_baseline") and number:
         return f"≥{number}{sign}"
@@ -305,8 +306,11 @@ def verdict_sentences(evaluation: Evaluation, region: str | None = None, lang: s
             sex = str(shown.at[index, "sex"])
             name += f" ({sex})" if lang == "en" else f"（{sex}）"
         status = name_of(Status, row["status"], lang)
+        reference = row["reference"]
+        reference_name = ((plan.indicators[reference].name_en if lang == "en" else plan.indicators[reference].name_zh)
+                          if isinstance(reference, str) and reference in plan.indicators else "")
         text = target_text(str(row["kind"]), stated_values[i], float(row["band_lower"]), float(row["band_upper"]),
-                           d, unit, lang)
+                           d, unit, lang, reference_name)
         value = format_number(row["value"], d)
         if row["status"] == Status.NOT_ASSESSABLE.value or not value:
             sentences.append(f"{name}: no data for {evaluation.year}, not assessable." if lang == "en"
