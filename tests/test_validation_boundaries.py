@@ -43,6 +43,12 @@ def refused(report, check):
     return sorted(cases.loc[(cases["check"] == check) & (cases["severity"] == "error"), "value"].astype(float).tolist())
 
 
+def refused_cells(report, check):
+    """The offending cells (as text) of the rows refused by ``check``."""
+    cases = report.failure_cases
+    return sorted(cases.loc[(cases["check"] == check) & (cases["severity"] == "error"), "value"].astype(str).tolist())
+
+
 def warned(report, check):
     cases = report.failure_cases
     return sorted(cases.loc[(cases["check"] == check) & (cases["severity"] == "warning"), "value"].astype(float).tolist())
@@ -135,3 +141,18 @@ def test_the_plausibility_warning_compares_consecutive_years_only():
 def test_the_plausibility_warning_from_zero_is_not_a_percentage():
     frame = rows(BOTH, [("female", 2021, 0.0), ("female", 2022, 40.0), ("male", 2021, 0.0), ("male", 2022, 0.0)])
     assert warned(check_submission(frame, PLAN), "plausible_change") == []
+
+
+@SEXES
+def test_an_indicator_compared_between_the_sexes_refuses_either_sex_alone(sex):
+    report = check_submission(rows(BOTH, [(sex, 2022, 50.0)]), PLAN)
+    assert report.valid.empty
+    assert refused_cells(report, "both_sexes") == [sex]  # the failure names the sex column
+    both = check_submission(rows(BOTH, [(sex, 2022, 50.0), ("male" if sex == "female" else "female", 2022, 51.0)]), PLAN)
+    assert sorted(both.valid["sex"]) == ["female", "male"]
+
+
+def test_a_women_only_indicator_refuses_a_male_row_and_keeps_the_female_one():
+    report = check_submission(rows(SCREENING, [("female", 2022, 50.0), ("male", 2022, 40.0)]), PLAN)
+    assert report.valid["sex"].tolist() == ["female"]
+    assert refused_cells(report, "sex_scope") == ["male"]
