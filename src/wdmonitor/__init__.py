@@ -14,7 +14,7 @@ The pipeline, top to bottom:
 
 from .aggregation import aggregate
 from .annual import AnnualReport, annual_report
-from .early_warning import flag_early_warnings
+from .early_warning import EarlyWarnings, flag_early_warnings
 from .errors import (
     AggregationError,
     FormulaError,
@@ -58,6 +58,7 @@ __all__ = [
     "Baseline",
     "Component",
     "Direction",
+    "EarlyWarnings",
     "Evaluation",
     "FormulaError",
     "Goal",
