@@ -37,3 +37,12 @@ def test_store_benchmark_prints_add_frame_and_size():
     assert [line.split(":")[0] for line in lines] == [
         "rows stored", "store.add (validation included, one transaction)", "store.frame(as_of=...)", "file size",
         "peak memory"]
+
+
+def test_workbook_benchmark_prints_each_layout_with_its_rows_and_times():
+    lines = run("workbooks.py", "--rows", "60", "--repeat", "1")
+    assert lines[0].startswith("machine: ")
+    names = [line.split(":")[0] for line in lines[1:]]
+    assert names == ["plain_60.xlsx", "卫健委_2024_绥中县_统计报表.xlsx", "教育局_2024_县区汇总.xlsx",
+                     "民政局_2024_绥中县_合计其中女.xlsx", "组织部_2024_分县区工作表.xlsx"]
+    assert re.fullmatch(r"plain_60.xlsx: 60 rows, read \d+\.\d{3} s, check \d+\.\d{3} s", lines[1])

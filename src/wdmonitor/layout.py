@@ -158,6 +158,11 @@ class Layout:
     def __add__(self, other: Layout) -> Layout:
         return Layout(self.sheets + other.sheets)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Layout:
+        # immutable: pandas deep-copies a frame's attrs on every operation, and a layout
+        # holding every cell's place would make each copy cost as much as the read itself
+        return self
+
 
 # -- cells ----------------------------------------------------------------------------------
 
@@ -305,7 +310,8 @@ def _context_of(text: str, names: Names) -> list[tuple[str, str]]:
             found.append(("year", match.group(1)))
         return found
     if label.startswith(_REGION_LABELS):
-        codes = names.regions_in(rest) or ([names.region(rest)] if names.region(rest) else [])
+        direct = names.region(rest)
+        codes = names.regions_in(rest) or ([direct] if direct else [])
         if codes:
             found.append(("region", codes[0]))
         if rest:
@@ -419,10 +425,10 @@ def read_table(grid: Grid, names: Names, file: str) -> tuple[pd.DataFrame, Sheet
     numbering_rows = [h for h in header_rows if _is_numbering_row(_row_cells(values, h))]
     true_header = [h for h in header_rows if h not in numbering_rows]
     columns = _columns(values, true_header, names)
-    for c in columns:
-        if c.role == "unknown":  # a column no header word explains: read only if it holds numbers
-            body = [values[x, c.index] for x in range(data_start, values.shape[0]) if values[x, c.index] is not None]
-            c.role = "value" if body and sum(map(_numeric, body)) >= 0.5 * len(body) else "not_read"
+    for column in columns:
+        if column.role == "unknown":  # a column no header word explains: read only if it holds numbers
+            body = [values[x, column.index] for x in range(data_start, values.shape[0]) if values[x, column.index] is not None]
+            column.role = "value" if body and sum(map(_numeric, body)) >= 0.5 * len(body) else "not_read"
     value_columns = [c for c in columns if c.role == "value"]
     if not value_columns:
         raise _no_header(grid, values, file, header)
@@ -461,11 +467,11 @@ def read_table(grid: Grid, names: Names, file: str) -> tuple[pd.DataFrame, Sheet
     for h in header_rows:
         for c, _ in _row_cells(grid.values, h):
             places[_ref(h, c)] = "header"
-    for c in columns:
-        if c.role in ("not_read", "serial", "numbering"):
+    for column in columns:
+        if column.role in ("not_read", "serial", "numbering"):
             for x in range(data_start, values.shape[0]):
-                if (x, c.index) in present:
-                    places[_ref(x, c.index)] = "column_not_read" if c.role == "not_read" else "header"
+                if (x, column.index) in present:
+                    places[_ref(x, column.index)] = "column_not_read" if column.role == "not_read" else "header"
     return _body(grid, values, filled, present, places, columns, header_rows, data_start, context, skipped, names, file)
 
 
@@ -602,8 +608,7 @@ def _check_total(values: np.ndarray, r: int, block: list[int], value_columns: li
     problems = []
     for column in value_columns:
         total = _as_number(values[r, column.index])
-        parts = [_as_number(values[x, column.index]) for x in block]
-        parts = [p for p in parts if p is not None]
+        parts = [p for p in (_as_number(values[x, column.index]) for x in block) if p is not None]
         if total is None or not parts:
             continue
         unit = names.units.get(column.indicator or "", "")
@@ -695,11 +700,11 @@ def _implied_sex(frame: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, list[
     scope = resolved.map(lambda i: names.scopes.get(i) if i else None)
     women_only = scope.isin(["female", "female_share"])
     if col.SEX not in frame.columns:
-        frame[col.SEX] = np.where(women_only, "female", np.where(scope == "neutral", "total", None))
+        frame[col.SEX] = _implied(women_only, scope)
         frame[col.SEX] = frame[col.SEX].where(frame[col.SEX].notna(), "total")
         return frame, []
     sexes = frame[col.SEX].map(lambda s: sex_word(s) or s if isinstance(s, str) else s)
-    implied = np.where(women_only, "female", np.where(scope == "neutral", "total", None))
+    implied = _implied(women_only, scope)
     frame[col.SEX] = sexes.where(sexes.notna(), implied)  # a blank sex cell only where the indicator allows one sex
     empty = frame[col.VALUE].map(lambda v: v is None or (isinstance(v, float) and np.isnan(v))
                                  or (isinstance(v, str) and v.strip().lower() in col.MISSING_SPELLINGS))
@@ -710,6 +715,14 @@ def _implied_sex(frame: pd.DataFrame, names: Names) -> tuple[pd.DataFrame, list[
         dropped &= pd.Series([(r, i) in keys for r, i in zip(frame[col.SOURCE_ROW], frame[col.INDICATOR], strict=True)], index=frame.index)
     cells = list(zip(frame.loc[dropped, col.SOURCE_ROW] - 1, frame.loc[dropped, "_cell_column"], strict=True))
     return frame[~dropped], cells
+
+
+def _implied(women_only: pd.Series, scope: pd.Series) -> pd.Series:
+    """The one sex an indicator allows (女 for women-only, 合计 for neutral ones), else None."""
+    implied = pd.Series(None, index=scope.index, dtype=object)
+    implied[scope == "neutral"] = "total"
+    implied[women_only] = "female"
+    return implied
 
 
 def _cell_values(cells: np.ndarray, formats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -32,12 +32,16 @@ _UNIT_ZH = {"percent": "%", "per_100k": "1/10万", "per_10k": "1/万", "person":
 _FORM = [("表    号：", "妇监1表"), ("制表机关：", "葫芦岛市统计局"), ("批准文号：", "葫统字〔2021〕12号"), ("有效期至：", "2026年12月")]
 
 
-def _name(plan: Plan, indicator: str) -> str:
-    return plan.indicators[indicator].name_zh
+def _name(plan: Plan, indicator: Any) -> str:
+    return plan.indicators[str(indicator)].name_zh
 
 
-def _region_name(plan: Plan, code: str) -> str:
-    return next(r.name_zh for r in (plan.jurisdiction, *plan.regions) if r.code == code)
+def _unit(plan: Plan, indicator: Any) -> str:
+    return _UNIT_ZH.get(plan.indicators[str(indicator)].unit, "")
+
+
+def _region_name(plan: Plan, code: Any) -> str:
+    return next(r.name_zh for r in (plan.jurisdiction, *plan.regions) if r.code == str(code))
 
 
 def _book() -> tuple[object, Worksheet]:
@@ -97,7 +101,7 @@ def indicators_as_rows(frame: pd.DataFrame, plan: Plan, path: Path, *, departmen
         values = dict(zip(rows[col.SEX], rows[col.VALUE], strict=True))
         _put(sheet, row, 1, f"（{number}）")
         _put(sheet, row, 2, _name(plan, indicator) + ("*" if number % 2 else ""))
-        _put(sheet, row, 3, _UNIT_ZH.get(plan.indicators[indicator].unit, ""))
+        _put(sheet, row, 3, _unit(plan, indicator))
         for offset, sex in enumerate(("female", "male", "total")):
             _put(sheet, row, 4 + offset, _cell(values.get(sex)))
         row += 1
@@ -123,13 +127,13 @@ def regions_as_rows(frame: pd.DataFrame, plan: Plan, path: Path, *, department: 
     columns: dict[tuple[str, str], int] = {}
     for indicator, rows in frame.groupby(col.INDICATOR, sort=False):
         sexes = [s for s in ("female", "male", "total") if s in set(rows[col.SEX])]
-        unit = _UNIT_ZH.get(plan.indicators[indicator].unit, "")
+        unit = _unit(plan, indicator)
         _put(sheet, 2, column, f"{_name(plan, indicator)}（{unit}）" if unit else _name(plan, indicator))
         if len(sexes) > 1:
             sheet.merge_cells(start_row=2, start_column=column, end_row=2, end_column=column + len(sexes) - 1)
         for offset, sex in enumerate(sexes):
             _put(sheet, 3, column + offset, _SEX_ZH[sex])
-            columns[(indicator, sex)] = column + offset
+            columns[(str(indicator), sex)] = column + offset
         column += len(sexes)
     row = 4
     counties = [r.code for r in plan.regions if r.code in set(frame[col.REGION])]
@@ -147,7 +151,7 @@ def regions_as_rows(frame: pd.DataFrame, plan: Plan, path: Path, *, department: 
         for (indicator, sex), index in columns.items():
             values = county_rows[(county_rows[col.INDICATOR] == indicator) & (county_rows[col.SEX] == sex)][col.VALUE].dropna()
             if len(values):
-                count = plan.indicators[indicator].unit == "person"
+                count = plan.indicators[str(indicator)].unit == "person"
                 _put(sheet, row, index, float(values.sum() if count else round(values.mean(), 4)))
     return _save(book, path)
 
@@ -171,9 +175,9 @@ def total_and_female(frame: pd.DataFrame, plan: Plan, path: Path, *, department:
     row = 4
     for indicator, rows in frame.groupby(col.INDICATOR, sort=False):
         values = dict(zip(rows[col.SEX], rows[col.VALUE], strict=True))
-        unit = plan.indicators[indicator].unit
+        unit = plan.indicators[str(indicator)].unit
         _put(sheet, row, 1, _name(plan, indicator))
-        _put(sheet, row, 2, _UNIT_ZH.get(unit, ""))
+        _put(sheet, row, 2, _unit(plan, indicator))
         for index, sex in ((3, "total"), (4, "female")):
             value = values.get(sex)
             if unit == "percent" and value is not None and not pd.isna(value):

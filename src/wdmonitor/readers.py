@@ -146,10 +146,11 @@ def _plain_csv(text: str, names: Names) -> bool:
     import csv
     import io
 
-    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:3]))))
+    first_lines = "\n".join(text.split("\n", 3)[:3])
+    head = list(csv.reader(io.StringIO(first_lines)))
     if not head:
         return True
-    grid = text_grid("\n".join(text.splitlines()[:3]), "head")
+    grid = text_grid(first_lines, "head")
     try:
         _, layout = read_table(grid, names, "head")
     except SubmissionError:
@@ -308,10 +309,8 @@ def _resolve(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
     if col.REGION in frame.columns:
         frame[col.REGION] = _map_unique(frame[col.REGION], lambda r: names.region(r) or _text(r))
     if col.INDICATOR in frame.columns:
-        resolved = _map_unique(frame[col.INDICATOR], lambda i: names.indicator(i))
-        frame[col.INDICATOR] = [r[0] if isinstance(r, tuple) and r[0] else (_text(v) if isinstance(v, str) or pd.notna(v) else v)
-                                for r, v in zip(resolved, frame[col.INDICATOR], strict=True)]
-        in_name = pd.Series([r[1] if isinstance(r, tuple) else None for r in resolved], index=frame.index, dtype=object)
+        in_name = _map_unique(frame[col.INDICATOR], lambda i: names.indicator(i)[1])
+        frame[col.INDICATOR] = _map_unique(frame[col.INDICATOR], lambda i: names.indicator(i)[0] or _text(i))
         if in_name.notna().any():  # a unit written in the name ("孕产妇系统管理率（%）")
             unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
             frame[col.UNIT] = unit.where(unit.notna() & (unit.astype(str) != ""), in_name)

@@ -228,7 +228,7 @@ def _cell_text(value: object) -> object:
     return text
 
 
-Message = pd.Series | str | Callable[[np.ndarray], pd.Series]
+Message = pd.Series | str | Callable[[np.ndarray], pd.Series | np.ndarray]
 
 
 def _failures(frame: pd.DataFrame, mask: pd.Series | np.ndarray, column: str, check: str, message_en: Message,
@@ -287,11 +287,11 @@ def _where(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
     has_sheet = sheet != ""
     letter = rows["source_column"].fillna("").astype(str) if column == col.VALUE and "source_column" in rows else pd.Series("", index=rows.index)
     has_letter = letter != ""
-    en = (file + np.where(has_sheet, ", sheet '" + sheet + "'", "") + ", row " + row + ", column "
-          + np.where(has_letter, letter + " (" + column + ")", column) + ": ")
+    en: pd.Series = (file + np.where(has_sheet, ", sheet '" + sheet + "'", "") + ", row " + row + ", column "
+                     + np.where(has_letter, letter + " (" + column + ")", column) + ": ")
     zh_name = COLUMN_NAMES_ZH.get(column, column)
-    zh = (file + np.where(has_sheet, "，工作表“" + sheet + "”", "") + "，第" + row + "行，"
-          + np.where(has_letter, letter + "列（" + zh_name + "）", "“" + zh_name + "”列") + "：")
+    zh: pd.Series = (file + np.where(has_sheet, "，工作表“" + sheet + "”", "") + "，第" + row + "行，"
+                     + np.where(has_letter, letter + "列（" + zh_name + "）", "“" + zh_name + "”列") + "：")
     return pd.Series(en, index=rows.index), pd.Series(zh, index=rows.index)
 
 
@@ -344,9 +344,12 @@ def _categorical(values: pd.Series, clean: Any) -> pd.Series:
 def _number_failures(data: pd.DataFrame, bad: pd.Series, column: str, check: str, message_en: str,
                      message_zh: str) -> list[pd.DataFrame]:
     """Cells that are not numbers: Excel error cells and dates named as such, other text as text."""
-    raw = data[column]
-    excel = bad & raw.map(lambda v: isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS)
-    dated = bad & raw.map(lambda v: isinstance(v, (datetime.date, pd.Timestamp)))
+    raw = data[column][bad]  # only the cells already found not to be numbers are looked at
+    excel = pd.Series(False, index=data.index)
+    dated = pd.Series(False, index=data.index)
+    if len(raw):
+        excel[raw.index] = raw.map(lambda v: isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS).astype(bool)
+        dated[raw.index] = raw.map(lambda v: isinstance(v, (datetime.date, pd.Timestamp))).astype(bool)
     return [
         _failures(data, excel, column, Check.EXCEL_ERROR,
                   "the cell holds an Excel error value (a formula that could not be computed); enter the figure itself",
@@ -371,7 +374,7 @@ def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series
     return parsed, bad
 
 
-def _close_names(indicators: pd.Series, unknown: pd.Series, plan: Plan) -> tuple[pd.Series, pd.Series]:
+def _close_names(indicators: pd.Series, unknown: pd.Series, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """"; closest: …" hints for indicator names that did not match, computed once per name."""
     from .readers import _names
 

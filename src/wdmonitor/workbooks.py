@@ -25,7 +25,7 @@ import re
 import struct
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -116,16 +116,19 @@ def _xlsx_grids(path: Path) -> list[Grid]:
 
 
 def _calamine_grid(sheet: Any, mark: _Marks, name: str, hidden: bool) -> Grid:
+    """The sheet's values within its real extent (a used range padded to row 1,048,576 is not read)."""
     start_row, start_column = sheet.start or (0, 0)
-    rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
-    height = max(len(rows), mark.rows, max((r1 + 1 for _, _, r1, _ in mark.merged), default=0))
-    width = max(max((len(r) for r in rows), default=0), mark.columns, max((c1 + 1 for _, _, _, c1 in mark.merged), default=0))
+    height = max(mark.rows, max((r1 + 1 for _, _, r1, _ in mark.merged), default=0))
+    width = max(mark.columns, max((c1 + 1 for _, _, _, c1 in mark.merged), default=0))
     values = np.full((height, width), None, dtype=object)
     formats = np.full((height, width), None, dtype=object)
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value != "" and value is not None:
-                values[r + start_row, c + start_column] = value
+    if sheet.height and height:
+        for r, row in enumerate(sheet.iter_rows(), start=start_row):
+            if r >= height:
+                break
+            for c, value in enumerate(row[: max(width - start_column, 0)], start=start_column):
+                if value != "" and value is not None:
+                    values[r, c] = value
     for (r, c) in mark.percent:
         if r < height and c < width and isinstance(values[r, c], (int, float)) and not isinstance(values[r, c], bool):
             formats[r, c] = "0%"
@@ -140,16 +143,14 @@ class _Marks:
 
     rows: int = 0
     columns: int = 0
-    percent: set[tuple[int, int]] | None = None
-    errors: dict[tuple[int, int], str] | None = None
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: tuple[tuple[int, int, int, int], ...] = ()
 
-    def __post_init__(self) -> None:
-        self.percent = self.percent if self.percent is not None else set()
-        self.errors = self.errors if self.errors is not None else {}
 
-
-_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
+#: A cell with content (not self-closing): its column letters and row number.
+_FILLED = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?<!/)>')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*?\bt="e"[^>]*?)>(.*?)</(?:\w+:)?c>', re.S)
 _ATTRIBUTE = re.compile(rb'\b(r|s|t)="([^"]*)"')
 _REFERENCE = re.compile(rb"([A-Z]+)(\d+)")
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
@@ -167,29 +168,33 @@ def _percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[bytes]:
 
 
 def _xlsx_marks(path: Path) -> dict[str, _Marks]:
+    """Per sheet: the extent of the cells that hold something, the percent-formatted numbers,
+    the error cells and the merged ranges (regular expressions over the XML: no cell objects)."""
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         percent_styles = _percent_styles(archive, names)
+        percent_cell = (re.compile(rb'<(?:\w+:)?c\b([^>]*?\bs="(?:' + b"|".join(sorted(percent_styles)) + rb')"[^>]*?)>')
+                        if percent_styles else None)
         marks = {}
         for name, part in _sheet_parts(archive, names).items():
             xml = archive.read(part)
             mark = _Marks(merged=tuple((int(r0) - 1, _column_number(c0), int(r1) - 1, _column_number(c1))
                                        for c0, r0, c1, r1 in _MERGE.findall(xml)))
-            for match in _CELL.finditer(xml):
-                attributes = dict(_ATTRIBUTE.findall(match.group(1)))
-                reference = _REFERENCE.fullmatch(attributes.get(b"r", b""))
-                if reference is None:
-                    continue
-                r, c = int(reference.group(2)) - 1, _column_number(reference.group(1))
-                body = match.group(3) or b""
-                if body:
-                    mark.rows, mark.columns = max(mark.rows, r + 1), max(mark.columns, c + 1)
-                kind = attributes.get(b"t", b"n")
-                if kind == b"e":
+            filled = _FILLED.findall(xml)
+            if filled:
+                mark.rows = max(int(row) for _, row in filled)
+                mark.columns = max(_column_number(letters) for letters in {letters for letters, _ in filled}) + 1
+            for attributes_text, body in _ERROR_CELL.findall(xml):
+                reference = _REFERENCE.fullmatch(dict(_ATTRIBUTE.findall(attributes_text)).get(b"r", b""))
+                if reference:
                     found = _VALUE.search(body)
-                    mark.errors[(r, c)] = found.group(1).decode() if found else "#VALUE!"  # type: ignore[index]
-                elif kind == b"n" and attributes.get(b"s") in percent_styles:
-                    mark.percent.add((r, c))  # type: ignore[union-attr]
+                    key = (int(reference.group(2)) - 1, _column_number(reference.group(1)))
+                    mark.errors[key] = found.group(1).decode() if found else "#VALUE!"
+            for attributes_text in percent_cell.findall(xml) if percent_cell else []:
+                attributes = dict(_ATTRIBUTE.findall(attributes_text))
+                reference = _REFERENCE.fullmatch(attributes.get(b"r", b""))
+                if reference and attributes.get(b"t", b"n") == b"n":
+                    mark.percent.add((int(reference.group(2)) - 1, _column_number(reference.group(1))))
             marks[name] = mark
     return marks
 
