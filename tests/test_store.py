@@ -354,3 +354,22 @@ def test_counts_are_stored_as_the_indicator_they_compute(locations):
     stored = store.frame().iloc[0]
     assert (stored["indicator"], stored["value"], stored["numerator"], stored["denominator"]) == (
         "maternal_mortality_ratio", 12.0, 3.0, 25_000.0)
+
+
+def test_importing_wdmonitor_does_not_import_the_storage_engines():
+    probe = "import sys, wdmonitor, wdmonitor.store; print(sorted({'sqlalchemy', 'psycopg'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_add_reads_the_sheet_it_is_given(tmp_path, locations, plan):
+    workbook = tmp_path / "卫健委.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        mmr_rows({2021: 9.8}).to_excel(writer, sheet_name="说明", index=False)
+        mmr_rows({2022: 9.1, 2023: 8.7}).to_excel(writer, sheet_name="2022-2023年", index=False)
+    store = Store(locations.new(), plan=plan)
+    receipt = store.add(workbook, department="卫健委", submitted_at="2024-03-01", sheet="2022-2023年")
+    assert receipt.n_rows == 2 and receipt.source_name == "卫健委.xlsx"
+    frame = store.frame()
+    assert frame["year"].tolist() == [2022, 2023]
+    assert set(frame["source_sheet"]) == {"2022-2023年"}

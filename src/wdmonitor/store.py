@@ -44,6 +44,7 @@ import pandas as pd
 
 from . import schema as col
 from .errors import StoreError, SubmissionError
+from .storage import SCHEMA_VERSION  # storage imports SQLAlchemy only when a store is opened
 
 if TYPE_CHECKING:
     from .indicators import Plan
@@ -51,9 +52,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMA_VERSION", "MergeReport", "Receipt", "Store"]
 
-#: The schema version this wdmonitor writes (kept in :mod:`wdmonitor.storage`; repeated
-#: here so that reading it does not import SQLAlchemy).
-SCHEMA_VERSION = 2
 
 _OBSERVATION_COLUMNS = [
     col.REGION, col.YEAR, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP, col.VALUE, col.UNIT,
