@@ -417,3 +417,13 @@ def test_the_probability_of_meeting_t_is_the_ols_prediction_t_probability(geomet
     # no interval (the trend method) gives no probability
     trend = project(values[None, :], years, np.array([2030]), method="trend", geometric=np.array([geometric]))
     assert np.isnan(meeting_probability(trend, np.array([target]), np.array([sign]))[0])
+
+
+@pytest.mark.parametrize("male_above", [True, False], ids=["male-above", "female-above"])
+def test_w4_compares_with_the_previous_observation_however_far_back(male_above):
+    # observed only in 2015 (the first year of the series) and 2024: 2015 is both the previous
+    # observation and the substituted baseline; 5% wider warns, below the 10% alert
+    target = Target(id="w4", indicator=GAP, kind="gap_narrowing", gap_between="sex", area="economy")
+    table = flags(target, gap_frame({2015: 10.0, 2024: 10.5}, male_above), check="W4")
+    assert severity(table) == "warning"
+    assert (table["gap_previous"].iloc[0], table["gap_baseline"].iloc[0]) == (10.0, 10.0)
