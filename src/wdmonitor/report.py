@@ -208,7 +208,8 @@ def _summary(evaluation: Evaluation, lang: str, region: str | None = None) -> Re
         label = name_of(Status, column, lang) if column in set(Status) else header(column, lang)
         label = label[:1].upper() + label[1:]  # a column header (English names are lower case in sentences)
         frame[label] = summary[column].to_numpy()
-    rate = header("attainment_rate", lang) + ("（序时进度）" if lang == "zh" and evaluation.stage == "midterm" else "")
+    against = ("（序时进度）" if lang == "zh" else " (milestones)") if evaluation.stage == "midterm" else ""
+    rate = header("attainment_rate", lang) + against  # both rates named (methodology §8)
     frame[rate] = summary["attainment_rate"].to_numpy()
     final_header = header("final_attainment_rate", lang)
     frame[final_header] = final.reindex(summary["area"]).to_numpy()
