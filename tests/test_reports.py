@@ -316,3 +316,17 @@ def test_cli_page_with_a_section_per_county(tmp_path, plan, monkeypatch, capsys)
     text = page.read_text(encoding="utf-8")
     assert all(f"<h2>{region.name_zh}</h2>" in text for region in plan.regions)
     assert f"written / 已写入: {page}" in capsys.readouterr().out
+
+
+def test_annual_report_in_english_as_word_and_workbook(frame, plan, tmp_path):
+    annual = wdmonitor.annual_report(frame, plan, 2024)
+    book = load_workbook(annual.to_excel(tmp_path / "annual.xlsx", lang="en"))
+    assert book.sheetnames == ["Annual monitoring", "Early warnings", "Method"]
+    sheet = book["Annual monitoring"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["No.", "Indicator", "Region", "Sex"]
+    values = {c.value for row in sheet.iter_rows(min_row=2) for c in row}
+    assert "Huludao" in values and "葫芦岛市" not in values and "acceleration_needed" not in values
+    document = docx.Document(str(annual.to_docx(tmp_path / "annual.docx", lang="en")))
+    assert document.paragraphs[0].text == "Huludao City Women's Development Plan (2021–2030) Annual monitoring 2024"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"][0] == "Women and health"
