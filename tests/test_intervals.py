@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import gamma
 from statsmodels.stats.proportion import proportion_confint
@@ -60,3 +61,27 @@ def test_wilson_interval_is_nan_outside_zero_to_trials():
     assert np.isnan(lo[:5]).all() and np.isnan(hi[:5]).all()
     # successes equal to trials is a proportion of 1, not an error
     assert hi[5] == pytest.approx(1.0) and lo[5] == pytest.approx(proportion_confint(5, 5, method="wilson")[0])
+
+
+def test_counts_held_as_python_objects_give_the_same_float_intervals():
+    # a spreadsheet column with blanks reads as objects: floats and None
+    events = pd.Series([2, None, 0], dtype=object)
+    exposure = pd.Series([3000, 3000, 1000], dtype=object)
+    multiplier = np.array([1e5, 1e5, 100.0], dtype=object)
+    for interval in (poisson_interval, wilson_interval):
+        lo, hi = interval(events, exposure, multiplier)
+        want_lo, want_hi = interval(np.array([2.0, np.nan, 0.0]), np.array([3000.0, 3000.0, 1000.0]), np.array([1e5, 1e5, 100.0]))
+        assert lo.dtype == hi.dtype == np.float64
+        np.testing.assert_array_equal(lo, want_lo)
+        np.testing.assert_array_equal(hi, want_hi)
+
+
+@pytest.mark.parametrize("successes", [0, 1])
+def test_wilson_interval_of_a_single_trial(successes):
+    lo, hi = wilson_interval([successes], [1])
+    assert (lo[0], hi[0]) == pytest.approx(proportion_confint(successes, 1, method="wilson"), rel=1e-9, abs=1e-12)
+
+
+def test_a_negative_fraction_of_a_success_is_not_a_proportion():
+    lo, hi = wilson_interval([-0.01], [10])
+    assert np.isnan(lo[0]) and np.isnan(hi[0])
