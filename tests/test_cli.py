@@ -102,8 +102,9 @@ def test_template_then_validate_end_to_end(tmp_path):
     failed = run("validate", str(bad), "--plan", "huludao-2021-2030", "--lang", "en", "-o", str(report))
     assert failed.returncode == 1
     lines = failed.stdout.splitlines()
-    assert lines[0].startswith(f"{len(sent)} rows: {len(sent) - 6} valid, 5 without data, 1 refused")
-    assert lines[1:] == ["  - bad.xlsx, row 2, column value: rates, shares and counts cannot be negative (got -1.0)",
+    assert lines[0] == f"sheet 'Sheet1': header in row(s) 1 (long), {len(sent)} data rows; context: none; skipped rows: none"
+    assert lines[1].startswith(f"{len(sent)} rows: {len(sent) - 6} valid, 5 without data, 1 refused")
+    assert lines[2:] == ["  - bad.xlsx, sheet 'Sheet1', row 2, column I (value): rates, shares and counts cannot be negative (got -1.0)",
                          f"written: {report}"]
     assert report.exists()
     usage = run("validate", "--plan", "huludao-2021-2030")
@@ -121,7 +122,8 @@ def test_a_counts_template_validates_through_the_formulas(tmp_path):
     sent.to_excel(filled, sheet_name="数据 data", index=False)
     checked = run("validate", str(filled), "--plan", "huludao-2021-2030", "--lang", "en")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    lines = checked.stdout.splitlines()
+    layout, *lines = checked.stdout.splitlines()
+    assert layout == f"sheet '数据 data': header in row(s) 1 (long), {len(sent)} data rows; context: none; skipped rows: none"
     assert lines[0] == (f"{len(sent)} rows read; the counts among them were computed into indicators by their formulas / "
                         f"共读取{len(sent)}行，其中的计数已按公式计算为指标")
     assert lines[1].endswith("0 refused with 0 failure(s), 0 warning(s) / " + lines[1].split(" / ")[1])

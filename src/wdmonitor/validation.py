@@ -144,29 +144,29 @@ class SubmissionReport:
         )
 
     def to_excel(self, path: str | Path) -> Path:
-        """Write the failure cases for the sender: bilingual headers, original row numbers.
+        """Write the report for the sender: a summary, every failure case with the sheet and row
+        the sender sees, and how each sheet was read; bilingual headers.
 
-        Text cells starting with ``=``, ``+``, ``-`` or ``@`` are written with a leading
-        apostrophe so a submitted value can never become a formula.
+        Written by :func:`wdmonitor.writers.write_excel`, so text cells starting with ``=``,
+        ``+``, ``-`` or ``@`` get a leading apostrophe (a submitted value never becomes a
+        formula) and control characters are shown as escapes.
         """
-        path = Path(path)
+        from .writers import Sheet, write_excel
+
         table = self.failure_cases[[col.SOURCE_FILE, col.SOURCE_SHEET, col.SOURCE_ROW, "column", "value",
                                     "severity", "message_zh", "message_en"]].copy()
         table["value"] = table["value"].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-        for name in table.columns:
-            if table[name].dtype == object or str(table[name].dtype).startswith(("str", "string")):
-                table[name] = table[name].map(lambda v: _neutralise(_cell_text(v)))
         table.columns = [f"{zh} {en}" for zh, en in _REPORT_HEADERS]
         summary = pd.DataFrame({"项目 item": ["汇总 summary"], "内容 content": [self.summary()]})
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            summary.to_excel(writer, sheet_name="汇总 summary", index=False)
-            table.to_excel(writer, sheet_name="问题 failures", index=False)
-            for sheet in writer.sheets.values():
-                sheet.freeze_panes = "A2"
-                for column_cells in sheet.columns:
-                    width = max(len(str(c.value or "")) for c in column_cells)
-                    sheet.column_dimensions[column_cells[0].column_letter].width = min(80, max(10, width * 1.2))
-        return path
+        sheets: dict[str, Sheet | pd.DataFrame] = {
+            "汇总 summary": Sheet(frame=summary, landscape=False, filters=False),
+            "问题 failures": Sheet(frame=table, wrap=[table.columns[-2], table.columns[-1]]),
+        }
+        if self.layout is not None and self.layout.sheets:
+            layout = self.layout.to_frame()
+            layout.columns = [f"{_LAYOUT_HEADERS.get(c, c)} {c}" for c in layout.columns]
+            sheets["读取方式 layout"] = Sheet(frame=layout, landscape=False)
+        return write_excel(path, sheets)
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``failure_cases`` as UTF-8 CSV (with a BOM, for Excel), byte for byte reproducible.
@@ -174,38 +174,25 @@ class SubmissionReport:
         As in :meth:`to_excel`, text starting with ``=``, ``+``, ``-`` or ``@`` gets a leading
         apostrophe so that a spreadsheet opening the file shows it as text.
         """
-        path = Path(path)
-        table = self.failure_cases.copy()
-        for name in table.columns:
-            if table[name].dtype == object or str(table[name].dtype).startswith(("str", "string")):
-                table[name] = table[name].map(_neutralise)
-        table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.10g")
-        return path
+        from .writers import write_csv
+
+        return write_csv(self.failure_cases, path)
 
     def _repr_html_(self) -> str:
         table = self.failure_cases.head(50).to_html(index=False) if len(self.failure_cases) else ""
         return f"<p>{html.escape(self.summary())}</p>{table}"
 
 
+_LAYOUT_HEADERS = {"file": "文件", "sheet": "工作表", "status": "状态", "kind": "版式", "header_rows": "表头行",
+                   "context": "表外信息", "data_rows": "数据行数", "skipped": "跳过的行"}
 _REPORT_HEADERS = [
     ("文件", "file"), ("工作表", "sheet"), ("行号", "row"), ("列", "column"), ("数值", "value"),
     ("级别", "severity"), ("中文说明", "message (Chinese)"), ("英文说明", "message (English)"),
 ]
 
 
-def _neutralise(value: object) -> object:
-    """Prefix an apostrophe to text that a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 #: Longest value quoted in a message; a longer one is cut and its length given.
 SHOWN_CHARACTERS = 100
-#: Excel's limit on the characters in a cell.
-_EXCEL_CELL_CHARACTERS = 32_767
-
-
 def _shown(value: object) -> str:
     if isinstance(value, (datetime.date, pd.Timestamp)):
         return repr(f"{value:%Y-%m-%d}")  # a date as the sender typed it, not as Python spells it
@@ -213,19 +200,6 @@ def _shown(value: object) -> str:
     if len(text) <= SHOWN_CHARACTERS:
         return text
     return f"{text[:SHOWN_CHARACTERS]}… ({len(str(value))} characters)"
-
-
-def _cell_text(value: object) -> object:
-    """Text a worksheet accepts: control characters shown as escapes, cut at Excel's cell limit."""
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    text: str = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-    if len(text) > _EXCEL_CELL_CHARACTERS:
-        note = f"… ({len(text)} characters)"
-        text = text[: _EXCEL_CELL_CHARACTERS - len(note)] + note
-    return text
 
 
 Message = pd.Series | str | Callable[[np.ndarray], pd.Series | np.ndarray]
