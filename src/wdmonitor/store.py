@@ -44,6 +44,15 @@ import pandas as pd
 
 from . import schema as col
 from .errors import StoreError, SubmissionError
+from .exchange import (
+    CONFLICT_COLUMNS,
+    CSV_NULL,
+    ROW_CONTENT,
+    changed_rows,
+    conflicts,
+    csv_encode,
+    read_csv_export,
+)
 from .storage import SCHEMA_VERSION  # storage imports SQLAlchemy only when a store is opened
 
 if TYPE_CHECKING:
@@ -62,14 +71,6 @@ _SUBMISSION_COLUMNS = [
     "source_sha256", "plan_id", "origin", "n_rows",
 ]
 _KEY = list(col.KEY)
-#: What makes a stored row the same row: its key and every figure and text it carries.
-_ROW_CONTENT = [col.VALUE, col.UNIT, col.NUMERATOR, col.DENOMINATOR, col.SOURCE, col.SOURCE_FILE,
-                col.SOURCE_SHEET, col.SOURCE_ROW]
-_CONFLICT_COLUMNS = [*_KEY, "value_here", "value_incoming", "submission_here", "submission_incoming",
-                     "message_en", "message_zh"]
-#: The CSV export writes NULL as ``\N`` (PostgreSQL's and MySQL's spelling), so an empty
-#: text stays an empty text; a text that starts with a backslash gets one more.
-_CSV_NULL = "\\N"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -477,7 +478,7 @@ class Store:
                 submissions, observations = self._tables()
                 frame = observations.merge(submissions, on="submission_id", how="left", validate="many_to_one")
                 frame = frame[[*_OBSERVATION_COLUMNS, *_SUBMISSION_COLUMNS]]
-                _csv_encode(frame).to_csv(path, index=False, encoding="utf-8", na_rep=_CSV_NULL, lineterminator="\n")
+                csv_encode(frame).to_csv(path, index=False, encoding="utf-8", na_rep=CSV_NULL, lineterminator="\n")
             elif self.backend == "sqlite":
                 with self._storage.guard(), self._storage.engine.connect() as connection:
                     # VACUUM INTO runs outside a transaction, on the driver's connection itself
@@ -517,7 +518,7 @@ class Store:
             raise StoreError(f"{path}: not a file; merge takes a store file (.sqlite) or an export (.csv) / "
                              f"不是文件，无法合并")
         if path.suffix.lower() == ".csv":
-            return (*_read_csv_export(path), str(path))
+            return (*read_csv_export(path), str(path))
         storage = _open_storage(path, timeout=timeout, create=False)
         with storage.read() as connection:
             tables = storage.tables(connection)
@@ -552,18 +553,18 @@ class Store:
         submissions, observations, origin_label = self._read_export(other, self.timeout)
         with self._storage.write() as connection:
             ours = self._storage.query(
-                connection, f"SELECT submission_id, {', '.join(_KEY)}, {', '.join(_ROW_CONTENT)} FROM observations")
+                connection, f"SELECT submission_id, {', '.join(_KEY)}, {', '.join(ROW_CONTENT)} FROM observations")
             present = set(ours["submission_id"])
             known = submissions["submission_id"].isin(present)
             new = submissions[~known]
             skipped = tuple(submissions.loc[known, "submission_id"])
             incoming = observations[observations["submission_id"].isin(new["submission_id"])]
-            changed = _changed_rows(ours[ours["submission_id"].isin(skipped)],
-                                    observations[observations["submission_id"].isin(skipped)])
-            conflicts = pd.concat([frame for frame in (changed, self._conflicts(ours, incoming)) if not frame.empty]
-                                  or [pd.DataFrame(columns=_CONFLICT_COLUMNS)], ignore_index=True)
-            if not conflicts.empty:
-                return MergeReport(added_submissions=(), skipped_submissions=skipped, conflicts=conflicts)
+            changed = changed_rows(ours[ours["submission_id"].isin(skipped)],
+                                   observations[observations["submission_id"].isin(skipped)])
+            found = pd.concat([frame for frame in (changed, conflicts(ours, incoming)) if not frame.empty]
+                              or [pd.DataFrame(columns=CONFLICT_COLUMNS)], ignore_index=True)
+            if not found.empty:
+                return MergeReport(added_submissions=(), skipped_submissions=skipped, conflicts=found)
             if not new.empty:
                 new = new.copy()
                 new["origin"] = [value if isinstance(value, str) and value else origin_label for value in new["origin"]]
@@ -572,32 +573,9 @@ class Store:
                 rows = self._observation_rows(incoming).assign(submission_id=incoming["submission_id"].to_numpy())
                 self._insert(connection, new, rows)
         return MergeReport(added_submissions=tuple(new["submission_id"]), skipped_submissions=skipped,
-                           conflicts=conflicts)
+                           conflicts=found)
 
     import_file = merge  # importing an exported file is merging it
-
-    @staticmethod
-    def _conflicts(ours: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
-        if ours.empty or incoming.empty:
-            return pd.DataFrame(columns=_CONFLICT_COLUMNS)
-        left = ours[["submission_id", *_KEY, "value"]].rename(
-            columns={"value": "value_here", "submission_id": "submission_here"})
-        right = incoming[["submission_id", *_KEY, "value"]].rename(
-            columns={"value": "value_incoming", "submission_id": "submission_incoming"})
-        left, right = _keyed(left), _keyed(right)
-        both = left.merge(right, on=_KEY, how="inner")
-        differ = ~np.isclose(both["value_here"].astype(float), both["value_incoming"].astype(float),
-                             rtol=1e-12, atol=0.0, equal_nan=True)
-        both = both[differ].reset_index(drop=True)
-        both["message_en"] = (
-            "conflicting duplicate: " + _key_text(both) + " is " + both["value_here"].astype(str)
-            + " here and " + both["value_incoming"].astype(str) + " in the incoming store"
-        )
-        both["message_zh"] = (
-            "重复数据冲突：" + _key_text(both, zh=True) + " 本库为" + both["value_here"].astype(str) + "，导入库为"
-            + both["value_incoming"].astype(str)
-        )
-        return both[_CONFLICT_COLUMNS]
 
     def summary(self) -> dict[str, Any]:
         """Counts for a quick look: submissions, stored rows, current rows, years."""
@@ -652,127 +630,3 @@ def _receipt_row(receipt: Receipt) -> dict[str, Any]:
     return {"submission_id": receipt.submission_id, "department": receipt.department,
             "submitted_at": receipt.submitted_at, "source_name": receipt.source_name,
             "source_sha256": receipt.source_sha256, "n_rows": receipt.n_rows}
-
-
-def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    frame[col.YEAR] = frame[col.YEAR].astype("int64")
-    for name in _KEY:
-        if name != col.YEAR:
-            frame[name] = frame[name].astype(str)
-    return frame
-
-
-def _key_text(frame: pd.DataFrame, zh: bool = False) -> pd.Series:
-    year = frame[col.YEAR].astype(str) + ("年" if zh else "")
-    return frame[col.REGION] + " " + year + " " + frame[col.INDICATOR] + " " + frame[col.SEX]
-
-
-def _changed_rows(ours: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
-    """Rows of submissions present here whose incoming copy differs: changed, added or missing."""
-    if ours.empty and incoming.empty:
-        return pd.DataFrame(columns=_CONFLICT_COLUMNS)
-    on = ["submission_id", *_KEY]
-    left, right = _keyed(ours), _keyed(incoming[[*on, *_ROW_CONTENT]])
-    both = left.merge(right, on=on, how="outer", suffixes=("_here", "_incoming"), indicator=True)
-    differs = both["_merge"] != "both"
-    for name in _ROW_CONTENT:
-        here, there = both[f"{name}_here"], both[f"{name}_incoming"]
-        if name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR):
-            same = np.isclose(pd.to_numeric(here, errors="coerce").astype(float),
-                              pd.to_numeric(there, errors="coerce").astype(float), rtol=1e-12, atol=0.0, equal_nan=True)
-        elif name == col.SOURCE_ROW:
-            a, b = pd.to_numeric(here, errors="coerce"), pd.to_numeric(there, errors="coerce")
-            same = ((a == b) | (a.isna() & b.isna())).fillna(False).to_numpy(dtype=bool)
-        else:  # a missing text and an empty one are the same text
-            same = (here.astype(object).where(here.notna(), "").astype(str)
-                    == there.astype(object).where(there.notna(), "").astype(str)).to_numpy()
-        differs |= ~same
-    changed = both[differs].reset_index(drop=True)
-
-    def value(name: str) -> pd.Series:
-        return changed[name].map(lambda v: "absent" if pd.isna(v) else str(v)).astype(str)
-
-    what = np.where(changed["_merge"] == "left_only", "absent from the incoming file",
-                    np.where(changed["_merge"] == "right_only", "absent here", "changed"))
-    what_zh = np.where(changed["_merge"] == "left_only", "导入文件中缺少该行",
-                       np.where(changed["_merge"] == "right_only", "本库中没有该行", "内容被改动"))
-    out = changed[_KEY].copy()
-    out["value_here"] = changed["value_here"].astype(float)
-    out["value_incoming"] = changed["value_incoming"].astype(float)
-    out["submission_here"] = changed["submission_id"]
-    out["submission_incoming"] = changed["submission_id"]
-    sid = changed["submission_id"].astype(str)
-    out["message_en"] = ("changed row under an existing submission " + sid + ": "
-                         + _key_text(changed) + " is " + pd.Series(what, index=changed.index, dtype=str)
-                         + " (value " + value("value_here") + " here, " + value("value_incoming")
-                         + " in the incoming file); a changed row is refused, never skipped")
-    out["message_zh"] = ("已有报送" + sid + "的数据被改动：" + _key_text(changed, zh=True) + " "
-                         + pd.Series(what_zh, index=changed.index, dtype=str) + "（本库" + value("value_here") + "，导入文件"
-                         + value("value_incoming") + "），拒绝合并")
-    return out[_CONFLICT_COLUMNS]
-
-
-def _csv_encode(frame: pd.DataFrame) -> pd.DataFrame:
-    """Texts that start with a backslash get one more, so that ``\\N`` can only mean NULL."""
-    frame = frame.copy()
-    for name in frame.columns:
-        if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
-            values = frame[name].astype(object)
-            escape = values.map(lambda v: isinstance(v, str) and v.startswith("\\"))
-            if escape.any():
-                values[escape] = "\\" + values[escape].astype(str)
-                frame[name] = values
-    return frame
-
-
-def _read_csv_export(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """An export written by :meth:`Store.export` (``.csv``), checked to be one."""
-    from .storage import FLOAT_COLUMNS, INTEGER_COLUMNS
-
-    try:
-        with path.open(encoding="utf-8") as handle:
-            header = handle.readline()
-    except (UnicodeDecodeError, OSError) as error:
-        raise StoreError(f"{path}: cannot be read as a wdmonitor export ({error}); expected a UTF-8 CSV written by "
-                         f"Store.export / 不是wdmonitor导出文件，未合并") from None
-    names = [name.strip().strip('"') for name in header.rstrip("\r\n").split(",")]
-    missing = [name for name in (*_OBSERVATION_COLUMNS, *_SUBMISSION_COLUMNS) if name not in names]
-    if missing:
-        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
-        raise StoreError(
-            f"{path}: not a wdmonitor export (missing the column(s) {shown}); merge takes a store file or a CSV "
-            f"written by Store.export (wdmonitor store export); to add a department's file use Store.add "
-            f"(wdmonitor store add) / 不是wdmonitor导出文件（缺少列），未合并；报送文件请用 store add 入库"
-        )
-    try:
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False, na_values=[_CSV_NULL], encoding="utf-8")
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise StoreError(f"{path}: a damaged export ({str(error).splitlines()[0]}); nothing was merged / "
-                         f"导出文件已损坏，未合并") from None
-    for name in frame.columns:
-        if name in FLOAT_COLUMNS or name in INTEGER_COLUMNS:
-            numbers = pd.to_numeric(frame[name].replace("", None), errors="coerce")
-            bad = numbers.isna() & frame[name].notna() & (frame[name] != "")
-            if bad.any():
-                row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-                raise StoreError(f"{path}, row {row}, column {name}: {str(frame[name][bad].iloc[0])[:40]!r} is not a "
-                                 f"number; the export is damaged, nothing was merged / 导出文件第{row}行{name}列不是数字，未合并")
-            frame[name] = numbers
-        else:
-            values = frame[name].astype(object)
-            unescape = values.map(lambda v: isinstance(v, str) and v.startswith("\\\\"))
-            if unescape.any():
-                values[unescape] = values[unescape].str[1:]
-                frame[name] = values
-    for name in ("submission_id", "department", "submitted_at", "source_sha256", *_KEY):
-        if frame[name].isna().any() or (frame[name] == "").any():
-            row = int(np.flatnonzero((frame[name].isna() | (frame[name] == "")).to_numpy())[0]) + 2
-            raise StoreError(f"{path}, row {row}: the column {name} is empty; the export is damaged, nothing was "
-                             f"merged / 导出文件第{row}行{name}列为空，未合并")
-    submissions = frame[_SUBMISSION_COLUMNS].drop_duplicates("submission_id").reset_index(drop=True)
-    for name in ("note", "origin", "source_name", "plan_id"):
-        submissions[name] = submissions[name].fillna("")
-    submissions["n_rows"] = submissions["n_rows"].astype("int64")
-    observations = frame[["submission_id", *_OBSERVATION_COLUMNS]]
-    return submissions, observations
