@@ -262,3 +262,95 @@ def test_each_real_layout_sample_reads_as_the_sample_figures_it_was_made_from(na
     assert (merged["value"] - merged["value_sample"]).abs().max() < 1e-9
     assert report.ok
     assert all(sheet.unaccounted == [] for sheet in read.attrs["layout"].sheets)
+
+
+def workbook(tmp_path, rows: list[list], merged: tuple[str, ...] = (), name: str = "表.xlsx", title: str = "Sheet1"):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(tmp_path / name)
+    return tmp_path / name
+
+
+def long(frame: pd.DataFrame) -> list[list]:
+    return frame[["region", "year", "indicator", "sex", "value"]].values.tolist()
+
+
+def test_a_three_row_header_regions_over_indicators_over_sexes(tmp_path):
+    path = workbook(tmp_path, [
+        ["2024年妇女发展规划监测统计表（教育局）"],
+        ["地区", "指标", None, None, None],
+        [None, "九年义务教育巩固率（%）", None, "高中阶段教育毛入学率（%）", None],
+        [None, "女", "男", "女", "男"],
+        ["绥中县", 96.1, 95.2, 90.4, 88.8],
+        ["兴城", 97.3, 96.0, 91.5, 90.1],
+    ], merged=("A2:A4", "B2:E2", "B3:C3", "D3:E3"))
+    read = read_submission(path, PLAN)
+    assert read.attrs["layout"].sheets[0].header_rows == (2, 3, 4)
+    assert long(read) == [
+        ["211421", 2024, "compulsory_education_retention_rate", "female", 96.1],
+        ["211421", 2024, "compulsory_education_retention_rate", "male", 95.2],
+        ["211421", 2024, "upper_secondary_gross_enrolment_rate", "female", 90.4],
+        ["211421", 2024, "upper_secondary_gross_enrolment_rate", "male", 88.8],
+        ["211481", 2024, "compulsory_education_retention_rate", "female", 97.3],
+        ["211481", 2024, "compulsory_education_retention_rate", "male", 96.0],
+        ["211481", 2024, "upper_secondary_gross_enrolment_rate", "female", 91.5],
+        ["211481", 2024, "upper_secondary_gross_enrolment_rate", "male", 90.1]]
+    assert check_submission(read, PLAN).ok
+
+
+def test_years_as_columns_with_the_unit_in_a_row_above_and_the_region_in_the_sheet_name(tmp_path):
+    path = workbook(tmp_path, [
+        ["表号：妇监2表"],
+        ["单位：%"],
+        ["指标名称", "2022年", "2023年", "2024年"],
+        ["孕产妇系统管理率", 93.1, 94.0, "95.2"],
+        ["适龄妇女宫颈癌人群筛查率*", "—", 61.5, 63.0],
+    ], title="建昌县")
+    read = read_submission(path, PLAN)
+    sheet = read.attrs["layout"].sheets[0]
+    assert [(c.field, c.value, c.cell) for c in sheet.context] == [("unit", "%", "A2"), ("region", "211422", "sheet name")]
+    report = check_submission(read, PLAN)
+    assert long(report.valid) == [
+        ["211422", 2022, "maternal_systematic_management_rate", "female", 93.1],
+        ["211422", 2023, "maternal_systematic_management_rate", "female", 94.0],
+        ["211422", 2024, "maternal_systematic_management_rate", "female", 95.2],
+        ["211422", 2023, "cervical_cancer_screening_rate", "female", 61.5],
+        ["211422", 2024, "cervical_cancer_screening_rate", "female", 63.0]]
+    assert report.no_data["source_row"].tolist() == [5]  # "—" is no data, not an error
+    assert set(report.valid["unit"]) == {"percent"}
+
+
+def test_a_sub_row_of_girls_is_the_female_row_of_the_indicator_above(tmp_path):
+    path = workbook(tmp_path, [
+        ["2024年绥中县教育统计表"],
+        ["序号", "项目", "计量单位", "数值"],
+        ["1", "在园幼儿数", "人", 5320],
+        [None, "其中：女童", "人", 2500],
+        ["2", "孕产妇死亡人数", "人", 1],
+        ["3", "活产数", "人", 3921],
+        ["填表人：张三", None, "审核人：李四"],
+    ])
+    read = read_submission(path, PLAN)
+    assert read[["indicator", "sex", "value"]].values.tolist() == [
+        ["kindergarten_enrolment", "total", 5320], ["kindergarten_enrolment", "female", 2500],
+        ["maternal_deaths", "female", 1], ["live_births", "total", 3921]]
+    assert [s.reason for s in read.attrs["layout"].sheets[0].skipped] == ["context", "signature"]  # the title names year and county
+
+
+def test_a_column_without_a_header_is_listed_as_not_read_never_dropped_in_silence(tmp_path):
+    (tmp_path / "x.csv").write_text("地区,年份,指标,性别,数值,\n211400,2024,maternal_mortality_ratio,女,9.8,备注：核实\n", encoding="utf-8")
+    read = read_submission(tmp_path / "x.csv", PLAN)
+    sheet = read.attrs["layout"].sheets[0]
+    assert ("F", "(no header)", "not_read") in sheet.columns
+    assert sheet.places["F2"] == "column_not_read"
+    assert not any(str(c).startswith("Unnamed") for c in read.columns)
+
+
+def test_a_twelve_digit_statistical_code_names_its_region():
+    frame = pd.DataFrame({"统计用区划代码": ["211421000000"], "年份": [2024], "指标": ["孕产妇死亡率"], "性别": ["女"], "数值": [9.8]})
+    assert read_submission(frame, PLAN)["region"].tolist() == ["211421"]

@@ -372,6 +372,8 @@ def _columns(values: np.ndarray, header_rows: list[int], names: Names) -> list[_
             column.role = "numbering"
         elif texts:
             column.role = "unknown"
+        else:
+            column.role = "unnamed"  # no header at all: its cells, if any, are listed as not read
         columns.append(column)
     return columns
 
@@ -406,7 +408,9 @@ def read_table(grid: Grid, names: Names, file: str) -> tuple[pd.DataFrame, Sheet
         raise _no_header(grid, values, file)
     header_rows = [header]
     first_columns = _columns(values, header_rows, names)
-    key_columns = {c.index for c in first_columns if c.role not in (None, "value", "unknown", "numbering")}
+    grouped = {c for r0, c0, r1, c1 in grid.merged if r0 <= header <= r1 and c1 > c0 for c in range(c0, c1 + 1)}
+    key_columns = {c.index for c in first_columns if c.role not in (None, "value", "unknown", "numbering", "unnamed")
+                   and c.index not in grouped}  # a header merged across columns groups those below it
     r = header + 1
     while r < values.shape[0] and len(header_rows) < 4:
         cells = _row_cells(values, r)
@@ -426,6 +430,9 @@ def read_table(grid: Grid, names: Names, file: str) -> tuple[pd.DataFrame, Sheet
     true_header = [h for h in header_rows if h not in numbering_rows]
     columns = _columns(values, true_header, names)
     for column in columns:
+        if column.role == "unnamed":
+            column.role = "not_read"
+            column.header = "(no header)"
         if column.role == "unknown":  # a column no header word explains: read only if it holds numbers
             body = [values[x, column.index] for x in range(data_start, values.shape[0]) if values[x, column.index] is not None]
             column.role = "value" if body and sum(map(_numeric, body)) >= 0.5 * len(body) else "not_read"
@@ -495,6 +502,7 @@ def _body(grid: Grid, values: np.ndarray, filled: dict[tuple[int, int], tuple[in
     """Classify the rows below the header and turn the data rows' value cells into observations."""
     labels = _label_columns(columns)
     value_columns = [c for c in columns if c.role == "value"]
+    read_columns = {c.index for c in columns if c.role not in ("not_read", "serial", "numbering")}
     key_roles = {c.role: c.index for c in columns if c.role not in (None, "value", "not_read", "unknown", "serial", "numbering")}
     data_rows: list[int] = []
     row_sex: dict[int, str] = {}
@@ -551,7 +559,8 @@ def _body(grid: Grid, values: np.ndarray, filled: dict[tuple[int, int], tuple[in
         data_rows.append(r)
         block.append(r)
         for c, _ in own:
-            places[_ref(r, c)] = "data"
+            if c in read_columns:
+                places[_ref(r, c)] = "data"
     frame, not_applicable = _observations(grid, values, data_rows, columns, value_columns, key_roles, row_sex, row_area,
                                           row_indicator, context, names)
     for r, c in not_applicable:

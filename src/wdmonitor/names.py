@@ -36,7 +36,7 @@ __all__ = ["HEADER_ALIASES", "Names", "canonical_header", "header_key", "normali
 
 #: Header spellings (after NFKC, lower case, spaces removed) → canonical column.
 HEADER_ALIASES: dict[str, str] = {
-    **dict.fromkeys(["region", "地区", "地区名称", "行政区划代码", "区划代码", "代码", "地区代码", "区域", "单位名称", "县区", "县(市、区)", "县(市区)", "地区(县市区)"], col.REGION),
+    **dict.fromkeys(["region", "地区", "地区名称", "行政区划代码", "区划代码", "统计用区划代码", "代码", "地区代码", "区域", "单位名称", "县区", "县(市、区)", "县(市区)", "地区(县市区)"], col.REGION),
     **dict.fromkeys(["year", "年份", "年度", "年", "统计年度"], col.YEAR),
     **dict.fromkeys(["indicator", "指标", "指标代码", "指标名称", "指标编号", "项目", "指标项目", "统计指标", "监测指标", "指标项"], col.INDICATOR),
     **dict.fromkeys(["sex", "性别"], col.SEX),

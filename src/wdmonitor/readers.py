@@ -155,6 +155,8 @@ def _plain_csv(text: str, names: Names) -> bool:
         _, layout = read_table(grid, names, "head")
     except SubmissionError:
         return True  # the fast path gives the usual messages for a file with no usable header
+    if any(cell.strip() == "" for cell in head[0]):
+        return False  # a column without a header: the layout reader lists it instead of pandas naming it "Unnamed: 3"
     roles = {role for _, _, role in layout.columns}
     has_sex = col.SEX in roles or any(header_key(h) in SEXES or re.search(r"(女|男|合计)$", header_key(h)) for _, h, _ in layout.columns)
     return layout.header_rows == (1,) and layout.kind in ("long", "wide", "indicators_as_rows") and has_sex and not (
