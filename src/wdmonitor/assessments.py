@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import WdmonitorError
+from .errors import AssessmentError, WdmonitorError  # noqa: F401 - AssessmentError is imported from here too
 from .indicators import Plan
 from .vocabulary import Status, TargetKind
 
@@ -41,8 +41,6 @@ _STATUS = {
 COLUMNS = ("target_id", "region", "status", "evidence", "assessed_by", "assessed_on")
 
 
-class AssessmentError(WdmonitorError, ValueError):
-    """An assessments file names an unknown target or status, or gives no evidence."""
 
 
 def read_assessments(source: str | Path | pd.DataFrame, plan: Plan) -> pd.DataFrame:

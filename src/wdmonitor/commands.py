@@ -13,14 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import WdmonitorError
+from .errors import UsageError, WdmonitorError  # noqa: F401 - UsageError is imported from here too
 from .registry import load_plan
 
 __all__ = ["OUTPUT_SUFFIXES", "Progress", "evaluate_command", "report_command", "store_command", "warn_command", "write_result"]
 
 
-class UsageError(WdmonitorError, ValueError):
-    """The command line was given an impossible combination of options."""
 
 
 class Progress:

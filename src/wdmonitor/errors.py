@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "AggregationError",
+    "AssessmentError",
     "FormulaError",
     "PlanError",
     "Problem",
@@ -22,12 +23,18 @@ __all__ = [
     "UnitError",
     "UnknownIndicatorError",
     "UnknownPlanError",
+    "UsageError",
     "WdmonitorError",
 ]
 
 
 class WdmonitorError(Exception):
-    """Base class of every error wdmonitor raises on purpose."""
+    """Base class of every error wdmonitor raises on purpose.
+
+    Every error survives pickling with its attributes (a worker process's error reaches the
+    parent whole): errors whose constructor takes other arguments than the message define
+    ``__reduce__`` with those arguments.
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,12 +75,16 @@ class PlanError(WdmonitorError, ValueError):
         head = f"{n} problem{'s' if n != 1 else ''} found / 发现{n}个问题:"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.problems,))
+
 
 class UnknownIndicatorError(WdmonitorError, KeyError):
     """An indicator id (or name) is not in the catalogue."""
 
     def __init__(self, indicator_id: str, known: list[str] | None = None) -> None:
         self.indicator_id = indicator_id
+        self.known = list(known) if known else None
         hint = ""
         if known:
             import difflib
@@ -90,12 +101,16 @@ class UnknownIndicatorError(WdmonitorError, KeyError):
     def __str__(self) -> str:  # KeyError would quote the message otherwise
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.indicator_id, self.known))
+
 
 class UnknownPlanError(WdmonitorError, KeyError):
     """A plan id is neither bundled nor a readable path."""
 
     def __init__(self, plan_id: str, known: list[str]) -> None:
         self.plan_id = plan_id
+        self.known = list(known)
         self.message = (
             f"unknown plan {plan_id!r}: not a bundled plan ({', '.join(known)}) and not a file / "
             f"未知规划 {plan_id!r}：既不是内置规划，也不是文件"
@@ -104,6 +119,9 @@ class UnknownPlanError(WdmonitorError, KeyError):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.plan_id, self.known))
 
 
 class UnitError(WdmonitorError, ValueError):
@@ -117,9 +135,20 @@ class SubmissionError(WdmonitorError, ValueError):
         self.failure_cases = failure_cases
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.failure_cases))
+
 
 class FormulaError(WdmonitorError, ValueError):
-    """An indicator formula cannot be computed (missing component, zero denominator …)."""
+    """An indicator formula cannot be computed (missing component, zero denominator …);
+    ``failure_cases`` holds the rows concerned, when there are any."""
+
+    def __init__(self, message: str, failure_cases: Any = None) -> None:
+        self.failure_cases = failure_cases
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.failure_cases))
 
 
 class AggregationError(WdmonitorError, ValueError):
@@ -132,3 +161,11 @@ class StoreError(WdmonitorError, RuntimeError):
 
 class StoreBusyError(StoreError):
     """Another process holds the monitoring database's write lock."""
+
+
+class AssessmentError(WdmonitorError, ValueError):
+    """An assessments file names an unknown target or status, or gives no evidence."""
+
+
+class UsageError(WdmonitorError, ValueError):
+    """The command line was given an impossible combination of options."""

@@ -385,9 +385,7 @@ class _Problems:
         n = len(cases)
         listed = [f"  - {en} / {zh}" for en, zh in zip(cases["message_en"].head(MAX_LISTED), cases["message_zh"].head(MAX_LISTED), strict=True)]
         more = [f"  … and {n - MAX_LISTED} more (see failure_cases) / 另有{n - MAX_LISTED}个问题"] if n > MAX_LISTED else []
-        error = FormulaError("\n".join([f"{n} formula problem{'s' if n != 1 else ''} / 发现{n}个公式问题:", *listed, *more]))
-        error.failure_cases = cases  # type: ignore[attr-defined]
-        raise error
+        raise FormulaError("\n".join([f"{n} formula problem{'s' if n != 1 else ''} / 发现{n}个公式问题:", *listed, *more]), cases)
 
 
 def _component_rows(frame: pd.DataFrame, components: Mapping[str, Component],

@@ -503,6 +503,7 @@ def _body(grid: Grid, values: np.ndarray, filled: dict[tuple[int, int], tuple[in
     labels = _label_columns(columns)
     value_columns = [c for c in columns if c.role == "value"]
     read_columns = {c.index for c in columns if c.role not in ("not_read", "serial", "numbering")}
+    header_width = grid.row_widths[header_rows[0]] if grid.row_widths else None
     key_roles = {c.role: c.index for c in columns if c.role not in (None, "value", "not_read", "unknown", "serial", "numbering")}
     data_rows: list[int] = []
     row_sex: dict[int, str] = {}
@@ -556,6 +557,11 @@ def _body(grid: Grid, values: np.ndarray, filled: dict[tuple[int, int], tuple[in
                     row_area.setdefault(last_data, "total")
         else:
             last_data = r
+        if header_width is not None and any(c >= header_width for c, _ in own):  # a text file's row longer than its header
+            raise SubmissionError(
+                f"{file}, row {r + 1}: the row has more cells ({max(c for c, _ in own) + 1}) than the header has columns "
+                f"({header_width}); expected one cell per column (a comma inside a number such as 1,234 must be quoted) / "
+                f"第{r + 1}行的单元格数多于表头列数（数字中的逗号须加引号）")
         data_rows.append(r)
         block.append(r)
         for c, _ in own:

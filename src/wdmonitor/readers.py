@@ -157,7 +157,7 @@ def _plain_csv(text: str, names: Names) -> bool:
         return True  # the fast path gives the usual messages for a file with no usable header
     if any(cell.strip() == "" for cell in head[0]):
         return False  # a column without a header: the layout reader lists it instead of pandas naming it "Unnamed: 3"
-    roles = {role for _, _, role in layout.columns}
+    roles = {role for _, header, role in layout.columns if header != "(no header)"}  # a ragged row: pandas refuses it
     has_sex = col.SEX in roles or any(header_key(h) in SEXES or re.search(r"(女|男|合计)$", header_key(h)) for _, h, _ in layout.columns)
     return layout.header_rows == (1,) and layout.kind in ("long", "wide", "indicators_as_rows") and has_sex and not (
         roles & {"unknown", "not_read", "serial", "numbering", "region_code"})

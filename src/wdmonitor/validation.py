@@ -624,9 +624,9 @@ def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
             parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, Check.FEMALE_LE_TOTAL,
                                    "the female count exceeds the total (合计) of the same key; both cells are refused",
                                    "女性人数大于合计数，两项均不予接受"))
-        off = wide.dropna(subset=["female", "male", "total"]) if "male" in wide.columns else wide.iloc[:0]
-        off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)]
-        if len(off):
+        off = wide.dropna(subset=["female", "male", "total"]) if "male" in wide.columns else None
+        off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)] if off is not None else None
+        if off is not None and len(off):
             flagged = data.set_index(group).index.isin(off.index) & counts.to_numpy() & (data[col.SEX] == "total").to_numpy()
             parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
                                    "female + male must equal total for counts", "女性与男性之和须等于合计"))

@@ -63,6 +63,7 @@ class Grid:
     merged: tuple[tuple[int, int, int, int], ...]
     sheet: str
     hidden: bool = False
+    row_widths: tuple[int, ...] | None = None  # cells per line of a text file, blank ones included
 
 
 def _letters(column: int) -> str:
@@ -277,7 +278,7 @@ def text_grid(text: str, name: str) -> Grid:
         for c, cell in enumerate(row):
             if cell.strip() != "":
                 values[r, c] = cell
-    return Grid(values, None, (), "")
+    return Grid(values, None, (), "", row_widths=tuple(len(r) for r in rows))
 
 
 def open_grids(path: Path) -> list[Grid]:
