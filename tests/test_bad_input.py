@@ -41,7 +41,7 @@ csv.field_size_limit(10_000_000)  # huge_cell.csv holds a 200,001-character cell
 
 REFUSED = {
     'no_year_anywhere.csv': 'no_year_anywhere.csv: the submission lacks the required column(s) year; found region, indicator, sex, value; expected region, year, indicator, sex, value / 报送数据缺少必填列：年份（应有地区、年份、指标、性别、数值）',
-    'binary_garbage.csv': 'binary_garbage.csv: unreadable text encoding / 无法识别文件编码',
+    'binary_garbage.csv': 'binary_garbage.csv: the text encoding could not be decided (tried UTF-8, UTF-16 with a byte-order mark, GB18030, Big5); save the file as UTF-8 (CSV UTF-8 in Excel or WPS) / 无法确定文件编码（已尝试UTF-8、带BOM的UTF-16、GB18030、Big5），请另存为UTF-8编码的CSV文件',
     'duplicate_columns.csv': "duplicate_columns.csv: several columns mean the same thing ('region', '地区' → region); expected each column once / 多列含义相同（'region', '地区' → region），每列只能出现一次",
     'empty.csv': 'empty.csv: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行',
     'empty_sheet.xlsx': "empty_sheet.xlsx: no sheet with a table was read ('报表': empty); expected a sheet with a header row and data rows, or name a hidden sheet with --sheet / 工作簿中没有可读取的数据表（'报表': empty），如需读取隐藏工作表请用 --sheet 指定",
@@ -51,7 +51,6 @@ REFUSED = {
     'semicolon_delimited.csv': 'semicolon_delimited.csv: the submission lacks the required column(s) region, year, indicator, sex, value; found region;year;indicator;sex;value; expected region, year, indicator, sex, value / 报送数据缺少必填列：地区、年份、指标、性别、数值（应有地区、年份、指标、性别、数值）',
     'truncated.xlsx': 'truncated.xlsx: cannot read the workbook (BadZipFile: File is not a zip file); expected an .xlsx file saved by Excel or WPS / 无法读取Excel工作簿，请用Excel或WPS另存为.xlsx后重新报送',
     'unclosed_quote.csv': 'unclosed_quote.csv: not a readable CSV file (Error tokenizing data. C error: EOF inside string starting at row 1) / 无法解析CSV文件',
-    'utf16.csv': 'utf16.csv: unreadable text encoding / 无法识别文件编码',
     'wide_text_year_columns.csv': "wide_text_year_columns.csv: the column header(s) '二〇二二年' spell a year in Chinese numerals; expected digits such as '2022年' / 列名 '二〇二二年' 中的年份须用阿拉伯数字书写，如“2022年”",
     'wrong_headers.csv': 'wrong_headers.csv: the submission lacks the required column(s) region, year, indicator, sex, value; found 地点, 时间, 名称, 类别, 数; expected region, year, indicator, sex, value / 报送数据缺少必填列：地区、年份、指标、性别、数值（应有地区、年份、指标、性别、数值）',
     'zip_not_workbook.xlsx': 'zip_not_workbook.xlsx: cannot read the workbook (KeyError: "There is no item named \'xl/workbook.xml\' in the archive"); expected an .xlsx file saved by Excel or WPS / 无法读取Excel工作簿，请用Excel或WPS另存为.xlsx后重新报送',
@@ -59,6 +58,8 @@ REFUSED = {
 
 #: Files that are read and checked: (rows that pass, [(source row, column, value, check, message)]).
 CHECKED = {
+    'utf16.csv': ([2], [
+        ]),
     'missing_column.csv': ([2], [
         ]),
     'title_rows.xlsx': ([4], [
@@ -279,7 +280,8 @@ def same(left: object, right: object) -> bool:
 def sent_rows(path: Path) -> set[int]:
     """Row numbers (header = 1) of the rows with any non-blank cell, read without wdmonitor."""
     if path.suffix == ".csv":
-        rows = csv.reader(StringIO(path.read_bytes().decode("utf-8-sig")))
+        raw = path.read_bytes()
+        rows = csv.reader(StringIO(raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig")))
     else:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         rows = book.worksheets[0].iter_rows(values_only=True)

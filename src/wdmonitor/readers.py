@@ -26,7 +26,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,30 +118,90 @@ def _thousands(value: Any) -> Any:
     return value
 
 
-def _check_size(path: Path) -> None:
-    """Refuse files (and workbooks once unzipped) larger than :data:`MAX_BYTES` before reading them."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read only from a regular file and never more than :data:`MAX_BYTES`.
+
+    A pipe, a device (``/dev/zero``) or a folder is refused before a byte is read (opened
+    without blocking, then checked), and the limit holds while reading, whatever the size
+    the file claims; a workbook's unpacked size is checked too (a zip bomb).
+    """
     try:
-        size = path.stat().st_size
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError as error:
+        raise SubmissionError(f"{path.name}: is a folder; expected a .csv, .xlsx or .xls file / {path.name} 是文件夹，应为文件") from error
     except OSError as error:
-        raise SubmissionError(f"{path.name}: cannot read the file ({error.strerror}) / 无法读取文件") from error
-    if size > MAX_BYTES:
-        raise SubmissionError(f"{path.name}: the file has {size} bytes, more than the {MAX_BYTES} a submission may have; "
-                              f"split it into smaller files / 文件大小为{size}字节，超过上限{MAX_BYTES}字节，请拆分后报送")
-    if path.suffix.lower() in (".xlsx", ".xlsm") and zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+        raise SubmissionError(f"{path.name}: cannot read the file ({error.strerror}) / 无法读取文件（{error.strerror}）") from error
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise SubmissionError(f"{path.name}: is a folder; expected a .csv, .xlsx or .xls file / {path.name} 是文件夹，应为文件")
+        raise SubmissionError(f"{path.name}: is not a regular file (a pipe, device or socket); expected a .csv, .xlsx or .xls "
+                              f"file / {path.name} 不是普通文件（管道、设备等），应为.csv、.xlsx或.xls文件")
+    with os.fdopen(descriptor, "rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise SubmissionError(f"{path.name}: the file has more than the {MAX_BYTES} bytes a submission may have; "
+                              f"split it into smaller files / 文件超过上限{MAX_BYTES}字节，请拆分后报送")
+    if path.suffix.lower() in (".xlsx", ".xlsm") and raw[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                unzipped = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            unzipped = 0  # the workbook reader says what is wrong with it
         if unzipped > MAX_BYTES:
             raise SubmissionError(f"{path.name}: the workbook unpacks to {unzipped} bytes, more than the {MAX_BYTES} a "
                                   f"submission may have / 工作簿解压后为{unzipped}字节，超过上限{MAX_BYTES}字节")
+    return raw
+
+
+#: Legacy encodings tried, in order, when a text file is not UTF-8.
+LEGACY_ENCODINGS = ("gb18030", "big5")
+#: Share of a decoding's Chinese characters that must be common ones (GB2312 level 1 for GB18030,
+#: Big5 level 1 for Big5) for that decoding to be taken: a file in one encoding read as the other
+#: gives mostly rare characters (library choice, see docs/robustness.md).
+COMMON_SHARE = 0.9
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """Share of the CJK ideographs of ``text`` that are among the encoding's common characters."""
+    ideographs = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not ideographs:
+        return 1.0
+    common = 0
+    for ch in set(ideographs):
+        try:
+            code = ch.encode("gb2312" if encoding == "gb18030" else "big5")
+        except UnicodeEncodeError:
+            continue
+        lead = code[0]
+        if (encoding == "gb18030" and 0xB0 <= lead <= 0xD7) or (encoding == "big5" and 0xA4 <= lead <= 0xC6):
+            common += ideographs.count(ch)
+    return common / len(ideographs)
 
 
 def _decode(path: Path, raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+    """The text of a file, its encoding decided from the whole file, or a refusal saying what was tried."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode(encoding)
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SubmissionError(f"{path.name}: unreadable text encoding / 无法识别文件编码")  # pragma: no cover - gb18030 decodes any bytes
+        if "\x00" not in text and _common_share(text, encoding) >= COMMON_SHARE:
+            return text
+    raise SubmissionError(
+        f"{path.name}: the text encoding could not be decided (tried UTF-8, UTF-16 with a byte-order mark, "
+        f"GB18030, Big5); save the file as UTF-8 (CSV UTF-8 in Excel or WPS) / "
+        f"无法确定文件编码（已尝试UTF-8、带BOM的UTF-16、GB18030、Big5），请另存为UTF-8编码的CSV文件")
 
 
 def _plain_csv(text: str, names: Names) -> bool:
@@ -355,11 +418,13 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
     else:
         path = Path(path_or_frame)
         source = path.name
-        _check_size(path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         suffix = path.suffix.lower()
+        if suffix not in (".csv", ".txt", ".xlsx", ".xlsm", ".xls"):
+            raise SubmissionError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls / 不支持的文件类型")
+        raw = _read_bytes(path)
+        digest = hashlib.sha256(raw).hexdigest()
         if suffix in (".csv", ".txt"):
-            text = _decode(path, path.read_bytes())
+            text = _decode(path, raw)
             if _plain_csv(text, names):
                 frame = _from_sent_frame(_read_csv(path, text), source, 2)
                 layout = Layout((SheetLayout(source, "", "read", kind="long", header_rows=(1,)),))
@@ -367,7 +432,7 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
                 frame, sheet_layout = read_table(text_grid(text, source), names, source)
                 layout = Layout((sheet_layout,))
         else:
-            frame, layout = _read_sheets(path, select_grids(open_grids(path), sheet, path), names)
+            frame, layout = _read_sheets(path, select_grids(open_grids(path, raw), sheet, path), names)
     if len(frame) > MAX_ROWS:
         raise SubmissionError(f"{source}: {len(frame)} rows, more than the {MAX_ROWS} a submission may have / 行数超过上限")
     frame = _resolve(frame, names)

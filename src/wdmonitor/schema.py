@@ -51,4 +51,5 @@ KEY = (REGION, YEAR, INDICATOR, SEX, AREA_TYPE, AGE_GROUP)
 #: Cell texts (lower-cased, stripped) that mean "no data": a blank, dashes, ellipses, "/".
 #: The reader turns them into missing values, validation reports such a row as ``no_data``,
 #: and a component left so is skipped by the formulas, not refused.
-MISSING_SPELLINGS = frozenset({"", "—", "——", "…", "……", "-", "--", "－", "nan", "none", "null", "/"})
+#: "..." and "......" are the ellipses once NFKC-normalised, as the reader compares them.
+MISSING_SPELLINGS = frozenset({"", "—", "——", "…", "……", "...", "......", "-", "--", "－", "nan", "none", "null", "/"})

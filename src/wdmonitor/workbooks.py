@@ -88,7 +88,7 @@ def _too_large(path: Path, sheet: str, rows: int, columns: int) -> None:
             f"（{MAX_SHEET_ROWS}行、{MAX_SHEET_COLUMNS}列），请删除表格下方或右侧的多余单元格")
 
 
-def _xlsx_grids(path: Path) -> list[Grid]:
+def _xlsx_grids(path: Path, raw: bytes) -> list[Grid]:
     """Sheets of an .xlsx: cell values through python-calamine (a Rust reader, ~30× openpyxl
     on a department workbook), and from the sheet XML what calamine does not give: which
     numbers carry a percent format, which cells are Excel errors, the merged ranges, and the
@@ -96,8 +96,8 @@ def _xlsx_grids(path: Path) -> list[Grid]:
     import python_calamine
 
     try:
-        marks = _xlsx_marks(path)
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        marks = _xlsx_marks(raw)
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
         grids = []
         for meta in book.sheets_metadata:
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
@@ -158,20 +158,29 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)<")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
+def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
+    """A small XML part parsed, refused when it declares a document type or entities (a workbook
+    never needs them; an entity can expand a few bytes into gigabytes)."""
+    data = archive.read(part)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise ValueError(f"{part} declares a document type or entities, which a workbook never does")
+    return ElementTree.fromstring(data)
+
+
 def _percent_styles(archive: zipfile.ZipFile, names: set[str]) -> set[bytes]:
     """Indexes (as bytes) of the cell styles whose number format shows a percentage."""
     if "xl/styles.xml" not in names:
         return set()
-    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    styles = _xml(archive, "xl/styles.xml")
     custom = {f.get("numFmtId"): f.get("formatCode", "") for f in styles.iterfind("m:numFmts/m:numFmt", _NS)}
     percent_ids = {"9", "10"} | {i for i, code in custom.items() if "%" in _QUOTED.sub("", code)}
     return {str(i).encode() for i, xf in enumerate(styles.iterfind("m:cellXfs/m:xf", _NS)) if xf.get("numFmtId") in percent_ids}
 
 
-def _xlsx_marks(path: Path) -> dict[str, _Marks]:
+def _xlsx_marks(raw: bytes) -> dict[str, _Marks]:
     """Per sheet: the extent of the cells that hold something, the percent-formatted numbers,
     the error cells and the merged ranges (regular expressions over the XML: no cell objects)."""
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         names = set(archive.namelist())
         percent_styles = _percent_styles(archive, names)
         percent_cell = (re.compile(rb'<(?:\w+:)?c\b([^>]*?\bs="(?:' + b"|".join(sorted(percent_styles)) + rb')"[^>]*?)>')
@@ -179,6 +188,8 @@ def _xlsx_marks(path: Path) -> dict[str, _Marks]:
         marks = {}
         for name, part in _sheet_parts(archive, names).items():
             xml = archive.read(part)
+            if b"<!DOCTYPE" in xml[:4096] or b"<!ENTITY" in xml:
+                raise ValueError(f"{part} declares a document type or entities, which a workbook never does")
             mark = _Marks(merged=tuple((int(r0) - 1, _column_number(c0), int(r1) - 1, _column_number(c1))
                                        for c0, r0, c1, r1 in _MERGE.findall(xml)))
             filled = _FILLED.findall(xml)
@@ -202,8 +213,8 @@ def _xlsx_marks(path: Path) -> dict[str, _Marks]:
 
 def _sheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Sheet name → its XML part in the archive."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")) if "xl/_rels/workbook.xml.rels" in names else None
+    book = _xml(archive, "xl/workbook.xml")
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else None
     targets = {rel.get("Id"): rel.get("Target", "") for rel in (rels if rels is not None else [])}
     parts = {}
     for sheet in book.iterfind("m:sheets/m:sheet", _NS):
@@ -227,11 +238,11 @@ def _column_number(letters: bytes) -> int:
     return number - 1
 
 
-def _xlrd_grids(path: Path) -> list[Grid]:
+def _xlrd_grids(path: Path, raw: bytes) -> list[Grid]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, KeyError, struct.error) as error:
         raise SubmissionError(f"{path.name}: cannot read the .xls workbook ({type(error).__name__}: {str(error)[:200]}); "
                               f"expected an Excel 97–2003 file / 无法读取.xls工作簿（应为Excel 97-2003格式）") from error
@@ -281,13 +292,13 @@ def text_grid(text: str, name: str) -> Grid:
     return Grid(values, None, (), "", row_widths=tuple(len(r) for r in rows))
 
 
-def open_grids(path: Path) -> list[Grid]:
-    """Every sheet of a workbook as a :class:`Grid`, hidden ones marked."""
+def open_grids(path: Path, raw: bytes) -> list[Grid]:
+    """Every sheet of a workbook (its bytes ``raw``, read once) as a :class:`Grid`, hidden ones marked."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _xlsx_grids(path)
+        return _xlsx_grids(path, raw)
     if suffix == ".xls":
-        return _xlrd_grids(path)
+        return _xlrd_grids(path, raw)
     raise SubmissionError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls / 不支持的文件类型")
 
 
