@@ -124,3 +124,61 @@ def test_one_rule_for_text_in_a_number_from_csv_and_from_excel(tmp_path, spellin
     expected = {"n/a": [["number", "error"]], "NA": [["number", "error"]], "-nan": [["number", "error"]],
                 "#N/A": [["excel_error", "error"]]}.get(spelling, [["no_data", "no_data"]])
     assert from_csv == from_excel == expected
+
+
+def _workbook_bytes() -> bytes:
+    import io
+
+    book = openpyxl.Workbook()
+    book.active.append(["地区", "年份", "指标", "性别", "数值"])
+    book.active.append(["211400", 2021, "maternal_mortality_ratio", "女", 0.098])
+    book.active["E2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewritten(raw: bytes, change) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, change(item.filename, source.read(item.filename)))
+    return out.getvalue()
+
+
+def test_a_cell_declared_at_row_a_hundred_million_is_refused_before_anything_is_allocated(tmp_path):
+    raw = _rewritten(_workbook_bytes(), lambda name, data: data.replace(b'r="A2"', b'r="A100000000"').replace(b'r="2"', b'r="100000000"')
+                     if name.startswith("xl/worksheets/") else data)
+    (tmp_path / "far.xlsx").write_bytes(raw)
+    assert refusal(tmp_path / "far.xlsx").startswith(
+        "far.xlsx, sheet 'Sheet': the sheet spans 100000000 rows and 5 columns, more than the 1100000 rows and 500 columns")
+
+
+from hypothesis import given, settings  # noqa: E402 - the damaged-workbook property below
+from hypothesis import strategies as st  # noqa: E402
+
+PARTS = ["xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/workbook.xml", "xl/sharedStrings.xml", "[Content_Types].xml",
+         "xl/_rels/workbook.xml.rels"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(part=st.sampled_from(PARTS), how=st.sampled_from(["truncate", "byte", "index"]), where=st.floats(0, 1), byte=st.integers(0, 255))
+def test_a_damaged_workbook_is_a_wdmonitor_error_or_read_never_a_foreign_error(tmp_path_factory, part, how, where, byte):
+    def damage(name: str, data: bytes) -> bytes:
+        if name != part or not data:
+            return data
+        at = int(where * (len(data) - 1))
+        if how == "truncate":
+            return data[:at]
+        if how == "byte":
+            return data[:at] + bytes([byte]) + data[at + 1:]
+        return data.replace(b"<v>0</v>", b"<v>999</v>")  # a shared-string index that does not exist
+
+    path = tmp_path_factory.mktemp("damaged") / "d.xlsx"
+    path.write_bytes(_rewritten(_workbook_bytes(), damage))
+    try:
+        read_submission(path, PLAN)
+    except SubmissionError as error:
+        assert str(error).startswith("d.xlsx") and len(str(error)) < 1500
