@@ -427,3 +427,15 @@ def test_w4_compares_with_the_previous_observation_however_far_back(male_above):
     table = flags(target, gap_frame({2015: 10.0, 2024: 10.5}, male_above), check="W4")
     assert severity(table) == "warning"
     assert (table["gap_previous"].iloc[0], table["gap_baseline"].iloc[0]) == (10.0, 10.0)
+
+
+def test_w4_finds_each_region_its_own_previous_observation():
+    # two counties, the previous observation in different years: each is compared with its own
+    target = Target(id="w4", indicator=GAP, kind="gap_narrowing", gap_between="sex", area="economy")
+    first, second = COUNTIES[0].code, COUNTIES[1].code
+    data = pd.concat([gap_frame({2020: 10.0, 2022: 10.0, 2024: 10.5}).assign(region=first),
+                      gap_frame({2020: 10.0, 2023: 10.0, 2024: 10.5}).assign(region=second)], ignore_index=True)
+    table = table_of(flags_for_valid(data, make_plan(target), AS_OF))
+    w4 = table[table["check"] == "W4"].set_index("region")
+    assert w4.loc[[first, second], "severity"].tolist() == ["warning", "warning"]
+    assert w4.loc[[first, second], "gap_previous"].tolist() == [10.0, 10.0]
