@@ -11,6 +11,8 @@ duplicates, formulas whose components or units do not fit) and raises one
 from __future__ import annotations
 
 import math
+import os
+import stat
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +34,14 @@ from .indicators import (
     Region,
     Target,
 )
+from .limits import (
+    MAX_YAML_ALIASES,
+    MAX_YAML_BYTES,
+    MAX_YAML_DEPTH,
+    MAX_YAML_NODES,
+    MAX_YEAR,
+    MIN_YEAR,
+)
 from .units import conversion_factor, is_percent, parse_unit
 from .vocabulary import (
     Area,
@@ -48,8 +58,6 @@ from .vocabulary import (
 )
 
 __all__ = ["list_plans", "load_components", "load_indicators", "load_plan", "read_yaml"]
-
-MAX_YAML_BYTES = 5_000_000
 
 _CATALOGUE_KEYS = {"version", "indicators", "components"}
 _INDICATOR_KEYS = {
@@ -75,6 +83,10 @@ _TARGET_KEYS = {
 }
 
 
+#: Characters of an offending value quoted in a problem before it is cut.
+_MAX_SHOWN = 200
+
+
 def _choices(enum: Any) -> str:
     return ", ".join(e.value for e in enum)
 
@@ -87,6 +99,9 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, key: str, value: Any, expected: str, expected_zh: str = "") -> None:
+        shown = repr(value) if not isinstance(value, (str, int, float, type(None))) else str(value)
+        if len(shown) > _MAX_SHOWN:  # never embed an unbounded value in a message: cut it, say how long it was
+            value = f"{shown[:_MAX_SHOWN]}… ({len(shown)} characters)"
         self.problems.append(Problem(file=self.file, key=key, value=value, expected=expected, expected_zh=expected_zh))
 
     def keys(self, where: str, mapping: Any, allowed: set[str], required: tuple[str, ...] = ()) -> bool:
@@ -133,27 +148,102 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def _read_limited(path: Path, collector: _Collector) -> bytes:
+    """The bytes of a regular file, read at most MAX_YAML_BYTES + 1 of them (a FIFO or a device never blocks)."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        collector.add("(file)", str(path), f"cannot read the file: {error.strerror}; give the path of a plan file",
+                      "无法读取文件，请给出规划文件的路径")
+        collector.raise_if_any()
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a pipe, device or socket)"
+        collector.add("(file)", str(path), f"the path is {kind}; give the path of a plan file",
+                      "该路径不是普通文件，请给出规划文件的路径")
+        collector.raise_if_any()
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_YAML_BYTES + 1)
+    except OSError as error:
+        collector.add("(file)", str(path), f"cannot read the file: {error.strerror}; check its permissions",
+                      "无法读取文件，请检查文件权限")
+        collector.raise_if_any()
+    if len(raw) > MAX_YAML_BYTES:
+        collector.add("(file)", f"more than {MAX_YAML_BYTES} bytes",
+                      f"a definition file must be at most {MAX_YAML_BYTES} bytes; split it or remove what it does not need",
+                      f"定义文件不得超过{MAX_YAML_BYTES}字节")
+        collector.raise_if_any()
+    return raw
+
+
+def _check_structure(text: str, collector: _Collector) -> None:
+    """Enforce MAX_YAML_NODES (aliases expanded), MAX_YAML_DEPTH and MAX_YAML_ALIASES from the parser's events.
+
+    The events are read one at a time, without building anything, so an alias bomb or a
+    nesting thousands deep is refused before PyYAML's (recursive) composer sees it. The size
+    of an anchored node is remembered, and every alias to it counts that size again.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] of each open collection
+    aliases = total = 0
+
+    def refuse(event: Any, what: str, what_zh: str) -> None:
+        mark = event.start_mark
+        collector.add(f"line {mark.line + 1}, column {mark.column + 1}", what, what_zh[0], what_zh[1])
+        collector.raise_if_any()
+
+    for event in yaml.parse(text, Loader=_StrictLoader):  # noqa: S506 - events only, nothing is constructed
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                refuse(event, f"more than {MAX_YAML_ALIASES} aliases",
+                       (f"a definition file may use at most {MAX_YAML_ALIASES} aliases (*name); write the values out",
+                        f"别名（*name）不得超过{MAX_YAML_ALIASES}个"))
+            size = sizes.get(event.anchor, 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            size = 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 1])
+            if len(stack) - 1 > MAX_YAML_DEPTH:
+                refuse(event, f"more than {MAX_YAML_DEPTH} levels",
+                       (f"lists and mappings may be nested at most {MAX_YAML_DEPTH} levels deep; flatten the file",
+                        f"列表和映射的嵌套不得超过{MAX_YAML_DEPTH}层"))
+            continue
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+            if anchor is not None:
+                sizes[anchor] = size
+        else:
+            continue
+        stack[-1][1] += size
+        total += size
+        if stack[-1][1] > MAX_YAML_NODES or total > MAX_YAML_NODES * 2:
+            refuse(event, f"more than {MAX_YAML_NODES} values once aliases are expanded",
+                   (f"a definition file may hold at most {MAX_YAML_NODES} values, aliases expanded; "
+                    "remove aliases that repeat large parts",
+                    f"展开别名后，定义文件的值不得超过{MAX_YAML_NODES}个"))
+
+
 def read_yaml(path: str | Path, display: str | None = None) -> Any:
     """Read a YAML file with safe_load's rules (no Python tags) and no key given twice.
 
-    Unreadable or non-YAML content, and a mapping key given twice, are a PlanError.
+    Only a regular file is read, at most :data:`~wdmonitor.limits.MAX_YAML_BYTES` of it;
+    nodes (aliases expanded), nesting depth and aliases are limited while parsing (see
+    :mod:`wdmonitor.limits`). Unreadable or non-YAML content, a mapping key given twice and
+    a limit passed are a PlanError.
     """
     display = display or str(path)
     collector = _Collector(display)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        collector.add("(file)", str(path), f"cannot read the file: {error.strerror}", "无法读取文件")
-        collector.raise_if_any()
-    if len(raw) > MAX_YAML_BYTES:
-        collector.add("(file)", f"{len(raw)} bytes", f"a definition file must be at most {MAX_YAML_BYTES} bytes", "文件过大")
-        collector.raise_if_any()
+    raw = _read_limited(Path(path), collector)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         collector.add("(file)", raw[max(0, error.start - 5): error.end + 5], "the file must be UTF-8 text", "文件须为UTF-8文本")
         collector.raise_if_any()
     try:
+        _check_structure(text, collector)
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass: safe_load's rules, plus no duplicate keys
     except _DuplicateKeyError as error:
         mark = error.problem_mark
@@ -430,13 +520,19 @@ def load_plan(id_or_path: str | Path, indicators: str | Path | Mapping[str, Indi
 
 
 def _as_year(value: Any) -> int | None:
+    """A whole year from MIN_YEAR to MAX_YEAR, or None (10**20, -5 and 2025.5 are not years)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 4:
+        value = int(value.strip())
+    if isinstance(value, int) and MIN_YEAR <= value <= MAX_YEAR:
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
     return None
+
+
+def _out_of_range(value: Any) -> bool:
+    """A whole number given as a year that lies outside MIN_YEAR–MAX_YEAR (10**20, -5)."""
+    return isinstance(value, int) and not isinstance(value, bool) and not MIN_YEAR <= value <= MAX_YEAR
 
 
 def _as_number(value: Any) -> float | None:
@@ -444,7 +540,7 @@ def _as_number(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return None if math.isnan(number) or math.isinf(number) else number
 
@@ -493,10 +589,17 @@ def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]
         start, end = _as_year(period.get("start")), _as_year(period.get("end"))
     elif isinstance(period, list) and len(period) == 2:
         start, end = _as_year(period[0]), _as_year(period[1])
-    if start is None or end is None or end <= start:
+    raw_years = list(period.values()) if isinstance(period, Mapping) else period if isinstance(period, list) else []
+    if any(_out_of_range(y) for y in raw_years):
+        c.add("period", period, f"period years must be whole years from {MIN_YEAR} to {MAX_YEAR}",
+              f"规划期限须为{MIN_YEAR}至{MAX_YEAR}之间的年份")
+    elif start is None or end is None or end <= start:
         c.add("period", period, "period must be [start, end] years with end after start", "规划期限须为起止年份")
     baseline_year = _as_year(data.get("baseline_year"))
-    if baseline_year is None or (start is not None and baseline_year > start):
+    if _out_of_range(data.get("baseline_year")):
+        c.add("baseline_year", data.get("baseline_year"), f"baseline_year must be a whole year from {MIN_YEAR} to {MAX_YEAR}",
+              f"基期年份须为{MIN_YEAR}至{MAX_YEAR}之间的年份")
+    elif baseline_year is None or (start is not None and baseline_year > start):
         c.add("baseline_year", data.get("baseline_year"), "baseline_year must be a year no later than the period start", "基期年份须不晚于规划起始年")
 
     baselines = []
@@ -515,7 +618,7 @@ def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]
         value = _convert_stated(value, entry.get("unit"), indicators[indicator_id], f"{where}.unit", c)
         year = _as_year(entry.get("year"))
         if year is None:
-            c.add(f"{where}.year", entry.get("year"), "year must be a year", "年份无效")
+            c.add(f"{where}.year", entry.get("year"), f"year must be a whole year from {MIN_YEAR} to {MAX_YEAR}", f"年份须为{MIN_YEAR}至{MAX_YEAR}之间的整数年份")
             continue
         sex = c.enum(f"{where}.sex", entry["sex"], Sex, "sex") if "sex" in entry else None
         area_type = c.enum(f"{where}.area_type", entry.get("area_type", "total"), AreaType, "area_type")
@@ -631,7 +734,7 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
         if value is None:
             c.add(f"{where}.value", raw["value"], "value must be a number", "目标值须为数字")
         elif year is None:
-            c.add(f"{where}.year", raw.get("year"), "year must be a year", "年份无效")
+            c.add(f"{where}.year", raw.get("year"), f"year must be a whole year from {MIN_YEAR} to {MAX_YEAR}", f"年份须为{MIN_YEAR}至{MAX_YEAR}之间的整数年份")
         else:
             values[year] = value
     elif kind is not None and kind.needs_value:
@@ -640,10 +743,12 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
         years = raw.get("years", [raw.get("year", end)])
         if not isinstance(years, list):
             years = [years]
+        if "years" not in raw and "year" not in raw and end is None:
+            years = []  # no period end to default to: the period's problem is reported already
         for year_key in years:
             year = _as_year(year_key)
             if year is None:
-                c.add(f"{where}.years", year_key, "years must be a list of years", "years须为年份列表")
+                c.add(f"{where}.years", year_key, f"years must be a list of whole years from {MIN_YEAR} to {MAX_YEAR}", "years须为年份列表")
             else:
                 values[year] = float("nan")
 
