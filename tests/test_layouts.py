@@ -354,3 +354,32 @@ def test_a_column_without_a_header_is_listed_as_not_read_never_dropped_in_silenc
 def test_a_twelve_digit_statistical_code_names_its_region():
     frame = pd.DataFrame({"统计用区划代码": ["211421000000"], "年份": [2024], "指标": ["孕产妇死亡率"], "性别": ["女"], "数值": [9.8]})
     assert read_submission(frame, PLAN)["region"].tolist() == ["211421"]
+
+
+def test_the_store_adds_every_visible_sheet_or_the_ones_named(tmp_path):
+    from wdmonitor import Store
+    from wdmonitor.sample import sample_path
+
+    workbook_path = sample_path("组织部_2024_分县区工作表.xlsx")
+    store = Store(tmp_path / "监测库.sqlite", plan=PLAN)
+    store.add(workbook_path, department="组织部")
+    stored = store.frame()
+    assert sorted(stored["region"]) == sorted(EVERY_REGION) and set(stored["year"]) == {2024}
+    hidden = Store(tmp_path / "上年.sqlite", plan=PLAN)
+    hidden.add(workbook_path, department="组织部", sheet="上年数据")
+    assert hidden.frame()[["region", "year"]].values.tolist() == [[PLAN.jurisdiction.code, 2023]]
+
+
+def test_wdmonitor_validate_reads_only_the_sheets_named(tmp_path):
+    import subprocess
+    import sys
+
+    from wdmonitor.sample import sample_path
+
+    done = subprocess.run([sys.executable, "-m", "wdmonitor", "validate", str(sample_path("组织部_2024_分县区工作表.xlsx")),
+                           "--plan", "huludao-2021-2030", "--sheet", "绥中县", "--sheet", "兴城市", "--lang", "en"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    read = [line for line in done.stdout.splitlines() if line.startswith("sheet ") and "not selected" not in line]
+    assert [line.split(":")[0] for line in read] == ["sheet '绥中县'", "sheet '兴城市'"]
+    assert "2 rows: 2 valid" in done.stdout
