@@ -13,7 +13,7 @@ import math
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wdmonitor import SubmissionError, check_submission, load_plan, read_submission
@@ -383,3 +383,38 @@ def test_wdmonitor_validate_reads_only_the_sheets_named(tmp_path):
     read = [line for line in done.stdout.splitlines() if line.startswith("sheet ") and "not selected" not in line]
     assert [line.split(":")[0] for line in read] == ["sheet '绥中县'", "sheet '兴城市'"]
     assert "2 rows: 2 valid" in done.stdout
+
+
+CELL_TEXT = st.sampled_from(["地区", "年份", "指标名称", "性别", "数值", "女", "男", "合计", "其中：女", "2024年", "绥中县", "全市",
+                             "孕产妇死亡率", "九年义务教育巩固率（%）", "注：说明", "填表人：张三", "单位：%", "一、妇女与健康",
+                             "合计", "—", "备注", "甲", "1", "9.8", "211400", "#DIV/0!", "2024年葫芦岛市统计表"])
+CELL = st.one_of(st.none(), CELL_TEXT, st.floats(0, 200, allow_nan=False).map(lambda v: round(v, 1)), st.integers(2015, 2030))
+
+
+@settings(max_examples=int(__import__("os").environ.get("LAYOUT_EXAMPLES", 80)), deadline=None)
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=6), min_size=1, max_size=12), merge=st.booleans())
+def test_any_sheet_is_read_with_every_non_empty_cell_accounted_for_or_refused_once(tmp_path_factory, rows, merge):
+    """Whatever a sheet holds, it is either read with every non-empty cell in one place, or refused
+    as a whole with one wdmonitor error naming the file and sheet."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if merge and len(rows) > 2:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(r) for r in rows))
+    path = tmp_path_factory.mktemp("any") / "any.xlsx"
+    book.save(path)
+    try:
+        read = read_submission(path, PLAN)
+    except SubmissionError as error:
+        assert str(error).startswith("any.xlsx")
+        return
+    for layout in read.attrs["layout"].sheets:
+        if layout.status == "read":
+            assert layout.unaccounted == [], layout.places
+            data = {int(ref[1:]) for ref, place in layout.places.items() if place == "data" and ref[0] == "A"} | set(layout.data_rows)
+            assert set(read["source_row"]) <= data
+    try:
+        check_submission(read, PLAN)  # whatever was read can be checked without a foreign error
+    except SubmissionError as error:  # a header without data rows: no column to check
+        assert len(read) == 0 and "lacks the required column" in str(error)
