@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import limits
 from . import schema as col
 from .errors import SubmissionError
 from .layout import Layout, SheetLayout, read_table
@@ -54,9 +55,9 @@ _AREA = AREAS
 
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(%|‰|/\s*10\s*万|/\s*万|/\s*千)?$")
 _YEAR_COLUMN = re.compile(r"^(\d{4})年?(?:[_\-\s]?(女|男|合计|总计|f|m|t|female|male|total))?$")
-MAX_ROWS = 5_000_000
-#: Largest file read, in bytes (checked before reading), and largest uncompressed workbook.
-MAX_BYTES = 200_000_000
+#: The limits, from the one place that keeps them (see :mod:`wdmonitor.limits`).
+MAX_ROWS = limits.MAX_ROWS
+MAX_BYTES = limits.MAX_BYTES
 
 
 _text = normalise_text

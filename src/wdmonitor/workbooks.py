@@ -32,6 +32,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from . import limits
 from .errors import SubmissionError
 
 __all__ = ["ExcelError", "Grid", "open_grids"]
@@ -39,8 +40,8 @@ __all__ = ["ExcelError", "Grid", "open_grids"]
 #: Excel's error values, as a worksheet shows them.
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"})
 #: Largest sheet read, in rows and columns (a few-KB workbook may declare a cell at row 10⁸).
-MAX_SHEET_ROWS = 1_100_000
-MAX_SHEET_COLUMNS = 500
+MAX_SHEET_ROWS = limits.MAX_SHEET_ROWS
+MAX_SHEET_COLUMNS = limits.MAX_SHEET_COLUMNS
 
 
 class ExcelError(str):
