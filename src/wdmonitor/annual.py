@@ -20,7 +20,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,11 @@ _SERIES_CHECKS = ("W2a", "W2b", "W2c", "W3")
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class AnnualReport:
-    """The 年度监测 table and the flags behind it."""
+    """The 年度监测 table and the flags behind it.
+
+    ``provenance`` records the plan, the year, the projection, the rule set's name and the
+    digest of all its thresholds (``rules_sha256``), and the wdmonitor version.
+    """
 
     table: pd.DataFrame
     flags: pd.DataFrame
@@ -50,6 +54,7 @@ class AnnualReport:
     year: int
     method: str = "trend"
     rules: RuleSet = DEFAULT_RULES
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         counts = self.table["severity"].value_counts().to_dict()
@@ -129,22 +134,38 @@ def _worst(flags: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.reset_index()
 
 
-def annual_report(frame: pd.DataFrame, plan: Plan, year: int | None = None, *, method: str = "trend",
+def annual_report(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = None, *, method: str = "trend",
                   rules: RuleSet = DEFAULT_RULES) -> AnnualReport:
     """The 年度监测 report for ``year`` (the latest year in the frame by default).
 
     Parameters
     ----------
     frame : DataFrame
-        Canonical long frame; validated first.
-    plan : Plan
+        Canonical long frame; validated first. Read a file with
+        :func:`~wdmonitor.read_submission` first.
+    plan : Plan, str or Path
+        The plan, a bundled plan id or the path of a plan file.
     year : int, optional
         The monitoring year (as_of).
     method : {"trend", "ols", "escap"}
         Projection behind the projected-miss flags.
     rules : RuleSet
+
+    Raises
+    ------
+    ArgumentError
+        An argument of the wrong type or out of range, or an unknown ``method`` (checked
+        before any work).
+    SubmissionError
+        The frame fails validation (every failure case attached).
     """
+    from .arguments import check_choice, check_inputs, check_rules, check_year
     from .early_warning import flags_for_valid
+    from .trends import METHODS
+
+    frame, plan = check_inputs(frame, plan, "annual_report")
+    year, rules = check_year(year, "annual_report"), check_rules(rules, "annual_report")
+    method = check_choice(method, "method", METHODS, "annual_report")
     from .evaluation import _prepare, judge_frame
     from .tables import region_names
 
@@ -175,4 +196,8 @@ def annual_report(frame: pd.DataFrame, plan: Plan, year: int | None = None, *, m
     merged["severity_zh"] = merged["severity"].map(lambda s: Severity(s).name_zh)
     merged["progress_class_zh"] = merged["progress_class"].map(lambda c: ProgressClass(c).name_zh if isinstance(c, str) else "")
     report = merged[list(ANNUAL_COLUMNS)].reset_index(drop=True)
-    return AnnualReport(table=report, flags=flags, plan=plan, year=year, method=method, rules=rules)
+    from . import __version__
+
+    provenance = {"plan": plan.id, "year": year, "projection": method, "rules": rules.name,
+                  "rules_sha256": rules.digest(), "wdmonitor": __version__}
+    return AnnualReport(table=report, flags=flags, plan=plan, year=year, method=method, rules=rules, provenance=provenance)

@@ -534,15 +534,17 @@ class EarlyWarnings:
             _warning_table(self.table, self.plan, "zh"), max_rows=60) + "</div>"
 
 
-def flag_early_warnings(frame: pd.DataFrame, plan: Plan, as_of: int | None = None, *, method: str = "trend",
+def flag_early_warnings(frame: pd.DataFrame, plan: Plan | str | Path, as_of: int | None = None, *, method: str = "trend",
                         rules: RuleSet = DEFAULT_RULES) -> EarlyWarnings:
     """Flag the indicators 预计达标困难、波动较大 for every region, indicator and sex.
 
     Parameters
     ----------
     frame : DataFrame
-        Canonical long frame (indicators, components or both); validated first.
-    plan : Plan
+        Canonical long frame (indicators, components or both); validated first. Read a
+        file with :func:`~wdmonitor.read_submission` first.
+    plan : Plan, str or Path
+        The plan, a bundled plan id or the path of a plan file.
     as_of : int, optional
         The monitoring year; the latest year in the frame by default. Later rows are ignored.
     method : {"trend", "ols", "escap"}
@@ -554,14 +556,29 @@ def flag_early_warnings(frame: pd.DataFrame, plan: Plan, as_of: int | None = Non
     -------
     EarlyWarnings
         Its ``table`` has one row per flag, columns :data:`FLAG_COLUMNS`, most severe first.
+
+    Raises
+    ------
+    ArgumentError
+        An argument of the wrong type or out of range, or an unknown ``method`` (checked
+        before any work).
+    SubmissionError
+        The frame fails validation (every failure case attached).
     """
     from . import __version__
+    from .arguments import check_choice, check_inputs, check_rules, check_year
     from .evaluation import _prepare
+    from .trends import METHODS
+
+    frame, plan = check_inputs(frame, plan, "flag_early_warnings")
+    as_of, rules = check_year(as_of, "flag_early_warnings", "as_of"), check_rules(rules, "flag_early_warnings")
+    method = check_choice(method, "method", METHODS, "flag_early_warnings")
 
     valid = _prepare(frame, plan)
     if as_of is None:
         as_of = int(valid["year"].max()) if len(valid) else plan.period_start
     table = flags_for_valid(valid, plan, int(as_of), method=method, rules=rules)
-    provenance = {"plan": plan.id, "year": int(as_of), "projection": method, "rules": rules.name, "wdmonitor": __version__,
+    provenance = {"plan": plan.id, "year": int(as_of), "projection": method, "rules": rules.name,
+                  "rules_sha256": rules.digest(), "wdmonitor": __version__,
                   "rows_in": int(len(frame)), "rows_valid": int(len(valid))}
     return EarlyWarnings(table=table, plan=plan, as_of=int(as_of), method=method, rules=rules, provenance=provenance)

@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "AggregationError",
+    "ArgumentError",
     "AssessmentError",
     "FormulaError",
     "PlanError",
@@ -169,3 +170,11 @@ class AssessmentError(WdmonitorError, ValueError):
 
 class UsageError(WdmonitorError, ValueError):
     """The command line was given an impossible combination of options."""
+
+
+class ArgumentError(WdmonitorError, TypeError, ValueError):
+    """A function was called with an argument of the wrong type or outside its allowed values.
+
+    Both a ``TypeError`` and a ``ValueError`` (as scikit-learn's parameter errors are); the
+    message names the function, the parameter, what is allowed and what was given.
+    """

@@ -318,15 +318,17 @@ def judge_frame(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEF
     return table
 
 
-def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessments: Any = None, *,
+def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = None, assessments: Any = None, *,
              rules: RuleSet = DEFAULT_RULES) -> Evaluation:
     """Evaluate every target of ``plan`` for every region and sex in ``frame`` at ``year``.
 
     Parameters
     ----------
     frame : DataFrame
-        Canonical long frame (indicators, components or both); validated first.
-    plan : Plan
+        Canonical long frame (indicators, components or both); validated first. Read a
+        file with :func:`~wdmonitor.read_submission` first.
+    plan : Plan, str or Path
+        The plan, a bundled plan id or the path of a plan file.
     year : int, optional
         Evaluation year; the plan's mid-term year by default, its final year for 终期评估.
     assessments : path or DataFrame, optional
@@ -336,12 +338,17 @@ def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessmen
 
     Raises
     ------
+    ArgumentError
+        An argument of the wrong type or out of range (checked before any work).
     SubmissionError
         The frame fails validation (every failure case attached).
     """
+    from .arguments import check_inputs, check_rules, check_year
     from .tables import region_names
 
-    year = plan.midterm_year if year is None else int(year)
+    frame, plan = check_inputs(frame, plan, "evaluate")
+    year, rules = check_year(year, "evaluate"), check_rules(rules, "evaluate")
+    year = plan.midterm_year if year is None else year
     store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
     valid = _prepare(frame, plan)
     table = judge_frame(valid, plan, year, rules)
@@ -366,6 +373,7 @@ def evaluate(frame: pd.DataFrame, plan: Plan, year: int | None = None, assessmen
 
     provenance = {
         "plan": plan.id, "year": year, "stage": _stage(plan, year), "rules": rules.name,
+        "rules_sha256": rules.digest(),
         "wdmonitor": __version__, "rows_in": int(len(frame)), "rows_valid": int(len(valid)), "data_sha256": digest,
     }
     if store_state is not None:

@@ -407,6 +407,7 @@ def _plan_title(plan: Plan, lang: str) -> str:
 
 def _provenance_lines(provenance: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
     labels = {"plan": ("规划", "Plan"), "year": ("评估年", "Year"), "stage": ("阶段", "Stage"), "rules": ("规则", "Rules"),
+              "rules_sha256": ("规则SHA-256", "Rules SHA-256"), "projection": ("预测方法", "Projection"),
               "wdmonitor": ("wdmonitor版本", "wdmonitor version"), "rows_in": ("输入行数", "Rows read"),
               "rows_valid": ("有效行数", "Valid rows"), "data_sha256": ("数据SHA-256", "Data SHA-256"),
               "store": ("监测数据库", "Monitoring database")}
@@ -619,7 +620,7 @@ def annual_document(report: AnnualReport, lang: str = "zh") -> ReportDocument:
         if len(part):
             sections.append(Section(heading=area.name_en if lang == "en" else area.name_zh, tables=(_annual_table(report, part, lang),)))
     title = f"{_plan_title(plan, lang)} " + _t("annual", lang) + f" {report.year}"
-    provenance = {"plan": plan.id, "year": report.year, "rules": report.rules.name}
+    provenance = {"plan": plan.id, "year": report.year, "rules": report.rules.name, "rules_sha256": report.rules.digest()}
     subtitle = f"projection {report.method}" if lang == "en" else f"预测方法 {report.method}"
     return ReportDocument(title=title, subtitle=subtitle, lang=lang, provenance=_provenance_lines(provenance, lang),
                           sections=tuple(sections))

@@ -1,7 +1,10 @@
 """Named, documented rule sets: every threshold of the methodology in one frozen value.
 
 The defaults are those of ``methodology.md``; each field says where its number comes from
-(a source, or "library choice"). Pass your own with :func:`dataclasses.replace`:
+(a source, or "library choice"). Every field's range is checked on construction (an
+:class:`~wdmonitor.errors.ArgumentError` naming the field, its range and the value given),
+and :meth:`RuleSet.digest` is recorded in provenance. Pass your own with
+:func:`dataclasses.replace`:
 
 >>> from dataclasses import replace
 >>> from wdmonitor.rules import DEFAULT_RULES
@@ -12,7 +15,14 @@ The defaults are those of ``methodology.md``; each field says where its number c
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import math
+import numbers
 from dataclasses import dataclass
+
+from .errors import ArgumentError
 
 __all__ = ["DEFAULT_RULES", "RuleSet"]
 
@@ -108,13 +118,89 @@ class RuleSet:
     min_points_projection: int = 3
 
     def __post_init__(self) -> None:
-        lo, hi = self.parity_band
-        if not lo < 1.0 < hi:
-            raise ValueError(f"rule set {self.name}: parity_band must contain 1 (got {self.parity_band})")
-        if not 0 <= self.acceleration_needed <= self.on_track:
-            raise ValueError(f"rule set {self.name}: need 0 <= acceleration_needed <= on_track")
-        if not 0 <= self.w1_alert <= self.w1_none:
-            raise ValueError(f"rule set {self.name}: need 0 <= w1_alert <= w1_none")
+        for name, (whole, low, high, open_low, open_high) in _RANGES.items():
+            _check_range(self, name, whole, low, high, open_low, open_high)
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise _refused(self, "name", "a non-empty text", "非空文本")
+        band = self.parity_band
+        if not (isinstance(band, tuple) and len(band) == 2 and all(_is_real(x) for x in band)
+                and 0 < band[0] < 1.0 < band[1] <= 10):
+            raise _refused(self, "parity_band", "a tuple (low, high) of numbers with 0 < low < 1 < high <= 10",
+                           "满足 0 < 下限 < 1 < 上限 <= 10 的数对", band)
+        for low, high in (("acceleration_needed", "on_track"), ("w1_alert", "w1_none"),
+                          ("moderate_growth", "substantial_growth")):
+            if getattr(self, low) > getattr(self, high):
+                raise _refused(self, low, f"at most {high} ({getattr(self, high)!r})", f"不大于 {high}（{getattr(self, high)!r}）")
+
+    def digest(self) -> str:
+        """SHA-256 of every field (name and thresholds), recorded in provenance.
+
+        Two rule sets with the same name but one threshold changed have different digests:
+
+        >>> from dataclasses import replace
+        >>> DEFAULT_RULES.digest() == replace(DEFAULT_RULES, on_track=0.9).digest()
+        False
+        >>> DEFAULT_RULES.digest() == RuleSet().digest()
+        True
+        """
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value))
+
+
+def _refused(rules: RuleSet, field: str, allowed: str, allowed_zh: str, value: object = None) -> ArgumentError:
+    got = getattr(rules, field) if value is None else value
+    return ArgumentError(f"RuleSet: the {field!r} parameter must be {allowed} (got {got!r}) / "
+                         f"参数 {field} 须为{allowed_zh}（实际为 {got!r}）")
+
+
+def _check_range(rules: RuleSet, field: str, whole: bool, low: float, high: float, open_low: bool, open_high: bool) -> None:
+    value = getattr(rules, field)
+    kind = "whole number" if whole else "number"
+    left, right = ("(" if open_low else "["), (")" if open_high else "]")
+    allowed = f"a {kind} in {left}{low}, {high}{right}"
+    allowed_zh = f"{left}{low}, {high}{right} 内的{'整数' if whole else '数'}"
+    ok = (isinstance(value, numbers.Integral) and not isinstance(value, bool)) if whole else _is_real(value)
+    if ok:
+        number = float(value)
+        ok = (number > low if open_low else number >= low) and (number < high if open_high else number <= high)
+    if not ok:
+        raise _refused(rules, field, allowed, allowed_zh)
+
+
+#: Allowed range of each numeric field: (whole number?, low, high, low excluded?, high excluded?).
+_RANGES: dict[str, tuple[bool, float, float, bool, bool]] = {
+    "around_tolerance": (False, 0, 1, False, True),
+    "commensurate_tolerance": (False, 0, 1, False, True),
+    "basic_share_of_distance": (False, 0, 1, False, False),
+    "basic_share_of_target": (False, 0, 1, False, False),
+    "basic_share_of_delta": (False, 0, 1, False, False),
+    "provisional_lag": (True, 0, 10, False, False),
+    "on_track": (False, 0, 1, False, False),
+    "acceleration_needed": (False, 0, 1, False, False),
+    "substantial_growth": (False, 0, 1, False, False),
+    "moderate_growth": (False, 0, 1, False, False),
+    "natural_limit_exponent": (False, 0, 100, True, False),
+    "trend_window": (True, 2, 50, False, False),
+    "ci_level": (False, 0, 1, True, True),
+    "w1_none": (False, 0, 1, False, False),
+    "w1_alert": (False, 0, 1, False, False),
+    "w1_hold_alert_share": (False, 0, 1, False, False),
+    "w2_z_threshold": (False, 0, 100, True, False),
+    "w2_min_changes": (True, 1, 100, False, False),
+    "w2_relative_change": (False, 0, 10, True, False),
+    "hb_u": (False, 0, 1, False, False),
+    "hb_a": (False, 0, 1, False, False),
+    "hb_c": (False, 0, 100, True, False),
+    "hb_min_regions": (True, 3, 100_000, False, False),
+    "w4_alert_widening": (False, 0, 10, False, False),
+    "stale_after": (True, 0, 50, False, False),
+    "min_points_projection": (True, 2, 50, False, False),
+}
 
 
 #: The methodology's defaults.
