@@ -439,3 +439,14 @@ def test_w4_finds_each_region_its_own_previous_observation():
     w4 = table[table["check"] == "W4"].set_index("region")
     assert w4.loc[[first, second], "severity"].tolist() == ["warning", "warning"]
     assert w4.loc[[first, second], "gap_previous"].tolist() == [10.0, 10.0]
+
+
+def test_w4_flags_gap_and_parity_series_only_and_each_series_once():
+    gap = Target(id="w4", indicator=GAP, kind="gap_narrowing", gap_between="sex", area="economy")
+    again = Target(id="w4-again", indicator=GAP, kind="gap_narrowing", gap_between="sex", area="economy")
+    rising = Target(id="up", indicator=HIGHER, kind="increase")
+    data = pd.concat([gap_frame({2020: 10.0, 2023: 10.0, 2024: 10.5}),
+                      frame(HIGHER, {2020: 10.0, 2023: 10.0, 2024: 10.5})], ignore_index=True)
+    table = table_of(flags_for_valid(data, make_plan(gap, again, rising), AS_OF))
+    w4 = table[table["check"] == "W4"]
+    assert w4[["indicator", "region", "severity"]].values.tolist() == [[GAP, "211400", "warning"]]
