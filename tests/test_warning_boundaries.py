@@ -331,12 +331,15 @@ def test_w4_gap_wider_than_last_year_and_baseline_warns_and_a_share_wider_than_b
         (base, alert_gap - 1e-4, "warning"),
         (base, alert_gap, "alert"),
         (alert_gap + 1, alert_gap, "alert"),  # narrower than last year, still 10% wider than baseline
+        (base + 0.5, base + 0.5, "none"),  # as wide as last year: not wider (strict)
+        (base - 0.5, base, "none"),  # wider than last year, as wide as at baseline: not wider (strict)
     ]
     for previous, latest, expected in cases:
         table = flags(target, gap_frame({2020: base, 2023: previous, 2024: latest}, male_above), rules=rules, check="W4")
         assert severity(table) == expected, (previous, latest)
         if len(table):
             assert table["gap_latest"].iloc[0] == pytest.approx(latest)
+            assert (table["gap_previous"].iloc[0], table["latest_year"].iloc[0]) == (pytest.approx(previous), 2024)
             assert table["relative_change"].iloc[0] == pytest.approx((latest - base) / base)
 
 
