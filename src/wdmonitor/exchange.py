@@ -114,8 +114,15 @@ def changed_rows(ours: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
     return out[CONFLICT_COLUMNS]
 
 
+#: Text a spreadsheet opening the export would take for a formula, or for an escaped one.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
 def csv_encode(frame: pd.DataFrame) -> pd.DataFrame:
-    """Texts that start with a backslash get one more, so that ``\\N`` can only mean NULL."""
+    """Texts made safe and reversible for the CSV export: one that starts with a backslash gets
+    one more (so that ``\\N`` can only mean NULL), then one that starts like a formula (``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return) or with an apostrophe gets a leading
+    apostrophe, so a spreadsheet shows it as text; :func:`read_csv_export` undoes both."""
     frame = frame.copy()
     for name in frame.columns:
         if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name]):
@@ -123,7 +130,10 @@ def csv_encode(frame: pd.DataFrame) -> pd.DataFrame:
             escape = values.map(lambda v: isinstance(v, str) and v.startswith("\\"))
             if escape.any():
                 values[escape] = "\\" + values[escape].astype(str)
-                frame[name] = values
+            formula = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_STARTS))
+            if formula.any():
+                values[formula] = "'" + values[formula].astype(str)
+            frame[name] = values
     return frame
 
 
@@ -162,10 +172,13 @@ def read_csv_export(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             frame[name] = numbers
         else:
             values = frame[name].astype(object)
+            quoted = values.map(lambda v: isinstance(v, str) and v.startswith("'"))
+            if quoted.any():  # undo csv_encode's apostrophe, then its backslash
+                values[quoted] = values[quoted].str[1:]
             unescape = values.map(lambda v: isinstance(v, str) and v.startswith("\\\\"))
             if unescape.any():
                 values[unescape] = values[unescape].str[1:]
-                frame[name] = values
+            frame[name] = values
     for name in ("submission_id", "department", "submitted_at", "source_sha256", *_KEY):
         if frame[name].isna().any() or (frame[name] == "").any():
             row = int(np.flatnonzero((frame[name].isna() | (frame[name] == "")).to_numpy())[0]) + 2
