@@ -26,13 +26,24 @@ written: /dev/null
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
+import unicodedata
 from collections.abc import Sequence
+from datetime import datetime
 
 import pandas as pd
 
-from .commands import UsageError, evaluate_command, report_command, store_command, warn_command
+from .commands import (
+    UsageError,
+    check_output_path,
+    evaluate_command,
+    report_command,
+    store_command,
+    warn_command,
+)
 from .errors import UnknownPlanError, WdmonitorError
+from .limits import MAX_YEAR, MIN_YEAR
 from .registry import list_plans, load_indicators, load_plan
 
 __all__ = ["main"]
@@ -53,8 +64,99 @@ _EPILOG = """examples:
 """
 
 
+class _Refused(Exception):
+    """argparse refused the command line (a usage error, exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line for :func:`main`, not the usage text and an exit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _Refused(f"{message} ({self.prog} --help shows the options) / 命令行参数有误，请用 {self.prog} --help 查看用法")
+
+
+def _year(text: str) -> int:
+    """A command-line year: a whole number from MIN_YEAR to MAX_YEAR (10^20 and -5 are usage errors)."""
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.lstrip("-").isdigit() and len(stripped) <= 5
+            and MIN_YEAR <= int(stripped) <= MAX_YEAR):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a year: expected a whole year from {MIN_YEAR} to {MAX_YEAR} / "
+                                         f"年份无效，应为{MIN_YEAR}至{MAX_YEAR}之间的整数年份")
+    return int(stripped)
+
+
+def _date(text: str) -> str:
+    """A command-line date or date and time in ISO 8601 (2025-03-31, 2025-03-31T09:30), kept as given."""
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        stamp = None
+    if stamp is None or not MIN_YEAR <= stamp.year <= MAX_YEAR:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a date: expected a date such as 2025-03-31 or 2025-03-31T09:30 / "
+                                         "日期无法识别，应为 2025-03-31 或 2025-03-31T09:30 这样的日期")
+    return text.strip()
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """A user's text as a message quotes it: unprintable characters escaped (\\x00, \\udcff), cut after
+    ``limit`` characters with its length (paths are shown whole: the system bounds their length)."""
+    escaped = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    return f"'{escaped}'" if len(escaped) <= limit else f"'{escaped[:limit]}'… ({len(text)} characters)"
+
+
+_PATH_SHOWN = 4096
+
+
+#: Options whose value is text that reaches tables, stores and writers (not paths).
+_TEXT_OPTIONS = ("department", "note", "sheet", "region", "indicator", "age_group")
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """Refuse lone surrogates in every argument (bytes the system could not decode as text, which no
+    table, store or writer can hold) and control characters in the text options."""
+    for name, values in vars(args).items():
+        for value in values if isinstance(values, list) else [values]:
+            if not isinstance(value, str):
+                continue
+            categories = {unicodedata.category(c) for c in value}
+            control = name in _TEXT_OPTIONS and "Cc" in categories
+            if "Cs" in categories or control:
+                is_file = name in ("files", "path", "other")
+                option = "the file name" if is_file else "--" + name.replace("_", "-")
+                option_zh = "文件名" if is_file else option
+                if "Cs" in categories:
+                    raise UsageError(f"{option} {_shown(value, _PATH_SHOWN if is_file else 60)} contains bytes that are not text in the system's encoding "
+                                     "(a lone surrogate); rename the file or give plain text / "
+                                     f"{option_zh} 含有无法识别为文字的字节，请重命名文件或输入普通文本")
+                raise UsageError(f"{option} {_shown(value)} contains a control character; give plain text / "
+                                 f"{option} 含有控制字符，请输入普通文本")
+
+
+def _os_message(error: OSError) -> str:
+    """One line for an OSError on the user's paths: which path, what happened, what to do."""
+    place = f"{_shown(str(error.filename), _PATH_SHOWN)}: " if error.filename is not None else ""
+    known = {
+        errno.ENOSPC: "no space left on the disk; free some space or write to another disk / 磁盘空间已满，请清理空间或写到其他磁盘",
+        errno.ENOENT: "no such file or folder; check the path (an output's folder must exist) / 文件或文件夹不存在，请检查路径（输出文件夹须已存在）",
+        errno.EACCES: "permission denied; choose a file you may read or write / 没有读写权限，请换一个文件或位置",
+        errno.EPERM: "permission denied; choose a file you may read or write / 没有读写权限，请换一个文件或位置",
+        errno.EISDIR: "is a folder, a file was expected / 该路径是文件夹，应为文件",
+        errno.ENOTDIR: "a part of the path is not a folder; check the path / 路径中有一部分不是文件夹，请检查路径",
+        errno.EROFS: "the disk is read-only; write to another place / 磁盘为只读，请写到其他位置",
+    }
+    what = known.get(error.errno or -1, f"{error.strerror or type(error).__name__}; check the path / 文件操作失败，请检查路径")
+    return f"{place}{what}"
+
+
+def _say(message: str) -> None:
+    """Print an error on standard error, whatever the text holds (a lone surrogate is escaped, not a crash)."""
+    line = f"wdmonitor: error: {message}"
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    print(line.encode(encoding, "backslashreplace").decode(encoding, "replace"), file=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wdmonitor",
         description="Monitor women's development plans (妇女发展规划): from blank templates to the mid-term and final evaluation.",
         epilog=_EPILOG,
@@ -90,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     template.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
     template.add_argument("--department", help="only the indicators this department reports (卫健委, 教育局 …)")
-    template.add_argument("--years", type=int, nargs="+", help="the years asked for (default: baseline to final year)")
+    template.add_argument("--years", type=_year, nargs="+", help="the years asked for (default: baseline to final year)")
     template.add_argument("--components", action="store_true",
                           help="ask for the counts behind indicators that have a formula (maternal deaths and live "
                                "births instead of the maternal mortality ratio)")
@@ -117,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--sample", action="store_true", help="use the bundled SYNTHETIC sample data (葫芦岛, 2020–2024)")
         command.add_argument("--store", help="read the data from a monitoring database instead of files "
                                               "(an SQLite file, or postgresql://user@host/database)")
-        command.add_argument("--as-of-date", help="with --store: the data as known at this date (2025-03-31)")
+        command.add_argument("--as-of-date", type=_date, help="with --store: the data as known at this date (2025-03-31)")
         command.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headers and messages (default zh)")
         command.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
         command.add_argument("--sheet", action="append", help="read only this sheet of each workbook (repeatable; a hidden sheet is read only when named)")
@@ -131,7 +233,7 @@ def _parser() -> argparse.ArgumentParser:
         "Judge every target for every region and sex: status, progress, the summary per area with 达标率,\n"
         "and the full table with its trace. The year defaults to the plan's mid-term year.",
         "wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts")
-    evaluate.add_argument("--year", type=int, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
+    evaluate.add_argument("--year", type=_year, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
     evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals (.csv or .yaml)")
     evaluate.add_argument("--region-sections", action="store_true",
                           help="in a .docx or .html report, add a section per county (district) with its summary and table")
@@ -143,7 +245,7 @@ def _parser() -> argparse.ArgumentParser:
         "warn", "early-warning flags (预警: 预计达标困难、波动较大)",
         "Flag projected misses, volatility, deterioration, widening gaps and data problems.",
         "wdmonitor warn --sample --plan huludao-2021-2030 --as-of 2024 -o flags.xlsx")
-    warn.add_argument("--as-of", type=int, help="the monitoring year (default: the latest year in the data)")
+    warn.add_argument("--as-of", type=_year, help="the monitoring year (default: the latest year in the data)")
     warn.add_argument("--method", choices=["trend", "ols", "escap"], default="trend", help="projection method (default trend)")
     warn.add_argument("--top", type=int, default=15, help="how many alerts and warnings to print (default 15)")
 
@@ -151,7 +253,7 @@ def _parser() -> argparse.ArgumentParser:
         "report", "the annual monitoring table (年度监测)",
         "Latest value, progress class and worst warning for every target, region and sex.",
         "wdmonitor report --sample --plan huludao-2021-2030 --year 2024 -o annual.xlsx")
-    report.add_argument("--year", type=int, help="the monitoring year (default: the latest year in the data)")
+    report.add_argument("--year", type=_year, help="the monitoring year (default: the latest year in the data)")
     report.add_argument("--method", choices=["trend", "ols", "escap"], default="trend", help="projection method (default trend)")
 
     store = commands.add_parser(
@@ -170,7 +272,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("files", nargs="+", help="department .csv or .xlsx files")
     add.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
     add.add_argument("--department", required=True, help="who sent the files (卫健委, 教育局 …)")
-    add.add_argument("--submitted-at", help="when they were sent (default now)")
+    add.add_argument("--submitted-at", type=_date, help="when they were sent (default now)")
     add.add_argument("--note", help="free text kept with the submission")
     add.add_argument("--sheet", action="append", help="read only this sheet of each workbook (repeatable; a hidden sheet is read only when named)")
     listing = actions.add_parser("list", help="list the submissions", description="example: wdmonitor store list 监测库.sqlite")
@@ -180,7 +282,7 @@ def _parser() -> argparse.ArgumentParser:
                                              "--indicator maternal_mortality_ratio --sex female")
     history.add_argument("path")
     history.add_argument("--region", required=True)
-    history.add_argument("--year", type=int, required=True)
+    history.add_argument("--year", type=_year, required=True)
     history.add_argument("--indicator", required=True)
     history.add_argument("--sex", required=True, choices=["female", "male", "total"])
     history.add_argument("--area-type", default="total", choices=["total", "urban", "rural"])
@@ -258,61 +360,90 @@ def _targets(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 success, 1 bad data, 2 usage error)."""
-    parser = _parser()
-    args = parser.parse_args(argv)
-    try:
-        if args.command == "plans":
-            rows = []
-            for plan_id in list_plans():
-                plan = load_plan(plan_id)
-                title = plan.title_zh if args.lang == "zh" else plan.title_en
-                rows.append({"id": plan.id, "title": title, "period": f"{plan.period_start}-{plan.period_end}",
-                             "draft": plan.draft, "goals": len(plan.goals), "numeric_targets": len(plan.numeric_targets)})
-            _print(pd.DataFrame(rows))
-            return 0
-        if args.command == "indicators":
-            catalogue = load_indicators()
-            if args.plan:
-                plan = load_plan(args.plan)
-                catalogue = {i: plan.indicators[i] for i in plan.indicator_ids}
-            _print(pd.DataFrame([{"id": i.id, "name": i.name_zh if args.lang == "zh" else i.name_en, "area": i.area.value, "unit": i.unit,
-                                  "direction": i.direction.value, "sex_scope": i.sex_scope.value}
-                                 for i in catalogue.values()]))
-            return 0
-        if args.command == "template":
-            from .templates import write_template
+    """Run the command line; returns the exit code (0 success, 1 bad data, 2 usage error).
 
-            plan = load_plan(args.plan)
-            write_template(plan, args.output, department=args.department, years=args.years, components=args.components)
-            print(f"written: {args.output}")
-            return 0
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "evaluate":
-            return evaluate_command(args)
-        if args.command == "warn":
-            return warn_command(args)
-        if args.command == "report":
-            return report_command(args)
-        if args.command == "store":
-            return store_command(args)
-        return _targets(args)
+    Every failure is one line on standard error, in English and Chinese: a usage error
+    (options argparse refuses, an unparseable date, an impossible year, text with control
+    characters, a missing output folder) exits 2; a wdmonitor error about the data or a
+    file exits 1 (an unknown plan 2); an ``OSError`` on the user's paths (a full disk, a
+    read-only place, a missing file) names the path and what to do, exit 2. Other
+    exceptions are bugs and surface with their traceback. ``--debug`` re-raises every error.
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except _Refused as error:
+        _say(str(error))
+        return 2
+    try:
+        _check_text(args)
+        for output in _outputs(args):
+            check_output_path(output)
+        return _run(args)
     except (UnknownPlanError, UsageError) as error:
         if args.debug:
             raise
-        print(f"wdmonitor: error: {error}", file=sys.stderr)
+        _say(str(error))
         return 2
     except WdmonitorError as error:
         if args.debug:
             raise
-        print(f"wdmonitor: error: {error}", file=sys.stderr)
+        _say(str(error))
         return 1
     except OSError as error:
         if args.debug:
             raise
-        print(f"wdmonitor: error: {error} / 文件操作失败", file=sys.stderr)
+        _say(_os_message(error))
         return 2
+
+
+def _outputs(args: argparse.Namespace) -> list[str]:
+    """The files the command will write (checked before any work: their folder must exist)."""
+    output = getattr(args, "output", None)
+    if args.command == "store":
+        output = args.output if args.store_action == "export" else None
+    if output is None:
+        return []
+    return list(output) if isinstance(output, list) else [output]
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "plans":
+        rows = []
+        for plan_id in list_plans():
+            plan = load_plan(plan_id)
+            title = plan.title_zh if args.lang == "zh" else plan.title_en
+            rows.append({"id": plan.id, "title": title, "period": f"{plan.period_start}-{plan.period_end}",
+                         "draft": plan.draft, "goals": len(plan.goals), "numeric_targets": len(plan.numeric_targets)})
+        _print(pd.DataFrame(rows))
+        return 0
+    if args.command == "indicators":
+        catalogue = load_indicators()
+        if args.plan:
+            plan = load_plan(args.plan)
+            catalogue = {i: plan.indicators[i] for i in plan.indicator_ids}
+        _print(pd.DataFrame([{"id": i.id, "name": i.name_zh if args.lang == "zh" else i.name_en, "area": i.area.value, "unit": i.unit,
+                              "direction": i.direction.value, "sex_scope": i.sex_scope.value}
+                             for i in catalogue.values()]))
+        return 0
+    if args.command == "template":
+        from .templates import write_template
+
+        plan = load_plan(args.plan)
+        write_template(plan, args.output, department=args.department, years=args.years, components=args.components)
+        print(f"written: {args.output}")
+        return 0
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "evaluate":
+        return evaluate_command(args)
+    if args.command == "warn":
+        return warn_command(args)
+    if args.command == "report":
+        return report_command(args)
+    if args.command == "store":
+        return store_command(args)
+    return _targets(args)
 
 
 if __name__ == "__main__":

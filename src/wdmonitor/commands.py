@@ -16,7 +16,7 @@ import pandas as pd
 from .errors import UsageError, WdmonitorError  # noqa: F401 - UsageError is imported from here too
 from .registry import load_plan
 
-__all__ = ["OUTPUT_SUFFIXES", "Progress", "evaluate_command", "report_command", "store_command", "warn_command", "write_result"]
+__all__ = ["OUTPUT_SUFFIXES", "Progress", "check_output_path", "evaluate_command", "report_command", "store_command", "warn_command", "write_result"]
 
 
 
@@ -124,9 +124,21 @@ def write_result(result: Any, output: str | Path, lang: str = "zh", **report: An
     return path
 
 
+def check_output_path(output: str | Path) -> None:
+    """Refuse an output whose folder does not exist, or that is a folder, before any work is done."""
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError(f"the output {str(output)!r} is a folder; give a file name / 输出路径是文件夹，请给出文件名")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"the output's folder {str(folder)!r} does not exist; create it first or write elsewhere / "
+                         f"输出文件夹不存在：{folder}，请先创建或写到其他位置")
+
+
 def check_outputs(outputs: list[str] | None) -> None:
-    """Refuse an output suffix before any work is done."""
+    """Refuse an output suffix, or a missing output folder, before any work is done."""
     for output in outputs or ():
+        check_output_path(output)
         if Path(output).suffix.lower() not in OUTPUT_SUFFIXES:
             raise UsageError(f"output must end in .xlsx, .csv, .md, .html or .docx (got {output!r}) / "
                              f"输出文件须为 .xlsx、.csv、.md、.html 或 .docx")
