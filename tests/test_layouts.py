@@ -418,3 +418,18 @@ def test_any_sheet_is_read_with_every_non_empty_cell_accounted_for_or_refused_on
         check_submission(read, PLAN)  # whatever was read can be checked without a foreign error
     except SubmissionError as error:  # a header without data rows: no column to check
         assert len(read) == 0 and "lacks the required column" in str(error)
+
+
+def test_sheet_names_apply_to_each_workbook_that_has_them_and_a_name_no_file_has_is_refused(tmp_path):
+    from wdmonitor.readers import read_files
+    from wdmonitor.sample import sample_path
+
+    health, organisation = sample_path("卫健委_2024_绥中县_统计报表.xlsx"), sample_path("组织部_2024_分县区工作表.xlsx")
+    read = read_files([health, organisation], PLAN, sheet=["2024年", "绥中县"])
+    assert sorted(set(read["source_sheet"])) == ["2024年", "绥中县"]
+    with pytest.raises(SubmissionError) as info:
+        read_files([health, organisation], PLAN, sheet=["2024年", "绥中"])
+    assert str(info.value).startswith("组织部_2024_分县区工作表.xlsx: has none of the sheets named ('2024年', '绥中')")
+    with pytest.raises(SubmissionError) as info:
+        read_files([organisation, organisation], PLAN, sheet=["绥中县", "兴城"])
+    assert str(info.value) == "no file has the sheet(s) '兴城' / 所有文件中均没有工作表：兴城"

@@ -447,6 +447,42 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
     return frame
 
 
+def read_files(paths: Sequence[str | Path], plan: Plan, *, sheet: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """Several department files read as one frame (:func:`combine`), as ``--sheet`` means them.
+
+    With sheet names, each workbook reads the named sheets it has; a workbook that has none
+    of them, or a name that no workbook has, is an error (a mistyped name is never ignored).
+    CSV files have no sheets and are read whole.
+    """
+    if sheet is None or len(paths) == 1:
+        return combine([read_submission(path, plan, sheet=sheet) for path in paths])
+    wanted = [sheet] if isinstance(sheet, str) else list(sheet)
+    frames, found = [], set()
+    for path in map(Path, paths):
+        if path.suffix.lower() in (".csv", ".txt"):
+            frames.append(read_submission(path, plan))
+            continue
+        names = sheet_names(path)
+        mine = [name for name in wanted if name in names]
+        if not mine:
+            raise SubmissionError(f"{path.name}: has none of the sheets named ({', '.join(map(repr, wanted))}); its sheets are "
+                                  f"{', '.join(map(repr, names))} / 工作簿中没有所指定的工作表，现有：{'、'.join(names)}")
+        found.update(mine)
+        frames.append(read_submission(path, plan, sheet=mine))
+    missing = [name for name in wanted if name not in found]
+    if missing:
+        raise SubmissionError(f"no file has the sheet(s) {', '.join(map(repr, missing))} / 所有文件中均没有工作表："
+                              f"{'、'.join(missing)}")
+    return combine(frames)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheets of a workbook, in order, hidden ones included."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    return [grid.sheet for grid in open_grids(path, raw)]
+
+
 def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """Frames read from several files as one, their layouts and file hashes kept together."""
     combined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
