@@ -299,14 +299,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .readers import read_submission
     from .validation import check_submission
 
     plan = load_plan(args.plan)
     from .formulas import with_indicators
-    from .readers import combine
+    from .readers import read_files
 
-    sent = combine([read_submission(path, plan, sheet=args.sheet) for path in args.files])
+    sent = read_files(args.files, plan, sheet=args.sheet)
     indicators = with_indicators(sent, plan)
     indicators.attrs.update(sent.attrs)
     if "layout" in sent.attrs:  # how each sheet was read, so the statistician can see it at once

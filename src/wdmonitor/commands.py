@@ -88,9 +88,9 @@ def load_data(args: argparse.Namespace, progress: Progress) -> tuple[Any, pd.Dat
         frame = Store(args.store, plan, create=False).frame(as_of=args.as_of_date, plan=plan)
         progress.step("store read / 已读取数据库")
     else:
-        from .readers import read_submission
+        from .readers import read_files
 
-        frame = pd.concat([read_submission(path, plan, sheet=getattr(args, "sheet", None)) for path in args.files], ignore_index=True)
+        frame = read_files(args.files, plan, sheet=getattr(args, "sheet", None))
         progress.step("files read / 已读取文件")
     return plan, frame
 
