@@ -140,3 +140,17 @@ def test_a_device_is_refused_without_reading_it():
     assert _only_problem(error) == (
         "/dev/zero, (file): the path is not a regular file (a pipe, device or socket); give the path of a plan file "
         "(got '/dev/zero') / 该路径不是普通文件，请给出规划文件的路径")
+
+
+def test_a_list_given_as_an_indicator_id_is_a_plan_error(tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8").replace("reference: female_share_party_members", "reference: [a, b]")
+    text = text.replace("  - indicator: maternal_mortality_ratio\n        kind: at_most",
+                        "  - indicator: {x: 1}\n        kind: at_most")
+    path = _write(tmp_path, text)
+    with pytest.raises(PlanError) as error:
+        load_plan(path)
+    assert [str(p) for p in error.value.problems] == [
+        f"{path}, goals[0].targets[0].indicator: indicator must be a catalogue id (got {{'x': 1}}) / 指标须为目录中的编号",
+        f"{path}, goals[2].targets[0].reference: relative_to needs reference: a catalogue indicator id (got ['a', 'b']) / "
+        "relative_to须指定参照指标",
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -142,6 +142,8 @@ class _StrictLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                continue  # PyYAML's own construct_mapping refuses it: "found unhashable key"
             if key in seen:
                 raise _DuplicateKeyError(key, key_node.start_mark)
             seen.add(key)
@@ -325,7 +327,7 @@ def _parse_indicators(entries: Any, where: str, c: _Collector,
             continue
         result[indicator.id] = indicator
     for indicator in result.values():
-        if indicator.proxy_for is not None and indicator.proxy_for not in result:
+        if indicator.proxy_for is not None and not _known(indicator.proxy_for, result):
             c.add(f"{where}[{indicator.id}].proxy_for", indicator.proxy_for, "proxy_for must name a catalogue indicator", "proxy_for须为目录中的指标")
     for indicator in result.values():
         if indicator.formula is None or components is None:
@@ -530,6 +532,11 @@ def _as_year(value: Any) -> int | None:
     return None
 
 
+def _known(key: Any, mapping: Mapping[str, Any]) -> bool:
+    """Whether ``key`` is an id in ``mapping`` (a list or mapping given as an id is not; it is not even hashable)."""
+    return isinstance(key, str) and key in mapping
+
+
 def _out_of_range(value: Any) -> bool:
     """A whole number given as a year that lies outside MIN_YEAR–MAX_YEAR (10**20, -5)."""
     return isinstance(value, int) and not isinstance(value, bool) and not MIN_YEAR <= value <= MAX_YEAR
@@ -608,7 +615,7 @@ def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]
         if not c.keys(where, entry, _BASELINE_KEYS, ("indicator", "year", "value")):
             continue
         indicator_id = entry.get("indicator")
-        if indicator_id not in indicators:
+        if not _known(indicator_id, indicators):
             c.add(f"{where}.indicator", indicator_id, "indicator must be a catalogue id", "指标须为目录中的编号")
             continue
         value = _as_number(entry.get("value"))
@@ -706,7 +713,7 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
     indicator_id = raw.get("indicator")
     indicator = None
     if indicator_id is not None:
-        indicator = indicators.get(indicator_id)
+        indicator = indicators.get(indicator_id) if _known(indicator_id, indicators) else None
         if indicator is None:
             import difflib
 
@@ -783,7 +790,7 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
     reference = raw.get("reference")
     relation = None
     if kind is TargetKind.RELATIVE_TO:
-        if reference not in indicators:
+        if not _known(reference, indicators):
             c.add(f"{where}.reference", reference, "relative_to needs reference: a catalogue indicator id", "relative_to须指定参照指标")
         relation = c.enum(f"{where}.relation", raw.get("relation", "not_below"), Relation, "relation")
         if not values:
