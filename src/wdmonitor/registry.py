@@ -189,9 +189,9 @@ def _check_structure(text: str, collector: _Collector) -> None:
     stack: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] of each open collection
     aliases = total = 0
 
-    def refuse(event: Any, what: str, what_zh: str) -> None:
+    def refuse(event: Any, what: str, expected: tuple[str, str]) -> None:
         mark = event.start_mark
-        collector.add(f"line {mark.line + 1}, column {mark.column + 1}", what, what_zh[0], what_zh[1])
+        collector.add(f"line {mark.line + 1}, column {mark.column + 1}", what, expected[0], expected[1])
         collector.raise_if_any()
 
     for event in yaml.parse(text, Loader=_StrictLoader):  # noqa: S506 - events only, nothing is constructed
@@ -201,7 +201,7 @@ def _check_structure(text: str, collector: _Collector) -> None:
                 refuse(event, f"more than {MAX_YAML_ALIASES} aliases",
                        (f"a definition file may use at most {MAX_YAML_ALIASES} aliases (*name); write the values out",
                         f"别名（*name）不得超过{MAX_YAML_ALIASES}个"))
-            size = sizes.get(event.anchor, 1)
+            size = sizes.get(event.anchor or "", 1)
         elif isinstance(event, yaml.ScalarEvent):
             size = 1
             if event.anchor is not None:

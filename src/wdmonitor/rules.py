@@ -127,10 +127,11 @@ class RuleSet:
                 and 0 < band[0] < 1.0 < band[1] <= 10):
             raise _refused(self, "parity_band", "a tuple (low, high) of numbers with 0 < low < 1 < high <= 10",
                            "满足 0 < 下限 < 1 < 上限 <= 10 的数对", band)
-        for low, high in (("acceleration_needed", "on_track"), ("w1_alert", "w1_none"),
-                          ("moderate_growth", "substantial_growth")):
-            if getattr(self, low) > getattr(self, high):
-                raise _refused(self, low, f"at most {high} ({getattr(self, high)!r})", f"不大于 {high}（{getattr(self, high)!r}）")
+        for smaller, larger in (("acceleration_needed", "on_track"), ("w1_alert", "w1_none"),
+                                ("moderate_growth", "substantial_growth")):
+            bound = getattr(self, larger)
+            if getattr(self, smaller) > bound:
+                raise _refused(self, smaller, f"at most {larger} ({bound!r})", f"不大于 {larger}（{bound!r}）")
 
     def digest(self) -> str:
         """SHA-256 of every field (name and thresholds), recorded in provenance.
