@@ -15,6 +15,7 @@ Hypothesis runs derandomized with a modest number of examples so the file stays 
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -114,9 +115,12 @@ def assert_every_row_accounted_for(frame: pd.DataFrame, report, n_sent: int) -> 
 
 def assert_messages_name_place_and_value(report) -> None:
     for case in report.failure_cases.itertuples():
-        where = f"{case.source_file}, row {case.source_row}, column {case.column}: "
-        assert case.message_en.startswith(where) and " (got " in case.message_en, case.message_en
-        where_zh = f"{case.source_file}，第{case.source_row}行，"
+        sheet = f", sheet '{case.source_sheet}'" if case.source_sheet else ""
+        column = rf"(?:[A-Z]+ \({re.escape(case.column)}\)|{re.escape(case.column)})"  # the letter the sender sees, for values
+        where = rf"{re.escape(case.source_file + sheet)}, row {case.source_row}, column {column}: "
+        assert re.match(where, case.message_en) and " (got " in case.message_en, case.message_en
+        sheet_zh = f"，工作表“{case.source_sheet}”" if case.source_sheet else ""
+        where_zh = f"{case.source_file}{sheet_zh}，第{case.source_row}行，"
         assert case.message_zh.startswith(where_zh) and "（实际为" in case.message_zh, case.message_zh
 
 
