@@ -11,7 +11,6 @@ increase and decrease — with substituted baselines, provisional values, milest
 from __future__ import annotations
 
 import math
-
 from types import SimpleNamespace
 
 #: Every threshold of the method, written from the text of methodology.md (sections 1-4 and

@@ -182,3 +182,38 @@ def test_a_damaged_workbook_is_a_wdmonitor_error_or_read_never_a_foreign_error(t
         read_submission(path, PLAN)
     except SubmissionError as error:
         assert str(error).startswith("d.xlsx") and len(str(error)) < 1500
+
+
+@pytest.mark.parametrize("column", ["region", "indicator", "sex"])
+def test_a_list_in_a_key_cell_is_refused_as_the_text_it_shows(column):
+    row = {"region": "211402", "year": 2022, "indicator": "maternal_mortality_ratio", "sex": "female", "value": 8.0}
+    row[column] = ["211402"]
+    report = check_submission(pd.DataFrame([row]), PLAN)
+    assert report.valid.empty and "['211402']" in report.errors["message_en"].iloc[0]
+
+
+def test_a_complex_value_is_refused_never_cut_to_its_real_part():
+    frame = pd.DataFrame({"region": "211400", "year": [2021, 2022], "indicator": "maternal_mortality_ratio", "sex": "female",
+                          "value": [complex(9.8, 1), complex(9.7, 0)]})
+    report = check_submission(frame, PLAN)
+    assert report.errors[["row", "check"]].values.tolist() == [[0, "number"]]
+    assert report.valid["value"].tolist() == [9.7]
+
+
+def test_a_file_name_with_undecodable_bytes_reaches_the_store_and_the_feedback_workbook(tmp_path):
+    from wdmonitor import Store
+
+    name = "卫健委\udcff.csv"  # a byte that was not UTF-8 in the file system's name
+    path = tmp_path / name
+    path.write_text(HEADER + "211400,2021,maternal_mortality_ratio,female,-1\n211400,2022,maternal_mortality_ratio,female,9.7\n",
+                    encoding="utf-8")
+    frame = read_submission(path, PLAN)
+    assert set(frame["source_file"]) == {"卫健委\\udcff.csv"}
+    report = check_submission(frame, PLAN)
+    book = openpyxl.load_workbook(report.to_excel(tmp_path / "反馈.xlsx"))
+    assert book["问题 failures"]["A2"].value == "卫健委\\udcff.csv"
+    clean = tmp_path / "教育局\udcfe.csv"
+    clean.write_text(HEADER + "211400,2022,maternal_mortality_ratio,female,9.7\n", encoding="utf-8")
+    store = Store(tmp_path / "库.sqlite", plan=PLAN)
+    store.add(clean, department="卫健委")
+    assert store.frame()["value"].tolist() == [9.7]

@@ -81,9 +81,8 @@ odd_text = st.one_of(st.text(max_size=12), st.sampled_from(["", " ", "n/a", "—
                                                               "total", "urban", "\x00", "\udcff", "二〇二五", "98.5%"]))
 cells = st.one_of(odd_numbers, odd_text, st.none(), st.booleans(), st.just(pd.NaT), st.just(pd.Timestamp("2025-01-01")),
                   st.just(np.nan))
-# Cells holding lists, dicts or sets are left out of the generated frames: check_submission raises
-# pandas' TypeError on them (test_an_unhashable_cell_is_a_submission_error below, kept as a strict
-# xfail until validation refuses them).
+# Cells holding lists, dicts or sets are left out of the generated frames; they have a test of their own
+# (test_an_unhashable_cell_is_a_submission_error below: refused as the text they show).
 
 
 def column_values(name: str, n: int) -> st.SearchStrategy[list]:
@@ -213,9 +212,6 @@ def test_load_plan_raises_only_plan_errors_on_any_yaml(tmp_path_factory, text):
     only_wdmonitor_errors(load_plan, path)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="validation._categorical factorizes cells as they are: a list, dict or set cell raises pandas' "
-                          "TypeError 'unhashable type' (validation.py, _categorical's pd.factorize)")
 @pytest.mark.parametrize("column", ["region", "indicator", "sex"])
 def test_an_unhashable_cell_is_a_submission_error(column):
     row = {"region": "211402", "year": 2022, "indicator": "maternal_mortality_ratio", "sex": "female", "value": 8.0}

@@ -411,6 +411,9 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
         When the file cannot be read, no table is found in it, or it has more than
         :data:`MAX_ROWS` rows.
     """
+    from .arguments import check_plan
+
+    plan = check_plan(plan, "read_submission")
     names = _names(plan)
     if isinstance(path_or_frame, pd.DataFrame):
         source = "<frame>"
@@ -418,7 +421,8 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
         layout = Layout((SheetLayout(source, "", "read", kind="long", header_rows=(1,)),))
     else:
         path = Path(path_or_frame)
-        source = path.name
+        # a lone surrogate in a file name (undecodable bytes) is shown as its escape, so every writer can take it
+        source = path.name.encode("utf-8", "backslashreplace").decode("utf-8")
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".txt", ".xlsx", ".xlsm", ".xls"):
             raise SubmissionError(f"{path.name}: unsupported file type {suffix!r}; expected .csv, .xlsx or .xls / 不支持的文件类型")

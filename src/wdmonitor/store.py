@@ -261,7 +261,8 @@ class Store:
         else:
             if isinstance(submission, (str, Path)):
                 frame = read_submission(submission, plan, sheet=sheet)
-                source_name = Path(submission).name
+                # undecodable bytes of a file name (lone surrogates) kept as their escapes, as the reader shows them
+                source_name = Path(submission).name.encode("utf-8", "backslashreplace").decode("utf-8")
                 digest = _file_digest(Path(submission))
             else:
                 frame = submission

@@ -308,7 +308,11 @@ def _categorical(values: pd.Series, clean: Any) -> pd.Series:
     Duplicates, sex pairs and series groupings then work on integer codes; the valid frame
     gets plain text columns back at the end of :func:`check_submission`.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # a list, dict or set in a key cell: kept as its text, refused as an unknown label
+        values = values.map(lambda v: repr(v) if isinstance(v, (list, dict, set)) else v)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     cleaned = [clean(v) for v in uniques]  # one call per distinct label
     new_codes, categories = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
     mapping = np.append(new_codes, -1)
@@ -339,9 +343,14 @@ def _number_failures(data: pd.DataFrame, bad: pd.Series, column: str, check: str
 def _parse_number(data: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
     """Parsed floats and the mask of present-but-unparseable cells."""
     raw = data[column]
-    parsed = pd.to_numeric(raw, errors="coerce").astype("float64")
-    suspect = raw.notna() & parsed.isna()
+    numbers = pd.to_numeric(raw, errors="coerce")
     bad = pd.Series(False, index=raw.index)
+    if np.iscomplexobj(numbers):  # a complex value is not a rate or a count: refused, never cut to its real part
+        imaginary = pd.Series(np.imag(numbers), index=raw.index) != 0
+        bad |= imaginary
+        numbers = pd.Series(np.where(imaginary, np.nan, np.real(numbers)), index=raw.index)
+    parsed = numbers.astype("float64")
+    suspect = raw.notna() & parsed.isna() & ~bad
     if suspect.any():  # only cells that did not parse are looked at as text
         # the reader's spellings of "no data" ("—", "…", "-", "/") count as blank here too
         bad[suspect] = ~raw[suspect].astype(str).str.strip().str.lower().isin(col.MISSING_SPELLINGS)
@@ -706,6 +715,9 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     SubmissionError
         Only when a required column is missing (no row can be checked).
     """
+    from .arguments import check_inputs
+
+    frame, plan = check_inputs(frame, plan, "check_submission")
     checked = _Checked(_prepare(frame, plan), plan)
     for check in CHECKS:
         checked.parts.extend(part for part in check(checked) if len(part))

@@ -52,6 +52,7 @@ def neutralise_value(value: object) -> object:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     text: str = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate as its escape
     if text[:1] in _FORMULA_STARTS:
         text = "'" + text
     if len(text) > EXCEL_CELL_CHARACTERS:
