@@ -217,3 +217,21 @@ def test_a_file_name_with_undecodable_bytes_reaches_the_store_and_the_feedback_w
     store = Store(tmp_path / "库.sqlite", plan=PLAN)
     store.add(clean, department="卫健委")
     assert store.frame()["value"].tolist() == [9.7]
+
+
+def test_text_starting_with_a_tab_or_a_carriage_return_is_neutralised_in_every_export(tmp_path):
+    from wdmonitor.writers import neutralise_value
+
+    assert [neutralise_value(v) for v in ["\t=1+1", "\r@SUM(A1)", "\tplain"]] == ["'\t=1+1", "'\r@SUM(A1)", "'\tplain"]
+
+
+CHINESE = st.text(alphabet=st.sampled_from("绥中县兴城市葫芦岛妇女发展规划监测统计表孕产妇死亡率指标年份地区性别女男合计"), min_size=1, max_size=20)
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=CHINESE, encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"]))
+def test_text_in_any_encoding_the_reader_accepts_reads_back_as_written(tmp_path_factory, text, encoding):
+    path = tmp_path_factory.mktemp("enc") / "x.csv"
+    path.write_bytes(("region,year,indicator,sex,value,source\n"
+                      f"211400,2021,maternal_mortality_ratio,female,9.8,{text}\n").encode(encoding))
+    assert read_submission(path, PLAN)["source"].tolist() == [text]

@@ -34,7 +34,9 @@ __all__ = ["EXCEL_CELL_CHARACTERS", "Sheet", "neutralise", "neutralise_value", "
 
 #: Excel's limit on the characters in a cell.
 EXCEL_CELL_CHARACTERS = 32_767
-_FORMULA_STARTS = ("=", "+", "-", "@")
+#: Text a spreadsheet may take for a formula: these signs, and a leading tab or carriage return
+#: (some spreadsheets strip them on import and then read the sign behind them).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_value(value: object) -> object:
