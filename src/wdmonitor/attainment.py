@@ -19,20 +19,11 @@ import pandas as pd
 
 from .rules import RuleSet
 from .series import SeriesMatrix
-from .vocabulary import ProgressClass, Status
+from .vocabulary import ProgressClass, Status, TargetKind
 
-__all__ = ["MILESTONE_KINDS", "ONE_SIDED_KINDS", "judge"]
+__all__ = ["judge"]
 
-#: Kinds judged by a one-sided shortfall s = d·(T − y).
-ONE_SIDED_KINDS = ("at_least", "at_most", "count", "coverage", "maintain_at_least", "maintain_at_most",
-                   "relative_to_baseline")
-#: Kinds whose mid-term target, when the plan states only a later one, is the
-#: time-proportional milestone (序时进度); they alone can be 提前实现.
-MILESTONE_KINDS = ("at_least", "at_most", "count", "coverage")
-#: Kinds that compare the value at E with the baseline.
-BASELINE_KINDS = ("increase", "decrease", "gap_narrowing", "slower_increase", "relative_to_baseline")
-#: Kinds with a numeric target value: progress is a ratio R; others use the growth g.
-RATIO_KINDS = (*ONE_SIDED_KINDS, "around")
+_family = TargetKind.family
 
 _EPS = 1e-9
 
@@ -178,12 +169,12 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     threshold = np.full(n, np.nan)
     distance = np.full(n, np.nan)
 
-    one_sided = _isin(kind, ONE_SIDED_KINDS)
+    one_sided = _isin(kind, _family("one_sided"))
     with np.errstate(invalid="ignore"):
         s = sign * (target - value)
         baseline_short = sign * (target - y_b) > _EPS * np.maximum(np.abs(target), 1.0)
         basic = np.where(
-            _isin(kind, ("maintain_at_least", "maintain_at_most")) | ~baseline_short | np.isnan(y_b),
+            _isin(kind, _family("maintain")) | ~baseline_short | np.isnan(y_b),
             rules.basic_share_of_target * np.abs(target),
             np.where(rtb, rules.basic_share_of_delta, rules.basic_share_of_distance) * np.abs(target - y_b),
         )
@@ -205,7 +196,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     parity = kind == "parity"
     lower = np.where(parity, rules.parity_band[0], lower)
     upper = np.where(parity, rules.parity_band[1], upper)
-    banded = around | parity | (kind == "band")
+    banded = _isin(kind, _family("banded"))
     with np.errstate(invalid="ignore"):
         inside = (value >= lower - _EPS) & (value <= upper + _EPS)
         beyond_good = around & (((sign > 0) & (value > upper)) | ((sign < 0) & (value < lower)))
@@ -214,7 +205,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     distance = np.where(banded, np.where(beyond_good, 0.0, band_distance), distance)
 
     # direction kinds; a gap is a derived series judged with d = −1
-    directional = _isin(kind, ("increase", "decrease", "gap_narrowing"))
+    directional = _isin(kind, _family("directional"))
     with np.errstate(invalid="ignore"):
         moved = sign * (value - y_b) > 0
     status = np.where(directional, np.where(moved, Status.ATTAINED.value, Status.NOT_ATTAINED.value), status)
@@ -245,14 +236,14 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
 
     # not assessable: no value, or a missing baseline/reference the rule needs
     missing = np.isnan(value)
-    missing |= _isin(kind, BASELINE_KINDS) & np.isnan(y_b)
+    missing |= _isin(kind, _family("baseline")) & np.isnan(y_b)
     missing |= slower & np.isnan(pre_change)
     missing |= relative & np.isnan(reference)
     missing |= (one_sided | around) & np.isnan(target)
     status = np.where(missing, Status.NOT_ASSESSABLE.value, status)
 
     # maintain_*: held in every observed year from the baseline to E
-    maintain = _isin(kind, ("maintain_at_least", "maintain_at_most"))
+    maintain = _isin(kind, _family("maintain"))
     maintained = np.full(n, None, dtype=object)
     if maintain.any():
         m_rows = np.flatnonzero(maintain & (series >= 0))
@@ -271,7 +262,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     y_bf = np.where(final_baseline_year == baseline_year, y_b, matrix.at(series, final_baseline_year))
     final_target = np.where(rtb & (delta_mode == "points"), y_bf + final_target, final_target)
     final_target = np.where(rtb & (delta_mode == "relative"), y_bf * (1 + final_target / 100.0), final_target)
-    early_kinds = _isin(kind, (*MILESTONE_KINDS, "relative_to_baseline"))
+    early_kinds = _isin(kind, _family("early"))
     with np.errstate(invalid="ignore"):
         final_s = sign * (final_target - value)
         final_basic = np.where(sign * (final_target - y_b) > _EPS * np.maximum(np.abs(final_target), 1.0),
@@ -293,7 +284,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     # the target progress is measured against: the final one (its year F), else the one at E
     goal_target = np.where(np.isnan(final_target), target, final_target)
     goal_year = np.where(np.isnan(final_year), year, final_year)
-    ratio_kind = _isin(kind, RATIO_KINDS)
+    ratio_kind = _isin(kind, _family("ratio"))
     step = np.where(sign != 0, sign, np.sign(goal_target - y_b))
     with np.errstate(invalid="ignore", divide="ignore"):
         elapsed = latest_year - b_used
@@ -367,7 +358,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     ci_lower = np.where(interval == "poisson", p_lo, np.where(interval == "wilson", w_lo, np.nan))
     ci_upper = np.where(interval == "poisson", p_hi, np.where(interval == "wilson", w_hi, np.nan))
     with np.errstate(invalid="ignore"):
-        uncertain = (one_sided | around) & (ci_lower <= target) & (target <= ci_upper) & ~missing
+        uncertain = _isin(kind, _family("interval")) & (ci_lower <= target) & (target <= ci_upper) & ~missing
 
     out["baseline"] = y_b
     out["baseline_data_year"] = b_used

@@ -48,13 +48,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .attainment import ONE_SIDED_KINDS, judge
+from .attainment import judge
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
 from .targets import attach_series, matrix_for, target_rows
 from .trends import meeting_probability, project
-from .vocabulary import Severity
+from .vocabulary import Severity, TargetKind
 
 __all__ = ["FLAG_COLUMNS", "EarlyWarnings", "flag_early_warnings", "flags_for_valid"]
 
@@ -66,8 +66,6 @@ FLAG_COLUMNS = (
     "z_score", "hb_effect", "gap_baseline", "gap_previous", "gap_latest", "rules",
 )
 
-_DIRECTIONAL = ("increase", "decrease", "gap_narrowing")
-_BANDED = ("around", "parity", "band")
 
 
 def _fmt(values: np.ndarray | pd.Series, digits: int | np.ndarray = 4) -> pd.Series:
@@ -186,7 +184,7 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
         target = judged["target"].to_numpy(dtype=float)
         y_hat = fit.projection
         enough = (fit.n_points >= max(rules.min_points_projection, 2)) & ~np.isnan(y_hat) & (series >= 0)
-        numeric = np.isin(kind, ONE_SIDED_KINDS) & ~np.isnan(target) & (sign != 0)
+        numeric = np.isin(kind, TargetKind.family("one_sided")) & ~np.isnan(target) & (sign != 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             short = sign * (target - y_b) > 0
             share = sign * (y_hat - y_b) / np.abs(target - y_b)
@@ -198,11 +196,11 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
         severity = np.where(numeric & ~short & fails, Severity.WARNING.value, severity)
         severity = np.where(numeric & ~short & fails & (margin > rules.w1_hold_alert_share), Severity.ALERT.value, severity)
         # direction and gap targets: the projection no better than the baseline (library choice)
-        directional = np.isin(kind, _DIRECTIONAL) & (sign != 0)
+        directional = np.isin(kind, TargetKind.family("directional")) & (sign != 0)
         with np.errstate(invalid="ignore"):
             no_better = sign * (y_hat - y_b) <= 0
         severity = np.where(directional & no_better, Severity.WARNING.value, severity)
-        banded = np.isin(kind, _BANDED)
+        banded = np.isin(kind, TargetKind.family("banded"))
         lower = judged["band_lower"].to_numpy(dtype=float)
         upper = judged["band_upper"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 __all__ = [
     "COLUMN_VOCABULARIES",
+    "KIND_FAMILIES",
     "Area",
     "AreaType",
     "Direction",
@@ -211,7 +212,22 @@ class TargetKind(_StrEnum):
     @property
     def needs_value(self) -> bool:
         """Whether the kind needs a numeric target value per year."""
-        return self in _VALUED
+        return "valued" in _FAMILIES[self]
+
+    def belongs_to(self, family: str) -> bool:
+        """Whether the kind is in ``family`` (a key of :data:`KIND_FAMILIES`)."""
+        return family in _FAMILIES[self]
+
+    @classmethod
+    def family(cls, name: str) -> tuple[str, ...]:
+        """The values of every kind in the family ``name``, for ``np.isin`` over a kind column.
+
+        >>> TargetKind.family("banded")
+        ('around', 'band', 'parity')
+        """
+        if name not in KIND_FAMILIES:
+            raise KeyError(f"unknown target-kind family {name!r}; known: {', '.join(KIND_FAMILIES)}")
+        return tuple(kind.value for kind in cls if name in _FAMILIES[kind])
 
     @property
     def is_numeric(self) -> bool:
@@ -246,18 +262,39 @@ _KIND_NAMES = {
 }
 
 
-_VALUED = frozenset(
-    {
-        TargetKind.AT_LEAST,
-        TargetKind.AT_MOST,
-        TargetKind.AROUND,
-        TargetKind.MAINTAIN_AT_LEAST,
-        TargetKind.MAINTAIN_AT_MOST,
-        TargetKind.RELATIVE_TO_BASELINE,
-        TargetKind.COUNT,
-        TargetKind.COVERAGE,
-    }
-)
+#: The families of target kinds: each rule of the engine is written once per family.
+KIND_FAMILIES = {
+    "valued": "the plan states a numeric target value per year",
+    "one_sided": "judged by a one-sided shortfall s = d·(T − y) (methodology §2)",
+    "milestone": "a later target gives the time-proportional milestone (序时进度); may be 提前实现",
+    "early": "judged against the final target beside a mid-term verdict (提前实现)",
+    "baseline": "compares the value at E with the baseline",
+    "directional": "judged on the direction of change since the baseline",
+    "banded": "judged inside a band (左右, 区间, 均衡)",
+    "maintain": "held in every observed year from the baseline to E",
+    "ratio": "progress is the ratio R of covered to needed change (otherwise the growth g)",
+    "interval": "a small-number interval around the value decides an uncertain verdict",
+}
+
+_F = frozenset
+_FAMILIES: dict[TargetKind, frozenset[str]] = {
+    TargetKind.AT_LEAST: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
+    TargetKind.AT_MOST: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
+    TargetKind.COUNT: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
+    TargetKind.COVERAGE: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
+    TargetKind.MAINTAIN_AT_LEAST: _F({"valued", "one_sided", "maintain", "ratio", "interval"}),
+    TargetKind.MAINTAIN_AT_MOST: _F({"valued", "one_sided", "maintain", "ratio", "interval"}),
+    TargetKind.RELATIVE_TO_BASELINE: _F({"valued", "one_sided", "early", "baseline", "ratio", "interval"}),
+    TargetKind.AROUND: _F({"valued", "banded", "ratio", "interval"}),
+    TargetKind.BAND: _F({"banded"}),
+    TargetKind.PARITY: _F({"banded"}),
+    TargetKind.INCREASE: _F({"baseline", "directional"}),
+    TargetKind.DECREASE: _F({"baseline", "directional"}),
+    TargetKind.GAP_NARROWING: _F({"baseline", "directional"}),
+    TargetKind.SLOWER_INCREASE: _F({"baseline"}),
+    TargetKind.RELATIVE_TO: _F(),
+    TargetKind.QUALITATIVE: _F(),
+}
 
 
 class Relation(_StrEnum):
