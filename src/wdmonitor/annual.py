@@ -166,15 +166,15 @@ def annual_report(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None
     frame, plan = check_inputs(frame, plan, "annual_report")
     year, rules = check_year(year, "annual_report"), check_rules(rules, "annual_report")
     method = check_choice(method, "method", METHODS, "annual_report")
-    from .evaluation import _prepare, judge_frame
+    from .engine import judge_all, prepared
     from .tables import region_names
 
-    valid = _prepare(frame, plan)
+    valid = prepared(frame, plan)
     year = (int(valid["year"].max()) if len(valid) else plan.period_start) if year is None else int(year)
     valid = valid[valid["year"].astype("int64") <= year]
-    table = judge_frame(valid, plan, year, rules)
-    table = table[table["kind"] != "qualitative"].reset_index(drop=True)
-    flags = flags_for_valid(valid, plan, year, method=method, rules=rules)
+    judged = judge_all(valid, plan, year, rules)  # once, for the table and the warnings
+    table = judged.table[judged.table["kind"] != "qualitative"].reset_index(drop=True)
+    flags = flags_for_valid(valid, plan, year, method=method, rules=rules, judged=judged)
     table["region_name"] = table["region"].map(region_names(plan))
     table["final_target_value"] = table["final_target_value"].fillna(table["target"])
 

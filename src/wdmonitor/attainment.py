@@ -14,6 +14,8 @@ absent), ``kind``, ``sign`` (d: +1 higher is better, −1 lower, 0 none), ``geom
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -102,6 +104,376 @@ def _progress_classes(ratio: np.ndarray, rules: RuleSet) -> np.ndarray:
                                 ProgressClass.LIMITED_PROGRESS.value], ProgressClass.DETERIORATION.value)
 
 
+def _slack(target: np.ndarray) -> np.ndarray:
+    """The floating-point allowance around a target (unit conversions leave noise)."""
+    return _EPS * np.maximum(np.abs(target), 1.0)
+
+
+def _column(rows: pd.DataFrame, name: str, dtype: type) -> np.ndarray:
+    return rows[name].to_numpy(dtype=dtype)
+
+
+@dataclass(frozen=True, slots=True)
+class _Observed:
+    """The value judged at E: observed at E or, provisionally, up to ``provisional_lag`` years before."""
+
+    value: np.ndarray
+    data_year: np.ndarray
+    provisional: np.ndarray
+    judged_year: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Baselines:
+    value: np.ndarray
+    year: np.ndarray
+    source: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Targets:
+    value: np.ndarray
+    source: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Verdicts:
+    """The status at E and what each family's rule measured on the way."""
+
+    status: np.ndarray
+    missing: np.ndarray
+    shortfall: np.ndarray
+    threshold: np.ndarray
+    distance: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    inside: np.ndarray
+    reference: np.ndarray
+    met_relative: np.ndarray
+    pre_change: np.ndarray
+    post_change: np.ndarray
+    maintained: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Final:
+    target: np.ndarray
+    status: np.ndarray
+    attained_early: np.ndarray
+    later: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Progress:
+    value: np.ndarray
+    measure: np.ndarray
+    klass: np.ndarray
+    latest_year: np.ndarray
+    latest_value: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class _Intervals:
+    numerator: np.ndarray
+    denominator: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    uncertain: np.ndarray
+
+
+def _observed(matrix: SeriesMatrix, series: np.ndarray, year: int, rules: RuleSet) -> _Observed:
+    value, data_year = _value_at(matrix, series, year, rules.provisional_lag)
+    provisional = ~np.isnan(data_year) & (data_year < year)
+    return _Observed(value, data_year, provisional, np.where(np.isnan(data_year), year, data_year))
+
+
+def _baselines(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, observed: _Observed) -> _Baselines:
+    """y_b for every row; relative_to_baseline rows carry their own baseline year."""
+    value, year, source = _baseline(matrix, series, _column(rows, "baseline_year", np.int64),
+                                    _column(rows, "plan_baseline", float), observed.judged_year)
+    return _Baselines(value, year, source)
+
+
+def _targets_at(rows: pd.DataFrame, year: int, base: _Baselines) -> _Targets:
+    """T at E: the stated target, the time-proportional milestone, or the baseline plus Δ."""
+    kind, sign = _column(rows, "kind", object), _column(rows, "sign", float)
+    stated, target_year = _column(rows, "target_stated", float), _column(rows, "target_year", float)
+    geometric, delta_mode = _column(rows, "geometric", bool), _column(rows, "delta_mode", object)
+    y_b, b_year = base.value, base.year
+    source = np.where(np.isnan(stated), "", np.where(target_year == year, "stated",
+                      np.where(target_year > year, "next_target", "earlier_target"))).astype(object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (year - b_year) / (target_year - b_year)
+        linear_m = y_b + (stated - y_b) * share
+        geometric_m = y_b * (stated / y_b) ** share
+    use_milestone = _column(rows, "milestone", bool) & ~np.isnan(y_b) & ~_meets(y_b, stated, sign) & (sign != 0)
+    target = np.where(use_milestone, np.where(geometric & (y_b > 0) & (stated > 0), geometric_m, linear_m), stated)
+    source = np.where(use_milestone, "milestone", source)
+    target, rtb = _plus_delta(kind, delta_mode, y_b, stated, target)
+    return _Targets(target, np.where(rtb, "baseline_plus_delta", source))
+
+
+def _plus_delta(kind: np.ndarray, delta_mode: np.ndarray, y_b: np.ndarray, delta: np.ndarray,
+                target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """relative_to_baseline: T = y_b + Δ (points) or y_b·(1 + Δ/100) (relative)."""
+    rtb = kind == TargetKind.RELATIVE_TO_BASELINE.value
+    target = np.where(rtb & (delta_mode == "points"), y_b + delta, target)
+    return np.where(rtb & (delta_mode == "relative"), y_b * (1 + delta / 100.0), target), rtb
+
+
+def _basic_threshold(kind: np.ndarray, sign: np.ndarray, target: np.ndarray, y_b: np.ndarray,
+                     rules: RuleSet) -> np.ndarray:
+    """How far short of T still counts as 基本实现 (methodology §2).
+
+    A share of the distance from a baseline short of T (of Δ for relative_to_baseline); a
+    share of T itself for maintain_* kinds, when the baseline already met T, or without one.
+    """
+    with np.errstate(invalid="ignore"):
+        short = sign * (target - y_b) > _slack(target)
+    of_distance = np.where(kind == TargetKind.RELATIVE_TO_BASELINE.value, rules.basic_share_of_delta,
+                           rules.basic_share_of_distance) * np.abs(target - y_b)
+    of_target = np.isin(kind, _family("maintain")) | ~short | np.isnan(y_b)
+    return np.where(of_target, rules.basic_share_of_target * np.abs(target), of_distance)
+
+
+def _shortfall_status(s: np.ndarray, basic: np.ndarray, target: np.ndarray, met: str, near: str,
+                      otherwise: str) -> np.ndarray:
+    """``met`` where s ≤ 0, ``near`` where 0 < s ≤ basic (each with the floating-point slack)."""
+    with np.errstate(invalid="ignore"):
+        hit = s <= _slack(target)
+        close = ~hit & (s <= basic + _slack(target))
+    return np.where(hit, met, np.where(close, near, otherwise))
+
+
+def _status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _Observed, base: _Baselines,
+            tgt: _Targets, rules: RuleSet) -> _Verdicts:
+    """One rule per family of kinds (methodology §2), then 无法评估 where a rule lacks an input."""
+    kind, sign = _column(rows, "kind", object), _column(rows, "sign", float)
+    value, y_b, target, n = obs.value, base.value, tgt.value, len(rows)
+    status = np.full(n, Status.NOT_ATTAINED.value, dtype=object)
+    nan = np.full(n, np.nan)
+    yes, no = Status.ATTAINED.value, Status.NOT_ATTAINED.value
+
+    # one-sided kinds: the shortfall s = d·(T − y), 基本实现 within the threshold
+    one_sided = _isin(kind, _family("one_sided"))
+    with np.errstate(invalid="ignore"):
+        s = sign * (target - value)
+    basic = _basic_threshold(kind, sign, target, y_b, rules)
+    status = np.where(one_sided, _shortfall_status(s, basic, target, yes, Status.BASICALLY_ATTAINED.value, no), status)
+
+    # banded kinds: inside the band; beyond a 左右 band on the better side also counts
+    lower, upper = _band(rows, target, rules)
+    banded = _isin(kind, _family("banded"))
+    around = kind == TargetKind.AROUND.value
+    with np.errstate(invalid="ignore"):
+        inside = (value >= lower - _EPS) & (value <= upper + _EPS)
+        beyond_good = around & (((sign > 0) & (value > upper)) | ((sign < 0) & (value < lower)))
+        band_distance = np.maximum(np.maximum(lower - value, value - upper), 0.0)
+    status = np.where(banded, np.where(inside | beyond_good, yes, no), status)
+    distance = np.where(banded, np.where(beyond_good, 0.0, band_distance), nan)
+
+    # directional kinds (a gap is a derived series judged with d = −1): moved the right way
+    with np.errstate(invalid="ignore"):
+        moved = sign * (value - y_b) > 0
+    status = np.where(_isin(kind, _family("directional")), np.where(moved, yes, no), status)
+
+    # slower_increase: mean annual change since b below that of the ≤5 years before b, or a fall
+    slower = kind == TargetKind.SLOWER_INCREASE.value
+    pre_change, post_change = _changes_around_baseline(rows, matrix, series, obs, base, rules)
+    with np.errstate(invalid="ignore"):
+        eased = (post_change < pre_change) | (post_change < 0)
+    status = np.where(slower, np.where(eased, yes, no), status)
+
+    # relative_to another indicator in the same region, sex and year
+    relative = kind == TargetKind.RELATIVE_TO.value
+    reference = matrix.at(_column(rows, "reference_series", np.int64), obs.judged_year.astype(np.int64))
+    with np.errstate(invalid="ignore"):
+        not_below = value >= reference - _slack(reference)
+        commensurate = np.abs(value - reference) <= rules.commensurate_tolerance * np.abs(reference) + _EPS
+    met_relative = np.where(_column(rows, "relation", object) == "commensurate", commensurate, not_below)
+    status = np.where(relative, np.where(met_relative, yes, no), status)
+    distance = np.where(relative, value - reference, distance)
+
+    # not assessable: no value, or a missing baseline, reference or target the rule needs
+    missing = (np.isnan(value) | (_isin(kind, _family("baseline")) & np.isnan(y_b)) | (slower & np.isnan(pre_change))
+               | (relative & np.isnan(reference)) | ((one_sided | around) & np.isnan(target)))
+    status = np.where(missing, Status.NOT_ASSESSABLE.value, status)
+    return _Verdicts(
+        status=status, missing=missing, shortfall=np.where(one_sided, s, nan), threshold=np.where(one_sided, basic, nan),
+        distance=distance, lower=lower, upper=upper, inside=inside, reference=reference, met_relative=met_relative,
+        pre_change=np.where(slower, pre_change, nan), post_change=np.where(slower, post_change, nan),
+        maintained=_maintained(kind, sign, matrix, series, target, base.year, obs.judged_year),
+    )
+
+
+def _band(rows: pd.DataFrame, target: np.ndarray, rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """The band of each banded row: T·(1 ± tolerance) for 左右, the parity band, or the stated band."""
+    kind = _column(rows, "kind", object)
+    tolerance = _column(rows, "tolerance", float)
+    tolerance = np.where(np.isnan(tolerance), rules.around_tolerance, tolerance)
+    lower, upper = _column(rows, "lower", float), _column(rows, "upper", float)
+    around, parity = kind == TargetKind.AROUND.value, kind == TargetKind.PARITY.value
+    lower = np.where(around, target * (1 - tolerance), np.where(parity, rules.parity_band[0], lower))
+    upper = np.where(around, target * (1 + tolerance), np.where(parity, rules.parity_band[1], upper))
+    return lower, upper
+
+
+def _changes_around_baseline(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _Observed,
+                             base: _Baselines, rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """Mean annual change over the ≤ trend_window years before b, and from b to the data year."""
+    pre_index = matrix.earliest_index(_column(rows, "baseline_year", np.int64) - rules.trend_window, series)
+    start = int(matrix.years[0]) if len(matrix.years) else 0
+    pre_year = np.where(pre_index >= 0, pre_index + start, np.nan)
+    pre_ok = pre_year < base.year
+    pre_value = matrix.at(series, np.where(pre_ok, pre_year, 0).astype(np.int64))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pre_change = np.where(pre_ok, (base.value - pre_value) / (base.year - pre_year), np.nan)
+        post_change = (obs.value - base.value) / (obs.judged_year - base.year)
+    return pre_change, post_change
+
+
+def _maintained(kind: np.ndarray, sign: np.ndarray, matrix: SeriesMatrix, series: np.ndarray, target: np.ndarray,
+                b_year: np.ndarray, judged_year: np.ndarray) -> np.ndarray:
+    """maintain_*: whether T held in every observed year from the baseline to E (None elsewhere)."""
+    maintained = np.full(len(kind), None, dtype=object)
+    rows = np.flatnonzero(_isin(kind, _family("maintain")) & (series >= 0))
+    if len(rows):
+        block = matrix.values[series[rows]]
+        cols = matrix.years[None, :]
+        window = (cols >= b_year[rows, None]) & (cols <= judged_year[rows, None]) & ~np.isnan(block)
+        ok = _meets(block, target[rows, None], sign[rows, None]) | ~window
+        maintained[rows] = ok.all(axis=1) & window.any(axis=1)
+    return maintained
+
+
+def _final_status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, year: int, base: _Baselines,
+                  obs: _Observed, verdicts: _Verdicts, rules: RuleSet) -> _Final:
+    """The status against the plan's final target beside a mid-term status; 提前实现 where met early."""
+    kind, sign = _column(rows, "kind", object), _column(rows, "sign", float)
+    final_year = _column(rows, "final_year", float)
+    later = final_year > year
+    final_baseline_year = _column(rows, "final_baseline_year", np.int64)
+    y_bf = np.where(final_baseline_year == _column(rows, "baseline_year", np.int64), base.value,
+                    matrix.at(series, final_baseline_year))
+    stated = _column(rows, "final_target", float)
+    final_target, _ = _plus_delta(kind, _column(rows, "delta_mode", object), y_bf, stated, stated)
+    with np.errstate(invalid="ignore"):
+        final_s = sign * (final_target - obs.value)
+    basic = _basic_threshold(kind, sign, final_target, base.value, rules)
+    judged = _isin(kind, _family("early")) & later & ~np.isnan(final_target) & ~verdicts.missing
+    early = _shortfall_status(final_s, basic, final_target, Status.ATTAINED_EARLY.value,
+                              Status.BASICALLY_ATTAINED.value, Status.NOT_ATTAINED.value)
+    status = np.where(judged, early, verdicts.status)
+    return _Final(final_target, status, judged & (early == Status.ATTAINED_EARLY.value), later)
+
+
+def _progress(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, year: int, base: _Baselines,
+              tgt: _Targets, final: _Final, verdicts: _Verdicts, rules: RuleSet) -> _Progress:
+    """Progress at as_of = E (methodology §3): the ratio R where there is a numeric goal, else the growth g."""
+    kind = _column(rows, "kind", object)
+    start = int(matrix.years[0]) if len(matrix.years) else 0
+    latest_index = matrix.latest_index(year, series)
+    latest_year = np.where(latest_index >= 0, latest_index + start, np.nan)
+    latest_value = np.where(latest_index >= 0, matrix.at(series, np.where(latest_index >= 0, latest_year, 0).astype(np.int64)), np.nan)
+    ratio_kind = _isin(kind, _family("ratio"))
+    ratio, ratio_class = _progress_ratio(rows, year, base, tgt, final, latest_year, latest_value, rules)
+    growth, growth_class = _progress_growth(rows, matrix, series, base, verdicts, latest_year, latest_value, rules)
+    progress = np.where(ratio_kind, ratio, growth)
+    klass = np.asarray(np.where(ratio_kind, ratio_class, growth_class), dtype=object)
+    measure = np.where(ratio_kind, "ratio", "growth").astype(object)
+    qualitative = kind == TargetKind.QUALITATIVE.value
+    no_progress = qualitative | ~(latest_year > base.year)  # progress needs an observation after b
+    klass[no_progress] = None
+    measure[qualitative] = None
+    return _Progress(np.where(no_progress, np.nan, progress), measure, klass, latest_year, latest_value)
+
+
+def _progress_ratio(rows: pd.DataFrame, year: int, base: _Baselines, tgt: _Targets, final: _Final,
+                    latest_year: np.ndarray, latest_value: np.ndarray, rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """R = covered / needed change per year toward the final target (its year F), else the target at E."""
+    sign, geometric = _column(rows, "sign", float), _column(rows, "geometric", bool)
+    final_year = _column(rows, "final_year", float)
+    y_b, b_year = base.value, base.year
+    goal_target = np.where(np.isnan(final.target), tgt.value, final.target)
+    goal_year = np.where(np.isnan(final_year), year, final_year)
+    step = np.where(sign != 0, sign, np.sign(goal_target - y_b))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        elapsed, horizon = latest_year - b_year, goal_year - b_year
+        linear_ratio = step * (latest_value - y_b) / elapsed / (np.abs(goal_target - y_b) / horizon)
+        geometric_ratio = step * _cagr(y_b, latest_value, elapsed) / np.abs(_cagr(y_b, goal_target, horizon))
+    ratio = np.where(geometric & ~np.isnan(geometric_ratio), geometric_ratio, linear_ratio)
+    # a target equal to the baseline (to floating-point noise) leaves no distance to cover
+    distance_left = np.abs(goal_target - y_b) > _slack(goal_target)
+    ratio = np.where((elapsed > 0) & (horizon > 0) & distance_left, ratio, np.nan)
+    tolerance = _column(rows, "tolerance", float)
+    tolerance = np.where(np.isnan(tolerance), rules.around_tolerance, tolerance)
+    goal_lower, goal_upper = goal_target * (1 - tolerance), goal_target * (1 + tolerance)
+    with np.errstate(invalid="ignore"):
+        in_goal_band = ((latest_value >= goal_lower - _EPS) & (latest_value <= goal_upper + _EPS)
+                        | ((sign > 0) & (latest_value > goal_upper)) | ((sign < 0) & (latest_value < goal_lower)))
+    around = _column(rows, "kind", object) == TargetKind.AROUND.value
+    achieved = np.where(around, in_goal_band, _meets(latest_value, goal_target, step))
+    seen = ~np.isnan(latest_value)
+    klass = _progress_classes(ratio, rules)
+    held_before = _meets(y_b, goal_target, step) & ~np.isnan(y_b)
+    klass = np.where(held_before & ~achieved & seen, ProgressClass.DETERIORATION.value, klass)
+    return ratio, np.where(achieved & seen, ProgressClass.TARGET_ACHIEVED.value, klass)
+
+
+def _progress_growth(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, base: _Baselines,
+                     verdicts: _Verdicts, latest_year: np.ndarray, latest_value: np.ndarray,
+                     rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """g = d·CAGR over the last ≤ trend_window years, thresholds scaled near a natural limit."""
+    kind, sign = _column(rows, "kind", object), _column(rows, "sign", float)
+    banded, relative = _isin(kind, _family("banded")), kind == TargetKind.RELATIVE_TO.value
+    start = int(matrix.years[0]) if len(matrix.years) else 0
+    first = np.where(np.isnan(latest_year), 0, latest_year).astype(np.int64) - rules.trend_window + 1
+    window_index = matrix.earliest_index(first, series)
+    window_year = np.where(window_index >= 0, window_index + start, np.nan)
+    window_value = matrix.at(series, np.where(window_index >= 0, window_year, 0).astype(np.int64))
+    toward = np.where(relative, verdicts.reference - latest_value, (verdicts.lower + verdicts.upper) / 2 - latest_value)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        span = latest_year - window_year
+        growth_sign = np.where(sign != 0, sign, np.where(banded | relative, np.sign(toward), 0))
+        growth = growth_sign * _cagr(window_value, latest_value, span)
+        # zero or negative levels: relative linear change per year instead of a CAGR
+        linear_growth = growth_sign * (latest_value - window_value) / span / np.abs(window_value)
+    growth = np.where(np.isnan(growth), linear_growth, growth)
+    growth = np.where((span > 0) & np.isfinite(growth), growth, np.nan)
+    limit = _column(rows, "natural_limit", float)
+    level = np.where(np.isnan(base.value), window_value, base.value)
+    with np.errstate(invalid="ignore"):
+        scale = np.where((sign > 0) & ~np.isnan(limit) & (limit > 0),
+                         1 - np.clip(level / limit, 0, 1) ** rules.natural_limit_exponent, 1.0)
+    scale = np.where(np.isnan(scale), 1.0, scale)
+    with np.errstate(invalid="ignore"):
+        conditions = [np.isnan(growth), growth >= rules.substantial_growth * scale, growth >= rules.moderate_growth * scale,
+                      growth >= 0]
+    klass = _labels(conditions, [None, ProgressClass.SUBSTANTIAL_PROGRESS.value, ProgressClass.MODERATE_PROGRESS.value,
+                                 ProgressClass.LIMITED_PROGRESS.value], ProgressClass.DETERIORATION.value)
+    met_now = np.where(relative, verdicts.met_relative, verdicts.inside)
+    return growth, np.where((banded | relative) & met_now & ~np.isnan(latest_value), ProgressClass.TARGET_ACHIEVED.value, klass)
+
+
+def _intervals(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _Observed, tgt: _Targets,
+               verdicts: _Verdicts, rules: RuleSet) -> _Intervals:
+    """Small numbers: the 95% interval from the counts at the data year; uncertain when T lies inside it."""
+    from .intervals import poisson_interval, wilson_interval
+
+    year = np.where(np.isnan(obs.data_year), 0, obs.data_year).astype(np.int64)
+    numerator = matrix.at(series, year, "numerators")
+    denominator = matrix.at(series, year, "denominators")
+    multiplier, interval = _column(rows, "multiplier", float), _column(rows, "interval", object)
+    p_lo, p_hi = poisson_interval(numerator, denominator, multiplier, rules.ci_level)
+    w_lo, w_hi = wilson_interval(numerator, denominator, multiplier, rules.ci_level)
+    lower = np.where(interval == "poisson", p_lo, np.where(interval == "wilson", w_lo, np.nan))
+    upper = np.where(interval == "poisson", p_hi, np.where(interval == "wilson", w_hi, np.nan))
+    with np.errstate(invalid="ignore"):
+        uncertain = (_isin(_column(rows, "kind", object), _family("interval")) & (lower <= tgt.value)
+                     & (tgt.value <= upper) & ~verdicts.missing)
+    return _Intervals(numerator, denominator, lower, upper, uncertain)
+
+
 def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -> pd.DataFrame:
     """Add value, baseline, target, status, final status, progress and interval columns.
 
@@ -124,270 +496,32 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         maintained_all_years, latest_year, latest_value, progress, progress_measure,
         progress_class, ci_lower, ci_upper, uncertain``.
     """
-    out = rows.copy()
-    n = len(out)
-    series = out["series"].to_numpy(dtype=np.int64)
-    kind = out["kind"].to_numpy(dtype=object)
-    sign = out["sign"].to_numpy(dtype=float)
-    geometric = out["geometric"].to_numpy(dtype=bool)
-
-    # -- the value at E ---------------------------------------------------------------------
-    value, data_year = _value_at(matrix, series, year, rules.provisional_lag)
-    provisional = ~np.isnan(data_year) & (data_year < year)
-    judged_year = np.where(np.isnan(data_year), year, data_year)
-
-    # -- baseline (y_b); relative_to_baseline rows carry their own baseline year ------------
-    baseline_year = out["baseline_year"].to_numpy(dtype=np.int64)
-    y_b, b_used, b_source = _baseline(matrix, series, baseline_year, out["plan_baseline"].to_numpy(dtype=float), judged_year)
-
-    # -- the target at E --------------------------------------------------------------------
-    stated = out["target_stated"].to_numpy(dtype=float)
-    target_year = out["target_year"].to_numpy(dtype=float)
-    milestone = out["milestone"].to_numpy(dtype=bool)
-    delta_mode = out["delta_mode"].to_numpy(dtype=object)
-    target = stated.copy()
-    target_source = np.where(np.isnan(stated), "", np.where(target_year == year, "stated",
-                             np.where(target_year > year, "next_target", "earlier_target"))).astype(object)
-    # time-proportional milestone when the plan states only a later target
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = (year - b_used) / (target_year - b_used)
-        linear_m = y_b + (stated - y_b) * share
-        geometric_m = y_b * (stated / y_b) ** share
-    already = _meets(y_b, stated, sign)
-    use_milestone = milestone & ~np.isnan(y_b) & ~already & (sign != 0)
-    target = np.where(use_milestone, np.where(geometric & (y_b > 0) & (stated > 0), geometric_m, linear_m), target)
-    target_source = np.where(use_milestone, "milestone", target_source)
-    # relative_to_baseline: T = y_b + Δ or y_b·(1 + Δ/100)
-    rtb = kind == "relative_to_baseline"
-    target = np.where(rtb & (delta_mode == "points"), y_b + stated, target)
-    target = np.where(rtb & (delta_mode == "relative"), y_b * (1 + stated / 100.0), target)
-    target_source = np.where(rtb, "baseline_plus_delta", target_source)
-
-    # -- status -----------------------------------------------------------------------------
-    status = np.full(n, Status.NOT_ATTAINED.value, dtype=object)
-    shortfall = np.full(n, np.nan)
-    threshold = np.full(n, np.nan)
-    distance = np.full(n, np.nan)
-
-    one_sided = _isin(kind, _family("one_sided"))
-    with np.errstate(invalid="ignore"):
-        s = sign * (target - value)
-        baseline_short = sign * (target - y_b) > _EPS * np.maximum(np.abs(target), 1.0)
-        basic = np.where(
-            _isin(kind, _family("maintain")) | ~baseline_short | np.isnan(y_b),
-            rules.basic_share_of_target * np.abs(target),
-            np.where(rtb, rules.basic_share_of_delta, rules.basic_share_of_distance) * np.abs(target - y_b),
-        )
-        hit = s <= _EPS * np.maximum(np.abs(target), 1.0)
-        near = ~hit & (s <= basic + _EPS * np.maximum(np.abs(target), 1.0))
-    status = np.where(one_sided & near, Status.BASICALLY_ATTAINED.value, status)
-    status = np.where(one_sided & hit, Status.ATTAINED.value, status)
-    shortfall = np.where(one_sided, s, shortfall)
-    threshold = np.where(one_sided, basic, threshold)
-
-    # around: the band T·(1±tol); beyond it on the good side also counts
-    around = kind == "around"
-    tolerance = out["tolerance"].to_numpy(dtype=float)
-    tolerance = np.where(np.isnan(tolerance), rules.around_tolerance, tolerance)
-    lower = out["lower"].to_numpy(dtype=float)
-    upper = out["upper"].to_numpy(dtype=float)
-    lower = np.where(around, target * (1 - tolerance), lower)
-    upper = np.where(around, target * (1 + tolerance), upper)
-    parity = kind == "parity"
-    lower = np.where(parity, rules.parity_band[0], lower)
-    upper = np.where(parity, rules.parity_band[1], upper)
+    series = _column(rows, "series", np.int64)
+    kind = _column(rows, "kind", object)
+    obs = _observed(matrix, series, year, rules)
+    base = _baselines(rows, matrix, series, obs)
+    tgt = _targets_at(rows, year, base)
+    verdicts = _status(rows, matrix, series, obs, base, tgt, rules)
+    final = _final_status(rows, matrix, series, year, base, obs, verdicts, rules)
+    progress = _progress(rows, matrix, series, year, base, tgt, final, verdicts, rules)
+    counts = _intervals(rows, matrix, series, obs, tgt, verdicts, rules)
+    qualitative = kind == TargetKind.QUALITATIVE.value
     banded = _isin(kind, _family("banded"))
-    with np.errstate(invalid="ignore"):
-        inside = (value >= lower - _EPS) & (value <= upper + _EPS)
-        beyond_good = around & (((sign > 0) & (value > upper)) | ((sign < 0) & (value < lower)))
-        band_distance = np.maximum(np.maximum(lower - value, value - upper), 0.0)
-    status = np.where(banded, np.where(inside | beyond_good, Status.ATTAINED.value, Status.NOT_ATTAINED.value), status)
-    distance = np.where(banded, np.where(beyond_good, 0.0, band_distance), distance)
-
-    # direction kinds; a gap is a derived series judged with d = −1
-    directional = _isin(kind, _family("directional"))
-    with np.errstate(invalid="ignore"):
-        moved = sign * (value - y_b) > 0
-    status = np.where(directional, np.where(moved, Status.ATTAINED.value, Status.NOT_ATTAINED.value), status)
-
-    # slower_increase: mean annual change since b below that of the ≤5 years before b, or a fall
-    slower = kind == "slower_increase"
-    pre_index = matrix.earliest_index(baseline_year - rules.trend_window, series)
-    start = int(matrix.years[0]) if len(matrix.years) else 0
-    pre_year = np.where(pre_index >= 0, pre_index + start, np.nan)
-    pre_ok = pre_year < b_used
-    pre_value = matrix.at(series, np.where(pre_ok, pre_year, 0).astype(np.int64))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pre_change = np.where(pre_ok, (y_b - pre_value) / (b_used - pre_year), np.nan)
-        post_change = (value - y_b) / (judged_year - b_used)
-        eased = (post_change < pre_change) | (post_change < 0)
-    status = np.where(slower, np.where(eased, Status.ATTAINED.value, Status.NOT_ATTAINED.value), status)
-
-    # relative_to another indicator in the same region, sex and year
-    relative = kind == "relative_to"
-    reference = matrix.at(out["reference_series"].to_numpy(dtype=np.int64), judged_year.astype(np.int64))
-    relation = out["relation"].to_numpy(dtype=object)
-    with np.errstate(invalid="ignore"):
-        not_below = value >= reference - _EPS * np.maximum(np.abs(reference), 1.0)
-        commensurate = np.abs(value - reference) <= rules.commensurate_tolerance * np.abs(reference) + _EPS
-    met_relative = np.where(relation == "commensurate", commensurate, not_below)
-    status = np.where(relative, np.where(met_relative, Status.ATTAINED.value, Status.NOT_ATTAINED.value), status)
-    distance = np.where(relative, value - reference, distance)
-
-    # not assessable: no value, or a missing baseline/reference the rule needs
-    missing = np.isnan(value)
-    missing |= _isin(kind, _family("baseline")) & np.isnan(y_b)
-    missing |= slower & np.isnan(pre_change)
-    missing |= relative & np.isnan(reference)
-    missing |= (one_sided | around) & np.isnan(target)
-    status = np.where(missing, Status.NOT_ASSESSABLE.value, status)
-
-    # maintain_*: held in every observed year from the baseline to E
-    maintain = _isin(kind, _family("maintain"))
-    maintained = np.full(n, None, dtype=object)
-    if maintain.any():
-        m_rows = np.flatnonzero(maintain & (series >= 0))
-        block = matrix.values[series[m_rows]]
-        cols = matrix.years[None, :]
-        window = (cols >= b_used[m_rows, None]) & (cols <= judged_year[m_rows, None]) & ~np.isnan(block)
-        ok = _meets(block, target[m_rows, None], sign[m_rows, None]) | ~window
-        held = ok.all(axis=1) & window.any(axis=1)
-        maintained[m_rows] = held
-
-    # -- the final target beside a mid-term status; 提前实现 ---------------------------------
-    final_year = out["final_year"].to_numpy(dtype=float)
-    final_target = out["final_target"].to_numpy(dtype=float)
-    later = final_year > year
-    final_baseline_year = out["final_baseline_year"].to_numpy(dtype=np.int64)
-    y_bf = np.where(final_baseline_year == baseline_year, y_b, matrix.at(series, final_baseline_year))
-    final_target = np.where(rtb & (delta_mode == "points"), y_bf + final_target, final_target)
-    final_target = np.where(rtb & (delta_mode == "relative"), y_bf * (1 + final_target / 100.0), final_target)
-    early_kinds = _isin(kind, _family("early"))
-    with np.errstate(invalid="ignore"):
-        final_s = sign * (final_target - value)
-        final_basic = np.where(sign * (final_target - y_b) > _EPS * np.maximum(np.abs(final_target), 1.0),
-                               rules.basic_share_of_distance * np.abs(final_target - y_b),
-                               rules.basic_share_of_target * np.abs(final_target))
-        final_hit = final_s <= _EPS * np.maximum(np.abs(final_target), 1.0)
-        final_near = ~final_hit & (final_s <= final_basic + _EPS * np.maximum(np.abs(final_target), 1.0))
-    final_status = status.copy()
-    judged_final = early_kinds & later & ~np.isnan(final_target) & ~missing
-    final_status = np.where(judged_final, np.where(final_hit, Status.ATTAINED_EARLY.value,
-                            np.where(final_near, Status.BASICALLY_ATTAINED.value, Status.NOT_ATTAINED.value)), final_status)
-    status = np.where(judged_final & final_hit, Status.ATTAINED_EARLY.value, status)
-
-    # -- progress at as_of = E (section 3) --------------------------------------------------
-    latest_index = matrix.latest_index(year, series)
-    latest_year = np.where(latest_index >= 0, latest_index + start, np.nan)
-    latest_value = matrix.at(series, np.where(latest_index >= 0, latest_index + start, 0).astype(np.int64))
-    latest_value = np.where(latest_index >= 0, latest_value, np.nan)
-    # the target progress is measured against: the final one (its year F), else the one at E
-    goal_target = np.where(np.isnan(final_target), target, final_target)
-    goal_year = np.where(np.isnan(final_year), year, final_year)
-    ratio_kind = _isin(kind, _family("ratio"))
-    step = np.where(sign != 0, sign, np.sign(goal_target - y_b))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        elapsed = latest_year - b_used
-        horizon = goal_year - b_used
-        covered = step * (latest_value - y_b) / elapsed
-        needed = np.abs(goal_target - y_b) / horizon
-        linear_ratio = covered / needed
-        geometric_ratio = step * _cagr(y_b, latest_value, elapsed) / np.abs(_cagr(y_b, goal_target, horizon))
-    ratio = np.where(geometric & ~np.isnan(geometric_ratio), geometric_ratio, linear_ratio)
-    # a target equal to the baseline (to floating-point noise, e.g. after a unit conversion) leaves no distance to cover
-    distance_left = np.abs(goal_target - y_b) > _EPS * np.maximum(np.abs(goal_target), 1.0)
-    ratio = np.where((elapsed > 0) & (horizon > 0) & distance_left, ratio, np.nan)
-    goal_lower, goal_upper = goal_target * (1 - tolerance), goal_target * (1 + tolerance)
-    with np.errstate(invalid="ignore"):
-        in_goal_band = ((latest_value >= goal_lower - _EPS) & (latest_value <= goal_upper + _EPS)
-                        | ((sign > 0) & (latest_value > goal_upper)) | ((sign < 0) & (latest_value < goal_lower)))
-    achieved_ratio = np.where(around, in_goal_band, _meets(latest_value, goal_target, step))
-    progress_class = _progress_classes(ratio, rules)
-    held_before = _meets(y_b, goal_target, step) & ~np.isnan(y_b)
-    progress_class = np.where(ratio_kind & held_before & ~achieved_ratio & ~np.isnan(latest_value),
-                              ProgressClass.DETERIORATION.value, progress_class)
-    progress_class = np.where(ratio_kind & achieved_ratio & ~np.isnan(latest_value),
-                              ProgressClass.TARGET_ACHIEVED.value, progress_class)
-
-    # no numeric target: growth g = d·CAGR over the last ≤ 5 years, thresholds scaled near a limit
-    window_index = matrix.earliest_index(np.where(np.isnan(latest_year), 0, latest_year).astype(np.int64) - rules.trend_window + 1, series)
-    window_year = np.where(window_index >= 0, window_index + start, np.nan)
-    window_value = matrix.at(series, np.where(window_index >= 0, window_index + start, 0).astype(np.int64))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        span = latest_year - window_year
-        growth_sign = np.where(sign != 0, sign, np.where(banded | relative, np.sign(np.where(relative, reference - latest_value, (lower + upper) / 2 - latest_value)), 0))
-        growth = growth_sign * _cagr(window_value, latest_value, span)
-        # zero or negative levels: relative linear change per year instead of a CAGR
-        linear_growth = growth_sign * (latest_value - window_value) / span / np.abs(window_value)
-    growth = np.where(np.isnan(growth), linear_growth, growth)
-    growth = np.where((span > 0) & np.isfinite(growth), growth, np.nan)
-    limit = out["natural_limit"].to_numpy(dtype=float)
-    level_for_limit = np.where(np.isnan(y_b), window_value, y_b)
-    with np.errstate(invalid="ignore"):
-        scale_c = np.where((sign > 0) & ~np.isnan(limit) & (limit > 0),
-                           1 - np.clip(level_for_limit / limit, 0, 1) ** rules.natural_limit_exponent, 1.0)
-    scale_c = np.where(np.isnan(scale_c), 1.0, scale_c)
-    with np.errstate(invalid="ignore"):
-        growth_conditions = [np.isnan(growth), growth >= rules.substantial_growth * scale_c,
-                             growth >= rules.moderate_growth * scale_c, growth >= 0]
-    growth_class = _labels(growth_conditions, [None, ProgressClass.SUBSTANTIAL_PROGRESS.value, ProgressClass.MODERATE_PROGRESS.value,
-                                               ProgressClass.LIMITED_PROGRESS.value], ProgressClass.DETERIORATION.value)
-    met_now = np.where(relative, met_relative, inside)
-    growth_class = np.where((banded | relative) & met_now & ~np.isnan(latest_value), ProgressClass.TARGET_ACHIEVED.value, growth_class)
-    qualitative = kind == "qualitative"
-    progress = np.where(ratio_kind, ratio, growth)
-    progress_class = np.where(ratio_kind, progress_class, growth_class)
-    progress_measure = np.where(ratio_kind, "ratio", "growth").astype(object)
-    # progress needs an observation after the baseline year
-    no_progress = qualitative | ~(latest_year > b_used)
-    progress = np.where(no_progress, np.nan, progress)
-    progress_class = np.asarray(progress_class, dtype=object)
-    progress_class[no_progress] = None
-    progress_measure[qualitative] = None
-
-    # -- small numbers: 95% interval from the counts at the data year -----------------------
-    from .intervals import poisson_interval, wilson_interval
-
-    data_year_int = np.where(np.isnan(data_year), 0, data_year).astype(np.int64)
-    numerator = matrix.at(series, data_year_int, "numerators")
-    denominator = matrix.at(series, data_year_int, "denominators")
-    multiplier = out["multiplier"].to_numpy(dtype=float)
-    interval = out["interval"].to_numpy(dtype=object)
-    p_lo, p_hi = poisson_interval(numerator, denominator, multiplier, rules.ci_level)
-    w_lo, w_hi = wilson_interval(numerator, denominator, multiplier, rules.ci_level)
-    ci_lower = np.where(interval == "poisson", p_lo, np.where(interval == "wilson", w_lo, np.nan))
-    ci_upper = np.where(interval == "poisson", p_hi, np.where(interval == "wilson", w_hi, np.nan))
-    with np.errstate(invalid="ignore"):
-        uncertain = _isin(kind, _family("interval")) & (ci_lower <= target) & (target <= ci_upper) & ~missing
-
-    out["baseline"] = y_b
-    out["baseline_data_year"] = b_used
-    out["baseline_source"] = b_source
-    out["data_year"] = data_year
-    out["value"] = value
-    out["provisional"] = provisional
-    out["target"] = target
-    out["target_source"] = target_source
-    out["band_lower"] = np.where(banded, lower, np.nan)
-    out["band_upper"] = np.where(banded, upper, np.nan)
-    out["reference_value"] = np.where(relative, reference, np.nan)
-    out["pre_baseline_change"] = np.where(slower, pre_change, np.nan)
-    out["post_baseline_change"] = np.where(slower, post_change, np.nan)
-    out["status"] = np.where(qualitative, Status.NEEDS_ASSESSMENT.value, status)
-    out["final_target_value"] = np.where(later, final_target, np.nan)
-    out["final_status"] = np.where(qualitative, Status.NEEDS_ASSESSMENT.value, final_status)
-    out["shortfall"] = shortfall
-    out["threshold"] = threshold
-    out["distance"] = distance
-    out["maintained_all_years"] = maintained
-    out["latest_year"] = latest_year
-    out["latest_value"] = latest_value
-    out["progress"] = progress
-    out["progress_measure"] = progress_measure
-    out["progress_class"] = progress_class
-    out["numerator"] = numerator
-    out["denominator"] = denominator
-    out["ci_lower"] = ci_lower
-    out["ci_upper"] = ci_upper
-    out["uncertain"] = uncertain
-    return out
+    status = np.where(final.attained_early, Status.ATTAINED_EARLY.value, verdicts.status)
+    return rows.assign(
+        baseline=base.value, baseline_data_year=base.year, baseline_source=base.source,
+        data_year=obs.data_year, value=obs.value, provisional=obs.provisional,
+        target=tgt.value, target_source=tgt.source,
+        band_lower=np.where(banded, verdicts.lower, np.nan), band_upper=np.where(banded, verdicts.upper, np.nan),
+        reference_value=np.where(kind == TargetKind.RELATIVE_TO.value, verdicts.reference, np.nan),
+        pre_baseline_change=verdicts.pre_change, post_baseline_change=verdicts.post_change,
+        status=np.where(qualitative, Status.NEEDS_ASSESSMENT.value, status),
+        final_target_value=np.where(final.later, final.target, np.nan),
+        final_status=np.where(qualitative, Status.NEEDS_ASSESSMENT.value, final.status),
+        shortfall=verdicts.shortfall, threshold=verdicts.threshold, distance=verdicts.distance,
+        maintained_all_years=verdicts.maintained,
+        latest_year=progress.latest_year, latest_value=progress.latest_value, progress=progress.value,
+        progress_measure=progress.measure, progress_class=progress.klass,
+        numerator=counts.numerator, denominator=counts.denominator, ci_lower=counts.lower, ci_upper=counts.upper,
+        uncertain=counts.uncertain,
+    )

@@ -27,10 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from .attainment import judge
+from .engine import judge_all, prepared
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
-from .targets import attach_series, matrix_for, target_rows
 from .vocabulary import Area, Status
 
 __all__ = ["Evaluation", "evaluate"]
@@ -296,26 +295,13 @@ def _stage(plan: Plan, year: int) -> str:
     return "interim"
 
 
-def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """Components become indicators; then the frame is validated against the plan."""
-    from .formulas import with_indicators
-    from .validation import validate_submission
-
-    return validate_submission(with_indicators(frame, plan), plan)
-
-
 def judge_frame(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:
     """The verdict rows for an already validated frame (no validation, no assessments).
 
-    The engine behind :func:`evaluate`, exposed for benchmarks and property tests that
+    The table of :func:`wdmonitor.engine.judge_all`, for benchmarks and property tests that
     need values validation would refuse (negated series, for instance).
     """
-    matrix, regions = matrix_for(valid, plan, year, rules.trend_window)
-    rows = target_rows(plan, year, regions)
-    rows, matrix = attach_series(rows, matrix, plan)
-    table = judge(rows, matrix, year, rules)
-
-    return table
+    return judge_all(valid, plan, year, rules).table
 
 
 def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = None, assessments: Any = None, *,
@@ -350,8 +336,8 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
     year, rules = check_year(year, "evaluate"), check_rules(rules, "evaluate")
     year = plan.midterm_year if year is None else year
     store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
-    valid = _prepare(frame, plan)
-    table = judge_frame(valid, plan, year, rules)
+    valid = prepared(frame, plan)
+    table = judge_all(valid, plan, year, rules).table
     table["evidence"] = ""
     if assessments is not None:
         from .assessments import read_assessments

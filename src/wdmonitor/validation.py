@@ -46,7 +46,8 @@ if TYPE_CHECKING:
     from .indicators import Plan
     from .layout import Layout
 
-__all__ = ["CHECKS", "Check", "Severity", "SubmissionReport", "check_submission", "validate_submission"]
+__all__ = ["CHECKS", "Check", "Severity", "SubmissionReport", "check_submission", "prepare_submission", "valid_or_raise",
+           "validate_submission"]
 
 FAILURE_COLUMNS = [
     "row", "column", "value", "check", "severity", "message_en", "message_zh",
@@ -765,9 +766,45 @@ def _provenance(frame: pd.DataFrame, plan: Plan) -> dict[str, Any]:
             "checked_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds")}
 
 
+def prepare_submission(frame: pd.DataFrame, plan: Plan | str | Path) -> SubmissionReport:
+    """Compute indicators from the counts sent, then check every row: the one way in.
+
+    :func:`~wdmonitor.evaluate`, :func:`~wdmonitor.flag_early_warnings`,
+    :func:`~wdmonitor.annual_report`, :meth:`Store.add <wdmonitor.Store.add>` and
+    ``wdmonitor validate`` all call it, so a file is judged the same way wherever it is sent.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Canonical long frame of indicators, components or both (the reader's ``attrs`` —
+        layout, file digests — are kept).
+    plan : Plan, str or Path
+        The plan, a bundled plan id or the path of a plan file.
+
+    Returns
+    -------
+    SubmissionReport
+        As :func:`check_submission` returns it, on the frame with its computed indicators.
+    """
+    from .arguments import check_inputs
+    from .formulas import with_indicators
+
+    frame, plan = check_inputs(frame, plan, "prepare_submission")
+    indicators = with_indicators(frame, plan)
+    if indicators is not frame:
+        indicators.attrs.update(frame.attrs)
+    report = check_submission(indicators, plan)
+    report.provenance["computed_from_counts"] = indicators is not frame
+    return report
+
+
 def validate_submission(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """The valid canonical frame, or :class:`SubmissionError` with every failure case."""
-    report = check_submission(frame, plan)
+    return valid_or_raise(check_submission(frame, plan))
+
+
+def valid_or_raise(report: SubmissionReport) -> pd.DataFrame:
+    """``report.valid`` when no row failed, else :class:`SubmissionError` with every failure case."""
     if not report.ok:
         first = "\n".join(report.errors["message_en"].head(5))
         raise SubmissionError(f"{report.summary()}\n{first}", report.errors)
