@@ -49,10 +49,11 @@ import numpy as np
 import pandas as pd
 
 from .attainment import judge
+from .engine import Judged, judge_all, prepared
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
-from .targets import attach_series, matrix_for, target_rows
+from .targets import attach_series, target_rows
 from .trends import meeting_probability, project
 from .vocabulary import Severity, TargetKind
 
@@ -407,14 +408,18 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
 
 
 def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str = "trend",
-                    rules: RuleSet = DEFAULT_RULES) -> pd.DataFrame:
-    """The flag table for an already validated frame (see :func:`flag_early_warnings`)."""
+                    rules: RuleSet = DEFAULT_RULES, judged: Judged | None = None) -> pd.DataFrame:
+    """The flag table for an already validated frame (see :func:`flag_early_warnings`).
+
+    ``judged`` is the engine's run at ``as_of`` on the same rows (rows after ``as_of``
+    left out), when the caller has it already: the annual report passes its own.
+    """
     from .tables import region_names
 
-    valid = valid[valid["year"].astype("int64") <= as_of]
-    matrix, regions = matrix_for(valid, plan, max([as_of, *plan.evaluation_years]), rules.trend_window)
-    rows, full = attach_series(target_rows(plan, as_of, regions), matrix, plan)
-    now = judge(rows, full, as_of, rules)
+    if judged is None:
+        judged = judge_all(valid[valid["year"].astype("int64") <= as_of], plan, as_of, rules)
+    matrix, regions, full = judged.matrix, judged.regions, judged.full
+    now = judged.table.copy()
     now["precision"] = _precision(plan, now)
     parts = [
         *_projected_miss(matrix, plan, regions, as_of, method, rules),
@@ -565,14 +570,13 @@ def flag_early_warnings(frame: pd.DataFrame, plan: Plan | str | Path, as_of: int
     """
     from . import __version__
     from .arguments import check_choice, check_inputs, check_rules, check_year
-    from .evaluation import _prepare
     from .trends import METHODS
 
     frame, plan = check_inputs(frame, plan, "flag_early_warnings")
     as_of, rules = check_year(as_of, "flag_early_warnings", "as_of"), check_rules(rules, "flag_early_warnings")
     method = check_choice(method, "method", METHODS, "flag_early_warnings")
 
-    valid = _prepare(frame, plan)
+    valid = prepared(frame, plan)
     if as_of is None:
         as_of = int(valid["year"].max()) if len(valid) else plan.period_start
     table = flags_for_valid(valid, plan, int(as_of), method=method, rules=rules)

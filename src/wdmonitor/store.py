@@ -247,10 +247,9 @@ class Store:
         StoreBusyError
             When another process holds the write lock for longer than ``timeout``.
         """
-        from .formulas import with_indicators
         from .readers import read_submission
         from .registry import load_plan
-        from .validation import SubmissionReport, check_submission
+        from .validation import SubmissionReport, prepare_submission
 
         plan = load_plan(plan) if isinstance(plan, str) else (plan or self.plan)
         if plan is None:
@@ -266,7 +265,7 @@ class Store:
                 digest = _file_digest(Path(submission))
             else:
                 frame = submission
-            report = check_submission(with_indicators(frame, plan), plan)
+            report = prepare_submission(frame, plan)
         errors = report.failure_cases
         if "severity" in errors.columns:
             errors = errors[errors["severity"] == "error"]
