@@ -299,19 +299,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validation import check_submission
+    from .readers import read_files
+    from .validation import prepare_submission
 
     plan = load_plan(args.plan)
-    from .formulas import with_indicators
-    from .readers import read_files
-
     sent = read_files(args.files, plan, sheet=args.sheet)
-    indicators = with_indicators(sent, plan)
-    indicators.attrs.update(sent.attrs)
     if "layout" in sent.attrs:  # how each sheet was read, so the statistician can see it at once
         print(sent.attrs["layout"].summary(args.lang))
-    report = check_submission(indicators, plan)
-    if indicators is not sent:
+    report = prepare_submission(sent, plan)
+    if report.provenance["computed_from_counts"]:
         print(f"{len(sent)} rows read; the counts among them were computed into indicators by their formulas / "
               f"共读取{len(sent)}行，其中的计数已按公式计算为指标")
     print(report.summary())
