@@ -31,6 +31,11 @@ GAP = "income_gap_male_female"  # a sex gap is derived from its two series
 BY_SIGN = {1: HIGHER, -1: LOWER}
 ONE_SIDED = {1: "at_least", -1: "at_most"}
 DELTA = 1e-6
+# materiality (methodology §8): half a unit of the last reported decimal is the smallest
+# difference that counts; HIGHER and LOWER report one decimal, GAP (yuan) none, parity two
+NIL = DEFAULT_RULES.materiality * 0.1
+NIL_GAP = DEFAULT_RULES.materiality * 1.0
+NIL_RATIO = DEFAULT_RULES.materiality * 0.01
 
 OTHER = replace(
     DEFAULT_RULES, name="other", w1_none=0.75, w1_alert=0.25, w1_hold_alert_share=0.125, w2_z_threshold=5.0,
@@ -104,9 +109,11 @@ def w1_hold(d, margin, target=20.0):
 
 @RULES
 @SIGNS
-def test_w1_holding_a_target_warns_on_any_failure_and_alerts_beyond_a_share_of_t(rules, d):
+def test_w1_holding_a_target_warns_on_any_material_failure_and_alerts_beyond_a_share_of_t(rules, d):
     share = rules.w1_hold_alert_share
-    cases = [(-DELTA, "none"), (0.0, "none"), (DELTA, "warning"), (share, "warning"), (share + DELTA, "alert")]
+    nil = NIL / 20.0  # a miss of half a reporting unit, as a share of T = 20
+    cases = [(-DELTA, "none"), (0.0, "none"), (nil - DELTA, "none"), (nil, "warning"), (share, "warning"),
+             (share + DELTA, "alert")]
     for margin, expected in cases:
         target, data = w1_hold(d, margin)
         table = flags(target, data, rules=rules, check="W1", target_year=2025)
@@ -137,7 +144,10 @@ def test_w1_direction_targets_warn_when_the_projection_is_no_better_than_the_bas
     target = Target(id="w1", indicator=BY_SIGN[d], kind=kind)
     flat = {2020: 50.0, 2021: 50.0, 2022: 50.0, 2023: 50.0, 2024: 50.0}
     assert severity(flags(target, frame(BY_SIGN[d], flat), check="W1", target_year=2025)) == "warning"
-    better = {**flat, 2024: 50.0 + d * 0.01}
+    # ŷ_2025 = y_b + 5/4·(y_2024 − y_b): an improvement smaller than half a reporting unit is none
+    nil_better = {**flat, 2024: 50.0 + d * 0.8 * (NIL - DELTA)}
+    assert severity(flags(target, frame(BY_SIGN[d], nil_better), check="W1", target_year=2025)) == "warning"
+    better = {**flat, 2024: 50.0 + d * 0.8 * NIL}
     assert flags(target, frame(BY_SIGN[d], better), check="W1").empty
 
 
@@ -149,9 +159,11 @@ def test_w1_band_targets_warn_outside_the_band_except_beyond_on_the_good_side(d,
     edge = 50.0 * (1 + out * DEFAULT_RULES.around_tolerance)
     values = {2020: 50.0, 2021: 50.0, 2022: 50.0, 2023: 50.0}
     # the trend over 2020-2024 reaches ŷ_2025 = 50 + 5/4·(y_2024 − 50)
-    outside = {**values, 2024: 50.0 + (edge + out * 0.01 - 50.0) * 4 / 5}
+    outside = {**values, 2024: 50.0 + (edge + out * (NIL + DELTA) - 50.0) * 4 / 5}
     inside = {**values, 2024: 50.0 + (edge - out * 0.01 - 50.0) * 4 / 5}
+    nil_outside = {**values, 2024: 50.0 + (edge + out * (NIL - DELTA) - 50.0) * 4 / 5}  # outside by less than materiality
     assert flags(target, frame(indicator, inside), check="W1", target_year=2025).empty
+    assert flags(target, frame(indicator, nil_outside), check="W1", target_year=2025).empty
     expected = "none" if d == out else "warning"
     assert severity(flags(target, frame(indicator, outside), check="W1", target_year=2025)) == expected
 
@@ -289,13 +301,18 @@ def test_w2c_needs_hb_min_regions_regions(rules):
 # -- W3: slope and last change in the good direction ------------------------------------------------
 @SIGNS
 @pytest.mark.parametrize(("moves", "target_offset", "expected"), [
-    ([1, 1, 1, 0], None, "watch"),  # rising trend, last change 0: watch (Δ_L ≤ 0)
+    # a move counts only when it is material (§8): at least half a reporting unit (NIL = 0.05)
+    ([1, 1, 1, -NIL], None, "watch"),  # rising trend, a material dip: watch
+    ([1, 1, 1, -0.03], None, "none"),  # a 0.03-point dip after a rise is nil
+    ([1, 1, 1, 0], None, "none"),  # a rise that stalls has not deteriorated
     ([1, 1, 1, DELTA], None, "none"),
-    ([0, 0, 0, 0], None, "warning"),  # flat: slope 0 and Δ_L 0, not worse than baseline
-    ([1, -1, 1, -1], None, "warning"),  # slope 0, Δ_L < 0, back at the baseline: not worse than it
-    ([0, 0, 0, -DELTA], 10.0, "alert"),  # worse than the baseline and failing T
-    ([0, 0, 0, -DELTA], -10.0, "warning"),  # worse than the baseline but T still met: no alert
-    ([0, 0, 0, -DELTA], -DELTA, "warning"),  # meeting T exactly is not failing it
+    ([0, 0, 0, 0], None, "none"),  # flat: no move in the wrong direction
+    ([1, -1, 1, -1], None, "watch"),  # slope 0 (nil), Δ_L < 0, back at the baseline: a dip, not a trend
+    ([3, -1, -1, -0.5], None, "warning"),  # slope and last change in the wrong direction, still above the baseline
+    ([0, 0, 0, -0.1], 10.0, "alert"),  # worse than the baseline and failing T
+    ([0, 0, 0, -0.03], 10.0, "none"),  # worse by a nil amount: nothing
+    ([0, 0, 0, -0.1], -10.0, "warning"),  # worse than the baseline but T still met: no alert
+    ([0, 0, 0, -0.1], -0.1, "warning"),  # meeting T exactly is not failing it
 ])
 def test_w3_classes(d, moves, target_offset, expected):
     base = 50.0
@@ -326,8 +343,9 @@ def test_w4_gap_wider_than_last_year_and_baseline_warns_and_a_share_wider_than_b
     alert_gap = base * (1 + rules.w4_alert_widening)
     cases = [
         (base, base, "none"),
-        (base, base + DELTA, "warning"),
-        (base + 2 * DELTA, base + DELTA, "none"),  # narrower than last year
+        (base, base + NIL_GAP, "warning"),  # half a reporting unit (1 yuan) wider
+        (base, base + NIL_GAP - DELTA, "none"),  # wider by a nil amount
+        (base + 2 * NIL_GAP, base + NIL_GAP, "none"),  # narrower than last year
         (base, alert_gap - 1e-4, "warning"),
         (base, alert_gap, "alert"),
         (alert_gap + 1, alert_gap, "alert"),  # narrower than last year, still 10% wider than baseline
@@ -355,7 +373,8 @@ def test_w4_parity_leaving_its_closed_band_alerts(rules, edge):
         return pd.concat([frame("kindergarten_enrolment", {2020: male, 2023: previous * male, 2024: latest * male}, sex="female"),
                           frame("kindergarten_enrolment", {2020: male, 2023: male, 2024: male}, sex="male")], ignore_index=True)
 
-    assert severity(flags(target, data(bound, bound + out * 1e-4), rules=rules, check="W4")) == "alert"
+    assert severity(flags(target, data(bound, bound + out * NIL_RATIO), rules=rules, check="W4")) == "alert"
+    assert severity(flags(target, data(bound, bound + out * 1e-4), rules=rules, check="W4")) == "none"  # nil (§8)
     assert severity(flags(target, data(1.0, bound), rules=rules, check="W4")) == "none"
     assert severity(flags(target, data(bound + out * 1e-4, bound + out * 2e-4), rules=rules, check="W4")) == "none"
 

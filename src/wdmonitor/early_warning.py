@@ -167,9 +167,72 @@ def _last_two(block: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, ...]:
     return y_last, t_last, y_prev, t_prev
 
 
+def _nil(rows: pd.DataFrame, rules: RuleSet) -> np.ndarray:
+    """Each row's materiality: differences smaller than this are nil (methodology §8).
+
+    ``rules.materiality`` (half) of one unit of the indicator's last reported decimal; a tiny
+    relative slack absorbs floating point, so a miss of exactly half a unit is material.
+    """
+    precision = rows["precision"].to_numpy(dtype=float) if "precision" in rows else np.ones(len(rows))
+    return rules.materiality * 10.0 ** -precision * (1 - 1e-9)
+
+
+def _unit(rows: pd.DataFrame) -> np.ndarray:
+    """One unit of each row's last reported decimal."""
+    precision = rows["precision"].to_numpy(dtype=float) if "precision" in rows else np.ones(len(rows))
+    return 10.0 ** -precision
+
+
+def _count_blocks(matrix: SeriesMatrix, series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators of the rows' series (NaN for a missing row)."""
+    events = np.full((len(series), len(matrix.years)), np.nan)
+    exposure = np.full_like(events, np.nan)
+    ok = series >= 0
+    events[ok] = matrix.numerators[series[ok]]
+    exposure[ok] = matrix.denominators[series[ok]]
+    return events, exposure
+
+
+def _counted(rows: pd.DataFrame, block: np.ndarray, events: np.ndarray, exposure: np.ndarray, years: np.ndarray,
+             window: int) -> np.ndarray:
+    """Rows that are Poisson rates with counts behind every observation of their trend window."""
+    observed = ~np.isnan(block)
+    latest = np.where(observed, years[None, :], -1).max(axis=1, initial=-1)
+    inside = observed & (years[None, :] > latest[:, None] - window)
+    with_counts = np.isfinite(events) & np.isfinite(exposure) & (exposure > 0)
+    poisson = (rows["interval"].to_numpy(dtype=object) == "poisson") if "interval" in rows else np.zeros(len(rows), dtype=bool)
+    return poisson & inside.any(axis=1) & np.where(inside, with_counts, True).all(axis=1)
+
+
+def _window_events(events: np.ndarray, exposure: np.ndarray, block: np.ndarray, years: np.ndarray, window: int) -> np.ndarray:
+    """Events summed over each row's trend window (NaN where no count)."""
+    observed = ~np.isnan(block)
+    latest = np.where(observed, years[None, :], -1).max(axis=1, initial=-1)
+    inside = observed & (years[None, :] > latest[:, None] - window) & np.isfinite(events)
+    return np.where(inside.any(axis=1), np.where(inside, events, 0.0).sum(axis=1), np.nan)
+
+
+def _all_zero(block: np.ndarray, years: np.ndarray, window: int, nil: np.ndarray) -> np.ndarray:
+    """Rows whose every observation in the trend window rounds to 0 (a series of zeros)."""
+    observed = ~np.isnan(block)
+    latest = np.where(observed, years[None, :], -1).max(axis=1, initial=-1)
+    inside = observed & (years[None, :] > latest[:, None] - window)
+    return inside.any(axis=1) & np.where(inside, np.abs(np.nan_to_num(block)) < nil[:, None], True).all(axis=1)
+
+
 def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], as_of: int, method: str,
                     rules: RuleSet) -> list[pd.DataFrame]:
-    """W1 for every evaluation year after ``as_of``."""
+    """W1 for every evaluation year after ``as_of``.
+
+    A cheap vectorised screen (the projection of ``method`` against the target, with the
+    materiality of §8) finds the rows that could be flagged; those that are Poisson rates with
+    counts are then judged on a Poisson GLM of their events (methodology §7): withheld when
+    the window holds fewer than ``count_min_events`` events or the fit does not exist, else a
+    warning when the probability of meeting T is below ``w1_count_warning`` and an alert
+    below ``w1_count_alert``.
+    """
+    from .trends import poisson_trend
+
     parts = []
     for year in [e for e in plan.evaluation_years if e > as_of]:
         rows, matrix = attach_series(target_rows(plan, year, regions), valid_matrix, plan)
@@ -183,64 +246,111 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
                       geometric=judged["geometric"].to_numpy(dtype=bool), window=rules.trend_window, level=rules.ci_level)
         y_b = judged["baseline"].to_numpy(dtype=float)
         target = judged["target"].to_numpy(dtype=float)
+        nil = _nil(judged, rules)
         y_hat = fit.projection
         enough = (fit.n_points >= max(rules.min_points_projection, 2)) & ~np.isnan(y_hat) & (series >= 0)
         numeric = np.isin(kind, TargetKind.family("one_sided")) & ~np.isnan(target) & (sign != 0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            short = sign * (target - y_b) > 0
+            # the share of the distance needs a distance of w1_min_distance_units reporting units
+            short = sign * (target - y_b) >= rules.w1_min_distance_units * _unit(judged) * (1 - 1e-9)
             share = sign * (y_hat - y_b) / np.abs(target - y_b)
-            fails = sign * (target - y_hat) > 0
+            fails = sign * (target - y_hat) >= nil  # a miss smaller than half a reporting unit is nil
             margin = sign * (target - y_hat) / np.abs(target)
         severity = np.full(len(judged), Severity.NONE.value, dtype=object)
-        severity = np.where(numeric & short & (share < rules.w1_none), Severity.WARNING.value, severity)
-        severity = np.where(numeric & short & (share < rules.w1_alert), Severity.ALERT.value, severity)
+        severity = np.where(numeric & short & fails & (share < rules.w1_none), Severity.WARNING.value, severity)
+        severity = np.where(numeric & short & fails & (share < rules.w1_alert), Severity.ALERT.value, severity)
         severity = np.where(numeric & ~short & fails, Severity.WARNING.value, severity)
         severity = np.where(numeric & ~short & fails & (margin > rules.w1_hold_alert_share), Severity.ALERT.value, severity)
-        # direction and gap targets: the projection no better than the baseline (library choice)
+        # direction and gap targets: the projection no better than the baseline (library choice);
+        # a level already at 0 that stays at 0 (a gap closed, no death) has nowhere better to go
         directional = np.isin(kind, TargetKind.family("directional")) & (sign != 0)
         with np.errstate(invalid="ignore"):
-            no_better = sign * (y_hat - y_b) <= 0
-        severity = np.where(directional & no_better, Severity.WARNING.value, severity)
+            no_better = sign * (y_hat - y_b) < nil
+            closed = (sign < 0) & (np.abs(y_b) < nil) & (np.abs(y_hat) < nil)
+        severity = np.where(directional & no_better & ~closed, Severity.WARNING.value, severity)
         banded = np.isin(kind, TargetKind.family("banded"))
         lower = judged["band_lower"].to_numpy(dtype=float)
         upper = judged["band_upper"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
-            outside = (y_hat < lower) | (y_hat > upper)
+            outside = (y_hat <= lower - nil) | (y_hat >= upper + nil)
             good_side = (kind == "around") & (((sign > 0) & (y_hat > upper)) | ((sign < 0) & (y_hat < lower)))
         severity = np.where(banded & outside & ~good_side, Severity.WARNING.value, severity)
-        # a one-sided target without a baseline is judged on the projection's margin alone
-        flagged = enough & (severity != Severity.NONE.value)
+        # a series of zeros (no event in any year of the window) is never projected to miss
+        severity = np.where((sign < 0) & _all_zero(block, matrix.years, rules.trend_window, nil), Severity.NONE.value, severity)
         probability = meeting_probability(fit, target, sign) if method != "trend" else np.full(len(judged), np.nan)
+        projection, fit_lower, fit_upper, slope = y_hat.copy(), fit.lower.copy(), fit.upper.copy(), fit.slope.copy()
+        used_method = np.full(len(judged), method, dtype=object)
+        events_in_window = np.full(len(judged), np.nan)
+
+        # -- counted rates: the Poisson GLM decides, for the rows the screen flags -------------
+        events, exposure = _count_blocks(matrix, series)
+        counted = _counted(judged, block, events, exposure, matrix.years, rules.trend_window)
+        candidates = np.flatnonzero(enough & counted & (severity != Severity.NONE.value))
+        if len(candidates):
+            glm = poisson_trend(events[candidates], exposure[candidates], matrix.years, year, window=rules.trend_window,
+                                level=rules.count_level, multiplier=judged["multiplier"].to_numpy(dtype=float)[candidates])
+            usable = glm.estimable & (glm.events >= rules.count_min_events)
+            c_sign = sign[candidates]
+            goal = np.where(numeric[candidates], target[candidates], y_b[candidates])  # direction kinds: better than y_b
+            p_meet = glm.probability(goal, c_sign, judged["multiplier"].to_numpy(dtype=float)[candidates])
+            judged_by_glm = numeric[candidates] | directional[candidates]
+            new = np.where(p_meet < rules.w1_count_alert, Severity.ALERT.value,
+                           np.where(p_meet < rules.w1_count_warning, Severity.WARNING.value, Severity.NONE.value))
+            # too few events or no fit: too noisy to project (W5 says so); a band keeps its screen
+            new = np.where(judged_by_glm & ~usable, Severity.NONE.value, new)
+            severity[candidates] = np.where(judged_by_glm, new, severity[candidates])
+            chosen = candidates[judged_by_glm & usable]
+            picked = (judged_by_glm & usable)
+            projection[chosen], fit_lower[chosen], fit_upper[chosen] = glm.projection[picked], glm.lower[picked], glm.upper[picked]
+            probability[chosen], slope[chosen] = p_meet[picked], glm.slope[picked]
+            used_method[chosen] = "poisson_glm"
+            events_in_window[candidates] = glm.events
+        flagged = enough & (severity != Severity.NONE.value)
         with_probability = ~np.isnan(probability)
+        glm_row = used_method == "poisson_glm"
 
-        bound = {"year": year, "y_hat": y_hat, "target": target, "share": share, "with_probability": with_probability,
-                 "probability": probability}
+        bound = {"year": year, "y_hat": projection, "target": target, "share": share, "with_probability": with_probability,
+                 "probability": probability, "glm": glm_row, "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
 
-        def w1_en(f: Any, year: int = bound["year"], y_hat: np.ndarray = bound["y_hat"], target: np.ndarray = bound["target"],
-                  share: np.ndarray = bound["share"], with_probability: np.ndarray = bound["with_probability"],
-                  probability: np.ndarray = bound["probability"]) -> pd.Series:
-            text = (f"projected to {year}: " + f(y_hat) + " (" + method + ") against a target of " + f(target)
-                    + "; share of the distance covered P=" + f(share, 3))
-            return text.where(~f.pick(with_probability), text + "; probability of meeting it " + f(probability, 3))
+        def w1_en(f: Any, b: dict[str, Any] = bound) -> pd.Series:
+            text = (f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method + ") against a target of " + f(b["target"])
+                    + "; share of the distance covered P=" + f(b["share"], 3))
+            text = text.where(~f.pick(b["with_probability"]), text + "; probability of meeting it " + f(b["probability"], 3))
+            glm_text = (f"projected to {b['year']} by a Poisson regression on " + f(b["events"], 0) + " events: " + f(b["y_hat"])
+                        + f" ({rules.count_level:.0%} interval " + f(b["lower"]) + "–" + f(b["upper"]) + ") against a target of " + f(b["target"])
+                        + "; probability of meeting it " + f(b["probability"], 3))
+            return text.where(~f.pick(b["glm"]), glm_text)
 
-        def w1_zh(f: Any, year: int = bound["year"], y_hat: np.ndarray = bound["y_hat"], target: np.ndarray = bound["target"],
-                  share: np.ndarray = bound["share"], with_probability: np.ndarray = bound["with_probability"],
-                  probability: np.ndarray = bound["probability"]) -> pd.Series:
-            text = f"按{method}趋势预计{year}年为" + f(y_hat) + "，目标" + f(target) + "，预计完成进度P=" + f(share, 3) + "，预计达标困难"
-            return text.where(~f.pick(with_probability), text + "；达标概率" + f(probability, 3))
+        def w1_zh(f: Any, b: dict[str, Any] = bound) -> pd.Series:
+            text = f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，目标" + f(b["target"]) + "，预计完成进度P=" + f(b["share"], 3) + "，预计达标困难"
+            text = text.where(~f.pick(b["with_probability"]), text + "；达标概率" + f(b["probability"], 3))
+            glm_text = ("按泊松回归（近期共" + f(b["events"], 0) + f"例）预计{b['year']}年为" + f(b["y_hat"]) + f"（{rules.count_level:.0%}区间"
+                        + f(b["lower"]) + "–" + f(b["upper"]) + "），目标" + f(b["target"]) + "，达标概率" + f(b["probability"], 3)
+                        + "，预计达标困难")
+            return text.where(~f.pick(b["glm"]), glm_text)
 
         parts.append(_frame(
             judged, flagged, "projected_miss", "W1", severity, w1_zh, w1_en,
-            target_year=year, method=method, baseline=y_b, target=target, projection=y_hat, lower=fit.lower,
-            upper=fit.upper, probability=probability, progress_share=np.where(numeric & short, share, np.nan),
-            slope=fit.slope,
+            target_year=year, method=used_method, baseline=y_b, target=target, projection=projection, lower=fit_lower,
+            upper=fit_upper, probability=probability, progress_share=np.where(numeric & short, share, np.nan),
+            slope=slope,
         ))
     return parts
 
 
 def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: RuleSet,
                                   jurisdiction: str) -> list[pd.DataFrame]:
-    """W2 (a, b, c) and W3 on each observed series a target is judged on."""
+    """W2 (a, b, c) and W3 on each observed series a target is judged on.
+
+    Changes smaller than half a reporting unit are nil (§8). On a Poisson rate with counts,
+    a change counts only when the exact conditional test of the two years' events says so
+    (p below ``count_alpha``), and W3's trend is the Poisson GLM's slope, judged by whether
+    its interval lies wholly on the bad side of 0 (§7). A series of zeros has no trend and
+    no percentage change; a change from 0 is stated as "由0变为x".
+    """
+    from .intervals import poisson_change_test
+    from .trends import poisson_trend
+
     rows = now[now["simple"] & (now["series"] >= 0)].drop_duplicates(["series", "sign"]).reset_index(drop=True)
     if rows.empty:
         return []
@@ -251,6 +361,20 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     changes = block[:, 1:] - block[:, :-1]  # year-on-year, NaN unless both years observed
     last_col = np.where(np.isnan(t_last), -1, t_last - years[0]).astype(np.int64)
     latest_change = np.where(last_col >= 1, changes[np.arange(len(rows)), np.maximum(last_col - 1, 0)], np.nan)
+    nil = _nil(rows, rules)
+    zeros = _all_zero(block, years, rules.trend_window, nil)
+    events, exposure = _count_blocks(matrix, series)
+    counted = _counted(rows, block, events, exposure, years, rules.trend_window)
+    index = np.arange(len(rows))
+    at = np.maximum(last_col, 0)
+    before = np.maximum(last_col - 1, 0)
+    # the exact conditional test of the latest year's events against the year before's
+    rise_p = poisson_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "larger")
+    fall_p = poisson_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "smaller")
+    change_p = np.where(latest_change > 0, rise_p, fall_p)
+    material = np.abs(latest_change) >= nil
+    # a counted change must also be more than chance: W2 on counts needs p < count_alpha
+    telling = material & (~counted | (change_p < rules.count_alpha))
     earlier = np.where(np.arange(changes.shape[1])[None, :] < (last_col - 1)[:, None], changes, np.nan)
     count = (~np.isnan(earlier)).sum(axis=1)
     parts = []
@@ -264,7 +388,7 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         spread = np.where(mad > 0, mad / 0.6745, 1.253314 * mean_ad)
         deviation = latest_change - median
         z = np.where(spread > 0, deviation / spread, np.where(np.abs(deviation) > 0, np.inf * np.sign(deviation), 0.0))
-    flagged = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold)
+    flagged = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold) & telling
     parts.append(_frame(
         rows, flagged, "volatility", "W2a", Severity.WARNING.value,
         lambda f: f(t_last, 0) + "年变动" + f(latest_change, extra=1) + "，与以往变动（中位数" + f(median, extra=1) + "）相比异常，修正z值" + f(z, 2) + "，波动较大",
@@ -276,12 +400,15 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     # (b) a year-on-year change of 10% or more
     with np.errstate(invalid="ignore", divide="ignore"):
         previous = block[np.arange(len(rows)), np.maximum(last_col - 1, 0)]
-        relative = np.abs(latest_change) / np.abs(previous)
-    flagged = ~np.isnan(relative) & (relative >= rules.w2_relative_change - 1e-12)
+        from_zero = np.abs(previous) < nil  # a change from 0 is never a percentage
+        relative = np.where(from_zero, np.nan, np.abs(latest_change) / np.abs(previous))
+    flagged = (from_zero | (relative >= rules.w2_relative_change - 1e-12)) & ~np.isnan(latest_change) & telling
     parts.append(_frame(
         rows, flagged, "volatility", "W2b", Severity.WATCH.value,
-        lambda f: f(t_last, 0) + "年较上年变动" + f(relative * 100, 1) + "%，需关注",
-        lambda f: "year-on-year change of " + f(relative * 100, 1) + "% in " + f(t_last, 0),
+        lambda f: (f(t_last, 0) + "年较上年变动" + f(relative * 100, 1) + "%，需关注").where(
+            ~f.pick(from_zero), f(t_last, 0) + "年由0变为" + f(y_last) + "，需关注"),
+        lambda f: ("year-on-year change of " + f(relative * 100, 1) + "% in " + f(t_last, 0)).where(
+            ~f.pick(from_zero), "from 0 to " + f(y_last) + " in " + f(t_last, 0)),
         latest_year=t_last, latest_value=y_last, last_change=latest_change, relative_change=relative,
     ))
 
@@ -289,6 +416,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     x0 = matrix.at(series, as_of - 1)
     x1 = matrix.at(series, as_of)
     hb = rows.assign(_x0=x0, _x1=x1)
+    # a counted region whose change is within chance is no outlier (it still counts in the quartiles)
+    chance = counted & ~((last_col == as_of - years[0]) & telling) if len(years) else np.zeros(len(rows), dtype=bool)
     hb = hb[(hb["region"] != jurisdiction) & (hb["_x0"] > 0) & (hb["_x1"] > 0)]
     groups = ["indicator", "sex", "area_type", "sign"]
     hb = hb[hb.groupby(groups)["region"].transform("size") >= rules.hb_min_regions]
@@ -307,6 +436,7 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         mask = np.zeros(len(rows), dtype=bool)
         effects = np.full(len(rows), np.nan)
         mask[outlier.index[outlier.to_numpy()]] = True
+        mask &= ~chance
         effects[hb.index] = effect.to_numpy()
         parts.append(_frame(
             rows, mask, "volatility", "W2c", Severity.WARNING.value,
@@ -315,33 +445,130 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
             latest_year=float(as_of), latest_value=x1, hb_effect=effects,
         ))
 
-    # W3 deterioration: slope over the last ≤ 5 years and the last change, in the good direction
+    # W3 deterioration: slope over the last ≤ 5 years and the last change, in the good direction;
+    # a move counts when it is material (§8) and, on counts, more than chance (§7)
     sign = rows["sign"].to_numpy(dtype=float)
     fit = project(block, years, np.full(len(rows), as_of), method="ols", window=rules.trend_window)
     slope = sign * fit.slope
     step = sign * (y_last - y_prev)
     y_b = rows["baseline"].to_numpy(dtype=float)
+    target = rows["target"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        worse_than_baseline = sign * (y_last - y_b) < 0
-        target = rows["target"].to_numpy(dtype=float)
-        failing = np.where(np.isnan(target), True, sign * (y_last - target) < -1e-9 * np.maximum(np.abs(target), 1))
-    valid = (sign != 0) & ~np.isnan(slope) & ~np.isnan(step)
+        moved = slope * np.maximum(as_of - fit.first_year, 1.0)  # the change the slope makes over its window
+        slope_bad = moved <= -nil
+        step_bad, step_good = step <= -nil, step >= nil
+        worse_than_baseline = sign * (y_last - y_b) <= -nil
+        failing = np.where(np.isnan(target), True, sign * (y_last - target) <= -nil)
+    valid = (sign != 0) & ~np.isnan(slope) & ~np.isnan(step) & ~zeros
+    shown_slope = fit.slope.copy()
+    slope_text = np.full(len(rows), "", dtype=object)
+    # counted rows the screen could flag: the GLM slope's interval and exact tests decide
+    screen = valid & ((worse_than_baseline & failing) | (slope_bad & ~step_good) | step_bad)
+    chosen = np.flatnonzero(screen & counted)
+    if len(chosen):
+        c_sign = sign[chosen]
+        glm = poisson_trend(events[chosen], exposure[chosen], years, as_of, window=rules.trend_window, level=rules.count_level)
+        usable = glm.estimable & (glm.events >= rules.count_min_events)
+        with np.errstate(invalid="ignore"):
+            glm_bad = np.where(c_sign < 0, glm.slope_lower > 0, glm.slope_upper < 0)
+        # without a usable fit: the latest year's events against the rest of the window's, exactly
+        window_events = np.where(np.isfinite(events[chosen]) & ~np.isnan(block[chosen])
+                                 & (years[None, :] > (t_last[chosen] - rules.trend_window)[:, None]), events[chosen], 0.0)
+        window_exposure = np.where(window_events > 0, exposure[chosen], 0.0) + np.where(
+            (window_events == 0) & np.isfinite(events[chosen]) & ~np.isnan(block[chosen])
+            & (years[None, :] > (t_last[chosen] - rules.trend_window)[:, None]), exposure[chosen], 0.0)
+        c_at = at[chosen]
+        last_events, last_exposure = events[chosen, c_at], exposure[chosen, c_at]
+        rest_events = window_events.sum(axis=1) - np.nan_to_num(last_events)
+        rest_exposure = window_exposure.sum(axis=1) - np.nan_to_num(last_exposure)
+        rest_bad = np.where(c_sign < 0, poisson_change_test(rest_events, rest_exposure, last_events, last_exposure, "larger"),
+                            poisson_change_test(rest_events, rest_exposure, last_events, last_exposure, "smaller")) < rules.count_alpha
+        slope_bad[chosen] = np.where(usable, glm_bad, rest_bad)
+        previous_col = np.where(np.isnan(t_prev[chosen]), 0, t_prev[chosen] - years[0]).astype(np.int64)
+        prev_events, prev_exposure = events[chosen, previous_col], exposure[chosen, previous_col]
+        rise = poisson_change_test(prev_events, prev_exposure, last_events, last_exposure, "larger") < rules.count_alpha
+        fall = poisson_change_test(prev_events, prev_exposure, last_events, last_exposure, "smaller") < rules.count_alpha
+        step_bad[chosen] &= np.where(c_sign < 0, rise, fall)
+        step_good[chosen] &= np.where(c_sign < 0, fall, rise)
+        base_col = np.clip(rows["baseline_data_year"].to_numpy(dtype=float)[chosen] - years[0], 0, len(years) - 1)
+        base_col = np.where(np.isnan(base_col), 0, base_col).astype(np.int64)
+        base_events, base_exposure = events[chosen, base_col], exposure[chosen, base_col]
+        worse = np.where(c_sign < 0, poisson_change_test(base_events, base_exposure, last_events, last_exposure, "larger"),
+                         poisson_change_test(base_events, base_exposure, last_events, last_exposure, "smaller")) < rules.count_alpha
+        worse_than_baseline[chosen] &= worse
+        shown_slope[chosen] = np.where(usable, glm.slope, np.nan)
+        slope_text[chosen] = np.where(usable, "poisson", "exact")
     severity = np.select(
-        [valid & worse_than_baseline & failing, valid & (slope <= 0) & (step <= 0), valid & (slope > 0) & (step <= 0)],
+        [valid & worse_than_baseline & failing, valid & slope_bad & ~step_good, valid & ~slope_bad & step_bad],
         [Severity.ALERT.value, Severity.WARNING.value, Severity.WATCH.value], Severity.NONE.value,
     )
+    glm_rows, exact_rows = slope_text == "poisson", slope_text == "exact"
+
+    def w3_zh(f: Any) -> pd.Series:
+        text = ("近" + f(fit.n_points, 0) + "年趋势" + f(fit.slope, extra=2) + "/年，最近一次变动" + f(y_last - y_prev, extra=1)
+                + "，基期值" + f(y_b) + "，出现退步")
+        glm_text = ("近" + f(fit.n_points, 0) + "年泊松回归年变化率" + f(shown_slope * 100, 1) + "%，最近一次由" + f(y_prev) + "变为"
+                    + f(y_last) + "，基期值" + f(y_b) + "，出现退步")
+        exact_text = ("事件数少，按精确检验：最近一次由" + f(y_prev) + "变为" + f(y_last) + "，基期值" + f(y_b) + "，出现退步")
+        return text.where(~f.pick(glm_rows), glm_text).where(~f.pick(exact_rows), exact_text)
+
+    def w3_en(f: Any) -> pd.Series:
+        text = ("recent slope " + f(fit.slope, extra=2) + " a year over " + f(fit.n_points, 0) + " points, last change "
+                + f(y_last - y_prev, extra=1) + ", baseline " + f(y_b) + ": moving the wrong way")
+        glm_text = ("Poisson regression over " + f(fit.n_points, 0) + " years: " + f(shown_slope * 100, 1) + "% a year; last from "
+                    + f(y_prev) + " to " + f(y_last) + ", baseline " + f(y_b) + ": moving the wrong way")
+        exact_text = ("few events, by the exact test: last from " + f(y_prev) + " to " + f(y_last) + ", baseline " + f(y_b)
+                      + ": moving the wrong way")
+        return text.where(~f.pick(glm_rows), glm_text).where(~f.pick(exact_rows), exact_text)
+
     parts.append(_frame(
-        rows, severity != Severity.NONE.value, "deterioration", "W3", severity,
-        lambda f: "近" + f(fit.n_points, 0) + "年趋势" + f(fit.slope, extra=2) + "/年，最近一次变动" + f(y_last - y_prev, extra=1) + "，基期值" + f(y_b) + "，出现退步",
-        lambda f: "recent slope " + f(fit.slope, extra=2) + " a year over " + f(fit.n_points, 0) + " points, last change " + f(y_last - y_prev, extra=1)
-        + ", baseline " + f(y_b) + ": moving the wrong way",
-        latest_year=t_last, latest_value=y_last, baseline=y_b, target=target, slope=fit.slope, last_change=y_last - y_prev,
+        rows, severity != Severity.NONE.value, "deterioration", "W3", severity, w3_zh, w3_en,
+        latest_year=t_last, latest_value=y_last, baseline=y_b, target=target, slope=shown_slope, last_change=y_last - y_prev,
     ))
     return parts
 
 
+def _gap_variance(rows: pd.DataFrame, matrix: SeriesMatrix) -> np.ndarray:
+    """Sampling variance of each derived sex or urban–rural gap, year by year, from its two rates' counts.
+
+    Var(gap) = Var(r_a) + Var(r_b) (:func:`~wdmonitor.intervals.rate_variance`); NaN where a
+    component has no counts, and for parity ratios and spreads across regions.
+    """
+    from .intervals import rate_variance
+    from .pooling import MULTIPLIERS
+
+    out = np.full((len(rows), len(matrix.years)), np.nan)
+    derivation = rows["derivation"].to_numpy(dtype=object) if "derivation" in rows else np.full(len(rows), "", dtype=object)
+    unit = rows["unit"].to_numpy(dtype=object)
+    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in unit], dtype=float)
+    kind = np.where(unit == "percent", "wilson", "poisson").astype(object)
+    for name, column, first, second in (("sex_gap", "sex", "female", "male"), ("area_gap", "area_type", "urban", "rural")):
+        chosen = np.flatnonzero((derivation == name) & np.isfinite(multiplier))
+        if not len(chosen):
+            continue
+        keys = pd.DataFrame({"region": rows["region"].to_numpy()[chosen], "indicator": rows["indicator"].to_numpy()[chosen],
+                             "sex": rows["sex"].to_numpy()[chosen], "area_type": rows["area_type"].to_numpy()[chosen],
+                             "age_group": "total"})
+        total = np.zeros((len(chosen), len(matrix.years)))
+        for level in (first, second):
+            component = matrix.lookup(keys.assign(**{column: level}))
+            events, exposure = _count_blocks(matrix, component)
+            total = total + rate_variance(events, exposure, multiplier[chosen, None], kind[chosen, None])
+        out[chosen] = total
+    return out
+
+
 def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> list[pd.DataFrame]:
-    """W4 on the gap and parity series of gap_narrowing and parity targets."""
+    """W4 on the gap and parity series of gap_narrowing and parity targets.
+
+    A widening smaller than half a reporting unit is nil (§8); a sex or urban–rural gap
+    between two counted rates widens only when the change exceeds its interval (the
+    ``count_level`` interval of a difference of differences: the two years' gap variances
+    summed, methodology §7). A gap of 0 held at 0 never widens; a gap from 0 is not a
+    percentage.
+    """
+    from scipy.stats import norm
+
     rows = now[now["kind"].isin(["gap_narrowing", "parity"]) & (now["series"] >= 0)].drop_duplicates("series").reset_index(drop=True)
     if rows.empty:
         return []
@@ -349,21 +576,47 @@ def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> li
     y_last, t_last, y_prev, t_prev = _last_two(block, matrix.years)
     gap_b = rows["baseline"].to_numpy(dtype=float)
     parity = (rows["kind"] == "parity").to_numpy()
+    nil = _nil(rows, rules)
+    variance = _gap_variance(rows, matrix)
+    index = np.arange(len(rows))
+
+    def variance_at(year: np.ndarray) -> np.ndarray:
+        col = np.where(np.isnan(year), -1, year - matrix.years[0]).astype(np.int64)
+        ok = (col >= 0) & (col < variance.shape[1])
+        return np.where(ok, variance[index, np.clip(col, 0, variance.shape[1] - 1)], np.nan)
+
+    v_last, v_prev = variance_at(t_last), variance_at(t_prev)
+    v_base = variance_at(rows["baseline_data_year"].to_numpy(dtype=float))
+    z = norm.ppf(1 - (1 - rules.count_level) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        wider = (y_last > y_prev) & (y_last > gap_b)
-        widening = (y_last - gap_b) / np.abs(gap_b)
+        beyond_prev = np.where(np.isnan(v_last + v_prev), 0.0, z * np.sqrt(v_last + v_prev))
+        beyond_base = np.where(np.isnan(v_last + v_base), 0.0, z * np.sqrt(v_last + v_base))
+        wider = (y_last - y_prev >= np.maximum(nil, beyond_prev)) & (y_last - gap_b >= np.maximum(nil, beyond_base))
+        from_zero = np.abs(gap_b) < nil
+        widening = np.where(from_zero, np.nan, (y_last - gap_b) / np.abs(gap_b))
+        alert_wide = (y_last - gap_b >= np.maximum(nil, beyond_base)) & (from_zero | (widening >= rules.w4_alert_widening - 1e-12))
         lo, hi = rules.parity_band
-        left_band = (y_prev >= lo) & (y_prev <= hi) & ((y_last < lo) | (y_last > hi))
+        left_band = (y_prev >= lo) & (y_prev <= hi) & ((y_last <= lo - nil) | (y_last >= hi + nil))
     severity = np.select(
-        [parity & left_band, ~parity & (widening >= rules.w4_alert_widening - 1e-12), ~parity & wider],
+        [parity & left_band, ~parity & alert_wide, ~parity & wider],
         [Severity.ALERT.value, Severity.ALERT.value, Severity.WARNING.value], Severity.NONE.value,
     )
     label = np.where(parity, "女/男比", "差距")
+
+    def w4_zh(f: Any) -> pd.Series:
+        text = (f.text(label) + "由基期" + f(gap_b, extra=1) + "、上期" + f(y_prev, extra=1) + "变为" + f(y_last, extra=1)
+                + "（较基期" + f(widening * 100, 1) + "%），差距扩大")
+        return text.where(~f.pick(from_zero & ~parity), f.text(label) + "由基期0、上期" + f(y_prev, extra=1) + "变为" + f(y_last, extra=1)
+                          + "，差距扩大")
+
+    def w4_en(f: Any) -> pd.Series:
+        text = (f.text(np.where(parity, "female/male ratio", "gap")) + " moved from " + f(gap_b, extra=1) + " at baseline and "
+                + f(y_prev, extra=1) + " last time to " + f(y_last, extra=1) + " (" + f(widening * 100, 1) + "% against baseline)")
+        return text.where(~f.pick(from_zero & ~parity), "gap moved from 0 at baseline and " + f(y_prev, extra=1) + " last time to "
+                          + f(y_last, extra=1))
+
     return [_frame(
-        rows, severity != Severity.NONE.value, "gap_widening", "W4", severity,
-        lambda f: f.text(label) + "由基期" + f(gap_b, extra=1) + "、上期" + f(y_prev, extra=1) + "变为" + f(y_last, extra=1) + "（较基期" + f(widening * 100, 1) + "%），差距扩大",
-        lambda f: f.text(np.where(parity, "female/male ratio", "gap")) + " moved from " + f(gap_b, extra=1) + " at baseline and " + f(y_prev, extra=1)
-        + " last time to " + f(y_last, extra=1) + " (" + f(widening * 100, 1) + "% against baseline)",
+        rows, severity != Severity.NONE.value, "gap_widening", "W4", severity, w4_zh, w4_en,
         latest_year=t_last, latest_value=y_last, gap_baseline=gap_b, gap_previous=y_prev, gap_latest=y_last,
         relative_change=widening,
     )]
@@ -396,6 +649,15 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
                         lambda f: "仅有" + f(points, 0) + f"个数据点，少于{rules.min_points_projection}个，无法预测",
                         lambda f: "only " + f(points, 0) + f" points, fewer than {rules.min_points_projection}: no projection",
                         latest_year=latest))
+    # a counted rate with too few events in its trend window is not projected (W1 withheld)
+    events, exposure = _count_blocks(matrix, series)
+    counted = _counted(rows, block, events, exposure, matrix.years, rules.trend_window)
+    in_window = _window_events(events, exposure, block, matrix.years, rules.trend_window)
+    noisy = ~none & counted & ~short & (in_window < rules.count_min_events)
+    parts.append(_frame(rows, noisy, "data", "too_few_events", Severity.NONE.value,
+                        lambda f: "近期共" + f(in_window, 0) + f"例，少于{rules.count_min_events}例，波动主要来自偶然，不作趋势预测",
+                        lambda f: f(in_window, 0) + f" events in the trend window, fewer than {rules.count_min_events}: "
+                        "too noisy to project", latest_year=latest))
     provisional = ~none & ~stale & (latest < as_of)
     parts.append(_frame(rows, provisional, "data", "provisional", Severity.NONE.value,
                         lambda f: "最新数据为" + f(latest, 0) + "年（" + str(as_of) + "年数据尚未报送）",

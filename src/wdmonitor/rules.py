@@ -86,6 +86,38 @@ class RuleSet:
         Latest year older than as_of − 2 → stale data warning. Library choice.
     min_points_projection : int
         Fewer points than this (3) → too short for a projection. Library choice.
+    materiality : float
+        A shortfall, a change or a projected miss smaller than this share of one unit of the
+        indicator's last reported decimal (0.5: half a unit, so it rounds away) is nil: no
+        warning, no alert (methodology §8). Library choice.
+    w1_min_distance_units : int
+        W1's share of the distance P needs a distance |T − y_b| of at least this many
+        reporting units (10); a nearer target is judged as a level to hold (warning when the
+        projection fails it, alert beyond ``w1_hold_alert_share``). Library choice: with a
+        distance of one unit (99.9% against 100%) P moves by 1.0 per unit of rounding.
+    count_min_events : int
+        Events (summed over the trend window) below which a counted rate is too noisy to
+        project or to fit a trend (20): W1 and the chart's projection are withheld, W3 uses
+        the exact tests only. After NCHS, which flags rates from fewer than 20 events.
+    w1_count_warning, w1_count_alert : float
+        W1 on a counted rate (Poisson GLM): warning when the probability of meeting T at
+        the evaluation year is below 0.20, alert below 0.05. Library choice.
+    count_alpha : float
+        Significance of the exact conditional test between two Poisson counts (W2 on counts,
+        W3's last change and comparison with the baseline) (0.01). Library choice.
+    count_level : float
+        Level of the Poisson GLM slope's interval (W3) and of the interval of a change in a
+        gap between two counted rates (W4) (0.95).
+    pool_rates : bool
+        Judge a counted rate on a multi-year pooled rate Σd/Σn where the events of the last
+        ``pool_years`` years sum to fewer than ``pool_min_events`` (on by default).
+    pool_years : int
+        Years pooled, ending at the data year (3): the usual 3-year MMR of health statistics.
+    pool_min_events : int
+        Events below which a rate is pooled (20). After NCHS.
+    pool_units : tuple of str
+        Units of the rates that are pooled: per 10万, per 1万 and per 1000 (the catalogue's
+        rare-event rates with Poisson intervals).
     """
 
     name: str = "default"
@@ -116,6 +148,17 @@ class RuleSet:
     w4_alert_widening: float = 0.10
     stale_after: int = 2
     min_points_projection: int = 3
+    materiality: float = 0.5
+    w1_min_distance_units: int = 10
+    count_min_events: int = 20
+    w1_count_warning: float = 0.20
+    w1_count_alert: float = 0.05
+    count_alpha: float = 0.01
+    count_level: float = 0.95
+    pool_rates: bool = True
+    pool_years: int = 3
+    pool_min_events: int = 20
+    pool_units: tuple[str, ...] = ("per_100k", "per_10k", "per_mille")
 
     def __post_init__(self) -> None:
         for name, (whole, low, high, open_low, open_high) in _RANGES.items():
@@ -127,8 +170,13 @@ class RuleSet:
                 and 0 < band[0] < 1.0 < band[1] <= 10):
             raise _refused(self, "parity_band", "a tuple (low, high) of numbers with 0 < low < 1 < high <= 10",
                            "满足 0 < 下限 < 1 < 上限 <= 10 的数对", band)
+        if not isinstance(self.pool_rates, bool):
+            raise _refused(self, "pool_rates", "True or False", "True 或 False")
+        units = self.pool_units
+        if not (isinstance(units, tuple) and all(isinstance(u, str) and u.strip() for u in units)):
+            raise _refused(self, "pool_units", "a tuple of unit names such as ('per_100k',)", "单位名称的元组，如 ('per_100k',)")
         for smaller, larger in (("acceleration_needed", "on_track"), ("w1_alert", "w1_none"),
-                                ("moderate_growth", "substantial_growth")):
+                                ("moderate_growth", "substantial_growth"), ("w1_count_alert", "w1_count_warning")):
             bound = getattr(self, larger)
             if getattr(self, smaller) > bound:
                 raise _refused(self, smaller, f"at most {larger} ({bound!r})", f"不大于 {larger}（{bound!r}）")
@@ -201,6 +249,15 @@ _RANGES: dict[str, tuple[bool, float, float, bool, bool]] = {
     "w4_alert_widening": (False, 0, 10, False, False),
     "stale_after": (True, 0, 50, False, False),
     "min_points_projection": (True, 2, 50, False, False),
+    "materiality": (False, 0, 1, False, False),
+    "w1_min_distance_units": (True, 0, 10_000, False, False),
+    "count_min_events": (True, 0, 1_000_000, False, False),
+    "w1_count_warning": (False, 0, 1, False, False),
+    "w1_count_alert": (False, 0, 1, False, False),
+    "count_alpha": (False, 0, 1, True, True),
+    "count_level": (False, 0, 1, True, True),
+    "pool_years": (True, 1, 20, False, False),
+    "pool_min_events": (True, 0, 1_000_000, False, False),
 }
 
 

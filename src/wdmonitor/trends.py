@@ -16,6 +16,11 @@ Three methods, chosen by name:
 All fits are closed-form sums over numpy arrays; statsmodels' OLS and WLS are the
 reference they are tested against (``tests/test_trends.py``).
 
+Where counts stand behind a rate (deaths and births), :func:`poisson_trend` fits the trend as
+a Poisson regression of the events on the year with the exposure as offset (log link), the
+model of statsmodels' ``GLM(family=Poisson(), offset=log n)``, by Newton's method on every
+row at once; statsmodels is the reference it is tested against (``tests/test_small_numbers.py``).
+
 Examples
 --------
 >>> import numpy as np
@@ -33,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["METHODS", "Projection", "meeting_probability", "project", "project_series"]
+__all__ = ["METHODS", "PoissonTrend", "Projection", "meeting_probability", "poisson_trend", "project", "project_series"]
 
 METHODS = ("trend", "ols", "escap")
 
@@ -186,6 +191,147 @@ def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -
         df = np.where(fit.df > 0, fit.df, np.nan)
         probability = student.cdf(score, df)
     return np.where(np.isfinite(score) & (fit.df > 0), probability, np.nan)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PoissonTrend:
+    """A Poisson regression of each row's events on the year, with log(exposure) as offset.
+
+    ``log μ_t = β0 + β1·(t − t̄) + log n_t`` over the last ≤ ``window`` years with counts.
+    ``projection`` is the expected rate at the target year on the indicator's scale, with the
+    Wald interval ``lower``/``upper`` of level ``level`` (on the log scale, so it never goes
+    below 0); ``slope`` is the annual rate of change exp(β1) − 1 with its interval.
+    ``estimable`` is False where the maximum-likelihood estimate does not exist (no event,
+    or every event in the first or the last year of the window: the slope runs to ±∞), with
+    fewer than three years, or without convergence; every other column is NaN there.
+    """
+
+    projection: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    slope: np.ndarray
+    slope_lower: np.ndarray
+    slope_upper: np.ndarray
+    log_slope: np.ndarray
+    log_slope_se: np.ndarray
+    log_rate: np.ndarray
+    log_rate_se: np.ndarray
+    events: np.ndarray
+    n_points: np.ndarray
+    first_year: np.ndarray
+    estimable: np.ndarray
+    level: float
+
+    def probability(self, target: np.ndarray, sign: np.ndarray, multiplier: np.ndarray | float = 1.0) -> np.ndarray:
+        """Probability that the expected rate at the target year meets ``target`` (``sign`` +1: at least).
+
+        From the normal distribution of the log rate (Wald); NaN where the fit is not
+        estimable or the target is not positive.
+        """
+        from scipy.stats import norm
+
+        target = np.asarray(target, dtype=float) / np.asarray(multiplier, dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            bound = np.log(np.where(target > 0, target, np.nan))
+            score = np.asarray(sign, dtype=float) * (self.log_rate - bound) / self.log_rate_se
+        return np.where(self.estimable & np.isfinite(score), norm.cdf(score), np.nan)
+
+
+def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, target_year: np.ndarray | int, *,
+                  window: int = 5, level: float = 0.95, multiplier: np.ndarray | float = 1.0,
+                  iterations: int = 60) -> PoissonTrend:
+    """Fit :class:`PoissonTrend` to every row of ``events``/``exposure`` (NaN = no count) at once.
+
+    Parameters
+    ----------
+    events, exposure : ndarray, shape (rows, years)
+        Counts (maternal deaths) and exposure (live births); a year is used where both are
+        present and the exposure is positive.
+    years : ndarray, shape (years,)
+    target_year : int or ndarray of int, shape (rows,)
+    window : int
+        The last ``window`` years up to each row's latest year with counts.
+    level : float
+        Level of the intervals.
+    multiplier : float or ndarray
+        Scale of the rate (100000 for per 10万).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> deaths = np.array([[30.0, 33, 36, 40, 44]])
+    >>> births = np.full((1, 5), 200_000.0)
+    >>> fit = poisson_trend(deaths, births, np.arange(2020, 2025), 2030, multiplier=1e5)
+    >>> bool(fit.estimable[0]), round(float(fit.slope[0]), 3), round(float(fit.projection[0]), 1)
+    (True, 0.101, 39.1)
+    """
+    from scipy.stats import norm
+
+    k = np.asarray(events, dtype=float)
+    n = np.asarray(exposure, dtype=float)
+    rows = k.shape[0]
+    t = np.broadcast_to(np.asarray(years, dtype=float), k.shape)
+    target = np.broadcast_to(np.asarray(target_year, dtype=float), (rows,))
+    counted = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
+    latest = np.where(counted, t, -np.inf).max(axis=1, initial=-np.inf)
+    used = counted & (t > latest[:, None] - window)
+    points = used.sum(axis=1)
+    k0 = np.where(used, k, 0.0)
+    n1 = np.where(used, n, 1.0)
+    total = k0.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(points > 0, np.where(used, t, 0.0).sum(axis=1) / np.maximum(points, 1), 0.0)
+        x = np.where(used, t - centre[:, None], 0.0)
+        x_min = np.where(used, x, np.inf).min(axis=1, initial=np.inf)
+        x_max = np.where(used, x, -np.inf).max(axis=1, initial=-np.inf)
+        event_mean = (k0 * x).sum(axis=1) / np.where(total > 0, total, 1.0)
+    span = x_max - x_min
+    tolerance = 1e-9 * np.maximum(span, 1.0)
+    exists = (total > 0) & (points >= 3) & (event_mean > x_min + tolerance) & (event_mean < x_max - tolerance)
+    log_n = np.log(n1)
+    exposure_sum = np.where(used, n, 0.0).sum(axis=1)
+    b0 = np.where(exists, np.log(np.where(exists, total, 1.0) / np.where(exposure_sum > 0, exposure_sum, 1.0)), 0.0)
+    b1 = np.zeros(rows)
+    converged = np.zeros(rows, dtype=bool)
+    i00 = i01 = i11 = np.ones(rows)
+    for _ in range(iterations):  # Newton on the concave log-likelihood, every row at once
+        with np.errstate(over="ignore", invalid="ignore"):
+            mu = np.where(used, np.exp(np.clip(b0[:, None] + b1[:, None] * x + log_n, -700, 700)), 0.0)
+        r = np.where(used, k0 - mu, 0.0)
+        u0, u1 = r.sum(axis=1), (x * r).sum(axis=1)
+        i00, i01, i11 = mu.sum(axis=1), (x * mu).sum(axis=1), (x * x * mu).sum(axis=1)
+        det = i00 * i11 - i01 * i01
+        ok = exists & (det > 0) & np.isfinite(det)
+        safe = np.where(ok, det, 1.0)
+        step0 = np.where(ok, (i11 * u0 - i01 * u1) / safe, 0.0)
+        step1 = np.where(ok, (i00 * u1 - i01 * u0) / safe, 0.0)
+        step0, step1 = np.clip(step0, -5, 5), np.clip(step1, -5, 5)
+        b0, b1 = b0 + step0, b1 + step1
+        converged = ok & (np.abs(step0) < 1e-10) & (np.abs(step1) < 1e-10)
+        if not (exists & ~converged).any():
+            break
+    estimable = exists & converged
+    det = i00 * i11 - i01 * i01
+    safe = np.where(estimable & (det > 0), det, np.nan)
+    v00, v01, v11 = i11 / safe, -i01 / safe, i00 / safe
+    x_target = target - centre
+    z = norm.ppf(1 - (1 - level) / 2)
+    m = np.broadcast_to(np.asarray(multiplier, dtype=float), (rows,))
+    with np.errstate(invalid="ignore", over="ignore"):
+        log_rate = np.where(estimable, b0 + b1 * x_target, np.nan)
+        log_rate_se = np.sqrt(v00 + 2 * x_target * v01 + x_target * x_target * v11)
+        slope_se = np.sqrt(v11)
+        projection = np.exp(log_rate) * m
+        lower, upper = np.exp(log_rate - z * log_rate_se) * m, np.exp(log_rate + z * log_rate_se) * m
+    nan_unless = lambda a: np.where(estimable, a, np.nan)  # noqa: E731 - a local mask
+    return PoissonTrend(
+        projection=nan_unless(projection), lower=nan_unless(lower), upper=nan_unless(upper),
+        slope=nan_unless(np.expm1(b1)), slope_lower=nan_unless(np.expm1(b1 - z * slope_se)),
+        slope_upper=nan_unless(np.expm1(b1 + z * slope_se)), log_slope=nan_unless(b1), log_slope_se=nan_unless(slope_se),
+        log_rate=log_rate, log_rate_se=nan_unless(log_rate_se), events=np.where(points > 0, total, np.nan),
+        n_points=points, first_year=np.where(points > 0, np.where(used, t, np.inf).min(axis=1, initial=np.inf), np.nan),
+        estimable=estimable, level=level,
+    )
 
 
 def project_series(frame: Any, plan: Any, indicator: str, region: str, sex: str | None = None, *,

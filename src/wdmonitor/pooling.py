@@ -1,0 +1,156 @@
+"""Pooled rates for small areas: a multi-year rate Σd/Σn where a year's events are too few.
+
+A county with 3,000–5,000 births a year sees 0, 1 or 2 maternal deaths; one death moves its
+MMR by 20–33/10万. Health statistics judge such areas on a rate pooled over several years
+(the 3-year MMR), and the US National Center for Health Statistics flags rates from fewer
+than 20 events as unreliable (methodology §7). :func:`pooled_rates` does that for every
+series and year of a :class:`~wdmonitor.series.SeriesMatrix` at once: where the rule set
+pools (``RuleSet.pool_rates``), the indicator's unit is one of ``RuleSet.pool_units`` and the
+events of the ``pool_years`` years ending at a year sum to fewer than ``pool_min_events``, the
+cell holds the pooled rate Σd/Σn × multiplier over those years (the years with counts, at
+least two), marked in ``pooled`` with the first year of the pool.
+
+Examples
+--------
+>>> import numpy as np
+>>> import pandas as pd
+>>> from wdmonitor.rules import DEFAULT_RULES
+>>> from wdmonitor.series import to_matrix
+>>> frame = pd.DataFrame({"region": "211402", "year": [2022, 2023, 2024], "sex": "female",
+...     "indicator": "maternal_mortality_ratio", "value": [0.0, 0.0, 26.7],
+...     "numerator": [0, 0, 1], "denominator": [3700, 3720, 3750]})
+>>> pooled = pooled_rates(to_matrix(frame), {"maternal_mortality_ratio": "per_100k"}, DEFAULT_RULES)
+>>> round(float(pooled.values[0, 2]), 2), bool(pooled.pooled[0, 2]), pooled.years_text(0, 2)
+(8.95, True, '2022–2024')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .rules import RuleSet
+from .series import SeriesMatrix
+
+__all__ = ["MULTIPLIERS", "PooledRates", "pooled_rates", "units_of"]
+
+#: Scale of each rate unit (the rate is events / exposure × multiplier).
+MULTIPLIERS: dict[str, float] = {"per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, "per_million": 1e6, "percent": 100.0}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PooledRates:
+    """The values of a matrix with pooled rates where the rule set pools them.
+
+    Attributes
+    ----------
+    values : ndarray, shape (series, years)
+        The pooled rate where ``pooled``, else the matrix's own value.
+    events, exposure : ndarray, shape (series, years)
+        Σd and Σn behind each pooled cell, else the year's own counts (NaN without).
+    pooled : ndarray of bool, shape (series, years)
+        Cells judged on a pooled rate.
+    first_year : ndarray of float, shape (series, years)
+        First year of the pool (NaN where not pooled); the pool ends at the cell's year.
+    years_pooled : ndarray of int, shape (series, years)
+        Years with counts in the pool (0 where not pooled).
+    years : ndarray of int
+        The matrix's years.
+    """
+
+    values: np.ndarray
+    events: np.ndarray
+    exposure: np.ndarray
+    pooled: np.ndarray
+    first_year: np.ndarray
+    years_pooled: np.ndarray
+    years: np.ndarray
+
+    def at(self, rows: np.ndarray, year: np.ndarray | int, which: str = "values") -> np.ndarray:
+        """Gather ``which[rows, year]``; NaN (False for ``pooled``) for a missing row or year."""
+        matrix = getattr(self, which)
+        rows = np.asarray(rows, dtype=np.int64)
+        start = int(self.years[0]) if len(self.years) else 0
+        cols = np.broadcast_to(np.asarray(year, dtype=np.int64) - start, rows.shape)
+        ok = (rows >= 0) & (cols >= 0) & (cols < matrix.shape[1])
+        out = np.zeros(rows.shape, dtype=bool) if matrix.dtype == bool else np.full(rows.shape, np.nan)
+        out[ok] = matrix[rows[ok], cols[ok]]
+        return out
+
+    def years_text(self, row: int, column: int) -> str:
+        """The pool's years as text (``2022–2024``), empty where the cell is not pooled."""
+        if not self.pooled[row, column]:
+            return ""
+        return f"{int(self.first_year[row, column])}–{int(self.years[column])}"
+
+
+def units_of(plan: Any) -> dict[str, str]:
+    """Indicator id → unit, from a :class:`~wdmonitor.indicators.Plan` (or its catalogue)."""
+    indicators = getattr(plan, "indicators", plan)
+    return {indicator_id: indicator.unit for indicator_id, indicator in indicators.items()}
+
+
+def pooled_rates(matrix: SeriesMatrix, units: Mapping[str, str] | Any, rules: RuleSet) -> PooledRates:
+    """Pool the rates of small areas over ``rules.pool_years`` years, for every series and year at once.
+
+    Parameters
+    ----------
+    matrix : SeriesMatrix
+        Values with their numerators (events) and denominators (exposure).
+    units : mapping or Plan
+        Indicator id → unit (or a plan, whose catalogue gives them); series of other units,
+        and derived series (gaps, ratios), are never pooled.
+    rules : RuleSet
+        ``pool_rates``, ``pool_years``, ``pool_min_events`` and ``pool_units``.
+
+    Returns
+    -------
+    PooledRates
+    """
+    if not isinstance(units, Mapping):
+        units = units_of(units)
+    values = matrix.values
+    k, n = matrix.numerators, matrix.denominators
+    counted = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
+    indicator = matrix.keys["indicator"].astype(str).to_numpy(dtype=object)
+    unit = np.array([units.get(i, "") for i in indicator], dtype=object) if len(indicator) else np.array([], dtype=object)
+    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in unit], dtype=float)
+    poolable = np.isin(unit, np.asarray(rules.pool_units, dtype=object)) & bool(rules.pool_rates) & np.isfinite(multiplier)
+
+    width = values.shape[1]
+    span = int(rules.pool_years)
+
+    def trailing(a: np.ndarray) -> np.ndarray:
+        """Sum over the ``span`` years ending at each column (a cumulative-sum difference)."""
+        c = np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(a, axis=1)], axis=1)
+        return c[:, 1:] - c[:, np.maximum(np.arange(1, width + 1) - span, 0)]
+
+    events = trailing(np.where(counted, k, 0.0))
+    exposure = trailing(np.where(counted, n, 0.0))
+    present = trailing(counted.astype(float))
+    # the first year with counts in each pool: the earliest counted column within the span
+    cols = np.arange(width)
+    index = np.where(counted, cols, width)
+    first = np.full(values.shape, np.nan)
+    for back in range(span - 1, -1, -1):  # pool_years gathers, not a loop over series
+        shifted = np.full(values.shape, width)
+        if back < width:
+            shifted[:, back:] = index[:, : width - back]
+        take = (shifted < width) & np.isnan(first)
+        first = np.where(take, shifted, first)
+    pooled = poolable[:, None] & counted & (present >= 2) & (events < rules.pool_min_events)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = events / np.where(exposure > 0, exposure, np.nan) * multiplier[:, None]
+    start = int(matrix.years[0]) if len(matrix.years) else 0
+    return PooledRates(
+        values=np.where(pooled, rate, values),
+        events=np.where(pooled, events, np.where(counted, k, np.nan)),
+        exposure=np.where(pooled, exposure, np.where(counted, n, np.nan)),
+        pooled=pooled,
+        first_year=np.where(pooled, first + start, np.nan),
+        years_pooled=np.where(pooled, present, 0).astype(np.int64),
+        years=matrix.years,
+    )
