@@ -54,6 +54,7 @@ _EPILOG = """examples:
   wdmonitor targets --plan huludao-2021-2030 --lang en
   wdmonitor targets --plan huludao-2021-2030 -o targets.csv
   wdmonitor template --plan huludao-2021-2030 --department 卫健委 -o 卫健委模板.xlsx
+  wdmonitor template --assessments --plan huludao-2021-2030 -o 定性评估.xlsx
   wdmonitor validate 卫健委2024.xlsx --plan huludao-2021-2030 -o 反馈.xlsx
   wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx
   wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts
@@ -196,6 +197,12 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--components", action="store_true",
                           help="ask for the counts behind indicators that have a formula (maternal deaths and live "
                                "births instead of the maternal mortality ratio)")
+    template.add_argument("--assessments", action="store_true",
+                          help="write the committee's assessment workbook instead: one row per qualitative goal and "
+                               "region, with a status drop-down, evidence, assessed by and assessed on")
+    template.add_argument("--regions", nargs="+", help="with --assessments: the regions (codes or names; default all)")
+    template.add_argument("--lang", choices=["zh", "en"], default="zh",
+                          help="with --assessments: the workbook's language (default zh)")
     template.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
 
     validate = commands.add_parser(
@@ -295,6 +302,31 @@ def _parser() -> argparse.ArgumentParser:
                                description="example: wdmonitor store merge 市库.sqlite 县库.sqlite")
     merge.add_argument("path")
     merge.add_argument("other")
+
+    serve = commands.add_parser(
+        "serve", help="the web portal for departments' submissions (监测数据网上报送系统)",
+        description="Run the submission portal on this machine (needs the portal extra: pip install \"wdmonitor[portal]\").\n\n"
+                    "example: wdmonitor serve --plan huludao-2021-2030",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    serve.add_argument("--plan", required=True, help="a bundled plan id or a plan YAML path")
+    serve.add_argument("--store", help="the monitoring database accepted submissions go into (default DATA/store.sqlite; "
+                                        "or postgresql://user@host/database)")
+    serve.add_argument("--data", default="wdmonitor-portal", help="the portal's folder: its database, uploads, outputs (default ./wdmonitor-portal)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--create-admin", metavar="USERNAME",
+                       help="first create this administrator (password from WDMONITOR_PORTAL_ADMIN_PASSWORD or a prompt)")
+    portal_admin = commands.add_parser(
+        "portal-admin", help="create the portal's accounts from the command line",
+        description="example: wdmonitor portal-admin create --username admin (password from WDMONITOR_PORTAL_ADMIN_PASSWORD or a prompt)")
+    portal_actions = portal_admin.add_subparsers(dest="portal_action", required=True, metavar="ACTION")
+    create = portal_actions.add_parser("create", help="create an account (an administrator unless --role is given)")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", choices=["admin", "reviewer", "office", "filler"], default="admin")
+    create.add_argument("--region", default="", help="a reviewer's or filler's region code (211421)")
+    create.add_argument("--department", default="", help="a filler's department (卫健委)")
+    create.add_argument("--data", default="wdmonitor-portal", help="the portal's folder (default ./wdmonitor-portal)")
+    create.add_argument("--plan", help="the plan the portal serves (default huludao-2021-2030)")
     return parser
 
 
@@ -421,6 +453,15 @@ def _run(args: argparse.Namespace) -> int:
                               "direction": i.direction.value, "sex_scope": i.sex_scope.value}
                              for i in catalogue.values()]))
         return 0
+    if args.command == "template" and args.assessments:
+        from .assessments import write_assessment_template
+
+        if args.department or args.years or args.components:
+            raise UsageError("--assessments lists qualitative goals: it takes no --department, --years or --components / "
+                             "--assessments 用于定性目标评估表，不能与 --department、--years、--components 同用")
+        write_assessment_template(load_plan(args.plan), args.output, regions=args.regions, lang=args.lang)
+        print(f"written: {args.output}")
+        return 0
     if args.command == "template":
         from .templates import write_template
 
@@ -438,6 +479,10 @@ def _run(args: argparse.Namespace) -> int:
         return report_command(args)
     if args.command == "store":
         return store_command(args)
+    if args.command in ("serve", "portal-admin"):
+        from .portal.setup import admin_command, serve_command
+
+        return serve_command(args) if args.command == "serve" else admin_command(args)
     return _targets(args)
 
 

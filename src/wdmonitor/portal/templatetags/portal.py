@@ -1,0 +1,43 @@
+"""Template tags: one text in the page's language (Chinese by default, English when switched)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def page_lang() -> str:
+    """``en`` when the English pages were chosen, else ``zh``."""
+    return "en" if (get_language() or "").startswith("en") else "zh"
+
+
+@register.simple_tag
+def tr(zh: str, en: str) -> str:
+    """``{% tr "报送进度" "Progress" %}``: the text in the page's language (escaped as any variable)."""
+    return en if page_lang() == "en" else zh
+
+
+@register.filter
+def pick(pair: Any) -> str:
+    """A (Chinese, English) pair in the page's language: ``{{ names|pick }}``."""
+    zh, en = pair
+    return en if page_lang() == "en" else zh
+
+
+@register.filter
+def message(problem: dict[str, Any]) -> str:
+    """A problem's message in the page's language."""
+    return str(problem.get("message_en" if page_lang() == "en" else "message_zh", ""))
+
+
+@register.filter
+def state(name: str) -> str:
+    """A submission's status or a board cell's state in the page's language."""
+    from ..services import STATE_NAMES
+
+    zh, en = STATE_NAMES.get(str(name), (str(name), str(name)))
+    return en if page_lang() == "en" else zh

@@ -1,0 +1,564 @@
+"""The 监测数据网上报送系统 through Django's test client: roles, every route as the wrong user and with
+changed ids, CSRF refusal, upload limits and generated names, login throttling, session expiry,
+the audit log, the filler's and the reviewer's paths, and the command line that starts it.
+
+Django's settings come from :func:`wdmonitor.portal.setup.configure` (pytest-django then gives
+each test a fresh test database); each test gets its own data folder and store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("django")
+pytest.importorskip("axes")
+os.environ.setdefault("WDMONITOR_PORTAL_SECRET_KEY", secrets.token_urlsafe(50))
+from wdmonitor.portal.setup import configure  # noqa: E402
+
+configure()
+
+import pandas as pd  # noqa: E402
+from django.contrib.sessions.models import Session  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from wdmonitor import layouts_sample, load_plan  # noqa: E402
+from wdmonitor.portal.models import AuditEvent, Collection, Output, Status, Submission  # noqa: E402
+from wdmonitor.portal.setup import create_account  # noqa: E402
+
+PASSWORD = "Bao-song-2024-xitong"
+PLAN = load_plan("huludao-2021-2030")
+HEALTH = ["maternal_mortality_ratio", "maternal_systematic_management_rate", "cervical_cancer_screening_rate",
+          "breast_cancer_screening_rate"]
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def portal_folder(settings, tmp_path):
+    """A data folder and store of the test's own; a fast password hasher (the hash is not what is tested)."""
+    settings.WDMONITOR_PORTAL = {**settings.WDMONITOR_PORTAL, "data": tmp_path / "portal",
+                                 "store": str(tmp_path / "portal" / "store.sqlite")}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return tmp_path / "portal"
+
+
+@pytest.fixture
+def users():
+    made = {
+        "lianshan_health": create_account("lianshan_health", PASSWORD, "filler", "211402", "卫健委"),
+        "suizhong_health": create_account("suizhong_health", PASSWORD, "filler", "211421", "卫健委"),
+        "suizhong_education": create_account("suizhong_education", PASSWORD, "filler", "211421", "教育局"),
+        "city_reviewer": create_account("city_reviewer", PASSWORD, "reviewer", "211400"),
+        "suizhong_reviewer": create_account("suizhong_reviewer", PASSWORD, "reviewer", "211421"),
+        "lianshan_reviewer": create_account("lianshan_reviewer", PASSWORD, "reviewer", "211402"),
+        "office": create_account("office", PASSWORD, "office"),
+        "admin": create_account("admin", PASSWORD, "admin"),
+    }
+    return made
+
+
+@pytest.fixture
+def collection():
+    return Collection.objects.create(year=2024, due=timezone.localdate() + timedelta(days=30))
+
+
+def _figures(region: str) -> pd.DataFrame:
+    rows = [(region, 2024, indicator, "female", value)
+            for indicator, value in zip(HEALTH, [12.5, 95.1, 88.0, 86.4], strict=True)]
+    return pd.DataFrame(rows, columns=["region", "year", "indicator", "sex", "value"])
+
+
+@pytest.fixture
+def workbooks(tmp_path):
+    """A real-layout 卫健委 workbook (统计报表: form block, merged headers, notes) for 绥中县, with a
+    negative rate (the defect) and fixed; and a 绥中县 workbook sent by a 连山区 account."""
+    folder = tmp_path / "books"
+    folder.mkdir()
+    good = _figures("211421")
+    bad = good.copy()
+    bad.loc[1, "value"] = -95.1
+    return {
+        "bad": layouts_sample.indicators_as_rows(bad, PLAN, folder / "卫健委2024_绥中县.xlsx", department="绥中县卫生健康局"),
+        "good": layouts_sample.indicators_as_rows(good, PLAN, folder / "卫健委2024_绥中县_修改.xlsx", department="绥中县卫生健康局"),
+        "lianshan": layouts_sample.indicators_as_rows(_figures("211402"), PLAN, folder / "连山区.xlsx", department="连山区卫生健康局"),
+    }
+
+
+def _client(user=None, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _upload(client: Client, collection: Collection, path: Path, name: str | None = None, **extra):
+    with open(path, "rb") as handle:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile(name or path.name, handle.read())
+    return client.post(reverse("portal:upload", args=[collection.pk]), {"file": upload, **extra})
+
+
+def _submitted(users, collection, workbooks, who="suizhong_health", book="good") -> Submission:
+    client = _client(users[who])
+    response = _upload(client, collection, workbooks[book])
+    submission = Submission.objects.get(pk=int(response.url.strip("/").rsplit("/", 1)[-1]))
+    assert client.post(reverse("portal:submit", args=[submission.pk])).status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Status.SUBMITTED
+    return submission
+
+
+# -- logging in ------------------------------------------------------------------------------------
+def test_login_shows_chinese_then_english_and_is_audited(users):
+    client = Client()
+    page = client.get(reverse("portal:login"))
+    assert page.status_code == 200 and "登录" in page.content.decode()
+    switched = client.post(reverse("portal:lang"), {"language": "en", "next": reverse("portal:login")})
+    assert switched.status_code == 302
+    assert "Log in" in client.get(reverse("portal:login")).content.decode()
+    response = client.post(reverse("portal:login"), {"username": "suizhong_health", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get(response.url, follow=True).redirect_chain[-1][0] == reverse("portal:tasks")
+    event = AuditEvent.objects.get(action="login")
+    assert event.username == "suizhong_health" and event.address == "127.0.0.1"
+
+
+def test_logins_are_throttled_after_repeated_failures(users, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        failed = client.post(reverse("portal:login"), {"username": "suizhong_health", "password": "wrong-password-1"})
+        assert failed.status_code == 200 and "用户名或密码不正确" in failed.content.decode()
+    last = client.post(reverse("portal:login"), {"username": "suizhong_health", "password": "wrong-password-1"})
+    assert last.status_code == 429  # the limit-th failure locks the user name out from this address
+    locked = client.post(reverse("portal:login"), {"username": "suizhong_health", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "登录已暂时锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session  # the right password did not log in while locked out
+    assert AuditEvent.objects.filter(action="login_failed", username="suizhong_health").count() >= settings.AXES_FAILURE_LIMIT
+    # another account from the same address is not locked
+    other = client.post(reverse("portal:login"), {"username": "suizhong_education", "password": PASSWORD})
+    assert other.status_code == 302
+
+
+def test_forms_without_the_csrf_token_are_refused(users, collection, workbooks):
+    client = Client(enforce_csrf_checks=True)
+    refused = client.post(reverse("portal:login"), {"username": "suizhong_health", "password": PASSWORD})
+    assert refused.status_code == 403
+    client.force_login(users["suizhong_health"])
+    assert _upload(client, collection, workbooks["good"]).status_code == 403
+    assert not Submission.objects.exists()
+    page = client.get(reverse("portal:tasks"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    accepted = _upload(client, collection, workbooks["good"], csrfmiddlewaretoken=token)
+    assert accepted.status_code == 302 and Submission.objects.count() == 1
+    submission = Submission.objects.get()
+    assert client.post(reverse("portal:submit", args=[submission.pk])).status_code == 403  # no token
+    reviewer = Client(enforce_csrf_checks=True)
+    reviewer.force_login(users["suizhong_reviewer"])
+    assert reviewer.post(reverse("portal:accept", args=[submission.pk])).status_code == 403
+    assert reviewer.post(reverse("portal:run"), {"kind": "warnings", "collection": collection.pk, "lang": "zh"}).status_code == 403
+
+
+def test_session_expires(users):
+    client = _client(users["suizhong_health"])
+    assert client.get(reverse("portal:tasks")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(reverse("portal:tasks"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
+
+
+def test_session_settings_expire_when_idle(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+# -- the filler's path -------------------------------------------------------------------------------
+def test_tasks_list_what_the_department_owes_with_the_due_date(users, collection):
+    page = _client(users["suizhong_health"]).get(reverse("portal:tasks")).content.decode()
+    assert collection.due.strftime("%Y-%m-%d") in page
+    assert "孕产妇死亡率" in page and "绥中县" in page
+    assert "九年义务教育巩固率" not in page  # another department's indicator
+    education = _client(users["suizhong_education"]).get(reverse("portal:tasks")).content.decode()
+    assert "九年义务教育巩固率" in education and "孕产妇死亡率" not in education
+
+
+def test_the_template_is_the_departments_for_its_region(users, collection, tmp_path):
+    response = _client(users["suizhong_health"]).get(reverse("portal:template", args=[collection.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    frame = pd.read_excel(path, sheet_name="数据 data", engine="openpyxl")
+    assert set(frame["地区代码 region"].astype(str)) == {"211421"}
+    assert set(frame["年份 year"]) == {2024}
+    assert "maternal_mortality_ratio" in set(frame["指标代码 indicator"])
+    assert AuditEvent.objects.filter(action="template", username="suizhong_health").exists()
+
+
+def test_filler_sees_every_problem_fixes_and_submits(users, collection, workbooks):
+    client = _client(users["suizhong_health"])
+    response = _upload(client, collection, workbooks["bad"])
+    assert response.status_code == 302
+    bad = Submission.objects.get()
+    assert bad.status == Status.REFUSED and bad.n_errors == 1
+    page = client.get(response.url).content.decode()
+    assert "工作表“2024年”：表头在第8、9、10行" in page  # the layout section
+    problem = next(p for p in bad.problems if p["severity"] == "error")
+    assert (problem["sheet"], problem["row"], problem["value"], problem["check"]) == ("2024年", 13, "-95.1", "non_negative")
+    assert "卫健委2024_绥中县.xlsx，工作表“2024年”，第13行，D列" in page  # the sender's file name, not the stored one
+    assert "不能为负" in page
+    english = Client()
+    english.force_login(users["suizhong_health"])
+    english.post(reverse("portal:lang"), {"language": "en", "next": "/"})
+    assert "cannot be negative (got -95.1)" in english.get(response.url).content.decode()
+    # a refused revision cannot be submitted
+    client.post(reverse("portal:submit", args=[bad.pk]))
+    bad.refresh_from_db()
+    assert bad.status == Status.REFUSED
+    fixed = Submission.objects.get(pk=int(_upload(client, collection, workbooks["good"]).url.strip("/").rsplit("/", 1)[-1]))
+    assert (fixed.revision, fixed.status, fixed.n_valid, fixed.n_errors) == (2, Status.CHECKED, 4, 0)
+    client.post(reverse("portal:submit", args=[bad.pk]))  # an earlier revision: still not submittable
+    bad.refresh_from_db()
+    assert bad.status == Status.REFUSED
+    client.post(reverse("portal:submit", args=[fixed.pk]))
+    fixed.refresh_from_db()
+    assert fixed.status == Status.SUBMITTED and fixed.submitted_at is not None
+    history = client.get(reverse("portal:tasks")).content.decode()
+    assert "#1" in history and "#2" in history and "卫健委2024_绥中县_修改.xlsx" in history
+    actions = list(AuditEvent.objects.filter(username="suizhong_health").exclude(action="login").order_by("id").values_list("action", flat=True))
+    assert actions == ["upload", "upload", "submit"]
+    report = client.get(reverse("portal:submission_report", args=[bad.pk]))
+    assert report.status_code == 200 and b"".join(report.streaming_content)[:2] == b"PK"
+
+
+def test_rows_for_another_region_are_refused(users, collection, workbooks):
+    client = _client(users["lianshan_health"])
+    _upload(client, collection, workbooks["bad"])  # a 绥中县 workbook sent by the 连山区 account
+    submission = Submission.objects.get()
+    assert submission.status == Status.REFUSED and submission.region == "211402"
+    regions = [p for p in submission.problems if p["check"] == "portal_region"]
+    assert len(regions) == 3  # the three valid rows (the fourth is refused already as negative)
+    assert "地区应为本账户的地区连山区（211402）" in regions[0]["message_zh"]
+    assert regions[0]["row"] in (12, 14, 15) and regions[0]["value"] == "211421"
+
+
+def test_a_form_cannot_choose_the_region_or_department(users, collection, workbooks):
+    client = _client(users["suizhong_health"])
+    _upload(client, collection, workbooks["good"], region="211402", department="教育局")
+    submission = Submission.objects.get()
+    assert (submission.region, submission.department) == ("211421", "卫健委")
+
+
+# -- uploads ----------------------------------------------------------------------------------------
+def test_uploads_are_stored_under_generated_names(users, collection, workbooks, portal_folder):
+    client = _client(users["suizhong_health"])
+    _upload(client, collection, workbooks["good"], name="../../../etc/卫健委\x00报表.xlsx")
+    submission = Submission.objects.get()
+    assert re.fullmatch(r"[0-9a-f]{32}\.xlsx", submission.stored_name)
+    assert submission.original_name == "卫健委报表.xlsx"
+    stored = portal_folder / "uploads" / submission.stored_name
+    assert stored.read_bytes() == workbooks["good"].read_bytes()
+    assert [p.name for p in (portal_folder / "uploads").iterdir()] == [submission.stored_name]
+    assert not any(p.name.startswith("卫健委") for p in portal_folder.rglob("*"))
+    download = client.get(reverse("portal:submission_file", args=[submission.pk]))
+    assert b"".join(download.streaming_content) == workbooks["good"].read_bytes()
+    assert "filename*=utf-8''%E5%8D%AB" in download["Content-Disposition"]
+
+
+@pytest.mark.parametrize(("name", "content", "why"), [
+    ("报表.exe", b"MZ\x90\x00", "not accepted"),
+    ("报表.txt", b"region,year\n", "not accepted"),
+    ("报表", b"PK\x03\x04", "not accepted"),
+    ("报表.xlsx", b"<html>not a workbook</html>", "not a .xlsx file"),
+    ("报表.xls", b"PK\x03\x04zip", "not a .xls file"),
+    ("报表.csv", b"\x00\x01\x02binary", "not a CSV"),
+    ("报表.xlsx", b"", "empty"),
+])
+def test_uploads_of_the_wrong_type_are_refused(users, collection, name, content, why, portal_folder):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client(users["suizhong_health"])
+    client.post(reverse("portal:lang"), {"language": "en", "next": "/"})
+    response = client.post(reverse("portal:upload", args=[collection.pk]), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    assert why in response.content.decode()
+    assert not Submission.objects.exists()
+    assert not list((portal_folder / "uploads").glob("*")) if (portal_folder / "uploads").exists() else True
+    assert AuditEvent.objects.filter(action="upload", detail__startswith="refused").count() == 1
+
+
+def test_uploads_over_the_size_limit_are_refused(users, collection, workbooks, settings):
+    settings.WDMONITOR_PORTAL = {**settings.WDMONITOR_PORTAL, "max_upload_bytes": 2_000}
+    client = _client(users["suizhong_health"])
+    response = _upload(client, collection, workbooks["good"])  # about 6 KB
+    assert response.status_code == 400 and "MB" in response.content.decode()
+    settings.WDMONITOR_PORTAL = {**settings.WDMONITOR_PORTAL, "max_upload_bytes": 0}
+    claimed = client.post(reverse("portal:upload", args=[collection.pk]), data=b"x" * 200_000,
+                          content_type="multipart/form-data; boundary=x")
+    assert claimed.status_code == 413  # refused on the request's length, before the body is read
+    assert not Submission.objects.exists()
+
+
+def test_the_upload_limit_never_exceeds_the_readers(settings):
+    from wdmonitor.limits import MAX_BYTES
+
+    assert 0 < settings.WDMONITOR_PORTAL["max_upload_bytes"] <= MAX_BYTES
+
+
+def test_a_file_the_reader_cannot_read_is_one_problem(users, collection, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _client(users["suizhong_health"])
+    client.post(reverse("portal:upload", args=[collection.pk]),
+                {"file": SimpleUploadedFile("坏.xlsx", b"PK\x03\x04" + b"\x00" * 100)})
+    submission = Submission.objects.get()
+    assert submission.status == Status.REFUSED and len(submission.problems) == 1
+    assert "坏.xlsx" in submission.problems[0]["message_en"] and submission.stored_name not in submission.problems[0]["message_en"]
+
+
+# -- the reviewer's path -------------------------------------------------------------------------------
+def test_board_counts_and_accept_into_the_store(users, collection, workbooks, settings):
+    submission = _submitted(users, collection, workbooks)
+    reviewer = _client(users["suizhong_reviewer"])
+    page = reviewer.get(reverse("portal:board")).content.decode()
+    departments = 17
+    assert re.search(r'id="count-submitted">1<', page) and re.search(rf'id="count-not_started">{departments - 1}<', page)
+    assert 'id="cell-卫健委-211421"' in page and "连山区" not in page  # a county reviewer sees its county only
+    city = _client(users["city_reviewer"]).get(reverse("portal:board")).content.decode()
+    assert re.search(rf'id="count-not_started">{departments * 7 - 1}<', city) and "连山区" in city
+    response = reviewer.post(reverse("portal:accept", args=[submission.pk]))
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Status.ACCEPTED and submission.reviewed_by == users["suizhong_reviewer"]
+    from wdmonitor.store import Store
+
+    store = Store(settings.WDMONITOR_PORTAL["store"], PLAN)
+    frame = store.frame()
+    assert len(frame) == 4 and set(frame["region"]) == {"211421"}
+    assert store.submissions()["submission_id"].tolist() == [submission.store_submission]
+    assert re.search(r'id="count-accepted">1<', reviewer.get(reverse("portal:board")).content.decode())
+    assert reviewer.post(reverse("portal:accept", args=[submission.pk])).status_code == 302  # twice: refused
+    assert len(Store(settings.WDMONITOR_PORTAL["store"], PLAN).frame()) == 4
+    event = AuditEvent.objects.get(action="accept")
+    assert event.username == "suizhong_reviewer" and event.submission == submission and event.at is not None
+
+
+def test_return_with_a_comment_the_filler_sees(users, collection, workbooks):
+    submission = _submitted(users, collection, workbooks)
+    reviewer = _client(users["city_reviewer"])
+    assert reviewer.post(reverse("portal:return", args=[submission.pk]), {"comment": ""}).status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == Status.SUBMITTED  # a return needs a comment
+    reviewer.post(reverse("portal:return", args=[submission.pk]), {"comment": "宫颈癌筛查率与上年相差过大，请核实"})
+    submission.refresh_from_db()
+    assert submission.status == Status.RETURNED
+    filler = _client(users["suizhong_health"])
+    assert "宫颈癌筛查率与上年相差过大，请核实" in filler.get(reverse("portal:tasks")).content.decode()
+    assert "宫颈癌筛查率与上年相差过大，请核实" in filler.get(reverse("portal:submission", args=[submission.pk])).content.decode()
+    event = AuditEvent.objects.get(action="return")
+    assert event.username == "city_reviewer" and "请核实" in event.detail
+    board = reviewer.get(reverse("portal:board")).content.decode()
+    assert re.search(r'id="count-returned">1<', board)
+
+
+def test_overdue_cells(users, collection):
+    collection.due = timezone.localdate() - timedelta(days=1)
+    collection.save()
+    page = _client(users["suizhong_reviewer"]).get(reverse("portal:board")).content.decode()
+    assert re.search(r'id="count-overdue">17<', page) and re.search(r'id="count-not_started">0<', page)
+
+
+def test_outputs_are_run_on_accepted_data_and_downloaded(users, collection, workbooks):
+    reviewer = _client(users["suizhong_reviewer"])
+    reviewer.post(reverse("portal:run"), {"kind": "warnings", "collection": collection.pk, "lang": "zh"})
+    assert not Output.objects.exists()  # nothing accepted yet
+    submission = _submitted(users, collection, workbooks)
+    reviewer.post(reverse("portal:accept", args=[submission.pk]))
+    assert reviewer.post(reverse("portal:run"), {"kind": "annual", "collection": collection.pk, "lang": "zh"}).status_code == 302
+    output = Output.objects.get()
+    assert (output.kind, output.region, output.created_by) == ("annual", "211421", users["suizhong_reviewer"])
+    signatures = {"xlsx": b"PK", "docx": b"PK", "html": b"<!"}
+    for client in (reviewer, _client(users["office"]), _client(users["city_reviewer"])):
+        for fmt, start in signatures.items():
+            response = client.get(reverse("portal:output_file", args=[output.pk, fmt]))
+            assert response.status_code == 200
+            assert b"".join(response.streaming_content).lstrip()[:2].upper() == start.upper()
+    assert AuditEvent.objects.filter(action="run", username="suizhong_reviewer").count() == 1
+
+
+def test_admin_sees_the_audit_log(users, collection, workbooks):
+    _submitted(users, collection, workbooks)
+    page = _client(users["admin"]).get(reverse("portal:audit")).content.decode()
+    assert "suizhong_health" in page and "upload" in page and "submit" in page
+    assert _client(users["admin"]).get(reverse("admin:portal_collection_changelist")).status_code == 200
+
+
+# -- every route as the wrong user -----------------------------------------------------------------------
+@pytest.fixture
+def world(users, collection, workbooks):
+    """A submitted 绥中县 卫健委 submission, a submitted 连山区 one and an output of 连山区."""
+    suizhong = _submitted(users, collection, workbooks)
+    lianshan_book = workbooks["lianshan"]
+    lianshan = _submitted(users, collection, {"good": lianshan_book}, who="lianshan_health")
+    _client(users["lianshan_reviewer"]).post(reverse("portal:accept", args=[lianshan.pk]))
+    _client(users["lianshan_reviewer"]).post(reverse("portal:run"), {"kind": "warnings", "collection": collection.pk, "lang": "zh"})
+    lianshan.refresh_from_db()
+    return {"suizhong": suizhong, "lianshan": lianshan, "output": Output.objects.get(), "collection": collection}
+
+
+#: (route name, method, arguments from the world, the roles allowed)
+ROUTES = [
+    ("portal:tasks", "get", [], {"filler"}),
+    ("portal:template", "get", ["collection"], {"filler"}),
+    ("portal:upload", "post", ["collection"], {"filler"}),
+    ("portal:submissions", "get", [], {"filler", "reviewer", "admin"}),
+    ("portal:submission", "get", ["suizhong"], {"filler", "reviewer", "admin"}),
+    ("portal:submission_file", "get", ["suizhong"], {"filler", "reviewer", "admin"}),
+    ("portal:submission_report", "get", ["suizhong"], {"filler", "reviewer", "admin"}),
+    ("portal:submit", "post", ["suizhong"], {"filler"}),
+    ("portal:accept", "post", ["suizhong"], {"reviewer"}),
+    ("portal:return", "post", ["suizhong"], {"reviewer"}),
+    ("portal:board", "get", [], {"reviewer", "office", "admin"}),
+    ("portal:outputs", "get", [], {"reviewer", "office", "admin"}),
+    ("portal:run", "post", [], {"reviewer"}),
+    ("portal:output_file", "get", ["output", "xlsx"], {"reviewer", "office", "admin"}),
+    ("portal:audit", "get", [], {"admin"}),
+]
+ROLES = {"lianshan_health": "filler", "suizhong_education": "filler", "lianshan_reviewer": "reviewer",
+         "suizhong_reviewer": "reviewer", "office": "office", "admin": "admin"}
+
+
+def _url(name: str, arguments: list[str], world: dict) -> str:
+    values = [world[a].pk if a in world else a for a in arguments]
+    return reverse(name, args=values)
+
+
+def test_every_route_needs_a_login(world):
+    client = Client()
+    for name, method, arguments, _allowed in ROUTES:
+        response = getattr(client, method)(_url(name, arguments, world))
+        assert response.status_code == 302 and response.url.startswith(reverse("portal:login")), name
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_every_route_refuses_the_wrong_role(users, world):
+    refused = 0
+    for username, role in ROLES.items():
+        client = _client(users[username])
+        for name, method, arguments, allowed in ROUTES:
+            if role in allowed:
+                continue
+            response = getattr(client, method)(_url(name, arguments, world))
+            assert response.status_code == 403, (username, name, response.status_code)
+            refused += 1
+    assert refused > 30
+    assert AuditEvent.objects.filter(action="denied").count() == refused
+    for username in ("lianshan_health", "suizhong_reviewer", "office"):
+        assert _client(users[username]).get(reverse("admin:index")).status_code == 302  # not staff: to the admin login
+
+
+def test_another_departments_or_regions_submission_is_not_found(users, world, workbooks):
+    """Changing the id in the URL: the other 卫健委 (连山区), the same county's 教育局, the 连山区 reviewer
+    and the 绥中县 reviewer on 连山区's submission all get 404, and nothing changes."""
+    suizhong, lianshan = world["suizhong"], world["lianshan"]
+    cases = [("lianshan_health", suizhong), ("suizhong_education", suizhong), ("lianshan_reviewer", suizhong),
+             ("suizhong_reviewer", lianshan), ("suizhong_health", lianshan)]
+    for username, target in cases:
+        client = _client(users[username])
+        for name in ("portal:submission", "portal:submission_file", "portal:submission_report"):
+            assert client.get(reverse(name, args=[target.pk])).status_code == 404, (username, name)
+        for name in ("portal:submit", "portal:accept", "portal:return"):
+            response = client.post(reverse(name, args=[target.pk]), {"comment": "改"})
+            assert response.status_code in (403, 404), (username, name)
+    suizhong.refresh_from_db()
+    lianshan.refresh_from_db()
+    assert (suizhong.status, lianshan.status) == (Status.SUBMITTED, Status.ACCEPTED)
+    # the 绥中县 reviewer may not download 连山区's output; an unknown id or format is not found either
+    reviewer = _client(users["suizhong_reviewer"])
+    assert reviewer.get(reverse("portal:output_file", args=[world["output"].pk, "xlsx"])).status_code == 404
+    city = _client(users["city_reviewer"])
+    assert city.get(reverse("portal:output_file", args=[world["output"].pk, "xlsx"])).status_code == 200
+    assert city.get(reverse("portal:output_file", args=[world["output"].pk, "exe"])).status_code == 404
+    assert city.get(reverse("portal:submission", args=[999_999])).status_code == 404
+    # lists show only what is the account's
+    listing = _client(users["suizhong_health"]).get(reverse("portal:submissions")).content.decode()
+    assert "连山区.xlsx" not in listing and "卫健委2024_绥中县_修改.xlsx" in listing
+    assert "连山区" not in reviewer.get(reverse("portal:outputs")).content.decode().split('id="outputs"')[1]
+    # an upload to a collection id that does not exist
+    assert _upload(_client(users["suizhong_health"]), Collection(pk=999), workbooks["good"]).status_code == 404
+
+
+def test_a_user_without_a_role_may_do_nothing(world):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user("nobody", password=PASSWORD)
+    client = _client(nobody)
+    assert client.get(reverse("portal:home")).status_code == 403
+    for name, method, arguments, _allowed in ROUTES:
+        assert getattr(client, method)(_url(name, arguments, world)).status_code == 403, name
+
+
+# -- the command line ---------------------------------------------------------------------------------
+def _run(*args: str, env: dict | None = None, **kwargs):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WDMONITOR_PORTAL", "DJANGO"))}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "wdmonitor", *args], capture_output=True, text=True, env=environment,
+                          stdin=subprocess.DEVNULL, timeout=120, **kwargs)
+
+
+@pytest.mark.slow
+def test_portal_admin_creates_the_first_administrator_without_a_default_password(tmp_path):
+    data = tmp_path / "portal"
+    refused = _run("portal-admin", "create", "--username", "chief", "--data", str(data))
+    assert refused.returncode == 2 and "WDMONITOR_PORTAL_ADMIN_PASSWORD" in refused.stderr
+    weak = _run("portal-admin", "create", "--username", "chief", "--data", str(data), env={"WDMONITOR_PORTAL_ADMIN_PASSWORD": "12345678"})
+    assert weak.returncode == 2 and "password is refused" in weak.stderr
+    made = _run("portal-admin", "create", "--username", "chief", "--data", str(data), env={"WDMONITOR_PORTAL_ADMIN_PASSWORD": PASSWORD})
+    assert made.returncode == 0, made.stderr
+    assert (data / "portal.sqlite3").exists() and oct((data / "secret_key").stat().st_mode & 0o777) == "0o600"
+    bad_region = _run("portal-admin", "create", "--username", "x", "--role", "filler", "--region", "999999", "--department", "卫健委",
+                      "--data", str(data), env={"WDMONITOR_PORTAL_ADMIN_PASSWORD": PASSWORD})
+    assert bad_region.returncode == 2 and "region must be a region of the plan" in bad_region.stderr
+
+
+@pytest.mark.slow
+def test_serve_starts_the_portal(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WDMONITOR_PORTAL", "DJANGO"))}
+    environment["WDMONITOR_PORTAL_ADMIN_PASSWORD"] = PASSWORD
+    server = subprocess.Popen([sys.executable, "-m", "wdmonitor", "serve", "--plan", "huludao-2021-2030", "--data", str(tmp_path / "p"),
+                               "--port", str(port), "--create-admin", "chief"], env=environment, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while time.monotonic() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5) as response:
+                    page = response.read().decode()
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.3)
+        assert "监测数据网上报送系统" in page, server.stderr.read1().decode() if server.poll() is not None else "no page"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert (tmp_path / "p" / "portal.sqlite3").exists()
+    unknown = _run("serve", "--plan", "no-such-plan", "--data", str(tmp_path / "q"))
+    assert unknown.returncode == 2 and not (tmp_path / "q").exists()
