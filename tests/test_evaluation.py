@@ -302,7 +302,8 @@ def test_qualitative_takes_the_committees_assessment(tmp_path):
     file.write_text("target_id,status,evidence,assessed_by,assessed_on\nq,基本实现,评估报告第3页,市妇儿工委,2025-12-01\n", encoding="utf-8")
     r = one(target, series(SCREENING, {2025: 1}), assessments=file)
     assert r.status == "basically_attained"
-    assert r.evidence == "评估报告第3页 (市妇儿工委, 2025-12-01)"
+    assert (r.evidence, r.assessed_by, r.assessed_on) == ("评估报告第3页", "市妇儿工委", "2025-12-01")
+    assert (r.assessment_basis, r.assessment_source) == ("recorded", "assessments.csv, row 2")
 
 
 def test_assessments_with_problems_are_refused_all_at_once(tmp_path):
@@ -312,10 +313,11 @@ def test_assessments_with_problems_are_refused_all_at_once(tmp_path):
     with pytest.raises(AssessmentError) as error:
         evaluate(series(SCREENING, {2025: 1}), make_plan(target), assessments=file)
     assert str(error.value) == (
-        "3 problem(s) in the assessments / 评估记录有 3 处问题:\n"
-        f"{file}, row 2, column status: 'done' is not one of attained, basically_attained, not_attained (已实现, 基本实现, 未实现) / 状态 'done' 无效\n"
-        f"{file}, row 2, column evidence: an assessment needs its evidence / 评估须注明依据\n"
-        f"{file}, row 3, column target_id: unknown target 'zz' of plan test-plan / 规划中没有目标 'zz'"
+        "a.csv: 3 problems in the assessments; nothing was read / 评估表有3处问题，未读取\n"
+        "  - a.csv, row 2, column B (status): one of 已实现, 基本实现, 未实现, 无法评估 (attained, basically attained, "
+        "not attained, not assessable) (got 'done') / 评估结论须为已实现、基本实现、未实现或无法评估\n"
+        "  - a.csv, row 2, column C (evidence): the evidence the verdict rests on / 评估须注明依据\n"
+        "  - a.csv, row 3, column A (target_id): a qualitative target of plan test-plan (got 'zz') / 规划test-plan中没有该目标"
     )
 
 

@@ -48,7 +48,7 @@ def test_opening_a_new_location_creates_a_versioned_store(locations, plan):
     location = locations.new()
     store = Store(location, plan=plan)
     assert store.backend == locations.backend
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
     assert store.submissions().empty
     assert store.frame().empty
 

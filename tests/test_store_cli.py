@@ -38,7 +38,7 @@ def test_add_list_export_merge_and_evaluate_a_store_by_its_location(tmp_path, lo
     assert "mid-term" in capsys.readouterr().out
     summary = Store(county).summary()
     assert summary == {"submissions": 1, "stored_rows": 2764, "current_rows": 2764, "years": (2015, 2024),
-                       "schema_version": 2}
+                       "schema_version": 3}
 
 
 def test_store_faults_are_one_line_with_exit_code_1(tmp_path, locations, capsys):
@@ -54,7 +54,7 @@ def test_store_faults_are_one_line_with_exit_code_1(tmp_path, locations, capsys)
     assert main(["store", "list", store]) == 1
     err = capsys.readouterr().err
     assert err.startswith("wdmonitor: error: ") and err.count("\n") == 1
-    assert "schema version 7 is newer than this wdmonitor understands (2)" in err
+    assert "schema version 7 is newer than this wdmonitor understands (3)" in err
 
 
 def test_a_server_location_without_a_store_is_not_created_by_reading(capsys):

@@ -130,7 +130,7 @@ def test_a_number_column_holding_text_is_damage_not_a_number(filled):
 def test_an_empty_file_becomes_a_store_but_a_folder_or_a_device_does_not(tmp_path):
     empty = tmp_path / "new.sqlite"
     empty.touch()
-    assert Store(empty).schema_version() == 2
+    assert Store(empty).schema_version() == 3
     with pytest.raises(StoreError) as info:
         Store(tmp_path)
     assert str(info.value) == (f"{tmp_path}: a folder, not a store file; give a file such as "
@@ -146,7 +146,7 @@ def test_an_empty_file_becomes_a_store_but_a_folder_or_a_device_does_not(tmp_pat
 
 
 # -- schema versions and missing tables (both backends) --------------------------------------
-@pytest.mark.parametrize("version", ["3", "99"])
+@pytest.mark.parametrize("version", ["4", "99"])
 def test_a_newer_schema_version_is_refused(locations, plan, version):
     location = locations.new()
     Store(location, plan=plan).add(rows(10), department="卫健委", submitted_at="2023-03-01")
@@ -154,9 +154,9 @@ def test_a_newer_schema_version_is_refused(locations, plan, version):
     with pytest.raises(StoreError) as info:
         Store(location)
     assert str(info.value).endswith(
-        f": schema version {version} is newer than this wdmonitor understands (2); the store was left as it is: "
+        f": schema version {version} is newer than this wdmonitor understands (3); the store was left as it is: "
         "upgrade wdmonitor (pip install -U wdmonitor) / 数据库版本高于当前wdmonitor，未作改动；请升级wdmonitor")
-    locations.execute(location, "UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    locations.execute(location, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     assert len(Store(location).frame()) == 10  # untouched
 
 
@@ -168,7 +168,7 @@ def test_an_unknown_schema_version_is_refused(locations, plan, value):
     with pytest.raises(StoreError) as info:
         Store(location)
     assert str(info.value).endswith(
-        f": unknown schema version {value!r} in the meta table (expected a whole number up to 2); the store was left "
+        f": unknown schema version {value!r} in the meta table (expected a whole number up to 3); the store was left "
         "as it is: it was not written by wdmonitor, or is damaged / 数据库版本号无法识别，未作改动")
 
 
@@ -219,7 +219,7 @@ def test_a_version_1_file_is_migrated_keeping_every_version_in_order(tmp_path, p
     assert digest(exported) == before
     # opening the old store migrates it: same rows, same order of versions (s2 was stored last)
     store = Store(path, plan=plan)
-    assert store.schema_version() == 2
+    assert store.schema_version() == 3
     assert store.frame().set_index("year")["value"].to_dict() == {2021: 9.8, 2022: 8.7}
     history = store.history(("211402", 2022, "maternal_mortality_ratio", "female"))
     assert history["value"].tolist() == [9.1, 8.7] and history["source_sheet"].tolist() == ["", ""]

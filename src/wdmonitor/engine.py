@@ -9,6 +9,8 @@ once and hands the same :class:`Judged` to the warnings. The steps:
 2. :func:`~wdmonitor.targets.matrix_for` — one row per series, one column per year.
 3. :func:`~wdmonitor.targets.target_rows` and :func:`~wdmonitor.targets.attach_series` —
    one row per target × region × sex, pointing at its (observed or derived) series.
+   :func:`~wdmonitor.proxies.apply_proxies` then points the rows whose own series has no
+   value at E at their target's proxy (替代性指标), where the plan names one.
 4. :func:`~wdmonitor.attainment.judge` — the verdict, final status, progress and interval
    columns, for every row at once.
 """
@@ -23,6 +25,7 @@ from .attainment import judge
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
+from .proxies import apply_proxies
 from .targets import attach_series, matrix_for, target_rows
 
 __all__ = ["Judged", "judge_all", "prepared"]
@@ -89,5 +92,6 @@ def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAU
     horizon = max([int(year), *plan.evaluation_years])
     matrix, regions = matrix_for(valid, plan, horizon, rules.trend_window)
     rows, full = attach_series(target_rows(plan, int(year), regions), matrix, plan)
+    rows = apply_proxies(rows, full, plan, int(year), regions)
     table = judge(rows, full, int(year), rules)
     return Judged(valid=valid, year=int(year), regions=regions, matrix=matrix, full=full, table=table)

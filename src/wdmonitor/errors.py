@@ -165,7 +165,16 @@ class StoreBusyError(StoreError):
 
 
 class AssessmentError(WdmonitorError, ValueError):
-    """An assessments file names an unknown target or status, or gives no evidence."""
+    """An assessments file cannot be read, or names an unknown target, region or status, or gives
+    no evidence; ``failure_cases`` holds every problem (file, sheet, row, column, value, expected,
+    expected_zh)."""
+
+    def __init__(self, message: str, failure_cases: Any = None) -> None:
+        self.failure_cases = failure_cases
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.failure_cases))
 
 
 class UsageError(WdmonitorError, ValueError):

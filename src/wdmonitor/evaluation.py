@@ -42,7 +42,8 @@ TABLE_COLUMNS = (
     "final_status", "progress", "progress_measure", "progress_class", "latest_year", "latest_value",
     "shortfall", "threshold", "distance", "band_lower", "band_upper", "reference", "reference_value",
     "pre_baseline_change", "post_baseline_change", "maintained_all_years", "numerator", "denominator",
-    "ci_lower", "ci_upper", "uncertain", "evidence", "text_zh", "reading", "trace",
+    "ci_lower", "ci_upper", "uncertain", "evidence", "assessed_by", "assessed_on", "assessment_basis",
+    "assessment_source", "proxy_for", "judged_on", "text_zh", "reading", "trace",
 )
 
 _ATTAINED = (Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASICALLY_ATTAINED.value)
@@ -338,20 +339,15 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
     store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
     valid = prepared(frame, plan)
     table = judge_all(valid, plan, year, rules).table
-    table["evidence"] = ""
-    if assessments is not None:
-        from .assessments import read_assessments
+    from .assessments import apply_assessments, assessment_trace
+    from .proxies import proxy_trace
 
-        recorded = read_assessments(assessments, plan).set_index(["target_id", "region"])
-        key = pd.MultiIndex.from_frame(table[["target_id", "region"]])
-        found = recorded.reindex(key)
-        has = found["status"].notna().to_numpy() & (table["kind"] == "qualitative").to_numpy()
-        table.loc[has, "status"] = found["status"].to_numpy()[has]
-        table.loc[has, "final_status"] = found["status"].to_numpy()[has]
-        evidence = (found["evidence"].astype(str) + " (" + found["assessed_by"].astype(str) + ", " + found["assessed_on"].astype(str) + ")").to_numpy()
-        table.loc[has, "evidence"] = evidence[has]
+    # every region's qualitative rows, with the committee's verdicts (recorded or summarised)
+    table = apply_assessments(table, assessments, plan)
     table["region_name"] = table["region"].map(region_names(plan))
     table["trace"] = _trace(table, year)
+    table["trace"] = proxy_trace(table)
+    table["trace"] = assessment_trace(table)
     table = table[list(TABLE_COLUMNS)].reset_index(drop=True)
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(valid.drop(columns=[c for c in valid if str(c).startswith("source")]), index=False).to_numpy().tobytes()).hexdigest()

@@ -224,6 +224,9 @@ class Target:
         The plan's own clause.
     reading : str
         How an ambiguous clause was read, and why.
+    proxy : Proxy or None
+        The proxy indicator (替代性指标) judged where this target's own series has no value
+        (:class:`wdmonitor.proxies.Proxy`).
     """
 
     id: str
@@ -245,6 +248,7 @@ class Target:
     section: Section = Section.MAIN_GOAL
     text_zh: str = ""
     reading: str = ""
+    proxy: Any = None
 
     def __post_init__(self) -> None:
         for name, kind in (("kind", TargetKind), ("area", Area), ("section", Section), ("area_type", AreaType)):
@@ -411,10 +415,10 @@ class Plan:
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
-        """Indicators the plan's targets refer to (references of relative_to included)."""
+        """Indicators the plan's targets refer to (references of relative_to and proxies included)."""
         seen: dict[str, None] = {}
         for t in self.targets:
-            for i in (t.indicator, t.reference):
+            for i in (t.indicator, t.reference, t.proxy.indicator if t.proxy is not None else None):
                 if i is not None:
                     seen[i] = None
         return tuple(seen)

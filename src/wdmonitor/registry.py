@@ -79,8 +79,9 @@ _GOAL_KEYS = {"id", "area", "goal_no", "section", "text_zh", "targets", "reading
 _TARGET_KEYS = {
     "id", "indicator", "kind", "values", "value", "year", "years", "unit", "lower", "upper",
     "tolerance", "reference", "relation", "delta_mode", "baseline_years", "gap_between", "sex",
-    "area_type", "text_zh", "reading",
+    "area_type", "text_zh", "reading", "proxy",
 }
+_PROXY_KEYS = {"indicator", "kind", "values", "value", "year", "unit", "derive", "years", "sex", "reading"}
 
 
 #: Characters of an offending value quoted in a problem before it is cut.
@@ -312,7 +313,8 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
 
 
 def _parse_indicators(entries: Any, where: str, c: _Collector,
-                      components: Mapping[str, Component] | None = None) -> dict[str, Indicator]:
+                      components: Mapping[str, Component] | None = None,
+                      catalogue: Mapping[str, Indicator] | None = None) -> dict[str, Indicator]:
     result: dict[str, Indicator] = {}
     if not isinstance(entries, list):
         c.add(where, entries, "expected a list of indicators", "应为指标列表")
@@ -327,8 +329,11 @@ def _parse_indicators(entries: Any, where: str, c: _Collector,
             continue
         result[indicator.id] = indicator
     for indicator in result.values():
-        if indicator.proxy_for is not None and not _known(indicator.proxy_for, result):
-            c.add(f"{where}[{indicator.id}].proxy_for", indicator.proxy_for, "proxy_for must name a catalogue indicator", "proxy_for须为目录中的指标")
+        # a plan's own indicator may stand in for a catalogue indicator or another of its own
+        if indicator.proxy_for is not None and not (_known(indicator.proxy_for, result) or _known(indicator.proxy_for, catalogue or {})):
+            c.add(f"{where}[{indicator.id}].proxy_for", indicator.proxy_for,
+                  "proxy_for must name an indicator of the catalogue" + (" or of the plan" if catalogue is not None else ""),
+                  "proxy_for须为目录" + ("或规划" if catalogue is not None else "") + "中的指标")
     for indicator in result.values():
         if indicator.formula is None or components is None:
             continue
@@ -574,7 +579,7 @@ def _load_plan_file(file: Path, display: str, catalogue: Mapping[str, Indicator]
         c.raise_if_any()
     indicators = dict(catalogue)
     if "indicators" in data:
-        local = _parse_indicators(data["indicators"], "indicators", c, components)
+        local = _parse_indicators(data["indicators"], "indicators", c, components, catalogue)
         for key, indicator in local.items():
             if key in indicators:
                 c.add(f"indicators[{key}].id", key, "a plan may add indicators but not redefine catalogue ones", "规划不得重新定义目录中已有的指标")
@@ -832,6 +837,9 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
         c.add(f"{where}.sex", raw["sex"], f"sex must be one of {', '.join(s.value for s in indicator.sex_scope.allowed_sexes)} for a {indicator.sex_scope.value} indicator", "性别与指标的性别范围不符")
     area_type = c.enum(f"{where}.area_type", raw.get("area_type", "total"), AreaType, "area_type")
     tolerance = _as_number(raw.get("tolerance")) if "tolerance" in raw else None
+    proxy = None
+    if "proxy" in raw and kind is not None:
+        proxy = _parse_proxy(raw["proxy"], f"{where}.proxy", c, indicators, kind, indicator, values, start, end)
 
     if len(c.problems) > before or kind is None or area_type is None:
         return None
@@ -841,8 +849,145 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
             lower=lower, upper=upper, tolerance=tolerance, reference=reference, relation=relation,
             delta_mode=delta_mode, baseline_years=baseline_years, gap_between=gap_between, sex=sex,
             area_type=area_type, area=area, goal_no=goal_no, section=section,
-            text_zh=str(raw.get("text_zh") or goal_text), reading=str(raw.get("reading", "")),
+            text_zh=str(raw.get("text_zh") or goal_text), reading=str(raw.get("reading", "")), proxy=proxy,
         )
     except ValueError as error:
         c.add(where, raw.get("id") or default_id, str(error), "目标定义无效")
         return None
+
+
+def _parse_proxy(raw: Any, where: str, c: _Collector, indicators: Mapping[str, Indicator], main_kind: TargetKind,
+                 main: Indicator | None, main_values: Mapping[int, float], start: int | None, end: int | None) -> Any:
+    """A target's proxy (see :mod:`wdmonitor.proxies`): its indicator, kind, target, years and reading, checked."""
+    from .proxies import MAIN_KINDS, PROXY_KINDS, Proxy
+
+    if not c.keys(where, raw, _PROXY_KEYS, ("indicator", "years", "reading")):
+        return None
+    before = len(c.problems)
+    if main_kind.value not in MAIN_KINDS:
+        c.add(f"{where}", main_kind.value, f"a proxy stands in for a target judged on one series ({', '.join(MAIN_KINDS)}); "
+              f"a {main_kind.value} target cannot have one", "替代性指标只适用于基于单一数据序列判断的目标")
+    proxy_id = raw.get("indicator")
+    proxy = indicators.get(proxy_id) if _known(proxy_id, indicators) else None
+    if proxy is None:
+        import difflib
+
+        close = difflib.get_close_matches(str(proxy_id), list(indicators), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        c.add(f"{where}.indicator", proxy_id, f"the proxy must be an indicator of the catalogue or of the plan{hint}",
+              "替代性指标须为目录或规划中的指标")
+    elif main is not None and proxy.id == main.id:
+        c.add(f"{where}.indicator", proxy_id, "a proxy must be another indicator than the target's own", "替代性指标不能是目标本身的指标")
+    elif main is not None and proxy.proxy_for is not None and proxy.proxy_for != main.id:
+        c.add(f"{where}.indicator", proxy_id, f"{proxy.id} is declared a proxy for {proxy.proxy_for} (proxy_for), not for "
+              f"{main.id}", f"该指标在proxy_for中声明替代的是{proxy.proxy_for}，不是{main.id}")
+    kind_text = raw.get("kind")
+    if kind_text is None:
+        kind = main_kind
+        if kind.value not in PROXY_KINDS:
+            c.add(f"{where}.kind", None, f"the target is {kind.value}: state the proxy's own kind, one of {', '.join(PROXY_KINDS)}",
+                  "须为替代性指标指定判断类型")
+    else:
+        kind = c.enum(f"{where}.kind", kind_text, TargetKind, "kind")
+        if kind is not None and kind.value not in PROXY_KINDS:
+            c.add(f"{where}.kind", kind_text, f"a proxy is judged by one of {', '.join(PROXY_KINDS)}", "替代性指标的判断类型无效")
+    if proxy is not None and kind is not None and kind.value in PROXY_KINDS and proxy.direction.sign != 0 \
+            and PROXY_KINDS[kind.value] != proxy.direction.sign:
+        c.add(f"{where}.kind", kind.value, f"{kind.value} judges a rise as progress{'' if PROXY_KINDS[kind.value] > 0 else ' when falling'}; "
+              f"{proxy.id} is {proxy.direction.value}-is-better: the proxy's direction must agree with its kind (state the kind "
+              f"and target that fit it)", f"替代性指标的方向（{proxy.direction.value}）与判断类型{kind.value}不一致")
+    # the years at which the proxy may stand in
+    years_raw = raw.get("years")
+    years: list[int] = []
+    if isinstance(years_raw, Mapping) and set(years_raw) <= {"from", "to"}:
+        first, last = _as_year(years_raw.get("from", start)), _as_year(years_raw.get("to", end))
+        years = list(range(first, last + 1)) if first is not None and last is not None and first <= last else []
+        if not years:
+            c.add(f"{where}.years", years_raw, "years must be a list of years or {from: year, to: year}", "years须为年份列表或起止年份")
+    elif isinstance(years_raw, list) and years_raw:
+        for y in years_raw:
+            year = _as_year(y)
+            if year is None:
+                c.add(f"{where}.years", y, f"years must be whole years from {MIN_YEAR} to {MAX_YEAR}", "years须为年份列表")
+            else:
+                years.append(year)
+    elif years_raw is not None:
+        c.add(f"{where}.years", years_raw, "years must be a list of years or {from: year, to: year}", "years须为年份列表或起止年份")
+    for year in years:
+        if start is not None and end is not None and not start <= year <= end:
+            c.add(f"{where}.years", year, f"the years a proxy applies must lie in the plan period {start}–{end}", f"替代年份须在规划期{start}—{end}内")
+    reading = raw.get("reading")
+    if not isinstance(reading, str) or not reading.strip():
+        c.add(f"{where}.reading", reading, "a proxy needs its reading: why it may stand in and how its target was set",
+              "须说明替代的理由及替代目标的确定方法")
+    sex = c.enum(f"{where}.sex", raw["sex"], Sex, "sex") if raw.get("sex") is not None else None
+    if sex is not None and proxy is not None and sex not in proxy.sex_scope.allowed_sexes:
+        c.add(f"{where}.sex", raw["sex"], "sex must be one the proxy indicator is measured on", "性别与替代性指标的性别范围不符")
+    # the proxy's own target: stated, or derived from the main target by the reading
+    values: dict[int, float] = {}
+    derived = ""
+    derive = raw.get("derive")
+    stated = "values" in raw or "value" in raw
+    if stated and derive is not None:
+        c.add(f"{where}.derive", derive, "give the proxy's target either stated (values) or derived (derive), not both",
+              "替代目标只能直接给出或按方法推算，二者择一")
+    elif "values" in raw:
+        if not isinstance(raw["values"], Mapping) or not raw["values"]:
+            c.add(f"{where}.values", raw["values"], "values must map years to numbers", "values须为年份到数值的映射")
+        else:
+            for year_key, number in raw["values"].items():
+                year, value = _as_year(year_key), _as_number(number)
+                if year is None or value is None:
+                    c.add(f"{where}.values.{year_key}", number, "values must map years to numbers", "values须为年份到数值的映射")
+                else:
+                    values[year] = value
+    elif "value" in raw:
+        value, year = _as_number(raw["value"]), _as_year(raw.get("year", end))
+        if value is None or year is None:
+            c.add(f"{where}.value", raw["value"], "value must be a number (with year a whole year)", "目标值须为数字")
+        else:
+            values[year] = value
+    elif derive is not None:
+        factor = None
+        if derive == "same":
+            factor, derived = 1.0, "same"
+        elif isinstance(derive, Mapping) and set(derive) == {"scale"} and _as_number(derive["scale"]) is not None \
+                and _as_number(derive["scale"]) > 0:
+            factor = _as_number(derive["scale"])
+            derived = f"scale ×{factor:g}"
+        else:
+            c.add(f"{where}.derive", derive, "derive must be same (the target's values) or {scale: a positive number}",
+                  "derive须为same或{scale: 正数}")
+        if factor is not None:
+            if main is None or proxy is None:
+                pass
+            elif main.direction.sign != proxy.direction.sign:
+                c.add(f"{where}.derive", derive, f"a target derived from {main.id} ({main.direction.value}-is-better) cannot "
+                      f"carry over to {proxy.id} ({proxy.direction.value}-is-better): state the proxy's values",
+                      "主指标与替代性指标方向相反，替代目标须直接给出")
+            else:
+                try:
+                    unit_factor = conversion_factor(main.unit, proxy.unit)
+                except UnitError:
+                    c.add(f"{where}.derive", derive, f"the target in {main.unit} cannot be derived in the proxy's unit "
+                          f"{proxy.unit}: state the proxy's values", "主指标与替代性指标单位不能换算，替代目标须直接给出")
+                else:
+                    values = {y: v * unit_factor * factor for y, v in main_values.items()}
+    if "unit" in raw and proxy is not None and values and derive is None:
+        try:
+            unit_factor = conversion_factor(str(raw["unit"]), proxy.unit)
+            values = {y: v * unit_factor for y, v in values.items()}
+        except UnitError:
+            c.add(f"{where}.unit", raw["unit"], f"unit must be convertible to the proxy's unit {proxy.unit}", "单位须可换算为替代性指标的单位")
+    if kind is not None and kind.needs_value and not values and len(c.problems) == before:
+        c.add(f"{where}", None, f"a {kind.value} proxy needs its own target: values (stated) or derive (same, or "
+              "{scale: f}) with the reading saying why", "替代性指标须有替代目标：直接给出（values）或按方法推算（derive）")
+    if kind is not None and not kind.needs_value and not values:
+        values = {y: float("nan") for y in (main_values or ({end: 0.0} if end is not None else {}))}
+    for year in values:
+        if start is not None and end is not None and not start <= year <= end:
+            c.add(f"{where}.values.{year}", year, f"target years must lie in the plan period {start}–{end}", f"目标年份须在规划期 {start}—{end} 内")
+    if len(c.problems) > before or proxy is None or kind is None:
+        return None
+    return Proxy(indicator=proxy.id, kind=kind, values=values, years=tuple(years), reading=str(reading).strip(),
+                 derived=derived, sex=sex)

@@ -37,10 +37,16 @@ from .errors import StoreBusyError, StoreError
 __all__ = ["SCHEMA_VERSION", "Storage", "is_url"]
 
 #: The schema version this wdmonitor writes. Version 1 (wdmonitor 0.1, SQLite only) had no
-#: ``row_id`` column; it is migrated to version 2 on open (see docs/store.md).
-SCHEMA_VERSION = 2
+#: ``row_id`` column; version 2 had no ``assessments`` table (the committee's verdicts on
+#: qualitative goals and their revisions). Both are migrated to version 3 on open (see docs/store.md).
+SCHEMA_VERSION = 3
 
-TABLES = ("meta", "submissions", "observations")
+TABLES = ("meta", "submissions", "observations", "assessments")
+#: Columns of the assessments table besides its row_id: one row per revision of a verdict.
+ASSESSMENT_COLUMNS = [
+    "revision_id", "target_id", "region", "status", "evidence", "assessed_by", "assessed_on", "note",
+    "source_file", "source_sheet", "source_row", "source_sha256", "submitted_at", "added_at", "plan_id",
+]
 OBSERVATION_COLUMNS = [
     "region", "year", "indicator", "sex", "area_type", "age_group", "value", "unit",
     "numerator", "denominator", "source", "source_file", "source_sheet", "source_row",
@@ -51,7 +57,8 @@ SUBMISSION_COLUMNS = [
 ]
 TEXT_COLUMNS = {"submission_id", "region", "indicator", "sex", "area_type", "age_group", "unit", "source",
                 "source_file", "source_sheet", "department", "submitted_at", "added_at", "note",
-                "source_name", "source_sha256", "plan_id", "origin"}
+                "source_name", "source_sha256", "plan_id", "origin", "revision_id", "target_id", "status",
+                "evidence", "assessed_by", "assessed_on"}
 INTEGER_COLUMNS = {"year", "source_row", "n_rows", "row_id", "_rowid"}
 FLOAT_COLUMNS = {"value", "numerator", "denominator"}
 
@@ -117,6 +124,22 @@ def _schema() -> Any:
     Index("observations_key", observations.c.region, observations.c.year, observations.c.indicator,
           observations.c.sex, observations.c.area_type, observations.c.age_group)
     Index("observations_submission", observations.c.submission_id)
+    # The committee's verdicts on qualitative goals: every revision kept (who, when, evidence);
+    # the latest sent by a date is the verdict as known then (Store.assessments).
+    assessments = Table(
+        "assessments", metadata,
+        Column("row_id", row_id, primary_key=True, autoincrement=True),
+        Column("revision_id", text_type, nullable=False),
+        *(Column(name, text_type, nullable=False) for name in ("target_id", "region", "status")),
+        *(Column(name, text_type, nullable=False, server_default=text("''"))
+          for name in ("evidence", "assessed_by", "assessed_on", "note", "source_file", "source_sheet")),
+        Column("source_row", Integer()),
+        Column("source_sha256", text_type, nullable=False, server_default=text("''")),
+        Column("submitted_at", text_type, nullable=False),
+        Column("added_at", text_type, nullable=False),
+        Column("plan_id", text_type, nullable=False, server_default=text("''")),
+    )
+    Index("assessments_key", assessments.c.target_id, assessments.c.region, assessments.c.submitted_at)
     return metadata
 
 
@@ -356,7 +379,7 @@ class Storage:
             version = self.version(connection, tables)
         self._refuse_newer(version)
         if version == SCHEMA_VERSION:
-            self._require_tables(tables)
+            self._require_tables(tables, version)
             return version
         if version == 0 and not create:
             raise StoreError(f"no store at {self.label}: nothing was created / 数据库不存在：{self.label}")
@@ -367,12 +390,16 @@ class Storage:
             if version == 0:
                 self.metadata.create_all(connection)
             elif version == 1 and self.kind == "sqlite":
-                self._require_tables(tables)
+                self._require_tables(tables, version)
                 for statement in _MIGRATE_1_TO_2_SQLITE:
                     if statement is None:
-                        self.metadata.create_all(connection)
+                        self.metadata.create_all(connection)  # also the version 3 assessments table
                     else:
                         connection.exec_driver_sql(statement)
+            elif version == 2:
+                # version 2 → 3: the assessments table (and its index) added; nothing else changes
+                self._require_tables(tables, version)
+                self.metadata.create_all(connection)
             elif version != SCHEMA_VERSION:
                 raise StoreError(f"{self.label}: schema version {version} cannot be migrated by this wdmonitor / "
                                  f"数据库版本{version}无法迁移")
@@ -394,8 +421,9 @@ class Storage:
                 f"数据库版本高于当前wdmonitor，未作改动；请升级wdmonitor"
             )
 
-    def _require_tables(self, tables: set[str]) -> None:
-        missing = [name for name in TABLES if name not in tables]
+    def _require_tables(self, tables: set[str], version: int = SCHEMA_VERSION) -> None:
+        required = TABLES if version >= 3 else tuple(name for name in TABLES if name != "assessments")
+        missing = [name for name in required if name not in tables]
         if missing:
             raise StoreError(
                 f"{self.label}: the store is missing the table(s) {', '.join(missing)}; it is damaged or was changed "

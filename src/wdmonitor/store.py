@@ -440,6 +440,103 @@ class Store:
         return frame
 
     # -- exchange between levels ---------------------------------------------------------
+    # -- the committee's assessments ----------------------------------------------------
+    def add_assessments(self, source: Any, *, submitted_at: str | datetime | None = None,
+                        plan: Plan | str | None = None, sheet: str | int | None = None) -> Receipt:
+        """Store the committee's verdicts on qualitative goals as new revisions, all or nothing.
+
+        Parameters
+        ----------
+        source : path or DataFrame
+            The filled assessment workbook, a .csv or .yaml, or a frame (read and checked by
+            :func:`wdmonitor.assessments.read_assessments`).
+        submitted_at : str or datetime, optional
+            When the verdicts were given; now when omitted. A later revision of a goal and
+            region supersedes the earlier one without erasing it.
+        plan : Plan or str, optional
+            The plan the goals belong to; the store's plan by default.
+        sheet : str or int, optional
+            The sheet of a workbook to read.
+
+        Returns
+        -------
+        Receipt
+            ``department`` lists who assessed (``assessed_by``), ``n_rows`` the verdicts stored.
+
+        Raises
+        ------
+        AssessmentError
+            When the file has problems (every one listed); nothing is stored.
+        StoreError
+            When the file holds no verdict (a template sent back blank), or the store cannot
+            be written.
+        """
+        from .assessments import read_assessments
+        from .registry import load_plan
+        from .storage import ASSESSMENT_COLUMNS
+
+        plan = load_plan(plan) if isinstance(plan, str) else (plan or self.plan)
+        if plan is None:
+            raise StoreError("Store.add_assessments needs a plan: Store(path, plan=...) or add_assessments(..., plan=...) / "
+                             "需要指定规划")
+        frame = read_assessments(source, plan, sheet=sheet)
+        name = str(frame.attrs.get("source_file", "<frame>"))
+        if frame.empty:
+            raise StoreError(f"{name}: no goal carries a verdict (every status is empty); nothing was stored / "
+                             f"{name}：没有填写评估结论的行，未入库")
+        if isinstance(source, (str, Path)):
+            digest = _file_digest(Path(source))
+        else:
+            digest = hashlib.sha256(pd.util.hash_pandas_object(frame.drop(columns=["source_row"]), index=False)
+                                    .to_numpy().tobytes()).hexdigest()
+        receipt = Receipt(submission_id=uuid.uuid4().hex,
+                          department=", ".join(sorted({b for b in frame["assessed_by"] if b})),
+                          submitted_at=_timestamp(submitted_at), source_name=name, source_sha256=digest,
+                          n_rows=len(frame))
+        rows = frame.assign(revision_id=receipt.submission_id, source_sha256=digest, submitted_at=receipt.submitted_at,
+                            added_at=_now(), plan_id=plan.id)
+        rows["source_file"] = rows["source_file"].where(rows["source_file"] != "", name)
+        with self._storage.write() as connection:
+            self._storage.append(connection, "assessments", rows[ASSESSMENT_COLUMNS])
+        return receipt
+
+    def assessments(self, as_of: str | datetime | None = None, *, history: bool = False) -> pd.DataFrame:
+        """The committee's verdicts as known at a date: the latest revision of each goal and region.
+
+        Parameters
+        ----------
+        as_of : str or datetime, optional
+            Only revisions given at or before this moment count (as for :meth:`frame`); all
+            of them when omitted.
+        history : bool
+            Every revision instead, oldest first (who, when and the evidence of each).
+
+        Returns
+        -------
+        DataFrame
+            The columns of :func:`wdmonitor.assessments.read_assessments` with
+            ``revised_at`` (when the revision was given), ``revision_id`` and
+            ``source_sha256``; ready for ``evaluate(..., assessments=...)``.
+        """
+        from .assessments import ASSESSMENT_COLUMNS as READ_COLUMNS
+
+        cutoff = _timestamp(as_of) if as_of is not None else "9999"
+        with self._storage.read() as connection:
+            rows = self._storage.query(
+                connection,
+                "SELECT revision_id, target_id, region, status, evidence, assessed_by, assessed_on, note, source_file, "
+                "source_sheet, source_row, source_sha256, submitted_at, added_at FROM assessments "
+                "WHERE submitted_at <= :cutoff ORDER BY submitted_at, added_at, row_id", {"cutoff": cutoff})
+        if not history:
+            rows = rows.drop_duplicates(["target_id", "region"], keep="last")
+        rows = rows.rename(columns={"submitted_at": "revised_at"}).drop(columns=["added_at"]).reset_index(drop=True)
+        rows["source_row"] = pd.to_numeric(rows["source_row"], errors="coerce").fillna(0).astype("int64")
+        frame = rows[[*READ_COLUMNS, "revised_at", "revision_id", "source_sha256"]].copy()
+        frame.attrs["wdmonitor_assessments"] = not history
+        frame.attrs["source_file"] = self.location
+        frame.attrs["as_of"] = None if as_of is None else cutoff
+        return frame
+
     def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every submission and every stored row, in the order they were stored."""
         with self._storage.read() as connection:
@@ -527,7 +624,7 @@ class Store:
             if version == 0:
                 raise StoreError(f"{path}: an empty file, not a wdmonitor store or export; nothing was merged / "
                                  f"不是wdmonitor数据库或导出文件，未合并")
-            storage._require_tables(tables)
+            storage._require_tables(tables, version)
             order = "row_id" if version >= 2 else "rowid"
             submissions = storage.query(connection, f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions")
             observations = storage.query(
