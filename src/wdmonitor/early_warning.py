@@ -310,11 +310,14 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
         glm_row = used_method == "poisson_glm"
 
         bound = {"year": year, "y_hat": projection, "target": target, "share": share, "with_probability": with_probability,
-                 "probability": probability, "glm": glm_row, "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
+                 "probability": probability, "glm": glm_row, "by_share": ~(numeric & ~short),
+                 "miss": np.abs(target - projection), "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
 
         def w1_en(f: Any, b: dict[str, Any] = bound) -> pd.Series:
             text = (f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method + ") against a target of " + f(b["target"])
                     + "; share of the distance covered P=" + f(b["share"], 3))
+            text = text.where(f.pick(b["by_share"]), f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method
+                              + ") against a target of " + f(b["target"]) + ", short of it by " + f(b["miss"]))
             text = text.where(~f.pick(b["with_probability"]), text + "; probability of meeting it " + f(b["probability"], 3))
             glm_text = (f"projected to {b['year']} by a Poisson regression on " + f(b["events"], 0) + " events: " + f(b["y_hat"])
                         + f" ({rules.count_level:.0%} interval " + f(b["lower"]) + "–" + f(b["upper"]) + ") against a target of " + f(b["target"])
@@ -323,6 +326,8 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
 
         def w1_zh(f: Any, b: dict[str, Any] = bound) -> pd.Series:
             text = f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，目标" + f(b["target"]) + "，预计完成进度P=" + f(b["share"], 3) + "，预计达标困难"
+            text = text.where(f.pick(b["by_share"]), f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，目标" + f(b["target"])
+                              + "，预计差距" + f(b["miss"]) + "，预计达标困难")
             text = text.where(~f.pick(b["with_probability"]), text + "；达标概率" + f(b["probability"], 3))
             glm_text = ("按泊松回归（近期共" + f(b["events"], 0) + f"例）预计{b['year']}年为" + f(b["y_hat"]) + f"（{rules.count_level:.0%}区间"
                         + f(b["lower"]) + "–" + f(b["upper"]) + "），目标" + f(b["target"]) + "，达标概率" + f(b["probability"], 3)
@@ -528,36 +533,6 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     return parts
 
 
-def _gap_variance(rows: pd.DataFrame, matrix: SeriesMatrix) -> np.ndarray:
-    """Sampling variance of each derived sex or urban–rural gap, year by year, from its two rates' counts.
-
-    Var(gap) = Var(r_a) + Var(r_b) (:func:`~wdmonitor.intervals.rate_variance`); NaN where a
-    component has no counts, and for parity ratios and spreads across regions.
-    """
-    from .intervals import rate_variance
-    from .pooling import MULTIPLIERS
-
-    out = np.full((len(rows), len(matrix.years)), np.nan)
-    derivation = rows["derivation"].to_numpy(dtype=object) if "derivation" in rows else np.full(len(rows), "", dtype=object)
-    unit = rows["unit"].to_numpy(dtype=object)
-    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in unit], dtype=float)
-    kind = np.where(unit == "percent", "wilson", "poisson").astype(object)
-    for name, column, first, second in (("sex_gap", "sex", "female", "male"), ("area_gap", "area_type", "urban", "rural")):
-        chosen = np.flatnonzero((derivation == name) & np.isfinite(multiplier))
-        if not len(chosen):
-            continue
-        keys = pd.DataFrame({"region": rows["region"].to_numpy()[chosen], "indicator": rows["indicator"].to_numpy()[chosen],
-                             "sex": rows["sex"].to_numpy()[chosen], "area_type": rows["area_type"].to_numpy()[chosen],
-                             "age_group": "total"})
-        total = np.zeros((len(chosen), len(matrix.years)))
-        for level in (first, second):
-            component = matrix.lookup(keys.assign(**{column: level}))
-            events, exposure = _count_blocks(matrix, component)
-            total = total + rate_variance(events, exposure, multiplier[chosen, None], kind[chosen, None])
-        out[chosen] = total
-    return out
-
-
 def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> list[pd.DataFrame]:
     """W4 on the gap and parity series of gap_narrowing and parity targets.
 
@@ -569,6 +544,8 @@ def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> li
     """
     from scipy.stats import norm
 
+    from .intervals import gap_variance
+
     rows = now[now["kind"].isin(["gap_narrowing", "parity"]) & (now["series"] >= 0)].drop_duplicates("series").reset_index(drop=True)
     if rows.empty:
         return []
@@ -577,7 +554,7 @@ def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> li
     gap_b = rows["baseline"].to_numpy(dtype=float)
     parity = (rows["kind"] == "parity").to_numpy()
     nil = _nil(rows, rules)
-    variance = _gap_variance(rows, matrix)
+    variance = gap_variance(rows, matrix)
     index = np.arange(len(rows))
 
     def variance_at(year: np.ndarray) -> np.ndarray:
@@ -654,10 +631,13 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
     counted = _counted(rows, block, events, exposure, matrix.years, rules.trend_window)
     in_window = _window_events(events, exposure, block, matrix.years, rules.trend_window)
     noisy = ~none & counted & ~short & (in_window < rules.count_min_events)
+    no_event = in_window == 0
     parts.append(_frame(rows, noisy, "data", "too_few_events", Severity.NONE.value,
-                        lambda f: "近期共" + f(in_window, 0) + f"例，少于{rules.count_min_events}例，波动主要来自偶然，不作趋势预测",
-                        lambda f: f(in_window, 0) + f" events in the trend window, fewer than {rules.count_min_events}: "
-                        "too noisy to project", latest_year=latest))
+                        lambda f: ("近期共" + f(in_window, 0) + f"例，少于{rules.count_min_events}例，变动主要来自偶然，不作趋势预测").where(
+                            ~f.pick(no_event), "近期各年均为0例，无趋势可言，不作趋势预测"),
+                        lambda f: (f(in_window, 0) + f" events in the trend window, fewer than {rules.count_min_events}: "
+                                   "too noisy to project").where(~f.pick(no_event), "no event in any year of the trend window: "
+                                                                 "no trend to project"), latest_year=latest))
     provisional = ~none & ~stale & (latest < as_of)
     parts.append(_frame(rows, provisional, "data", "provisional", Severity.NONE.value,
                         lambda f: "最新数据为" + f(latest, 0) + "年（" + str(as_of) + "年数据尚未报送）",

@@ -17,10 +17,12 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["poisson_change_test", "poisson_interval", "rate_variance", "wilson_interval"]
+__all__ = ["gap_variance", "poisson_change_test", "poisson_interval", "rate_variance", "wilson_interval"]
 
 
 def poisson_interval(events: ArrayLike, exposure: ArrayLike, multiplier: float | ArrayLike = 1.0,
@@ -124,3 +126,40 @@ def poisson_change_test(events_1: ArrayLike, exposure_1: ArrayLike, events_2: Ar
         raise ValueError(f"alternative must be 'larger' or 'smaller' (got {alternative!r})")
     value = np.where(total == 0, 1.0, np.minimum(value, 1.0))
     return np.where(ok, value, np.nan)
+
+
+def gap_variance(rows: Any, matrix: Any) -> np.ndarray:
+    """Sampling variance of each derived sex or urban–rural gap, year by year, from its two rates' counts.
+
+    ``rows`` are target rows (columns ``derivation``, ``unit``, ``region``, ``indicator``,
+    ``sex``, ``area_type``); the result has one row per target row and one column per year
+    of ``matrix``. Var(gap) = Var(r_a) + Var(r_b) (:func:`rate_variance`), the variance of a
+    difference of two independent rates; NaN where a component has no counts, and for
+    parity ratios and spreads across regions.
+    """
+    import pandas as pd
+
+    from .pooling import MULTIPLIERS
+
+    out = np.full((len(rows), len(matrix.years)), np.nan)
+    derivation = rows["derivation"].to_numpy(dtype=object) if "derivation" in rows else np.full(len(rows), "", dtype=object)
+    unit = rows["unit"].to_numpy(dtype=object)
+    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in unit], dtype=float)
+    kind = np.where(unit == "percent", "wilson", "poisson").astype(object)
+    for name, column, first, second in (("sex_gap", "sex", "female", "male"), ("area_gap", "area_type", "urban", "rural")):
+        chosen = np.flatnonzero((derivation == name) & np.isfinite(multiplier))
+        if not len(chosen):
+            continue
+        keys = pd.DataFrame({"region": rows["region"].to_numpy()[chosen], "indicator": rows["indicator"].to_numpy()[chosen],
+                             "sex": rows["sex"].to_numpy()[chosen], "area_type": rows["area_type"].to_numpy()[chosen],
+                             "age_group": "total"})
+        total = np.zeros((len(chosen), len(matrix.years)))
+        for level in (first, second):
+            component = matrix.lookup(keys.assign(**{column: level}))
+            ok = component >= 0
+            events = np.full(total.shape, np.nan)
+            exposure = np.full(total.shape, np.nan)
+            events[ok], exposure[ok] = matrix.numerators[component[ok]], matrix.denominators[component[ok]]
+            total = total + rate_variance(events, exposure, multiplier[chosen, None], kind[chosen, None])
+        out[chosen] = total
+    return out

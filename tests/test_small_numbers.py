@@ -1,0 +1,251 @@
+"""Small numbers, zeros and materiality (methodology §7–8; docs/methodology.md §5, cases 7–11).
+
+County data: a county with 3,000–5,000 births a year sees 0, 1 or 2 maternal deaths and one
+death moves its MMR by 20–33/10万. Every verdict and warning such a county gets must follow
+from its counts: no warning where the counts cannot tell, every real deterioration still
+flagged. The numbers in these tests follow from the formulas (Garwood, the exact conditional
+test, the Poisson GLM), each computed here from its definition or from statsmodels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evaluation_helpers import make_plan, series, years
+from wdmonitor import Target, flag_early_warnings
+from wdmonitor.intervals import gap_variance, poisson_change_test, rate_variance
+from wdmonitor.pooling import pooled_rates
+from wdmonitor.rules import DEFAULT_RULES
+from wdmonitor.series import to_matrix
+from wdmonitor.trends import poisson_trend
+
+MMR = "maternal_mortality_ratio"
+COUNTY = "211402"
+CITY = "211400"
+MMR_TARGET = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.5, 2030: 10.0})
+MMR_GAP = Target(id="mmr-gap", indicator=MMR, kind="gap_narrowing", gap_between="area_type")
+BIRTHS = [3300.0, 3320.0, 3340.0, 3360.0, 3380.0]
+W1_TO_W4 = {"W1", "W2a", "W2b", "W2c", "W3", "W4"}
+
+
+def mmr(deaths, births, *, region=COUNTY, area_type="total", first=2020):
+    deaths = np.asarray(deaths, dtype=float)
+    births = np.asarray(births, dtype=float)
+    return series(MMR, years(first, *(deaths / births * 1e5)), region=region, area_type=area_type,
+                  numerators=deaths, denominators=births)
+
+
+def warnings_of(frame, *targets, as_of=2024, rules=DEFAULT_RULES):
+    return flag_early_warnings(frame, make_plan(*targets), as_of=as_of, rules=rules).table
+
+
+# -- the exact conditional test and the Poisson GLM against their references ---------------------
+@pytest.mark.parametrize(("d1", "n1", "d2", "n2"), [(0, 3300, 1, 3340), (1, 3300, 0, 3340), (30, 1e5, 60, 1e5),
+                                                    (20, 200_000, 38, 200_000), (0, 100, 0, 100), (7, 5000, 2, 9000)])
+def test_the_exact_conditional_test_is_statsmodels_exact_cond(d1, n1, d2, n2):
+    from statsmodels.stats.rates import test_poisson_2indep
+
+    for alternative in ("larger", "smaller"):
+        got = poisson_change_test([d1], [n1], [d2], [n2], alternative)[0]
+        if d1 + d2 == 0:
+            assert got == 1.0  # no event: no evidence of any change
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            want = test_poisson_2indep(d2, n2, d1, n1, method="exact-cond", alternative=alternative).pvalue
+        assert got == pytest.approx(want, rel=1e-9)
+
+
+def test_one_death_after_none_is_within_chance():
+    # d2 = 1 given N = 1 is Bernoulli with p = n2/(n1 + n2) = 3340/6640 = 0.503
+    assert poisson_change_test([0], [3300], [1], [3340])[0] == pytest.approx(3340 / 6640)
+
+
+def test_the_poisson_trend_is_statsmodels_glm_with_a_log_offset():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(18)
+    deaths = rng.poisson(30, (5, 5)).astype(float)
+    births = rng.integers(100_000, 300_000, (5, 5)).astype(float)
+    years_ = np.arange(2020, 2025)
+    fit = poisson_trend(deaths, births, years_, 2030, multiplier=1e5)
+    for i in range(5):
+        x = sm.add_constant(years_ - years_.mean())
+        model = sm.GLM(deaths[i], x, family=sm.families.Poisson(), offset=np.log(births[i])).fit()
+        prediction = model.get_prediction(np.array([[1.0, 2030 - years_.mean()]]), offset=np.log([1e5])).summary_frame()
+        assert fit.estimable[i]
+        assert fit.log_slope[i] == pytest.approx(model.params[1], rel=1e-7)
+        assert fit.log_slope_se[i] == pytest.approx(model.bse[1], rel=1e-4)
+        assert fit.projection[i] == pytest.approx(prediction["mean"].iloc[0], rel=1e-7)
+        assert fit.lower[i] == pytest.approx(prediction["mean_ci_lower"].iloc[0], rel=1e-4)
+        assert fit.upper[i] == pytest.approx(prediction["mean_ci_upper"].iloc[0], rel=1e-4)
+
+
+@pytest.mark.parametrize("deaths", [[0, 0, 0, 0, 0], [0, 0, 0, 0, 1], [1, 0, 0, 0, 0], [0, 0, 0, 0, 5]])
+def test_no_poisson_trend_where_its_estimate_does_not_exist(deaths):
+    # no event, or every event in the first or the last year: the slope runs to ±∞
+    fit = poisson_trend(np.array([deaths], dtype=float), np.array([BIRTHS]), np.arange(2020, 2025), 2030, multiplier=1e5)
+    assert not fit.estimable[0]
+    assert np.isnan(fit.projection[0]) and np.isnan(fit.slope[0])
+
+
+def test_a_rate_variance_of_zero_events_is_that_of_one():
+    assert rate_variance([0], [3300], 1e5)[0] == pytest.approx(1e10 / 3300**2)
+    assert rate_variance([4], [10_000], 1e5)[0] == pytest.approx(400.0)
+    assert rate_variance([50], [100], 100, "wilson")[0] == pytest.approx(25.0)
+
+
+# -- pooling ------------------------------------------------------------------------------------
+def test_pooled_rates_sum_three_years_of_events_and_births():
+    frame = mmr([0, 0, 0, 0, 1], BIRTHS)
+    pooled = pooled_rates(to_matrix(frame), {MMR: "per_100k"}, DEFAULT_RULES)
+    # 2024: (0 + 0 + 1) / (3340 + 3360 + 3380) × 10^5 = 9.92
+    assert pooled.values[0, 4] == pytest.approx(1 / (3340 + 3360 + 3380) * 1e5)
+    assert (pooled.events[0, 4], pooled.exposure[0, 4]) == (1.0, 3340 + 3360 + 3380)
+    assert pooled.pooled[0].tolist() == [False, True, True, True, True]  # 2020 has no earlier year
+    assert pooled.years_text(0, 4) == "2022–2024"
+    assert pooled.years_text(0, 1) == "2020–2021" and pooled.years_pooled[0, 1] == 2
+
+
+def test_no_pooling_at_twenty_events_or_with_pooling_off_or_for_other_units():
+    frame = mmr([7, 7, 6, 6, 7], [60_000] * 5)  # 6 + 6 + 7 = 19 < 20 in 2024, 7 + 6 + 6 = 19 in 2023
+    assert pooled_rates(to_matrix(frame), {MMR: "per_100k"}, DEFAULT_RULES).pooled[0, 4]
+    more = mmr([7, 7, 6, 7, 7], [60_000] * 5)  # 6 + 7 + 7 = 20
+    assert not pooled_rates(to_matrix(more), {MMR: "per_100k"}, DEFAULT_RULES).pooled[0, 4]
+    off = replace(DEFAULT_RULES, pool_rates=False)
+    assert not pooled_rates(to_matrix(frame), {MMR: "per_100k"}, off).pooled.any()
+    assert not pooled_rates(to_matrix(frame), {MMR: "percent"}, DEFAULT_RULES).pooled.any()
+
+
+# -- worked case 7: a county with 0 deaths in every year ------------------------------------------
+def test_case7_a_county_with_no_death_gets_no_warning():
+    flags = warnings_of(mmr([0] * 5, BIRTHS), MMR_TARGET)
+    county = flags[flags["region"] == COUNTY]
+    assert not set(county["check"]) & W1_TO_W4
+    noisy = county[county["check"] == "too_few_events"]
+    assert noisy["severity"].tolist() == ["none"]
+    assert noisy["message_zh"].iloc[0] == "近期各年均为0例，无趋势可言，不作趋势预测"
+
+
+# -- worked case 8: one death, in the latest year ---------------------------------------------------
+def test_case8_a_single_death_raises_no_alert_and_no_percentage():
+    frame = mmr([0, 0, 0, 0, 1], BIRTHS)  # 2024: 1/3380 = 29.6/10万
+    flags = warnings_of(frame, MMR_TARGET)
+    county = flags[flags["region"] == COUNTY]
+    assert not set(county["check"]) & W1_TO_W4  # the exact test: p = 3380/6740 = 0.50, far above 0.01
+    assert county.loc[county["check"] == "too_few_events", "message_zh"].tolist() == [
+        "近期共1例，少于20例，变动主要来自偶然，不作趋势预测"]
+    assert not flags["message_zh"].str.contains("inf").any()
+
+
+def test_a_change_from_zero_is_stated_as_from_zero_never_as_a_percentage():
+    # without counts the same series is judged on its values: W2b says "由0变为x"
+    frame = series(MMR, years(2020, 0.0, 0.0, 0.0, 0.0, 29.6), region=COUNTY)
+    flags = warnings_of(frame, MMR_TARGET)
+    w2b = flags[(flags["region"] == COUNTY) & (flags["check"] == "W2b")]
+    assert w2b["message_zh"].tolist() == ["2024年由0变为29.6，需关注"]
+    assert w2b["message_en"].tolist() == ["from 0 to 29.6 in 2024"]
+    assert w2b["relative_change"].isna().all()
+
+
+# -- worked case 9: 99.9% of a 100% coverage target ------------------------------------------------
+def test_case9_a_rounding_sized_shortfall_is_no_alert():
+    coverage = Target(id="cov", indicator="cervical_cancer_screening_rate", kind="at_least", values={2025: 100})
+    frame = series("cervical_cancer_screening_rate", years(2020, 99.91, 99.9, 99.9, 99.9, 99.9))
+    w1 = warnings_of(frame, coverage)
+    w1 = w1[w1["check"] == "W1"].set_index("target_year")
+    # trend (99.9 − 99.91)/4 = −0.0025 a year: ŷ_2025 = 99.8975; |T − y_b| = 0.09 is less than
+    # w1_min_distance_units = 10 reporting units (1.0), so the target is a level to hold: the
+    # miss 0.1025 is material (≥ 0.05) but 0.1% of T, below the 5% alert share → warning
+    assert w1.loc[2025, "projection"] == pytest.approx(99.8975)
+    assert w1.loc[2025, "severity"] == "warning"
+    assert math.isnan(w1.loc[2025, "progress_share"])
+    assert w1.loc[2025, "message_zh"] == "按trend趋势预计2025年为99.9，目标100，预计差距0.1，预计达标困难"
+
+
+def test_a_projection_meeting_the_target_as_reported_is_nil():
+    coverage = Target(id="cov", indicator="cervical_cancer_screening_rate", kind="at_least", values={2025: 100})
+    # ŷ_2025 = 99.96 + 0.0025 = 99.9625: the miss 0.0375 rounds away at one decimal
+    frame = series("cervical_cancer_screening_rate", years(2020, 99.95, 99.95, 99.96, 99.96, 99.96))
+    flags = warnings_of(frame, coverage)
+    assert flags[flags["check"] == "W1"].empty
+
+
+def test_a_three_hundredths_dip_after_a_rise_is_not_deterioration():
+    target = Target(id="s", indicator="cervical_cancer_screening_rate", kind="at_least", values={2030: 80})
+    frame = series("cervical_cancer_screening_rate", years(2020, 60.0, 61.0, 62.0, 63.0, 62.97))
+    flags = warnings_of(frame, target)
+    assert flags[flags["check"] == "W3"].empty
+    dipped = series("cervical_cancer_screening_rate", years(2020, 60.0, 61.0, 62.0, 63.0, 62.9))
+    assert warnings_of(dipped, target).query("check == 'W3'")["severity"].tolist() == ["watch"]
+
+
+# -- worked case 10: an urban–rural gap of 0 held at 0 --------------------------------------------
+def test_case10_a_gap_held_at_zero_is_closed():
+    frame = pd.concat([mmr([0] * 5, BIRTHS, area_type="urban"), mmr([0] * 5, BIRTHS, area_type="rural"),
+                       mmr([0] * 5, [b * 2 for b in BIRTHS])], ignore_index=True)
+    flags = warnings_of(frame, MMR_GAP)
+    county = flags[flags["region"] == COUNTY]
+    assert not set(county["check"]) & W1_TO_W4
+
+
+def test_a_gap_widening_within_its_counts_interval_is_not_a_widening():
+    # urban 0 → 1 death and rural 0 throughout: the gap moves 0 → 29.6, inside its interval
+    # 1.96·sqrt(Var_2024 + Var_2023) with Var = (max(k, 1)/n²)·10^10 per rate
+    urban = mmr([0, 0, 0, 0, 1], BIRTHS, area_type="urban")
+    rural = mmr([0, 0, 0, 0, 0], BIRTHS, area_type="rural")
+    flags = warnings_of(pd.concat([urban, rural], ignore_index=True), MMR_GAP)
+    assert flags[(flags["region"] == COUNTY) & (flags["check"] == "W4")].empty
+    rows = pd.DataFrame({"derivation": ["area_gap"], "unit": ["per_100k"], "region": [COUNTY], "indicator": [MMR],
+                         "sex": ["female"], "area_type": ["urban/rural"]})
+    variance = gap_variance(rows, to_matrix(pd.concat([urban, rural])))
+    assert variance[0, 4] == pytest.approx(2 * 1e10 / 3380**2)
+    assert 1.96 * math.sqrt(variance[0, 4] + variance[0, 3]) > 29.6
+
+
+def test_a_large_gap_widening_beyond_its_interval_warns():
+    # a city: urban 40 → 40, rural 40 → 80 deaths on 200,000 births each year
+    urban = mmr([40, 40, 40, 40, 40], [200_000] * 5, region=CITY, area_type="urban")
+    rural = mmr([40, 40, 40, 40, 80], [200_000] * 5, region=CITY, area_type="rural")
+    flags = warnings_of(pd.concat([urban, rural], ignore_index=True), MMR_GAP)
+    w4 = flags[flags["check"] == "W4"]
+    assert w4["severity"].tolist() == ["alert"]  # from 0 to 20/10万: wider than any 10%
+    assert w4["message_zh"].iloc[0] == "差距由基期0、上期0变为20，差距扩大"
+
+
+# -- worked case 11: a large city whose MMR truly rises ----------------------------------------------
+def test_case11_a_real_rise_in_a_large_city_still_warns():
+    deaths = [20, 24, 28, 33, 38]  # on 200,000 births a year: 10, 12, 14, 16.5, 19/10万
+    flags = warnings_of(mmr(deaths, [200_000] * 5, region=CITY), MMR_TARGET)
+    w1 = flags[flags["check"] == "W1"].set_index("target_year")
+    fit = poisson_trend(np.array([deaths], dtype=float), np.full((1, 5), 200_000.0), np.arange(2020, 2025), 2025,
+                        multiplier=1e5)
+    assert w1.loc[2025, "method"] == "poisson_glm"
+    assert w1.loc[2025, "projection"] == pytest.approx(fit.projection[0])
+    assert w1.loc[2025, "probability"] < DEFAULT_RULES.w1_count_alert
+    assert set(w1["severity"]) == {"alert"}
+    w3 = flags[flags["check"] == "W3"]
+    assert w3["severity"].tolist() == ["warning"]  # slope's 95% interval wholly above 0
+    fit = poisson_trend(np.array([deaths], dtype=float), np.full((1, 5), 200_000.0), np.arange(2020, 2025), 2024)
+    assert fit.slope_lower[0] > 0
+    # 38 against the baseline's 20 on equal births: P(X ≥ 38 | 58, ½) = 0.012 ≥ 0.01, no alert
+    assert poisson_change_test([20], [200_000], [38], [200_000])[0] == pytest.approx(0.0124, abs=5e-4)
+
+
+# -- hypothesis properties ---------------------------------------------------------------------------
+@settings(max_examples=25, deadline=None)
+@given(births=st.lists(st.integers(500, 500_000), min_size=5, max_size=5),
+       target=st.floats(0.5, 200.0), region=st.sampled_from([CITY, COUNTY]))
+def test_a_series_of_zeros_never_raises_w1_to_w4(births, target, region):
+    plan_target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: target, 2030: target})
+    decrease = Target(id="down", indicator=MMR, kind="decrease")
+    frame = pd.concat([mmr([0] * 5, births, region=region), mmr([0] * 5, births, region=region, area_type="urban"),
+                       mmr([0] * 5, births, region=region, area_type="rural")], ignore_index=True)
+    flags = warnings_of(frame, plan_target, decrease, MMR_GAP)
+    assert not set(flags.loc[flags["region"] == region, "check"]) & W1_TO_W4
