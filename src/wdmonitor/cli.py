@@ -55,7 +55,6 @@ _EPILOG = """examples:
   wdmonitor targets --plan huludao-2021-2030 -o targets.csv
   wdmonitor template --plan huludao-2021-2030 --department 卫健委 -o 卫健委模板.xlsx
   wdmonitor template --assessments --plan huludao-2021-2030 -o 定性评估.xlsx
-  wdmonitor template --assessments --plan huludao-2021-2030 -o 定性评估.xlsx
   wdmonitor validate 卫健委2024.xlsx --plan huludao-2021-2030 -o 反馈.xlsx
   wdmonitor evaluate --sample --plan huludao-2021-2030 -o midterm.xlsx
   wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts
@@ -198,12 +197,6 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--components", action="store_true",
                           help="ask for the counts behind indicators that have a formula (maternal deaths and live "
                                "births instead of the maternal mortality ratio)")
-    template.add_argument("--assessments", action="store_true",
-                          help="write the committee's assessment workbook instead: one row per qualitative goal and "
-                               "region, with a status drop-down, evidence, assessed by and assessed on")
-    template.add_argument("--regions", nargs="+", help="with --assessments: the regions (codes or names; default all)")
-    template.add_argument("--lang", choices=["zh", "en"], default="zh",
-                          help="with --assessments: the workbook's language (default zh)")
     template.add_argument("--assessments", action="store_true",
                           help="write the committee's assessment workbook instead: one row per qualitative goal and "
                                "region, with a status drop-down, evidence, assessed by and assessed on")
@@ -459,15 +452,6 @@ def _run(args: argparse.Namespace) -> int:
         _print(pd.DataFrame([{"id": i.id, "name": i.name_zh if args.lang == "zh" else i.name_en, "area": i.area.value, "unit": i.unit,
                               "direction": i.direction.value, "sex_scope": i.sex_scope.value}
                              for i in catalogue.values()]))
-        return 0
-    if args.command == "template" and args.assessments:
-        from .assessments import write_assessment_template
-
-        if args.department or args.years or args.components:
-            raise UsageError("--assessments lists qualitative goals: it takes no --department, --years or --components / "
-                             "--assessments 用于定性目标评估表，不能与 --department、--years、--components 同用")
-        write_assessment_template(load_plan(args.plan), args.output, regions=args.regions, lang=args.lang)
-        print(f"written: {args.output}")
         return 0
     if args.command == "template" and args.assessments:
         from .assessments import write_assessment_template
