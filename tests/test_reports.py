@@ -173,8 +173,16 @@ def test_word_draft_has_the_report_sections_in_chinese(result, warnings, tmp_pat
                         "待评估的定性目标", "数据来源"]
     assert any(p.startswith("孕产妇系统管理率2024年为84.8%，未实现2030年目标") for p in paragraphs)
     summary = document.tables[0]
-    assert [c.text for c in summary.rows[0].cells][-2:] == ["达标率（序时进度）", "对照终期目标达标率"]
-    assert summary.rows[-1].cells[0].text == "合计" and summary.rows[-1].cells[-2].text == "72.5%"
+    assert [c.text for c in summary.rows[0].cells][-4:] == ["结论不确定（序时进度）", "达标率（序时进度）",
+                                                            "结论不确定（对照终期目标）", "对照终期目标达标率"]
+    per_target = result.target_status()
+    judged = per_target[~per_target["status"].isin(["not_assessable", "needs_assessment"])]
+    firm = judged[~judged["uncertain"]]
+    met = firm["status"].isin(["attained_early", "attained", "basically_attained"]).sum()
+    # uncertain verdicts are counted apart: in neither the numerator nor the denominator
+    assert judged["uncertain"].any() and summary.rows[-1].cells[0].text == "合计"
+    assert summary.rows[-1].cells[-4].text == str(judged["uncertain"].sum())
+    assert summary.rows[-1].cells[-3].text == f"{100 * met / len(firm):.1f}%"
     assert _east_asian(document.styles["Normal"]) == "宋体" and _east_asian(document.styles["Heading 1"]) == "黑体"
     section = document.sections[0]
     assert section.page_width > section.page_height  # landscape for the wide tables

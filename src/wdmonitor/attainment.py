@@ -492,7 +492,8 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     -------
     DataFrame
         ``rows`` with ``baseline, baseline_source, data_year, value, provisional, target,
-        target_source, status, final_status, shortfall, threshold, distance, reference_value,
+        target_source, target_year`` (the year of ``target``: E for a milestone),
+        ``stated_target, stated_target_year`` (the plan's target and its year), ``status, final_status, shortfall, threshold, distance, reference_value,
         maintained_all_years, latest_year, latest_value, progress, progress_measure,
         progress_class, ci_lower, ci_upper, uncertain``.
     """
@@ -525,3 +526,6 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         numerator=counts.numerator, denominator=counts.denominator, ci_lower=counts.lower, ci_upper=counts.upper,
         uncertain=counts.uncertain,
     )
+        # the year of the value in ``target`` (E for a milestone), the plan's own words beside it
+        target_year=np.where(tgt.source == "milestone", year, _column(rows, "target_year", np.int64)),
+        stated_target=_column(rows, "target_stated", float), stated_target_year=_column(rows, "target_year", np.int64),

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .engine import judge_all, prepared
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
-from .vocabulary import Area, Status
+from .vocabulary import Area, Status, TargetKind
 
 __all__ = ["Evaluation", "evaluate"]
 
@@ -38,11 +39,11 @@ __all__ = ["Evaluation", "evaluate"]
 TABLE_COLUMNS = (
     "area", "goal_no", "section", "target_id", "indicator", "name_zh", "name_en", "region", "region_name",
     "sex", "area_type", "unit", "kind", "baseline_year", "baseline", "baseline_source", "target_year", "target",
-    "target_source", "data_year", "value", "provisional", "status", "final_year", "final_target_value",
+    "target_source", "stated_target_year", "stated_target", "data_year", "value", "provisional", "status", "final_year", "final_target_value",
     "final_status", "progress", "progress_measure", "progress_class", "latest_year", "latest_value",
     "shortfall", "threshold", "distance", "band_lower", "band_upper", "reference", "reference_value",
     "pre_baseline_change", "post_baseline_change", "maintained_all_years", "numerator", "denominator",
-    "ci_lower", "ci_upper", "uncertain", "evidence", "assessed_by", "assessed_on", "assessment_basis",
+    "ci_lower", "ci_upper", "uncertain", "pooled", "pooled_years", "evidence", "assessed_by", "assessed_on", "assessment_basis",
     "assessment_source", "proxy_for", "judged_on", "text_zh", "reading", "trace",
 )
 
@@ -69,7 +70,8 @@ def _trace(table: pd.DataFrame, year: int) -> pd.Series:
     target = "T(" + table["target_year"].astype(str) + ", " + table["target_source"].astype(str) + ")"
     milestone = table["target_source"] == "milestone"
     if milestone.any():
-        towards = f"T({year}, milestone towards " + _number(table["target_stated"]) + " in " + table["target_year"].astype(str) + ")"
+        towards = (f"T({year}, milestone towards " + _number(table["stated_target"]) + " in "
+                   + table["stated_target_year"].astype(str) + ")")
         target = target.where(~milestone, towards)
     trace = (
         "y_b(" + year_of("baseline_data_year") + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
@@ -87,6 +89,8 @@ def _trace(table: pd.DataFrame, year: int) -> pd.Series:
     interval = table["ci_lower"].notna()
     trace = trace.where(~interval, trace + "; 95% CI [" + _number(table["ci_lower"]) + ", " + _number(table["ci_upper"]) + "] from "
                         + _number(table["numerator"]) + "/" + _number(table["denominator"]))
+    pooled = table["pooled"].fillna(False).astype(bool) if "pooled" in table else pd.Series(False, index=table.index)
+    trace = trace.where(~pooled, trace + " (" + table["pooled_years"].astype(str) + " pooled: Σd/Σn, fewer than 20 events a year)")
     progress = table["progress"].notna()
     trace = trace.where(~progress, trace + "; " + table["progress_measure"].astype(str) + "=" + _number(table["progress"])
                         + " at " + _number(table["latest_year"]))
@@ -127,42 +131,65 @@ class Evaluation:
     def target_status(self, region: str | None = None) -> pd.DataFrame:
         """One status per target for ``region`` (the jurisdiction by default).
 
-        A target judged on several series (female and male, say) takes the least favourable
-        status: not attained, then not assessable, needs assessment, basically attained.
+        A target judged on several series (female, male and the total, say) takes the least
+        favourable status among the series that could be judged: not attained, then
+        basically attained, then attained. It is 无法评估 (or 待评估) only when no series could
+        be judged: a sex the data do not carry does not hide the verdict on the sexes they do.
+        ``uncertain`` is true when a series with that status is uncertain (its 95% interval
+        holds the target); ``final_status`` and ``final_uncertain`` are the same against
+        the plan's final targets.
         """
         region = region or self.plan.jurisdiction.code
         rows = self.table[self.table["region"] == region]
-        order = pd.Categorical(rows["status"], categories=_STATUS_ORDER, ordered=True)
-        worst = pd.Series(order, index=rows.index).groupby(rows["target_id"].to_numpy(), sort=False).max()
         first = rows.drop_duplicates("target_id").set_index("target_id")
         out = first[["area", "goal_no", "section", "indicator", "name_zh", "kind"]].copy()
-        out["status"] = worst.astype(str).reindex(out.index)
+        for column, flag in (("status", "uncertain"), ("final_status", "final_uncertain")):
+            status, uncertain = _decisive(rows, column)
+            out[column] = status.reindex(out.index)
+            out[flag] = uncertain.reindex(out.index).fillna(False).astype(bool)
         return out.reset_index()
 
     def summary(self, region: str | None = None) -> pd.DataFrame:
         """Per area and overall: goals, targets, assessable targets, each status count and 达标率.
 
-        达标率 (``attainment_rate``) = (attained early + attained + basically attained) /
-        assessable targets; not-assessable and needs-assessment counts stand beside it.
+        达标率 is counted twice, and both are named (methodology §8, mid-term counting):
+
+        - ``attainment_rate`` (达标率（序时进度）): against the target at the evaluation year —
+          the time-proportional milestone where the plan states only a later target;
+        - ``final_attainment_rate`` (对照终期目标达标率): against the plan's final targets, as
+          the national statistics bureau's mid-term reports count (提前实现 and 基本实现 in).
+
+        Each is (attained early + attained + basically attained) / firm verdicts, where a firm
+        verdict is an assessable one that is not uncertain; the uncertain verdicts are counted
+        apart (``uncertain``, ``final_uncertain``) and in neither numerator nor denominator.
+        Not-assessable and needs-assessment counts stand beside them.
         """
         per_target = self.target_status(region)
         counts = pd.crosstab(per_target["area"], per_target["status"]).reindex(columns=list(_STATUS_ORDER), fill_value=0)
         goals = pd.Series({a.value: sum(1 for g in self.plan.goals if g.area is a) for a in Area})
-        targets = per_target.groupby("area").size()
         frame = pd.DataFrame(index=[a.value for a in Area])
         frame["area_zh"] = [a.name_zh for a in Area]
         frame["goals"] = goals
-        frame["targets"] = targets.reindex(frame.index, fill_value=0)
+        frame["targets"] = per_target.groupby("area").size().reindex(frame.index, fill_value=0)
         frame = frame.join(counts).fillna(0)
+        for column, flag, rate in (("status", "uncertain", "attainment_rate"),
+                                   ("final_status", "final_uncertain", "final_attainment_rate")):
+            assessable = ~per_target[column].isin([Status.NOT_ASSESSABLE.value, Status.NEEDS_ASSESSMENT.value])
+            firm = assessable & ~per_target[flag]
+            parts = pd.DataFrame({"area": per_target["area"], flag: assessable & per_target[flag], f"_{rate}_firm": firm,
+                                  f"_{rate}_met": firm & per_target[column].isin(_ATTAINED)})
+            frame = frame.join(parts.groupby("area").sum()).fillna(0)
         total = frame.drop(columns="area_zh").sum()
         frame.loc["total"] = total
         frame.loc["total", "area_zh"] = "合计"
-        for column in ("goals", "targets", *_STATUS_ORDER):
-            frame[column] = frame[column].astype("int64")
         frame["assessable"] = frame["targets"] - frame[Status.NOT_ASSESSABLE.value] - frame[Status.NEEDS_ASSESSMENT.value]
-        attained = frame[list(_ATTAINED)].sum(axis=1)
-        frame["attainment_rate"] = (attained / frame["assessable"].where(frame["assessable"] > 0)).round(4)
-        ordered = ["area_zh", "goals", "targets", "assessable", *_STATUS_ORDER, "attainment_rate"]
+        for rate in ("attainment_rate", "final_attainment_rate"):
+            firm = frame[f"_{rate}_firm"]
+            frame[rate] = frame[f"_{rate}_met"] / firm.where(firm > 0)  # unrounded: a table rounds once, as it prints
+        for column in ("goals", "targets", "assessable", *_STATUS_ORDER, "uncertain", "final_uncertain"):
+            frame[column] = frame[column].astype("int64")
+        ordered = ["area_zh", "goals", "targets", "assessable", *_STATUS_ORDER, "uncertain", "attainment_rate",
+                   "final_uncertain", "final_attainment_rate"]
         return frame[ordered].rename_axis("area").reset_index()
 
     def ranking(self, indicators: list[str] | None = None) -> pd.DataFrame:
@@ -286,6 +313,33 @@ class Evaluation:
         rows = _ordered(self.table[self.table["region"] == self.plan.jurisdiction.code], self.plan)
         return (f"<div><style>{TABLE_CSS}</style>{head}" + table_html(_summary(self, "zh"))
                 + table_html(_target_rows(self, rows, "zh"), max_rows=60) + "</div>")
+
+
+def _decisive(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
+    """Per target: the least favourable judged status in ``column``, and whether it is uncertain.
+
+    Rows that could not be judged (无法评估, 待评估) count only when no row of the target was judged.
+    """
+    status = rows[column].astype(str)
+    unjudged = status.isin([Status.NOT_ASSESSABLE.value, Status.NEEDS_ASSESSMENT.value])
+    order = pd.Categorical(status, categories=_STATUS_ORDER, ordered=True)
+    rank = pd.Series(order.codes, index=rows.index) + np.where(unjudged, -len(_STATUS_ORDER), 0)
+    targets = rows["target_id"].to_numpy()
+    worst = rank.groupby(targets, sort=False).transform("max")
+    decisive = rank == worst
+    flagged = rows["uncertain"].fillna(False).astype(bool) if column == "status" else _final_uncertain(rows)
+    uncertain = (decisive & flagged & ~unjudged).groupby(targets, sort=False).any()
+    picked = status[decisive].groupby(targets[decisive.to_numpy()], sort=False).first()
+    return picked, uncertain
+
+
+def _final_uncertain(rows: pd.DataFrame) -> pd.Series:
+    """Whether the 95% interval of a row holds its final target (the verdict against it is uncertain)."""
+    final = pd.to_numeric(rows["final_target_value"], errors="coerce").fillna(pd.to_numeric(rows["target"], errors="coerce"))
+    lower = pd.to_numeric(rows["ci_lower"], errors="coerce")
+    upper = pd.to_numeric(rows["ci_upper"], errors="coerce")
+    counted = rows["uncertain"].notna() & lower.notna()
+    return counted & (lower <= final) & (final <= upper) & rows["kind"].isin(TargetKind.family("interval"))
 
 
 def _stage(plan: Plan, year: int) -> str:

@@ -116,7 +116,7 @@ def _stated(evaluation: Evaluation) -> pd.DataFrame:
     plan = evaluation.plan
     table = evaluation.table
     values = {(t.id, year): v for t in plan.targets for year, v in t.values.items()}
-    keys = zip(table["target_id"], table["target_year"].fillna(-1).astype(int), strict=True)
+    keys = zip(table["target_id"], table["stated_target_year"].fillna(-1).astype(int), strict=True)
     stated = pd.Series([values.get(k, np.nan) for k in keys], index=table.index, dtype=float)
     milestone = table["target"].where(table["target_source"] == "milestone")
     derived = table["target_source"].isin(["baseline_plus_delta"])
@@ -176,7 +176,7 @@ def _target_rows(evaluation: Evaluation, rows: pd.DataFrame, lang: str) -> Repor
         h["area_type"]: shown["area_type"].to_numpy(),
         h["unit"]: shown["unit"].to_numpy(),
         h["stated_target"]: targets,
-        h["target_year"]: rows["target_year"].astype("Int64").to_numpy(),
+        h["target_year"]: rows["stated_target_year"].astype("Int64").to_numpy(),
         h["milestone"]: stated["milestone"].to_numpy(),
         h["baseline_year"]: rows["baseline_year"].astype("Int64").to_numpy(),
         h["baseline"]: rows["baseline"].to_numpy(dtype=float),
@@ -186,6 +186,17 @@ def _target_rows(evaluation: Evaluation, rows: pd.DataFrame, lang: str) -> Repor
         h["final_status"]: status_text(rows["final_status"], None, lang).to_numpy(),
         h["progress_class"]: shown["progress_class"].to_numpy(),
     })
+    from .assessments import assessment_columns
+    from .proxies import proxy_column
+
+    judged = proxy_column(rows, plan, lang)  # a verdict judged on a proxy says so beside the indicator
+    if judged is not None:
+        frame.insert(2, str(judged.name), judged.to_numpy())
+    beside = assessment_columns(rows, lang)  # a qualitative verdict's evidence and source beside it
+    if beside is not None:
+        at = frame.columns.get_loc(h["status"]) + 1
+        for offset, column in enumerate(beside.columns):
+            frame.insert(at + offset, column, beside[column].to_numpy())
     if (rows["area_type"].astype(str) == "total").all():
         frame = frame.drop(columns=h["area_type"])
     if stated["milestone"].isna().all():
@@ -197,9 +208,9 @@ def _target_rows(evaluation: Evaluation, rows: pd.DataFrame, lang: str) -> Repor
 
 
 def _summary(evaluation: Evaluation, lang: str, region: str | None = None) -> ReportTable:
-    """The summary by area with 达标率 against the milestones and against the final targets."""
+    """The summary by area: 达标率 against the milestones and against the final targets, each
+    over the firm verdicts with the uncertain ones counted beside it (:meth:`Evaluation.summary`)."""
     summary = evaluation.summary(region)
-    final = _final_rates(evaluation, region)
     names = [Area(a).name_en if lang == "en" else Area(a).name_zh for a in summary["area"][:-1]] + ["Total" if lang == "en" else "合计"]
     columns = ["goals", "targets", "assessable", "attained_early", "attained", "basically_attained", "not_attained",
                "needs_assessment", "not_assessable"]
@@ -208,34 +219,21 @@ def _summary(evaluation: Evaluation, lang: str, region: str | None = None) -> Re
         label = name_of(Status, column, lang) if column in set(Status) else header(column, lang)
         label = label[:1].upper() + label[1:]  # a column header (English names are lower case in sentences)
         frame[label] = summary[column].to_numpy()
+    uncertain = "结论不确定" if lang == "zh" else "Uncertain"
     against = ("（序时进度）" if lang == "zh" else " (milestones)") if evaluation.stage == "midterm" else ""
     rate = header("attainment_rate", lang) + against  # both rates named (methodology §8)
-    frame[rate] = summary["attainment_rate"].to_numpy()
     final_header = header("final_attainment_rate", lang)
-    frame[final_header] = final.reindex(summary["area"]).to_numpy()
+    frame[uncertain + against] = summary["uncertain"].to_numpy()
+    frame[rate] = summary["attainment_rate"].to_numpy()
+    frame[uncertain + ("（对照终期目标）" if lang == "zh" else " (final targets)")] = summary["final_uncertain"].to_numpy()
+    frame[final_header] = summary["final_attainment_rate"].to_numpy()
     return ReportTable(frame=frame, decimals={rate: 1, final_header: 1}, percent=(rate, final_header))
-
-
-def _final_rates(evaluation: Evaluation, region: str | None) -> pd.Series:
-    """达标率 against the final targets (提前实现/基本实现 counted as NBS's mid-term reports do)."""
-    region = region or evaluation.plan.jurisdiction.code
-    rows = evaluation.table[evaluation.table["region"] == region]
-    order = [Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASICALLY_ATTAINED.value,
-             Status.NEEDS_ASSESSMENT.value, Status.NOT_ASSESSABLE.value, Status.NOT_ATTAINED.value]
-    worst = pd.Series(pd.Categorical(rows["final_status"], categories=order, ordered=True), index=rows.index)
-    per_target = pd.DataFrame({"area": rows["area"], "status": worst.groupby(rows["target_id"].to_numpy()).transform("max")})
-    per_target = per_target.assign(target=rows["target_id"]).drop_duplicates("target")
-    status = per_target["status"].astype(str)
-    assessable = ~status.isin([Status.NEEDS_ASSESSMENT.value, Status.NOT_ASSESSABLE.value])
-    attained = status.isin(order[:3])
-    by_area = pd.DataFrame({"area": per_target["area"], "assessable": assessable, "attained": attained}).groupby("area").sum()
-    by_area.loc["total"] = by_area.sum()
-    return (by_area["attained"] / by_area["assessable"].where(by_area["assessable"] > 0)).round(4)
 
 
 def _trace(evaluation: Evaluation, lang: str) -> pd.DataFrame:
     columns = ["target_id", "indicator", "region", "sex", "area_type", "kind", "target", "target_source", "progress",
                "progress_measure", "shortfall", "threshold", "distance", "ci_lower", "ci_upper", "uncertain", "evidence",
+               "assessed_by", "assessed_on", "assessment_basis", "assessment_source", "proxy_for", "judged_on",
                "reading", "trace"]
     rows = _ordered(evaluation.table, evaluation.plan)[columns]
     return rows.rename(columns={c: header(c, lang) for c in columns})
@@ -318,7 +316,7 @@ def verdict_sentences(evaluation: Evaluation, region: str | None = None, lang: s
                              else f"{name}缺少{evaluation.year}年前的监测数据，无法评估。")
             continue
         year = int(row["data_year"])
-        target_year = int(row["target_year"]) if pd.notna(row["target_year"]) else evaluation.year
+        target_year = int(row["stated_target_year"]) if pd.notna(row["stated_target_year"]) else evaluation.year
         milestone = milestones[i]
         if lang == "en":
             goal = (f"the {evaluation.year} milestone ({format_number(milestone, d)}{space}{unit}) towards the {target_year} target ({text})"
@@ -446,11 +444,18 @@ def evaluation_document(evaluation: Evaluation, lang: str = "zh", *, frame: pd.D
     rate = format_number(total["attainment_rate"], 1, percent=True)
     if lang == "en":
         overview = (f"Of the plan's {int(total['targets'])} targets, {int(total['assessable'])} could be assessed at "
-                    f"{evaluation.year}; {rate} of them were attained (early, fully or basically). "
+                    f"{evaluation.year}; of the {int(total['assessable']) - int(total['uncertain'])} firm verdicts "
+                    f"{rate} were attained (early, fully or basically), and {int(total['uncertain'])} verdicts rest on too "
+                    "few cases to be firm. "
                     f"{int(total['needs_assessment'])} qualitative goals await the committee's assessment.")
     else:
         overview = (f"规划共{int(total['targets'])}项目标，{evaluation.year}年可评估{int(total['assessable'])}项，"
-                    f"达标率{rate}（含提前实现、已实现和基本实现）；{int(total['needs_assessment'])}项定性目标待评估。")
+                    f"其中{int(total['uncertain'])}项因例数较少结论不确定，其余结论确定的目标达标率{rate}"
+                    f"（含提前实现、已实现和基本实现）；{int(total['needs_assessment'])}项定性目标待评估。")
+    from .proxies import proxy_sentence
+
+    overview = " ".join(filter(None, (overview, proxy_sentence(evaluation, lang)))) if lang == "en" else \
+        overview + proxy_sentence(evaluation, lang)
     overview_charts: list[Chart] = []
     if charts:
         from .plotting import plot_status_summary
@@ -482,9 +487,9 @@ def evaluation_document(evaluation: Evaluation, lang: str = "zh", *, frame: pd.D
         ("Every assessable target was attained." if lang == "en" else "可评估目标均已实现。"),)))
     if warnings is not None:
         sections.append(_warning_section(warnings, lang, top))
-    qualitative = own[own["status"] == Status.NEEDS_ASSESSMENT.value]
-    sections.append(Section(heading=_t("qualitative", lang), bullets=tuple(
-        f"{r.goal_no}. {r.text_zh}" for r in qualitative.itertuples()) or (("None." if lang == "en" else "无。"),)))
+    from .assessments import report_sections
+
+    sections.extend(report_sections(evaluation, lang))  # every verdict with its evidence; what awaits, per region
     for code in regions:
         name = region_names(plan, lang).get(code, code)
         part = table[table["region"] == code]

@@ -26,6 +26,8 @@ _MULTIPLIER = {"percent": (100.0, "wilson"), "per_100k": (1e5, "poisson"), "per_
                "per_mille": (1e3, "poisson"), "per_million": (1e6, "poisson")}
 _MILESTONE = ("at_least", "at_most", "count", "coverage")
 
+#: The total of a both-sex indicator, judged where the data carry it (methodology §8, totals).
+OPTIONAL_TOTAL = "total?"
 #: Sex labels of derived series.
 PAIR = "female/male"
 URBAN_RURAL = "urban/rural"
@@ -60,6 +62,9 @@ def _series_specs(target: Target, indicator: Indicator | None) -> list[tuple[str
             return [(f"{indicator.id}::region_gap", sex, area_type, "region_gap") for sex in sexes]
         # the indicator is itself a gap (a difference already computed by the sender)
         return [(indicator.id, sex, area_type, "") for sex in sexes]
+    if target.sex is None and indicator.sex_scope.value == "both":
+        # judged on every sex the data carry: the total too (kept only where it has data)
+        sexes = [*sexes, OPTIONAL_TOTAL]
     return [(indicator.id, sex, area_type, "") for sex in sexes]
 
 
@@ -127,7 +132,7 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
         }
         for series_indicator, sex, area_type, derivation in _series_specs(target, indicator):
             row = dict(base)
-            row.update(sex=sex, area_type=area_type, series_indicator=series_indicator, derivation=derivation,
+            row.update(sex=sex.rstrip("?"), optional=sex == OPTIONAL_TOTAL, area_type=area_type, series_indicator=series_indicator, derivation=derivation,
                        simple=derivation == "" and indicator is not None,
                        _everywhere=not (target.kind is TargetKind.QUALITATIVE or derivation == "region_gap"))
             if derivation:  # counts behind a derived series do not give an interval
@@ -207,4 +212,15 @@ def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple
     out["series"] = matrix.lookup(wanted[list(SERIES_KEY)])
     reference = wanted.assign(indicator=rows["reference"])
     out["reference_series"] = np.where(rows["reference"] != "", matrix.lookup(reference[list(SERIES_KEY)]), -1)
-    return out, matrix
+    return _without_absent_totals(out), matrix
+
+
+def _without_absent_totals(rows: pd.DataFrame) -> pd.DataFrame:
+    """Drop the optional total rows of a both-sex target where the data carry no total.
+
+    Female and male rows stay (无法评估 when absent); a total sent alone is judged on its own.
+    """
+    if "optional" not in rows:
+        return rows
+    keep = ~rows["optional"].to_numpy(dtype=bool) | (rows["series"].to_numpy() >= 0)
+    return rows[keep].drop(columns="optional").reset_index(drop=True)
