@@ -766,3 +766,82 @@ def assessment_trace(table: pd.DataFrame) -> pd.Series:
                 + " → " + table["status"].astype(str))
     waiting = "qualitative: no assessment recorded → " + table["status"].astype(str)
     return trace.where(~qualitative, assessed.where(basis != "", waiting))
+
+
+def assessment_columns(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame | None:
+    """The report columns beside each qualitative verdict: its evidence and its source; ``None`` when no row has one."""
+    if "assessment_basis" not in rows:
+        return None
+    assessed = rows["assessment_basis"].fillna("").astype(str) != ""
+    if not assessed.any():
+        return None
+    by = rows["assessed_by"].fillna("").astype(str)
+    on = rows["assessed_on"].fillna("").astype(str)
+    who = (by + np.where((by != "") & (on != ""), "，" if lang == "zh" else ", ", "") + on)
+    evidence = rows["evidence"].fillna("").astype(str) + np.where(who != "", ("（" if lang == "zh" else " (") + who
+                                                                + ("）" if lang == "zh" else ")"), "")
+    headers = ("评估依据", "评估来源") if lang == "zh" else ("Evidence", "Source of the verdict")
+    return pd.DataFrame({headers[0]: evidence.where(assessed, ""),
+                         headers[1]: rows["assessment_source"].fillna("").astype(str).where(assessed, "")}, index=rows.index)
+
+
+def report_sections(evaluation: Any, lang: str = "zh") -> list[Any]:
+    """The report's sections on qualitative goals: every verdict with its evidence and source, region by
+    region (when there are any), then the goals still awaiting assessment, per region."""
+    from .report import Section
+    from .tables import ReportTable, region_names
+
+    plan = evaluation.plan
+    table = evaluation.table
+    qualitative = table[table["kind"] == TargetKind.QUALITATIVE.value]
+    names = region_names(plan, lang)
+    position = {code: i for i, code in enumerate(plan.region_codes)}
+    sections = []
+    assessed = qualitative[qualitative["assessment_basis"].fillna("").astype(str) != ""] if "assessment_basis" in qualitative else qualitative.iloc[:0]
+    if len(assessed):
+        assessed = assessed.assign(_r=assessed["region"].map(position)).sort_values("_r", kind="stable")
+        words = {**STATUS_WORDS[lang], Status.ATTAINED_EARLY.value: "提前实现" if lang == "zh" else "attained early"}
+        beside = assessment_columns(assessed, lang)
+        assert beside is not None
+        h = (("地区", "领域", "序号", "规划原文", "评估结论") if lang == "zh" else ("Region", "Area", "No.", "The plan's clause", "Status"))
+        frame = pd.DataFrame({
+            h[0]: assessed["region"].map(names).to_numpy(),
+            h[1]: [(a.name_zh if lang == "zh" else a.name_en) for a in map(_area, assessed["area"])],
+            h[2]: assessed["goal_no"].astype(str).to_numpy(),
+            h[3]: assessed["text_zh"].to_numpy(),
+            h[4]: assessed["status"].map(lambda s: words.get(s, s)).to_numpy(),
+            **{c: beside[c].to_numpy() for c in beside.columns},
+        })
+        sections.append(Section(heading="定性目标的评估结论" if lang == "zh" else "The committee's verdicts on qualitative goals",
+                                paragraphs=(("区县的评估为该区县自己的结论；市级目标未直接评估的，按下辖区县的评估汇总（取最不利的结论，须各区县均已评估），"
+                                             "注明“汇总自下辖区县”。") if lang == "zh" else
+                                            ("A county's verdict is its own; a city's goal not assessed directly is summarised from its "
+                                             "counties (the least favourable verdict, once every county is assessed) and marked as such."),),
+                                tables=(ReportTable(frame=frame, wrap=(h[3], beside.columns[0])),)))
+    waiting = qualitative[qualitative["status"] == Status.NEEDS_ASSESSMENT.value]
+    top = plan.jurisdiction.code
+    bullets = [f"{r.goal_no}. {r.text_zh}" for r in waiting[waiting["region"] == top].drop_duplicates("target_id").itertuples()]
+    others = waiting[waiting["region"] != top]
+    for code in sorted(set(others["region"]), key=lambda c: position.get(c, len(position))):
+        part = others[others["region"] == code].drop_duplicates("target_id")
+        by_area = []
+        for area, goals in part.groupby("area", sort=False):
+            label = _area(area).name_zh if lang == "zh" else _area(area).name_en
+            by_area.append(f"{label} " + ("、" if lang == "zh" else ", ").join(dict.fromkeys(goals["goal_no"].astype(str))))
+        count = part["target_id"].nunique()
+        bullets.append(f"{names.get(code, code)}（{count}项）：" + "；".join(by_area) if lang == "zh"
+                       else f"{names.get(code, code)} ({count}): " + "; ".join(by_area))
+    note = ()
+    if len(others) and len(waiting[waiting["region"] == top]):
+        top_name = names.get(top, top)
+        note = ((f"{top_name}（本级）待评估的目标逐条列出；下辖各地区按领域和目标序号列出。",) if lang == "zh" else
+                (f"{top_name}'s own goals awaiting assessment are listed in full; each region under it by area and goal number.",))
+    sections.append(Section(heading="待评估的定性目标" if lang == "zh" else "Qualitative goals awaiting assessment",
+                            paragraphs=note, bullets=tuple(bullets) or (("None." if lang == "en" else "无。"),)))
+    return sections
+
+
+def _area(value: str) -> Any:
+    from .vocabulary import Area
+
+    return Area(value)

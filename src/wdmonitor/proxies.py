@@ -193,3 +193,43 @@ def proxy_trace(table: pd.DataFrame) -> pd.Series:
     note = ("proxy: judged on " + table["judged_on"].astype(str) + " for " + table["proxy_for"].astype(str)
             + " (no value of " + table["proxy_for"].astype(str) + " at E) — " + table.get("proxy_reading", "").astype(str) + "; ")
     return trace.where(~used, note + trace)
+
+
+def proxy_rows(table: pd.DataFrame) -> pd.Series:
+    """Whether each row of an evaluation table was judged on a proxy."""
+    if "judged_on" not in table:
+        return pd.Series(False, index=table.index)
+    return table["judged_on"].fillna("").astype(str) != ""
+
+
+def proxy_column(rows: pd.DataFrame, plan: Plan, lang: str = "zh") -> pd.Series | None:
+    """The report column naming the proxy each verdict was judged on; ``None`` when no row used one."""
+    used = proxy_rows(rows)
+    if not used.any():
+        return None
+    names = {i: (plan.indicators[i].name_en if lang == "en" else plan.indicators[i].name_zh) for i in plan.indicators}
+    judged = rows["judged_on"].fillna("").astype(str)
+    label = "判断依据（替代指标）" if lang == "zh" else "Judged on (proxy)"
+    text = judged.map(lambda i: names.get(i, i)).where(used, "")
+    return pd.Series(("替代指标：" if lang == "zh" else "proxy: ") + text, index=rows.index, name=label).where(used, "")
+
+
+def proxy_sentence(evaluation: Any, lang: str = "zh", region: str | None = None) -> str:
+    """The summary's sentence on the verdicts that rest on a proxy ('' when none does)."""
+    table = evaluation.table
+    region = region or evaluation.plan.jurisdiction.code
+    rows = table[(table["region"] == region) & proxy_rows(table)]
+    everywhere = table[proxy_rows(table)]
+    if everywhere.empty:
+        return ""
+    targets = rows["target_id"].nunique()
+    regions = everywhere["region"].nunique()
+    names = {i: (evaluation.plan.indicators[i].name_en if lang == "en" else evaluation.plan.indicators[i].name_zh)
+             for i in pd.unique(everywhere["judged_on"])}
+    listed = ("、" if lang == "zh" else ", ").join(names.values())
+    if lang == "en":
+        return (f"{len(everywhere)} verdicts ({targets} targets of the jurisdiction, in {regions} regions in all) rest on proxy "
+                f"indicators ({listed}) where the target's own indicator has no {evaluation.year} data; they are marked "
+                "as such in the tables.")
+    return (f"{len(everywhere)}项结论（本级{targets}项目标，共涉及{regions}个地区）因主指标缺少{evaluation.year}年数据，"
+            f"依据替代性指标（{listed}）判断，表中已注明。")
