@@ -93,7 +93,7 @@ _TEMPLATE = {
     "assessed_by": ("评估单位", "Assessed by"),
     "assessed_on": ("评估日期", "Assessed on"),
 }
-_READ = ("region", "target_id", "status", "evidence", "assessed_by", "assessed_on", "note")
+_READ = ("region", "region_name", "target_id", "status", "evidence", "assessed_by", "assessed_on", "note")
 _IGNORED = ("region_name", "area", "goal_no", "clause")
 #: Columns of the frame :func:`read_assessments` returns.
 ASSESSMENT_COLUMNS = ("target_id", "region", "status", "evidence", "assessed_by", "assessed_on", "note",
@@ -118,10 +118,10 @@ def _key(text: Any) -> str:
 
 
 def _aliases() -> dict[str, str]:
-    table: dict[str, str] = {}
+    table: dict[str, str] = {_key(column): column for column in (*_TEMPLATE, "note")}  # a column's own id always wins
     for column, (zh, en) in _TEMPLATE.items():
-        for spelling in (column, zh, en, f"{zh} {column}", f"{zh} {en}", f"{zh}（{en}）"):
-            table[_key(spelling)] = column
+        for spelling in (zh, en, f"{zh} {column}", f"{zh} {en}", f"{zh}（{en}）"):
+            table.setdefault(_key(spelling), column)
     for column, spellings in _EXTRA_ALIASES.items():
         for spelling in spellings:
             table.setdefault(_key(spelling), column)
@@ -545,11 +545,16 @@ def read_assessments(source: str | Path | pd.DataFrame, plan: Plan | str | Path,
         elif target_id not in qualitative:
             problems.add(sheet_name, row, where("target_id"), target_id,
                          "a qualitative target: this one is computed from data, not assessed", "该目标由数据计算，不能人工评估")
-        region_text = text["region"]
+        region_text, region_column = text["region"], "region"
+        if not region_text and text["region_name"]:  # the name alone names the region
+            region_text, region_column = text["region_name"], "region_name"
         region = plan.jurisdiction.code if not region_text else (names.region(region_text) or region_text)
         if region not in plan.region_codes:
-            problems.add(sheet_name, row, where("region"), region_text,
+            problems.add(sheet_name, row, where(region_column), region_text,
                          f"a region of the plan ({', '.join(plan.region_codes)}), by code or name", "规划中没有该地区")
+        elif region_column == "region" and text["region_name"] and names.region(text["region_name"]) not in (None, region):
+            problems.add(sheet_name, row, where("region_name"), text["region_name"],
+                         f"the name of region {region} given in the region column", f"地区名称与地区代码{region}不一致")
         status_word = re.sub(r"\s+", " ", text["status"]).strip().lower()
         status = _STATUS.get(status_word) or _STATUS.get(status_word.replace("_", " "))
         if not text["status"]:

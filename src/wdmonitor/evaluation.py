@@ -162,7 +162,8 @@ class Evaluation:
         Each is (attained early + attained + basically attained) / firm verdicts, where a firm
         verdict is an assessable one that is not uncertain; the uncertain verdicts are counted
         apart (``uncertain``, ``final_uncertain``) and in neither numerator nor denominator.
-        Not-assessable and needs-assessment counts stand beside them.
+        Not-assessable and needs-assessment counts stand beside them; ``proxy`` counts the
+        targets whose verdict rests on a proxy indicator (:mod:`wdmonitor.proxies`).
         """
         per_target = self.target_status(region)
         counts = pd.crosstab(per_target["area"], per_target["status"]).reindex(columns=list(_STATUS_ORDER), fill_value=0)
@@ -190,7 +191,14 @@ class Evaluation:
             frame[column] = frame[column].astype("int64")
         ordered = ["area_zh", "goals", "targets", "assessable", *_STATUS_ORDER, "uncertain", "attainment_rate",
                    "final_uncertain", "final_attainment_rate"]
-        return frame[ordered].rename_axis("area").reset_index()
+        # targets whose verdict rests on a proxy indicator (替代性指标), counted and said in the report
+        rows = self.table[self.table["region"] == (region or self.plan.jurisdiction.code)]
+        judged_on = rows["judged_on"].fillna("").astype(str) != "" if "judged_on" in rows else pd.Series(False, index=rows.index)
+        proxied = rows.loc[judged_on].drop_duplicates("target_id").groupby("area").size()
+        frame["proxy"] = proxied.reindex(frame.index, fill_value=0).to_numpy()
+        frame.loc["total", "proxy"] = int(proxied.sum())
+        frame["proxy"] = frame["proxy"].astype("int64")
+        return frame[[*ordered, "proxy"]].rename_axis("area").reset_index()
 
     def ranking(self, indicators: list[str] | None = None) -> pd.DataFrame:
         """Rank the sub-regions on the plan's key indicators (重点指标排序); ties share a rank.

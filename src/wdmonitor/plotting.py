@@ -340,6 +340,13 @@ def plot_status_heatmap(
     else:
         labels = [Area(a).name_zh if language == "zh" else Area(a).name_en for a in grid.index]
     ax.set_yticks(range(len(grid.index)), labels)
+    if "judged_on" in table and (table["judged_on"].fillna("").astype(str) != "").any():
+        # a cell whose verdict rests on a proxy indicator (替代性指标) says so
+        proxied = table[table["judged_on"].fillna("").astype(str) != ""]
+        for key, region in set(zip(proxied[rows], proxied["region"], strict=True)):
+            if key in grid.index and region in grid.columns:
+                ax.text(grid.columns.get_loc(region), grid.index.get_loc(key), "替代" if language == "zh" else "proxy",
+                        ha="center", va="center", fontsize=7, color="black")
     region_labels: dict[str, str] = {}
     if plan is not None:
         region_labels = region_names(plan, language)

@@ -228,7 +228,7 @@ def proxy_sentence(evaluation: Any, lang: str = "zh", region: str | None = None)
              for i in pd.unique(everywhere["judged_on"])}
     listed = ("、" if lang == "zh" else ", ").join(names.values())
     if lang == "en":
-        return (f"{len(everywhere)} verdicts ({targets} targets of the jurisdiction, in {regions} regions in all) rest on proxy "
+        return (f"{len(everywhere)} verdicts ({targets} of the jurisdiction's targets, in {regions} regions in all) rest on proxy "
                 f"indicators ({listed}) where the target's own indicator has no {evaluation.year} data; they are marked "
                 "as such in the tables.")
     return (f"{len(everywhere)}项结论（本级{targets}项目标，共涉及{regions}个地区）因主指标缺少{evaluation.year}年数据，"

@@ -980,7 +980,7 @@ def _parse_proxy(raw: Any, where: str, c: _Collector, indicators: Mapping[str, I
         except UnitError:
             c.add(f"{where}.unit", raw["unit"], f"unit must be convertible to the proxy's unit {proxy.unit}", "单位须可换算为替代性指标的单位")
     if kind is not None and kind.needs_value and not values and len(c.problems) == before:
-        c.add(f"{where}", None, f"a {kind.value} proxy needs its own target: values (stated) or derive (same, or "
+        c.add(f"{where}", None, f"the {kind.value} proxy needs its own target: values (stated) or derive (same, or "
               "{scale: f}) with the reading saying why", "替代性指标须有替代目标：直接给出（values）或按方法推算（derive）")
     if kind is not None and not kind.needs_value and not values:
         values = {y: float("nan") for y in (main_values or ({end: 0.0} if end is not None else {}))}
