@@ -91,9 +91,9 @@ def workbooks(tmp_path):
     bad = good.copy()
     bad.loc[1, "value"] = -95.1
     return {
-        "bad": layouts_sample.indicators_as_rows(bad, PLAN, folder / "卫健委2024_绥中县.xlsx", department="绥中县卫生健康局"),
-        "good": layouts_sample.indicators_as_rows(good, PLAN, folder / "卫健委2024_绥中县_修改.xlsx", department="绥中县卫生健康局"),
-        "lianshan": layouts_sample.indicators_as_rows(_figures("211402"), PLAN, folder / "连山区.xlsx", department="连山区卫生健康局"),
+        "bad": layouts_sample.indicators_as_rows(bad, PLAN, folder / "卫健委2024_绥中县.xlsx", department="卫生健康局"),
+        "good": layouts_sample.indicators_as_rows(good, PLAN, folder / "卫健委2024_绥中县_修改.xlsx", department="卫生健康局"),
+        "lianshan": layouts_sample.indicators_as_rows(_figures("211402"), PLAN, folder / "连山区.xlsx", department="卫生健康局"),
     }
 
 

@@ -50,6 +50,9 @@ STATE_NAMES = {
     "overdue": ("已逾期", "overdue"),
 }
 
+#: The results a reviewer runs.
+KIND_NAMES = {"evaluation": ("评估", "evaluation"), "warnings": ("预警", "early warnings"), "annual": ("年度监测报告", "annual report")}
+
 
 class UploadRefused(Exception):  # noqa: N818 - a refusal shown to the sender, not a bug
     """An upload refused before it is read (type, size or content), with the message in both languages."""

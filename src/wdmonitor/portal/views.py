@@ -39,6 +39,11 @@ def portal_context(request: HttpRequest) -> dict[str, Any]:
             "plan_title": plan.title_zh if lang == "zh" else (plan.title_en or plan.title_zh)}
 
 
+def _note(request: HttpRequest, level: int, zh: str, en: str) -> None:
+    """A message for the next page, in the page's language."""
+    messages.add_message(request, level, en if page_lang() == "en" else zh)
+
+
 def _denied(request: HttpRequest, why: str) -> None:
     services.audit(request, AuditEvent.Action.DENIED, None, f"{request.method} {request.path}: {why}")
 
@@ -157,13 +162,13 @@ def submit(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = _submission_for(request, submission_id)
     latest = services.latest_submission(submission.collection, submission.department, submission.region)
     if submission.status != Status.CHECKED or latest is None or latest.pk != submission.pk or not submission.collection.open:
-        messages.error(request, "只有最新一次、校验通过的上传可以提交 / only the latest upload that passed the checks can be submitted")
+        _note(request, messages.ERROR, "只有最新一次、校验通过的上传可以提交", "only the latest upload that passed the checks can be submitted")
         return redirect("portal:submission", submission_id=submission.pk)
     submission.status = Status.SUBMITTED
     submission.submitted_at = timezone.now()
     submission.save()
     services.audit(request, AuditEvent.Action.SUBMIT, submission)
-    messages.success(request, "已提交，等待审核 / submitted for review")
+    _note(request, messages.SUCCESS, "已提交，等待审核", "submitted for review")
     return redirect("portal:submission", submission_id=submission.pk)
 
 
@@ -236,14 +241,15 @@ def accept(request: HttpRequest, submission_id: int) -> HttpResponse:
 
     found = _submission_for(request, submission_id)
     if found.status != Status.SUBMITTED:
-        messages.error(request, "只能接收已提交待审核的报送 / only a submitted submission can be accepted")
+        _note(request, messages.ERROR, "只能接收已提交待审核的报送", "only a submitted submission can be accepted")
         return redirect("portal:submission", submission_id=found.pk)
     try:
         services.accept(request, found)
     except WdmonitorError as error:
-        messages.error(request, str(error))
+        en, _, zh = str(error).partition(" / ")
+        _note(request, messages.ERROR, zh or en, en)
         return redirect("portal:submission", submission_id=found.pk)
-    messages.success(request, "已接收入库 / accepted into the monitoring database")
+    _note(request, messages.SUCCESS, "已接收入库", "accepted into the monitoring database")
     return redirect("portal:submission", submission_id=found.pk)
 
 
@@ -253,10 +259,10 @@ def return_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
     found = _submission_for(request, submission_id)
     form = ReturnForm(request.POST)
     if found.status != Status.SUBMITTED or not form.is_valid():
-        messages.error(request, "退回需填写意见，且只能退回已提交待审核的报送 / a return needs a comment and a submitted submission")
+        _note(request, messages.ERROR, "退回需填写意见，且只能退回已提交待审核的报送", "a return needs a comment and a submitted submission")
         return redirect("portal:submission", submission_id=found.pk)
     services.return_(request, found, form.cleaned_data["comment"])
-    messages.success(request, "已退回 / returned to the department")
+    _note(request, messages.SUCCESS, "已退回", "returned to the department")
     return redirect("portal:submission", submission_id=found.pk)
 
 
@@ -294,6 +300,8 @@ def outputs(request: HttpRequest) -> HttpResponse:
              if access.may_see_output(account, o)]
     collection = _chosen_collection(request)
     form = RunForm(initial={"collection": collection.pk if collection else None, "lang": lang}) if account.role == Role.REVIEWER else None
+    if form is not None:
+        form.fields["kind"].choices = [(kind, names[0] if lang == "zh" else names[1]) for kind, names in services.KIND_NAMES.items()]
     return render(request, "portal/outputs.html", {"outputs": found, "form": form, "collection": collection})
 
 
@@ -303,15 +311,15 @@ def run(request: HttpRequest) -> HttpResponse:
     account = request.account
     form = RunForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择要生成的结果 / choose a result to run")
+        _note(request, messages.ERROR, "请选择要生成的结果", "choose a result to run")
         return redirect("portal:outputs")
     collection = _collection(form.cleaned_data["collection"])
     try:
         services.run_output(request, collection, form.cleaned_data["kind"], account.region, form.cleaned_data["lang"])
     except services.UploadRefused as refused:
-        messages.error(request, f"{refused.zh} / {refused.en}")
+        _note(request, messages.ERROR, refused.zh, refused.en)
         return redirect("portal:outputs")
-    messages.success(request, "已生成 / written")
+    _note(request, messages.SUCCESS, "已生成", "written")
     return HttpResponseRedirect(reverse("portal:outputs") + f"?year={collection.year}")
 
 

@@ -36,8 +36,8 @@ def message(problem: dict[str, Any]) -> str:
 
 @register.filter
 def state(name: str) -> str:
-    """A submission's status or a board cell's state in the page's language."""
-    from ..services import STATE_NAMES
+    """A submission's status, a board cell's state or an output's kind in the page's language."""
+    from ..services import KIND_NAMES, STATE_NAMES
 
-    zh, en = STATE_NAMES.get(str(name), (str(name), str(name)))
+    zh, en = {**STATE_NAMES, **KIND_NAMES}.get(str(name), (str(name), str(name)))
     return en if page_lang() == "en" else zh
