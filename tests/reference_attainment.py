@@ -44,6 +44,17 @@ METHOD_RULES = {
     "w4_alert_widening": 0.10,  # §4 W4: ≥ 10% wider than baseline → alert
     "stale_after": 2,  # §4 W5: latest year older than as_of − 2
     "min_points_projection": 3,  # §4 W5: < 3 points
+    "materiality": 0.5,  # §8: smaller than half a unit of the last reported decimal is nil
+    "w1_min_distance_units": 10,  # docs/methodology.md §4 W1: P needs ≥ 10 reporting units of distance (library choice)
+    "count_min_events": 20,  # §7: NCHS, rates from fewer than 20 events are unreliable
+    "w1_count_warning": 0.20,  # §7 W1: warning when P(meeting T) < 0.20
+    "w1_count_alert": 0.05,  # §7 W1: alert when < 0.05
+    "count_alpha": 0.01,  # §7 W2: only when p < 0.01
+    "count_level": 0.95,  # §7 W3: the slope's 95% interval
+    "pool_rates": True,  # §7: pooling on by default
+    "pool_years": 3,  # §7: the 3-year pooled rate
+    "pool_min_events": 20,  # §7: fewer than 20 events
+    "pool_units": ("per_100k", "per_10k", "per_mille"),  # §7: rates per 10万 (and the other event rates)
 }
 #: The same numbers as attributes, the default rule set of this reference.
 METHOD = SimpleNamespace(**METHOD_RULES)

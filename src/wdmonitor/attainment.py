@@ -14,11 +14,13 @@ absent), ``kind``, ``sign`` (d: +1 higher is better, −1 lower, 0 none), ``geom
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .pooling import PooledValues, gap_interval, pool_values
 from .rules import RuleSet
 from .series import SeriesMatrix
 from .vocabulary import ProgressClass, Status, TargetKind
@@ -456,13 +458,12 @@ def _progress_growth(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarra
 
 
 def _intervals(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _Observed, tgt: _Targets,
-               verdicts: _Verdicts, rules: RuleSet) -> _Intervals:
-    """Small numbers: the 95% interval from the counts at the data year; uncertain when T lies inside it."""
+               verdicts: _Verdicts, rules: RuleSet, pool: PooledValues) -> _Intervals:
+    """Small numbers: the 95% interval from the counts behind the judged value (pooled where
+    pooled); uncertain when T lies inside it."""
     from .intervals import poisson_interval, wilson_interval
 
-    year = np.where(np.isnan(obs.data_year), 0, obs.data_year).astype(np.int64)
-    numerator = matrix.at(series, year, "numerators")
-    denominator = matrix.at(series, year, "denominators")
+    numerator, denominator = pool.numerator, pool.denominator
     multiplier, interval = _column(rows, "multiplier", float), _column(rows, "interval", object)
     p_lo, p_hi = poisson_interval(numerator, denominator, multiplier, rules.ci_level)
     w_lo, w_hi = wilson_interval(numerator, denominator, multiplier, rules.ci_level)
@@ -495,17 +496,29 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         target_source, target_year`` (the year of ``target``: E for a milestone),
         ``stated_target, stated_target_year`` (the plan's target and its year), ``status, final_status, shortfall, threshold, distance, reference_value,
         maintained_all_years, latest_year, latest_value, progress, progress_measure,
-        progress_class, ci_lower, ci_upper, uncertain``.
+        progress_class, ci_lower, ci_upper, uncertain, pooled, pooled_years``.
     """
     series = _column(rows, "series", np.int64)
     kind = _column(rows, "kind", object)
     obs = _observed(matrix, series, year, rules)
+    # small areas (methodology §7): a rate from fewer than pool_min_events events over the
+    # last pool_years years is judged on the pooled rate Σd/Σn, marked pooled
+    pool = pool_values(rows, matrix, series, obs.data_year, obs.value, rules)
+    obs = dataclasses.replace(obs, value=pool.value)
     base = _baselines(rows, matrix, series, obs)
     tgt = _targets_at(rows, year, base)
     verdicts = _status(rows, matrix, series, obs, base, tgt, rules)
+    # a gap of 0 at baseline held at 0 is closed: attained, not "not narrowing" (§7)
+    gap = gap_interval(rows, matrix, obs.value, obs.data_year, base.value, base.year, rules.ci_level)
+    verdicts = dataclasses.replace(verdicts, status=np.where(gap.closed & ~verdicts.missing, Status.ATTAINED.value, verdicts.status))
     final = _final_status(rows, matrix, series, year, base, obs, verdicts, rules)
     progress = _progress(rows, matrix, series, year, base, tgt, final, verdicts, rules)
-    counts = _intervals(rows, matrix, series, obs, tgt, verdicts, rules)
+    counts = _intervals(rows, matrix, series, obs, tgt, verdicts, rules, pool)
+    # a gap between two counted rates: the interval of the difference; uncertain when y_b lies in it
+    with_gap = ~np.isnan(gap.lower) & ~verdicts.missing
+    counts = dataclasses.replace(counts, lower=np.where(with_gap, gap.lower, counts.lower),
+                                 upper=np.where(with_gap, gap.upper, counts.upper),
+                                 uncertain=np.where(with_gap, gap.uncertain, counts.uncertain))
     qualitative = kind == TargetKind.QUALITATIVE.value
     banded = _isin(kind, _family("banded"))
     status = np.where(final.attained_early, Status.ATTAINED_EARLY.value, verdicts.status)
@@ -513,6 +526,9 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         baseline=base.value, baseline_data_year=base.year, baseline_source=base.source,
         data_year=obs.data_year, value=obs.value, provisional=obs.provisional,
         target=tgt.value, target_source=tgt.source,
+        # the year of the value in ``target`` (E for a milestone), the plan's own words beside it
+        target_year=np.where(tgt.source == "milestone", year, _column(rows, "target_year", np.int64)),
+        stated_target=_column(rows, "target_stated", float), stated_target_year=_column(rows, "target_year", np.int64),
         band_lower=np.where(banded, verdicts.lower, np.nan), band_upper=np.where(banded, verdicts.upper, np.nan),
         reference_value=np.where(kind == TargetKind.RELATIVE_TO.value, verdicts.reference, np.nan),
         pre_baseline_change=verdicts.pre_change, post_baseline_change=verdicts.post_change,
@@ -524,8 +540,5 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         latest_year=progress.latest_year, latest_value=progress.latest_value, progress=progress.value,
         progress_measure=progress.measure, progress_class=progress.klass,
         numerator=counts.numerator, denominator=counts.denominator, ci_lower=counts.lower, ci_upper=counts.upper,
-        uncertain=counts.uncertain,
+        uncertain=counts.uncertain, pooled=pool.pooled, pooled_years=pool.pooled_years,
     )
-        # the year of the value in ``target`` (E for a milestone), the plan's own words beside it
-        target_year=np.where(tgt.source == "milestone", year, _column(rows, "target_year", np.int64)),
-        stated_target=_column(rows, "target_stated", float), stated_target_year=_column(rows, "target_year", np.int64),

@@ -90,7 +90,7 @@ def _trace(table: pd.DataFrame, year: int) -> pd.Series:
     trace = trace.where(~interval, trace + "; 95% CI [" + _number(table["ci_lower"]) + ", " + _number(table["ci_upper"]) + "] from "
                         + _number(table["numerator"]) + "/" + _number(table["denominator"]))
     pooled = table["pooled"].fillna(False).astype(bool) if "pooled" in table else pd.Series(False, index=table.index)
-    trace = trace.where(~pooled, trace + " (" + table["pooled_years"].astype(str) + " pooled: Σd/Σn, fewer than 20 events a year)")
+    trace = trace.where(~pooled, trace + " (pooled " + table["pooled_years"].astype(str) + ", Σd/Σn)")
     progress = table["progress"].notna()
     trace = trace.where(~progress, trace + "; " + table["progress_measure"].astype(str) + "=" + _number(table["progress"])
                         + " at " + _number(table["latest_year"]))

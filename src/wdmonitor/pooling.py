@@ -35,7 +35,7 @@ import numpy as np
 from .rules import RuleSet
 from .series import SeriesMatrix
 
-__all__ = ["MULTIPLIERS", "PooledRates", "pooled_rates", "units_of"]
+__all__ = ["MULTIPLIERS", "GapInterval", "PooledRates", "PooledValues", "gap_interval", "pool_values", "pooled_rates", "units_of"]
 
 #: Scale of each rate unit (the rate is events / exposure × multiplier).
 MULTIPLIERS: dict[str, float] = {"per_100k": 1e5, "per_10k": 1e4, "per_mille": 1e3, "per_million": 1e6, "percent": 100.0}
@@ -154,3 +154,95 @@ def pooled_rates(matrix: SeriesMatrix, units: Mapping[str, str] | Any, rules: Ru
         years_pooled=np.where(pooled, present, 0).astype(np.int64),
         years=matrix.years,
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PooledValues:
+    """The value each target row is judged on, pooled where the rule set pools it.
+
+    Attributes
+    ----------
+    value : ndarray
+        The pooled rate where ``pooled``, else the row's own value at its data year.
+    numerator, denominator : ndarray
+        The counts behind ``value`` (Σd and Σn where pooled); NaN without counts.
+    pooled : ndarray of bool
+    pooled_years : ndarray of object
+        ``"2022–2024"`` where pooled, else ``""``.
+    """
+
+    value: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
+    pooled: np.ndarray
+    pooled_years: np.ndarray
+
+
+def pool_values(rows: Any, matrix: SeriesMatrix, series: np.ndarray, data_year: np.ndarray, value: np.ndarray,
+                rules: RuleSet) -> PooledValues:
+    """The evaluation's pooling stage: each target row's value at its data year, pooled for small areas.
+
+    ``rows`` are target rows (``unit``, ``series_indicator`` and ``derivation`` columns);
+    derived series (gaps, ratios) are never pooled. Vectorised: one :func:`pooled_rates` over
+    the matrix, then a gather per row.
+    """
+    simple = rows["derivation"].to_numpy(dtype=object) == "" if "derivation" in rows else np.ones(len(rows), dtype=bool)
+    units = dict(zip(rows["series_indicator"].to_numpy(dtype=object)[simple], rows["unit"].to_numpy(dtype=object)[simple],
+                     strict=True))
+    pool = pooled_rates(matrix, units, rules)
+    year = np.where(np.isnan(data_year), 0, data_year).astype(np.int64)
+    pooled = pool.at(series, year, "pooled") & simple & ~np.isnan(data_year)
+    first = pool.at(series, year, "first_year")
+    numerator = np.where(pooled, pool.at(series, year, "events"), matrix.at(series, year, "numerators"))
+    denominator = np.where(pooled, pool.at(series, year, "exposure"), matrix.at(series, year, "denominators"))
+    text = np.full(len(series), "", dtype=object)
+    if pooled.any():
+        text[pooled] = [f"{int(a)}–{int(b)}" for a, b in zip(first[pooled], year[pooled], strict=True)]  # the pooled rows only
+    return PooledValues(value=np.where(pooled, pool.at(series, year), value), numerator=numerator, denominator=denominator,
+                        pooled=pooled, pooled_years=text)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class GapInterval:
+    """The interval of a gap between two counted rates at E, against the gap at baseline.
+
+    ``lower``/``upper`` bound gap_E ± z·sqrt(Var(gap_E) + Var(gap_b)) (the difference of two
+    differences of independent rates); ``uncertain`` where gap_b lies inside it, so the
+    counts cannot tell whether the gap narrowed; ``closed`` where the gap was 0 at baseline
+    and is 0 at E (a closed gap is attained, never "not narrowing").
+    """
+
+    lower: np.ndarray
+    upper: np.ndarray
+    uncertain: np.ndarray
+    closed: np.ndarray
+
+
+def gap_interval(rows: Any, matrix: SeriesMatrix, value: np.ndarray, data_year: np.ndarray, baseline: np.ndarray,
+                 baseline_year: np.ndarray, level: float) -> GapInterval:
+    """:class:`GapInterval` for every ``gap_narrowing`` row (NaN and False elsewhere)."""
+    from scipy.stats import norm
+
+    from .intervals import gap_variance
+
+    gap = rows["kind"].to_numpy(dtype=object) == "gap_narrowing"
+    n = len(rows)
+    closed = gap & (np.abs(np.nan_to_num(value, nan=1.0)) <= 1e-12) & (np.abs(np.nan_to_num(baseline, nan=1.0)) <= 1e-12)
+    lower, upper, uncertain = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
+    if not gap.any():
+        return GapInterval(lower, upper, uncertain, closed)
+    variance = gap_variance(rows, matrix)
+    index = np.arange(n)
+
+    def at(year: np.ndarray) -> np.ndarray:
+        col = np.where(np.isnan(year), -1, year - (matrix.years[0] if len(matrix.years) else 0)).astype(np.int64)
+        ok = (col >= 0) & (col < variance.shape[1])
+        return np.where(ok, variance[index, np.clip(col, 0, max(variance.shape[1] - 1, 0))], np.nan) if variance.size else np.full(n, np.nan)
+
+    half = norm.ppf(1 - (1 - level) / 2) * np.sqrt(at(data_year) + at(baseline_year))
+    known = gap & np.isfinite(half) & np.isfinite(value)
+    lower = np.where(known, np.maximum(value - half, 0.0), np.nan)
+    upper = np.where(known, value + half, np.nan)
+    with np.errstate(invalid="ignore"):
+        uncertain = known & ~closed & (lower <= baseline) & (baseline <= upper)
+    return GapInterval(lower, upper, uncertain, closed)
