@@ -249,3 +249,82 @@ def test_a_series_of_zeros_never_raises_w1_to_w4(births, target, region):
                        mmr([0] * 5, births, region=region, area_type="rural")], ignore_index=True)
     flags = warnings_of(frame, plan_target, decrease, MMR_GAP)
     assert not set(flags.loc[flags["region"] == region, "check"]) & W1_TO_W4
+
+
+# -- verdicts: pooled rates, uncertain verdicts and closed gaps -----------------------------------
+def judged(frame, *targets, year=2025, rules=DEFAULT_RULES, region=COUNTY):
+    from wdmonitor import evaluate
+
+    table = evaluate(frame, make_plan(*targets), year, rules=rules).table
+    return table[table["region"] == region].set_index("target_id")
+
+
+def test_case8_a_single_death_is_judged_on_the_three_year_pooled_rate():
+    births = [3300.0, 3320.0, 3340.0, 3360.0, 3380.0]
+    frame = mmr([0, 0, 0, 0, 1], births, first=2021)  # 2025: 1/3380 = 29.6/10万 alone
+    row = judged(frame, MMR_TARGET).loc["mmr"]
+    # pooled 2023–2025: (0 + 0 + 1)/(3340 + 3360 + 3380) × 10^5 = 9.92 ≤ 10.5 (and ≤ 10 in 2030)
+    assert row["pooled"] and row["pooled_years"] == "2023–2025"
+    assert row["value"] == pytest.approx(1e5 / 10_080)
+    assert (row["numerator"], row["denominator"]) == (1.0, 10_080.0)
+    # Garwood: [χ²(0.025; 2)/2, χ²(0.975; 4)/2] / 10,080 × 10^5 = [0.25, 55.27], holding 10.5
+    from scipy.stats import chi2
+
+    assert row["ci_lower"] == pytest.approx(chi2.ppf(0.025, 2) / 2 / 10_080 * 1e5)
+    assert row["ci_upper"] == pytest.approx(chi2.ppf(0.975, 4) / 2 / 10_080 * 1e5)
+    assert row["uncertain"]
+    assert "(pooled 2023–2025, Σd/Σn)" in row["trace"]
+    unpooled = judged(frame, MMR_TARGET, rules=replace(DEFAULT_RULES, pool_rates=False)).loc["mmr"]
+    assert not unpooled["pooled"] and unpooled["value"] == pytest.approx(1e5 / 3380)
+    assert unpooled["status"] == "not_attained" and unpooled["uncertain"]  # 29.6 > 10.5, but 10.5 lies in [0.75, 164.8]
+
+
+def test_case7_no_death_is_attained_but_uncertain_on_a_county_scale():
+    row = judged(mmr([0] * 5, BIRTHS, first=2021), MMR_TARGET).loc["mmr"]
+    # pooled 0/10,080: upper bound χ²(0.975; 2)/2 / 10,080 × 10^5 = 36.6 > 10.5
+    assert row["value"] == 0 and row["pooled"]
+    assert row["status"] in ("attained", "attained_early") and row["uncertain"]
+    assert row["ci_upper"] == pytest.approx(3.6889 / 10_080 * 1e5, rel=1e-4)
+
+
+def test_a_large_city_is_not_pooled_and_its_verdict_is_firm():
+    frame = mmr([20, 24, 28, 33, 38], [200_000] * 5, region=CITY, first=2021)
+    row = judged(frame, MMR_TARGET, region=CITY).loc["mmr"]
+    assert not row["pooled"] and row["pooled_years"] == ""
+    assert row["status"] == "not_attained" and not row["uncertain"]  # 19/10万, interval [13.4, 26.1]
+
+
+def test_case10_a_gap_of_zero_held_at_zero_is_attained():
+    frame = pd.concat([mmr([0] * 5, BIRTHS, area_type="urban", first=2020), mmr([0] * 5, BIRTHS, area_type="rural", first=2020)])
+    frame = pd.concat([frame, frame[frame["year"] == 2024].assign(year=2025)], ignore_index=True)
+    row = judged(frame, MMR_GAP).loc["mmr-gap"]
+    assert row["value"] == 0 and row["baseline"] == 0
+    assert row["status"] == "attained" and not row["uncertain"]
+
+
+def test_a_gap_narrowing_within_its_counts_interval_is_uncertain():
+    # urban 2 → 1 and rural 0 → 0 deaths on ~3,300 births: the gap 60.6 → 29.6 is inside
+    # 29.6 ± 1.96·sqrt(Var_2025 + Var_2020)
+    urban = mmr([2, 1, 1, 1, 1, 1], [3300.0] * 6, area_type="urban", first=2020)
+    rural = mmr([0] * 6, [3300.0] * 6, area_type="rural", first=2020)
+    row = judged(pd.concat([urban, rural], ignore_index=True), MMR_GAP).loc["mmr-gap"]
+    assert row["status"] == "attained" and row["uncertain"]
+    half = 1.96 * math.sqrt(2 * 1e10 / 3300**2 + (2 + 1) * 1e10 / 3300**2)
+    assert row["ci_upper"] == pytest.approx(1e5 / 3300 + half, rel=1e-3)
+
+
+@settings(max_examples=20, deadline=None)
+@given(deaths=st.lists(st.integers(0, 40), min_size=5, max_size=5), births=st.integers(2000, 200_000),
+       target=st.floats(1.0, 300.0))
+def test_scaling_the_counts_up_narrows_the_interval_and_never_makes_a_firm_verdict_uncertain(deaths, births, target):
+    # on the same basis (a year's own rate: pooling off) a hundred times the events and births
+    # at the same rates give a narrower interval; a verdict firm on the small counts stays firm
+    rules = replace(DEFAULT_RULES, pool_rates=False)
+    goal = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: target, 2030: target})
+    small = judged(mmr(deaths, [births] * 5, first=2021), goal, rules=rules).loc["mmr"]
+    large = judged(mmr([100 * d for d in deaths], [100 * births] * 5, first=2021), goal, rules=rules).loc["mmr"]
+    assert large["value"] == pytest.approx(small["value"])
+    assert large["status"] == small["status"]
+    assert large["ci_upper"] - large["ci_lower"] < small["ci_upper"] - small["ci_lower"]
+    if not small["uncertain"]:
+        assert not large["uncertain"]
