@@ -297,7 +297,8 @@ def test_uploads_of_the_wrong_type_are_refused(users, collection, name, content,
     assert response.status_code == 400
     assert why in response.content.decode()
     assert not Submission.objects.exists()
-    assert not list((portal_folder / "uploads").glob("*")) if (portal_folder / "uploads").exists() else True
+    uploads = portal_folder / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())  # the refused file was not kept
     assert AuditEvent.objects.filter(action="upload", detail__startswith="refused").count() == 1
 
 
@@ -400,11 +401,18 @@ def test_outputs_are_run_on_accepted_data_and_downloaded(users, collection, work
     assert AuditEvent.objects.filter(action="run", username="suizhong_reviewer").count() == 1
 
 
-def test_admin_sees_the_audit_log(users, collection, workbooks):
-    _submitted(users, collection, workbooks)
-    page = _client(users["admin"]).get(reverse("portal:audit")).content.decode()
+def test_admin_sees_the_audit_log_and_cannot_rewrite_history(users, collection, workbooks):
+    submission = _submitted(users, collection, workbooks)
+    admin = _client(users["admin"])
+    page = admin.get(reverse("portal:audit")).content.decode()
     assert "suizhong_health" in page and "upload" in page and "submit" in page
-    assert _client(users["admin"]).get(reverse("admin:portal_collection_changelist")).status_code == 200
+    assert admin.get(reverse("admin:portal_collection_changelist")).status_code == 200
+    assert admin.get(reverse("admin:portal_submission_changelist")).status_code == 200
+    assert admin.get(reverse("admin:portal_submission_delete", args=[submission.pk])).status_code == 403
+    event = AuditEvent.objects.filter(action="upload").first()
+    assert admin.post(reverse("admin:portal_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert admin.get(reverse("admin:portal_auditevent_add")).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 # -- every route as the wrong user -----------------------------------------------------------------------

@@ -39,11 +39,17 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # submissions come through uploads only
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history of submissions is kept
+
 
 @admin.register(Output)
 class OutputAdmin(admin.ModelAdmin):
     list_display = ("collection", "kind", "region", "lang", "created_by", "created_at")
     readonly_fields = [f.name for f in Output._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # outputs are run by reviewers
 
 
 @admin.register(AuditEvent)
