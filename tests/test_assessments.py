@@ -336,3 +336,21 @@ def test_a_version_2_store_is_migrated_to_version_3_keeping_its_data(locations, 
     with pytest.raises(StoreError) as info:
         Store(location)
     assert "the store is missing the table(s) assessments" in str(info.value)
+
+
+def test_a_countys_revisions_are_merged_into_the_citys_store_once(tmp_path, locations, plan):
+    county = Store(locations.new("county"), plan=plan)
+    county.add_assessments(pd.DataFrame({"target_id": ["health-10"], "region": ["晋安区"], "status": ["基本实现"],
+                                         "evidence": ["晋安区自评"], "assessed_by": ["晋安区妇儿工委"]}), submitted_at="2025-03-01")
+    city = Store(tmp_path / "city.sqlite", plan=plan)
+    assert city.merge_assessments(county) == 1
+    assert city.merge_assessments(county) == 0  # twice: nothing new
+    exported = county.export(tmp_path / "county-export.sqlite")
+    assert city.merge_assessments(exported) == 0  # the same revision through a file
+    merged = city.assessments()
+    assert merged[["target_id", "region", "status", "evidence", "assessed_by", "revised_at"]].values.tolist() == [
+        ["health-10", JINAN, "basically_attained", "晋安区自评", "晋安区妇儿工委", "2025-03-01T00:00:00+00:00"]]
+    assert city.assessments(as_of="2025-01-01").empty  # as of a date before the county's verdict
+    with pytest.raises(StoreError) as info:
+        city.merge_assessments(tmp_path / "county.csv")
+    assert str(info.value).endswith("not from a CSV export / 定性评估只能从数据库文件合并，CSV导出文件不含评估记录")

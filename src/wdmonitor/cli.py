@@ -241,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
         "and the full table with its trace. The year defaults to the plan's mid-term year.",
         "wdmonitor evaluate --sample --plan huludao-2021-2030 -o 中期评估.xlsx -o 中期评估报告.docx --charts charts")
     evaluate.add_argument("--year", type=_year, help="evaluation year (default: the plan's mid-term year; its final year for 终期评估)")
-    evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals (.csv or .yaml)")
+    evaluate.add_argument("--assessments", help="the committee's verdicts on qualitative goals: the workbook of 'wdmonitor template --assessments' filled in (.xlsx), or a .csv or .yaml")
     evaluate.add_argument("--region-sections", action="store_true",
                           help="in a .docx or .html report, add a section per county (district) with its summary and table")
     evaluate.add_argument("--charts", metavar="DIR",

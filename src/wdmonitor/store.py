@@ -584,10 +584,12 @@ class Store:
                     sqlite.execute("VACUUM INTO ?", (str(path),))
             else:
                 submissions, observations = self._tables()
+                revisions = self._revisions()
                 copy = Store(path, timeout=self.timeout)
                 with copy._storage.write() as connection:
                     copy._storage.append(connection, "submissions", submissions)
                     copy._storage.append(connection, "observations", observations)
+                    copy._storage.append(connection, "assessments", revisions)
         except OSError as error:
             path.unlink(missing_ok=True)
             raise StoreError(f"{path}: the export could not be written ({error.strerror or error}); nothing was "
@@ -673,6 +675,55 @@ class Store:
                            conflicts=found)
 
     import_file = merge  # importing an exported file is merging it
+
+    def _revisions(self) -> pd.DataFrame:
+        """Every stored revision of the committee's verdicts, in the order they were stored."""
+        from .storage import ASSESSMENT_COLUMNS
+
+        with self._storage.read() as connection:
+            return self._storage.query(connection, f"SELECT {', '.join(ASSESSMENT_COLUMNS)} FROM assessments ORDER BY row_id")
+
+    def merge_assessments(self, other: Store | str | Path) -> int:
+        """Bring another store's revisions of the committee's verdicts (a county's, say) into this one.
+
+        Revisions already here (same revision, goal and region) are skipped, so merging twice
+        changes nothing; the others are added as they were given (who, when, evidence), so
+        :meth:`assessments` and ``as_of`` treat them as if they had been added here. Returns
+        the number of revisions added. A CSV export carries the figures only.
+
+        Raises
+        ------
+        StoreError
+            When ``other`` is missing, not a wdmonitor store, or a store written before
+            version 3 (it has no assessments).
+        """
+        from .storage import ASSESSMENT_COLUMNS, is_url
+
+        if isinstance(other, Store):
+            incoming = other._revisions()
+        elif is_url(other) or Path(other).suffix.lower() in (".sqlite", ".db"):
+            if not is_url(other) and not Path(other).is_file():
+                raise StoreError(f"{other}: no such file; nothing was merged (and nothing was created) / 文件不存在，未合并")
+            storage = _open_storage(other, timeout=self.timeout, create=False)  # read only: never migrated here
+            with storage.read() as connection:
+                tables = storage.tables(connection)
+                version = storage.version(connection, tables)
+                storage._refuse_newer(version)
+                if version < 3 or "assessments" not in tables:
+                    raise StoreError(f"{other}: a store of schema version {version} holds no assessments (they came with "
+                                     f"version 3); nothing was merged / 该数据库版本{version}不含定性评估记录，未合并")
+                incoming = storage.query(connection, f"SELECT {', '.join(ASSESSMENT_COLUMNS)} FROM assessments ORDER BY row_id")
+        else:
+            raise StoreError(f"{other}: the committee's assessments are merged from a store (.sqlite, .db or a server), "
+                             f"not from a CSV export / 定性评估只能从数据库文件合并，CSV导出文件不含评估记录")
+        with self._storage.write() as connection:
+            ours = self._storage.query(connection, "SELECT revision_id, target_id, region FROM assessments")
+            have = pd.MultiIndex.from_frame(ours[["revision_id", "target_id", "region"]]) if len(ours) else None
+            keys = pd.MultiIndex.from_frame(incoming[["revision_id", "target_id", "region"]]) if len(incoming) else None
+            new = incoming if have is None or keys is None else incoming[~keys.isin(have)]
+            if len(new):
+                self._storage.append(connection, "assessments", new[ASSESSMENT_COLUMNS].assign(added_at=_now()))
+        return len(new)
 
     def summary(self) -> dict[str, Any]:
         """Counts for a quick look: submissions, stored rows, current rows, years."""
