@@ -41,3 +41,14 @@ def state(name: str) -> str:
 
     zh, en = {**STATE_NAMES, **KIND_NAMES}.get(str(name), (str(name), str(name)))
     return en if page_lang() == "en" else zh
+
+
+_TERMS = {"female": ("女", "female"), "male": ("男", "male"), "total": ("合计", "total"),
+          "urban": ("城镇", "urban"), "rural": ("农村", "rural")}
+
+
+@register.filter
+def term(value: str) -> str:
+    """A sex or an area type (female, urban …) in the page's language."""
+    zh, en = _TERMS.get(str(value), (str(value), str(value)))
+    return en if page_lang() == "en" else zh
