@@ -51,7 +51,8 @@ def test_evaluation_summary_counts_and_attainment_rate(frame):
 def test_ranking_shares_ties_and_orders_by_attainment_then_score(frame):
     result = evaluate(frame, make_plan(CASE1, RISE))
     ranking = result.ranking()
-    assert list(ranking.columns) == ["rank", "region", "region_name", "targets", "assessable", "attained", "attained_share", "mean_score"]
+    assert list(ranking.columns) == ["rank", "region", "region_name", "targets", "assessable", "attained", "attained_share", "mean_score",
+                                     "uncertain", "attained_share_low", "attained_share_high", "point_rank", "rank_shared"]
     assert ranking["rank"].is_monotonic_increasing
     assert list(ranking.loc[ranking["rank"] == 1, "region"]) == [COUNTIES[3].code]
     assert ranking["mean_score"].is_monotonic_decreasing

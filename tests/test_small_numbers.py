@@ -328,3 +328,37 @@ def test_scaling_the_counts_up_narrows_the_interval_and_never_makes_a_firm_verdi
     assert large["ci_upper"] - large["ci_lower"] < small["ci_upper"] - small["ci_lower"]
     if not small["uncertain"]:
         assert not large["uncertain"]
+
+
+# -- ranking: uncertain regions placed by their interval --------------------------------------------
+def test_neighbours_in_the_ranking_whose_intervals_overlap_share_a_rank():
+    from wdmonitor.tables import _shared_ranks
+
+    frame = pd.DataFrame({"g": "t", "key": [3.0, 2.0, 1.0, 0.0], "low": [10.0, 12.0, 30.0, 31.0],
+                          "high": [20.0, 25.0, 35.0, 31.0]})
+    widened = pd.Series([True, True, True, False])
+    ranked = _shared_ranks(frame, ["g"], "key", "low", "high", widened)
+    assert ranked["point_rank"].tolist() == [1, 2, 3, 4]
+    # [10, 20] and [12, 25] overlap: rank 1 shared; [30, 35] is apart: 3; the point 31 lies in [30, 35]: 3
+    assert ranked["rank"].tolist() == [1, 1, 3, 3]
+    assert ranked["rank_shared"].tolist() == [True, True, True, True]
+    points = _shared_ranks(frame, ["g"], "key", "low", "high", pd.Series([False] * 4))
+    assert points["rank"].tolist() == [1, 2, 3, 4] and not points["rank_shared"].any()
+
+
+def test_counties_that_their_counts_cannot_tell_apart_share_their_mmr_rank():
+    from wdmonitor import evaluate
+    from wdmonitor.tables import rank_by_indicator
+
+    counties = ["211402", "211403", "211404"]
+    deaths = {"211402": [2, 2, 1, 1, 0, 0], "211403": [2, 2, 2, 1, 1, 1], "211404": [2, 2, 2, 2, 2, 2]}
+    small = pd.concat([mmr(deaths[c], [3300.0] * 6, region=c, first=2020) for c in counties], ignore_index=True)
+    plan = make_plan(MMR_TARGET)
+    ranks = rank_by_indicator(evaluate(small, plan, 2025)).set_index("region")
+    assert ranks.loc[counties, "point_rank"].tolist() == [1, 2, 3]
+    assert ranks.loc[counties, "rank"].tolist() == [1, 1, 1] and ranks["rank_shared"].all()
+    # a hundred times the counts: the intervals part and the ranks are the points' own
+    large = pd.concat([mmr([100 * d for d in deaths[c]], [330_000.0] * 6, region=c, first=2020) for c in counties],
+                      ignore_index=True)
+    ranks = rank_by_indicator(evaluate(large, plan, 2025)).set_index("region")
+    assert ranks.loc[counties, "rank"].tolist() == [1, 2, 3] and not ranks["rank_shared"].any()

@@ -295,36 +295,110 @@ def _score(rows: pd.DataFrame) -> pd.Series:
     return score.where(rows["progress_class"] != ProgressClass.TARGET_ACHIEVED.value, 1.0)
 
 
+def _shared_ranks(frame: pd.DataFrame, groups: list[str], key: str, low: str, high: str, widened: pd.Series) -> pd.DataFrame:
+    """Ranks by ``key`` (descending, ties shared), then shared along chains of overlapping intervals.
+
+    Within each group the rows are taken in rank order; a row whose interval [``low``,
+    ``high``] overlaps the interval of the row ranked just above it, where either of the two
+    has a real interval (``widened``), shares that row's rank. The rule a reader can check:
+    neighbours in the ranking whose intervals overlap share a rank. Adds ``point_rank`` (the
+    rank by ``key`` alone), ``rank`` and ``rank_shared``.
+    """
+    keyed = frame[key]
+    point = keyed.groupby([frame[g] for g in groups], sort=False).rank(method="min", ascending=False) if groups \
+        else keyed.rank(method="min", ascending=False)
+    out = frame.assign(point_rank=point.astype("int64"), _widened=widened.to_numpy(dtype=bool))
+    order = out.sort_values([*groups, "point_rank"], kind="stable")
+    same_group = pd.Series(True, index=order.index)
+    for g in groups:
+        same_group &= order[g].eq(order[g].shift())
+    lo, hi = order[low], order[high]
+    overlap = (np.maximum(lo, lo.shift()) <= np.minimum(hi, hi.shift())) & same_group
+    overlap &= order["_widened"] | order["_widened"].shift(fill_value=False)
+    chain = (~overlap).cumsum()
+    rank = order["point_rank"].groupby(chain).transform("min")
+    shared = rank.groupby(chain).transform("size") > 1
+    out["rank"] = rank.reindex(out.index).astype("int64")
+    out["rank_shared"] = (shared & order["point_rank"].groupby(chain).transform("nunique").gt(1)).reindex(out.index)
+    return out.drop(columns="_widened")
+
+
 def rank_regions(evaluation: Evaluation, indicators: list[str] | None = None) -> pd.DataFrame:
-    """Overall ranking: share of key targets attained, then mean progress score; ties shared."""
-    rows = _key_rows(evaluation, indicators).assign(
-        attained_flag=lambda f: f["status"].isin([Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASICALLY_ATTAINED.value]),
-        assessable_flag=lambda f: ~f["status"].isin([Status.NOT_ASSESSABLE.value, Status.NEEDS_ASSESSMENT.value]),
+    """Overall ranking: share of key targets attained, then mean progress score; ties shared.
+
+    An uncertain verdict (its 95% interval holds the target) could go either way, so each
+    region's share of targets attained is an interval: from ``attained_share_low`` (every
+    uncertain attained verdict missed) to ``attained_share_high`` (every uncertain
+    unattained verdict met). Regions next to each other in the ranking whose share intervals
+    overlap, where either holds an uncertain verdict, share a rank (``rank_shared``);
+    ``point_rank`` is the rank by the point values alone and ``uncertain`` counts the
+    uncertain verdicts.
+    """
+    attained_status = [Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASICALLY_ATTAINED.value]
+    rows = _key_rows(evaluation, indicators)
+    uncertain = rows["uncertain"].fillna(False).astype(bool) if "uncertain" in rows else pd.Series(False, index=rows.index)
+    rows = rows.assign(
+        attained_flag=rows["status"].isin(attained_status),
+        assessable_flag=~rows["status"].isin([Status.NOT_ASSESSABLE.value, Status.NEEDS_ASSESSMENT.value]),
+        uncertain_flag=uncertain,
     )
-    rows = rows.assign(score=_score(rows))
+    rows = rows.assign(score=_score(rows), could_miss=rows["attained_flag"] & rows["uncertain_flag"],
+                       could_meet=~rows["attained_flag"] & rows["assessable_flag"] & rows["uncertain_flag"])
     grouped = rows.groupby("region", sort=False)
     out = pd.DataFrame({
         "targets": grouped.size(),
         "assessable": grouped["assessable_flag"].sum(),
         "attained": grouped["attained_flag"].sum(),
+        "uncertain": grouped["uncertain_flag"].sum(),
         "mean_score": grouped["score"].mean().round(6),
+        "_miss": grouped["could_miss"].sum(),
+        "_meet": grouped["could_meet"].sum(),
     })
-    out["attained_share"] = (out["attained"] / out["assessable"].where(out["assessable"] > 0)).round(6)
-    key = out["attained_share"].fillna(-1) * 1e6 + out["mean_score"].fillna(-10)
-    out["rank"] = key.rank(method="min", ascending=False).astype("int64")
+    assessable = out["assessable"].where(out["assessable"] > 0)
+    out["attained_share"] = (out["attained"] / assessable).round(6)
+    out["attained_share_low"] = ((out["attained"] - out["_miss"]) / assessable).round(6)
+    out["attained_share_high"] = ((out["attained"] + out["_meet"]) / assessable).round(6)
+    out["_key"] = out["attained_share"].fillna(-1) * 1e6 + out["mean_score"].fillna(-10)
     out = out.reset_index()
+    out = _shared_ranks(out, [], "_key", "attained_share_low", "attained_share_high", out["uncertain"] > 0)
     out.insert(1, "region_name", out["region"].map(region_names(evaluation.plan)))
-    return out.sort_values(["rank", "region"], kind="stable").reset_index(drop=True)[
-        ["rank", "region", "region_name", "targets", "assessable", "attained", "attained_share", "mean_score"]
+    return out.sort_values(["rank", "point_rank", "region"], kind="stable").reset_index(drop=True)[
+        ["rank", "region", "region_name", "targets", "assessable", "attained", "attained_share", "mean_score",
+         "uncertain", "attained_share_low", "attained_share_high", "point_rank", "rank_shared"]
     ]
 
 
 def rank_by_indicator(evaluation: Evaluation, indicators: list[str] | None = None) -> pd.DataFrame:
-    """Per key target and sex: regions ranked by progress ratio, ties shared."""
+    """Per key target and sex: regions ranked by progress score, ties shared, uncertain regions by their interval.
+
+    ``point_rank`` ranks by the score alone. A region whose value carries a small-number
+    interval (``ci_lower``, ``ci_upper``) is placed by it: regions next to each other in the
+    ranking whose intervals (or, without counts, values) overlap, where either has an
+    interval, share a rank (``rank``, ``rank_shared``). The rule can be checked from the
+    table's own columns.
+    """
     rows = _key_rows(evaluation, indicators)
     rows = rows.assign(score=_score(rows))
-    out = rows[["target_id", "indicator", "name_zh", "sex", "region", "region_name", "progress", "progress_class", "score"]].copy()
-    out["rank"] = out.groupby(["target_id", "sex"])["score"].rank(method="min", ascending=False).astype("Int64")
-    return out.sort_values(["target_id", "sex", "rank", "region"], kind="stable").reset_index(drop=True)
+    columns = ["target_id", "indicator", "name_zh", "sex", "region", "region_name", "progress", "progress_class", "score",
+               "value", "ci_lower", "ci_upper", "uncertain"]
+    out = rows[[c for c in columns if c in rows]].copy()
+    for column in ("value", "ci_lower", "ci_upper"):
+        if column not in out:
+            out[column] = np.nan
+    out["uncertain"] = out["uncertain"].fillna(False).astype(bool) if "uncertain" in out else False
+    widened = out["ci_lower"].notna() & out["ci_upper"].notna()
+    out["_low"] = out["ci_lower"].where(widened, out["value"])
+    out["_high"] = out["ci_upper"].where(widened, out["value"])
+    out["_key"] = out["score"]
+    ranked = out[out["score"].notna()]
+    unranked = out[out["score"].isna()]
+    if len(ranked):
+        ranked = _shared_ranks(ranked, ["target_id", "sex"], "_key", "_low", "_high", widened.loc[ranked.index])
+    unranked = unranked.assign(point_rank=np.nan, rank=np.nan, rank_shared=False)
+    out = pd.concat([ranked, unranked]).drop(columns=["_low", "_high", "_key"])
+    out["rank"] = out["rank"].astype("Int64")
+    out["point_rank"] = out["point_rank"].astype("Int64")
+    out["rank_shared"] = out["rank_shared"].fillna(False).astype(bool)
+    return out.sort_values(["target_id", "sex", "rank", "point_rank", "region"], kind="stable").reset_index(drop=True)
 
 
