@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
@@ -184,12 +185,15 @@ def test_trajectory_with_a_projection_from_the_library(plan):
 
 
 def test_a_projection_is_drawn_within_the_units_natural_range(plan):
-    # a straight line through a falling rate crosses zero; the chart stops at zero
+    # a straight line through a falling rate crosses zero: the line stops at zero, in the year it
+    # gets there (2 → −6 over 2025–2030 reaches 0 at 2025 + 5·2/8 = 2026.25), labelled; never flat at 0
     projection = pd.DataFrame({"year": [2025, 2030], "projection": [2.0, -6.0], "pi_lower": [-20.0, -40.0],
                                "pi_upper": [15.0, 20.0]})
     ax = plot_trajectory(MMR, plan, "maternal_mortality_ratio", region="211400", projection=projection)
-    line = next(line for line in ax.get_lines() if list(line.get_xdata()) == [2025, 2030])
+    line = next(line for line in ax.get_lines() if line.get_linestyle() == "--" and line.get_xdata()[0] == 2025)
+    assert list(line.get_xdata()) == [2025, 2026.25]
     assert list(line.get_ydata()) == [2.0, 0.0]
+    assert "约2026年达到0（自然界限）" in [t.get_text() for t in ax.texts]
     band = ax.collections[-1].get_paths()[0].vertices
     assert band[:, 1].min() == 0.0 and band[:, 1].max() == 20.0
 
@@ -220,7 +224,7 @@ def test_trajectory_draws_the_milestone_the_evaluation_used():
     milestones = result.table[(result.table["region"] == "211400") & (result.table["target_source"] == "milestone")]
     assert len(milestones) == 1
     ax = plot_trajectory(frame, huludao, "cervical_cancer_screening_rate", region="211400", evaluation=result)
-    hollow = [c for c in ax.collections if len(c.get_facecolors()) == 0]
+    hollow = [c for c in ax.collections if len(c.get_facecolors()) == 0 and c.get_label() == "序时进度目标"]
     drawn = [tuple(xy) for c in hollow for xy in c.get_offsets()]
     assert drawn == [(2025, milestones["target"].item())]  # at the evaluation year, not the target's
     assert "序时进度目标" in [t.get_text() for t in ax.get_legend().get_texts()]
@@ -253,3 +257,36 @@ def test_heatmap_region_labels_stand_upright(plan):
                           "status": ["attained", "not_attained"]})
     ax = plot_status_heatmap(table, plan=plan)
     assert all(label.get_rotation() == 0 for label in ax.get_xticklabels())
+
+
+def test_points_with_counts_get_their_interval_as_whiskers(plan):
+    from wdmonitor.intervals import poisson_interval
+
+    deaths, births = np.array([30.0, 28.0, 25.0]), np.array([200_000.0, 201_000.0, 202_000.0])
+    frame = pd.DataFrame({"region": "211400", "year": [2021, 2022, 2023], "sex": "female", "indicator": "maternal_mortality_ratio",
+                          "value": deaths / births * 1e5, "numerator": deaths, "denominator": births})
+    ax = plot_trajectory(frame, plan, "maternal_mortality_ratio", region="211400")
+    segments = [s for c in ax.collections for s in getattr(c, "get_segments", list)() if len(s) == 2 and s[0][0] == s[1][0]]
+    lower, upper = poisson_interval(deaths, births, 1e5)
+    assert sorted((round(s[0][1], 6), round(s[1][1], 6)) for s in segments) == sorted(
+        (round(lo, 6), round(hi, 6)) for lo, hi in zip(lower, upper, strict=True))
+    assert "95%区间（按分子分母）" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_no_projection_is_drawn_through_too_few_events(plan):
+    deaths, births = np.array([0.0, 1.0, 0.0, 1.0, 0.0]), np.full(5, 3300.0)
+    frame = pd.DataFrame({"region": "211400", "year": range(2019, 2024), "sex": "female", "indicator": "maternal_mortality_ratio",
+                          "value": deaths / births * 1e5, "numerator": deaths, "denominator": births})
+    projection = pd.DataFrame({"year": [2024, 2030], "projection": [20.0, 40.0]})
+    ax = plot_trajectory(frame, plan, "maternal_mortality_ratio", region="211400", projection=projection)
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == "--" and line.get_xdata()[0] == 2024]
+    assert "近5年共2例，少于20例，不作预测" in [t.get_text() for t in ax.texts]
+
+
+def test_the_heatmap_hatches_uncertain_verdicts():
+    table = pd.DataFrame({"indicator": ["a", "a"], "name_zh": ["甲", "甲"], "region": ["1", "2"], "region_name": ["一", "二"],
+                          "status": ["not_attained", "attained"], "uncertain": [True, False]})
+    ax = plot_status_heatmap(table)
+    hatched = [p for p in ax.patches if p.get_hatch() == "///"]
+    assert [(p.get_x(), p.get_y()) for p in hatched] == [(-0.5, -0.5)]
+    assert "不确定（区间含目标值）" in [t.get_text() for t in ax.get_legend().get_texts()]

@@ -151,6 +151,65 @@ def _within_natural_range(projection: pd.DataFrame, unit: str) -> pd.DataFrame:
     return clipped
 
 
+def _to_the_bound(projection: pd.DataFrame, unit: str) -> tuple[pd.DataFrame, tuple[float, float] | None]:
+    """The projection line up to where it reaches the unit's natural bound (0, or 100%), and that point.
+
+    A straight line through a falling rate crosses zero; drawing it flat at 0 afterwards
+    would say "the rate will be 0". The line stops at the bound instead, at the year it is
+    reached (interpolated), and the chart labels the point.
+    """
+    low = 0.0 if unit in _NON_NEGATIVE else None
+    high = 100.0 if unit == "percent" else None
+    data = projection.sort_values("year").reset_index(drop=True)
+    years = data["year"].to_numpy(dtype=float)
+    values = data["projection"].to_numpy(dtype=float)
+    beyond = np.zeros(len(values), dtype=bool)
+    if low is not None:
+        beyond |= values < low
+    if high is not None:
+        beyond |= values > high
+    if not beyond.any():
+        return data, None
+    first = int(np.argmax(beyond))
+    bound = low if low is not None and values[first] < low else high
+    assert bound is not None  # beyond one of the bounds
+    if first == 0:
+        return pd.DataFrame({"year": [years[0]], "projection": [bound]}), (float(years[0]), float(bound))
+    y0, y1, t0, t1 = values[first - 1], values[first], years[first - 1], years[first]
+    crossing = t0 + (bound - y0) / (y1 - y0) * (t1 - t0)
+    kept = pd.DataFrame({"year": np.append(years[:first], crossing), "projection": np.append(values[:first], bound)})
+    return kept, (float(crossing), float(bound))
+
+
+def _count_intervals(series: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The 95% interval of each observed point from its numerator and denominator, if the rows carry them."""
+    from .intervals import poisson_interval, wilson_interval
+    from .pooling import MULTIPLIERS
+
+    if not {"numerator", "denominator"} <= set(series.columns) or unit not in MULTIPLIERS:
+        return None
+    k = pd.to_numeric(series["numerator"], errors="coerce").to_numpy(dtype=float)
+    n = pd.to_numeric(series["denominator"], errors="coerce").to_numpy(dtype=float)
+    if not (np.isfinite(k) & np.isfinite(n)).any():
+        return None
+    interval = wilson_interval if unit == "percent" else poisson_interval
+    return interval(k, n, MULTIPLIERS[unit])
+
+
+def _too_noisy(series: pd.DataFrame, unit: str, rules: Any) -> float | None:
+    """The events in the trend window when a counted rate has too few to project (else None)."""
+    from .pooling import MULTIPLIERS
+
+    if unit == "percent" or unit not in MULTIPLIERS or not {"numerator", "denominator"} <= set(series.columns):
+        return None
+    counted = series[pd.to_numeric(series["numerator"], errors="coerce").notna()]
+    if counted.empty:
+        return None
+    window = counted[counted["year"] > counted["year"].max() - rules.trend_window]
+    events = float(pd.to_numeric(window["numerator"], errors="coerce").sum())
+    return events if events < rules.count_min_events else None
+
+
 def _integer_years(ax: Axes) -> None:
     """Year axes tick on whole years only (no 2020.5)."""
     from matplotlib.ticker import MaxNLocator
@@ -203,6 +262,7 @@ def plot_trajectory(
     evaluation: Evaluation | None = None,
     ax: Axes | None = None,
     lang: str = "zh",
+    rules: Any = None,
 ) -> Axes:
     """An indicator's observed values against its targets, milestones and projection.
 
@@ -220,17 +280,29 @@ def plot_trajectory(
     projection : DataFrame, optional
         Columns ``year``, ``projection`` and optionally ``pi_lower``, ``pi_upper``: drawn as
         a dashed line with a shaded interval, within the unit's natural range (rates and
-        counts not below 0, percentages not above 100).
+        counts not below 0, percentages not above 100): a line reaching the bound stops
+        there, labelled. Where the observations carry counts and the trend window holds
+        fewer than ``rules.count_min_events`` events, no projection is drawn and the chart
+        says why (methodology §7).
     evaluation : Evaluation, optional
         Draws the time-proportional milestones (序时进度) the evaluation judged this series
         against, where the plan states only a later target: hollow markers.
     ax : Axes, optional
     lang : {"zh", "en"}
+    rules : RuleSet, optional
+        ``trend_window`` and ``count_min_events`` (the defaults).
+
+    Observations with a numerator and a denominator get their 95% interval as whiskers
+    (exact Poisson for rates, Wilson for percentages); with ``evaluation``, a verdict that is
+    uncertain (its interval holds the target) is marked at its value.
 
     Returns
     -------
     Axes
     """
+    from .rules import DEFAULT_RULES
+
+    rules = DEFAULT_RULES if rules is None else rules
     language, text_props = _language(lang)
     definition = plan.indicator(indicator)
     sex = sex or definition.sexes[0].value
@@ -240,6 +312,15 @@ def plot_trajectory(
     observed_label = "监测值" if language == "zh" else "observed"
     if len(series):  # the legend lists only what is drawn
         ax.plot(series["year"], series["value"], marker="o", color="#1f4e79", label=observed_label)
+        whiskers = _count_intervals(series, definition.unit)
+        if whiskers is not None:
+            points = series["value"].to_numpy(dtype=float)
+            lower, upper = whiskers
+            has = np.isfinite(lower) & np.isfinite(upper)
+            ax.errorbar(series["year"].to_numpy()[has], points[has],
+                        yerr=[np.maximum(points[has] - lower[has], 0), np.maximum(upper[has] - points[has], 0)],
+                        fmt="none", ecolor="#1f4e79", alpha=0.6, capsize=3,
+                        label="95%区间（按分子分母）" if language == "zh" else "95% interval (from the counts)")
     # the targets on this series: its sex (or any), the total area type, with a value
     targets = [t for t in plan.targets if t.indicator == indicator and t.values and not np.isnan(list(t.values.values())[0])
                and (t.sex is None or t.sex.value == sex) and (t.area_type is None or t.area_type.value == "total")
@@ -272,16 +353,35 @@ def plot_trajectory(
             # a milestone is the target at the evaluation year, interpolated towards target_year
             ax.scatter(np.full(len(rows), evaluation.year), rows["target"], marker="o", s=70, facecolors="none", edgecolors="#c62828",
                        zorder=3, label="序时进度目标" if language == "zh" else "milestone (time-proportional)")
+        judged = table[(table["indicator"] == indicator) & (table["region"].astype(str) == str(region)) & (table["sex"] == sex)
+                       & (area_type == "total")]
+        unsure = judged[judged["uncertain"].fillna(False).astype(bool)] if "uncertain" in judged else judged.iloc[0:0]
+        if len(unsure):  # the verdict on this value is uncertain: its interval holds the target
+            ax.scatter(unsure["data_year"], unsure["value"], marker="s", s=110, facecolors="none", edgecolors="#6a1b9a",
+                       zorder=4, label="评估结论不确定" if language == "zh" else "uncertain verdict")
     for year, label_zh, label_en in ((plan.midterm_year, "中期", "mid-term"), (plan.final_year, "终期", "final")):
         ax.axvline(year, color="grey", linestyle=":", linewidth=0.8)
         ax.annotate(label_zh if language == "zh" else label_en, (year, 0.98), xycoords=("data", "axes fraction"),
                     ha="right", va="top", fontsize=8, color="grey", **text_props)
-    if projection is not None and len(projection):
-        projection = _within_natural_range(projection, definition.unit)
+    noisy = _too_noisy(series, definition.unit, rules) if projection is not None and len(projection) else None
+    if noisy is not None:  # too few events: a trend through them is chance; say so instead of drawing one
+        note = (f"近{rules.trend_window}年共{noisy:.0f}例，少于{rules.count_min_events}例，不作预测" if language == "zh"
+                else f"{noisy:.0f} events in {rules.trend_window} years, fewer than {rules.count_min_events}: not projected")
+        ax.text(0.02, 0.03, note, transform=ax.transAxes, fontsize=8, color="#ef6c00", ha="left", va="bottom", **text_props)
+    elif projection is not None and len(projection):
+        band = _within_natural_range(projection, definition.unit)
+        line, reached = _to_the_bound(projection, definition.unit)
         proj_label = "预测" if language == "zh" else "projection"
-        ax.plot(projection["year"], projection["projection"], linestyle="--", color="#ef6c00", label=proj_label)
-        if {"pi_lower", "pi_upper"} <= set(projection.columns):
-            ax.fill_between(projection["year"], projection["pi_lower"], projection["pi_upper"], color="#ef6c00",
+        ax.plot(line["year"], line["projection"], linestyle="--", color="#ef6c00", label=proj_label)
+        if reached is not None:
+            year_reached, bound = reached
+            ax.scatter([year_reached], [bound], marker="x", color="#ef6c00", zorder=4)
+            label = (f"约{year_reached:.0f}年达到{bound:g}（自然界限）" if language == "zh"
+                     else f"reaches {bound:g} (natural bound) about {year_reached:.0f}")
+            ax.annotate(label, (year_reached, bound), textcoords="offset points", xytext=(4, 6), fontsize=8,
+                        color="#ef6c00", **text_props)
+        if {"pi_lower", "pi_upper"} <= set(band.columns):
+            ax.fill_between(band["year"], band["pi_lower"], band["pi_upper"], color="#ef6c00",
                             alpha=0.15, label="95% 预测区间" if language == "zh" else "95% prediction interval")
     region_name = region_names(plan, language).get(str(region), str(region))
     if sex == Sex.TOTAL.value:
@@ -330,6 +430,19 @@ def plot_status_heatmap(
     codes = grid.apply(lambda column: column.map(lambda v: _STATUS_ORDER.index(worst[int(v)]) if pd.notna(v) else np.nan))
     cmap = ListedColormap([STATUS_COLOURS[s] for s in _STATUS_ORDER])
     ax.imshow(codes.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(_STATUS_ORDER) - 0.5, aspect="auto")
+    from matplotlib.patches import Rectangle
+
+    # a cell whose worst verdict is uncertain (its interval holds the target) is hatched
+    hatched = False
+    if "uncertain" in data:
+        worst_rank = data.groupby([rows, "region"])["_rank"].transform("max")
+        unsure = data[data["uncertain"].fillna(False).astype(bool) & (data["_rank"] == worst_rank)]
+        for key, region in set(zip(unsure[rows], unsure["region"], strict=True)):
+            if key in grid.index and region in grid.columns:
+                x, y = float(list(grid.columns).index(region)), float(list(grid.index).index(key))
+                ax.add_patch(Rectangle((x - 0.5, y - 0.5), 1, 1, fill=False,
+                                       hatch="///", edgecolor="#424242", linewidth=0))
+                hatched = True
     if rows == "indicator":
         name_column = "name_zh" if language == "zh" else "name_en"
         names: dict[str, str] = {}
@@ -359,10 +472,11 @@ def plot_status_heatmap(
     from matplotlib.patches import Patch
 
     present = [s for s in _STATUS_ORDER if s in set(table["status"])]
-    ax.legend(
-        handles=[Patch(color=STATUS_COLOURS[s], label=Status(s).name_zh if language == "zh" else _STATUS_EN[s]) for s in present],
-        loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
-    )
+    handles = [Patch(color=STATUS_COLOURS[s], label=Status(s).name_zh if language == "zh" else _STATUS_EN[s]) for s in present]
+    if hatched:
+        handles.append(Patch(facecolor="white", edgecolor="#424242", hatch="///",
+                             label="不确定（区间含目标值）" if language == "zh" else "uncertain (interval holds the target)"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     _apply_font(ax, text_props)
     return ax
 
@@ -520,6 +634,6 @@ def write_charts(
         observed = series[series["sex"] == sex]["year"].nunique()
         projection = project_series(frame, plan, indicator, top, sex, method="ols") if observed >= 3 else None
         ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, evaluation=evaluation,
-                             ax=new_axes(), lang=language)
+                             ax=new_axes(), lang=language, rules=evaluation.rules)
         save(ax, f"trajectory_{indicator}.png")
     return written
