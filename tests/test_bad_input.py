@@ -146,7 +146,7 @@ CHECKED = {
         ]),
     'missing_partner_sex.csv': ([], [
         (2, 'sex', 'female', 'both_sexes',
-         "missing_partner_sex.csv, row 2, column sex: this indicator needs female and male rows for the same key; the other sex is missing or refused (got 'female')"),
+         "missing_partner_sex.csv, row 2, column sex: this indicator needs female and male rows (or one sex and the total) for the same key; the other sex is missing or refused (got 'female')"),
         ]),
     'nan_inf.csv': ([], [
         (2, 'value', inf, 'finite',
@@ -166,7 +166,7 @@ CHECKED = {
         (2, 'numerator', 120.0, 'numerator_le_denominator',
          'numerator_over_denominator.csv, row 2, column numerator: numerator must not exceed denominator (100.0) (got 120.0)'),
         (2, 'value', 98.5, 'value_matches_counts',
-         "numerator_over_denominator.csv, row 2, column value: value must equal numerator / denominator in the indicator's unit (120.0) (got 98.5)"),
+         "numerator_over_denominator.csv, row 2, column value: value must equal numerator / denominator in the indicator's unit, to its reporting precision (120.0) (got 98.5)"),
         ]),
     'odd_cell_types.xlsx': ([], [
         (2, 'year', datetime.date(2021, 1, 1), 'date_not_number',
@@ -181,6 +181,8 @@ CHECKED = {
          'over_100_percent.csv, row 2, column value: a percentage must lie between 0 and 100 (got 120.0)'),
         ]),
     'percent_sign.csv': ([2, 3], [
+        (3, 'value', 9800.0, 'plausible_range',
+         'percent_sign.csv, row 3, column value: the value lies outside the plausible range 0–300 of this indicator; please check it (got 9800.0)'),
         ]),
     'sex_out_of_scope.csv': ([], [
         (2, 'sex', 'male', 'sex_scope',
@@ -218,7 +220,7 @@ CHECKED = {
         ]),
     'value_not_matching_counts.csv': ([], [
         (2, 'value', 9.8, 'value_matches_counts',
-         "value_not_matching_counts.csv, row 2, column value: value must equal numerator / denominator in the indicator's unit (16.3335) (got 9.8)"),
+         "value_not_matching_counts.csv, row 2, column value: value must equal numerator / denominator in the indicator's unit, to its reporting precision (16.3335) (got 9.8)"),
         ]),
     'wrong_unit_column.csv': ([], [
         (2, 'unit', '公斤', 'unit_convertible',

@@ -8,6 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
+import wdmonitor
 from wdmonitor.cli import main
 
 
@@ -82,6 +83,13 @@ def test_help_says_what_each_command_does_with_an_example():
         assert "example: wdmonitor " + command in sub.stdout
 
 
+def plausible_values(indicators: pd.Series) -> list[float]:
+    """A value inside each indicator's plausible range (the middle of it), else 50."""
+    catalogue = wdmonitor.load_indicators()
+    middle = {i: sum(d.plausible) / 2 for i, d in catalogue.items() if d.plausible}
+    return [middle.get(i, 50.0) for i in indicators]
+
+
 @pytest.mark.slow
 def test_template_then_validate_end_to_end(tmp_path):
     template = tmp_path / "卫健委模板.xlsx"
@@ -89,7 +97,7 @@ def test_template_then_validate_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     assert template.exists()
     sent = pd.read_excel(template, sheet_name="数据 data", dtype=object)
-    sent["数值 value"] = 50.0
+    sent["数值 value"] = plausible_values(sent["指标代码 indicator"])
     clean = tmp_path / "clean.xlsx"
     sent.to_excel(clean, index=False)
     ok = run("validate", str(clean), "--plan", "huludao-2021-2030")
@@ -117,7 +125,8 @@ def test_a_counts_template_validates_through_the_formulas(tmp_path):
                "-o", str(template)).returncode == 0
     sent = pd.read_excel(template, sheet_name="数据 data", dtype=object)
     assert "maternal_deaths" in set(sent["指标代码 indicator"])
-    sent["数值 value"] = [{"maternal_deaths": 2, "live_births": 20_000}.get(i, 50) for i in sent["指标代码 indicator"]]
+    counts = {"maternal_deaths": 2, "live_births": 20_000}
+    sent["数值 value"] = [counts.get(i, v) for i, v in zip(sent["指标代码 indicator"], plausible_values(sent["指标代码 indicator"]), strict=True)]
     filled = tmp_path / "计数.xlsx"
     sent.to_excel(filled, sheet_name="数据 data", index=False)
     checked = run("validate", str(filled), "--plan", "huludao-2021-2030", "--lang", "en")

@@ -98,8 +98,8 @@ def test_percent_range_and_counts(plan):
     assert cases["message_en"].tolist() == [
         "<frame>, row 1, column value: a percentage must lie between 0 and 100 (got 130.0)",
         "<frame>, row 2, column numerator: numerator must not exceed denominator (30.0) (got 40.0)",
-        "<frame>, row 2, column value: value must equal numerator / denominator in the indicator's unit (133.3333) (got 30.0)",
-        "<frame>, row 3, column value: value must equal numerator / denominator in the indicator's unit (50.0) (got 30.0)",
+        "<frame>, row 2, column value: value must equal numerator / denominator in the indicator's unit, to its reporting precision (133.3333) (got 30.0)",
+        "<frame>, row 3, column value: value must equal numerator / denominator in the indicator's unit, to its reporting precision (50.0) (got 30.0)",
     ]
 
 
@@ -118,7 +118,7 @@ def test_duplicates_and_missing_partner_sex(plan):
     assert cases["message_en"].tolist() == [
         "<frame>, row 1, column indicator: the same region, year, indicator, sex, area_type and age_group appear more than once (got 'maternal_mortality_ratio')",
         "<frame>, row 2, column indicator: the same region, year, indicator, sex, area_type and age_group appear more than once (got 'maternal_mortality_ratio')",
-        "<frame>, row 3, column sex: this indicator needs female and male rows for the same key; the other sex is missing or refused (got 'female')",
+        "<frame>, row 3, column sex: this indicator needs female and male rows (or one sex and the total) for the same key; the other sex is missing or refused (got 'female')",
     ]
 
 

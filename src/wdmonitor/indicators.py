@@ -52,6 +52,24 @@ MAX_PRECISION = 6
 _WHOLE_UNITS = frozenset({"person", "ten_thousand_persons", "institution", "bed", "case", "yuan", "ten_thousand_yuan"})
 
 
+#: What a value in each unit can possibly be, when the catalogue declares no ``possible`` range.
+_POSSIBLE = {
+    "percent": (0.0, 100.0), "per_100k": (0.0, 1e5), "per_10k": (0.0, 1e4), "per_mille": (0.0, 1e3),
+    "per_million": (0.0, 1e6), "year": (0.0, 150.0), "hour": (0.0, 24.0),
+}
+
+
+def default_possible(unit: str) -> tuple[float, float] | None:
+    """The range a value in ``unit`` can possibly take (a rate per 10万 at most 100000, a day 24 hours).
+
+    Examples
+    --------
+    >>> default_possible("per_100k"), default_possible("person")
+    ((0.0, 100000.0), None)
+    """
+    return _POSSIBLE.get(unit)
+
+
 def default_precision(unit: str) -> int:
     """The reporting precision (decimals) of a unit when the catalogue declares none.
 
@@ -118,6 +136,15 @@ class Indicator:
         Reporting precision: the decimals a report prints (methodology §8). ``None`` takes
         the unit's default (:func:`default_precision`): 1 for rates and percentages, 2 for
         ratios, 1 for years and hours, 0 for counts and money.
+    possible : (float, float) or None
+        The range outside which a value cannot be (validation refuses it): by default the
+        unit's (:func:`default_possible`: 0–100 for a percentage, 0–100000 per 10万 …).
+    plausible : (float, float) or None
+        The range outside which a value is possible but unlikely (validation warns): a life
+        expectancy of 178 is refused as impossible, one of 101 is questioned.
+    reading : str
+        How the catalogue reads the indicator's wording where a choice was made (a share of
+        women's direction, for example).
 
     Examples
     --------
@@ -143,12 +170,24 @@ class Indicator:
     aliases_zh: tuple[str, ...] = ()
     formula: Mapping[str, Any] | None = None
     precision: int | None = None
+    possible: tuple[float, float] | None = None
+    plausible: tuple[float, float] | None = None
+    reading: str = ""
 
     def __post_init__(self) -> None:
         if self.precision is None:
             object.__setattr__(self, "precision", default_precision(self.unit))
         elif isinstance(self.precision, bool) or not isinstance(self.precision, int) or not 0 <= self.precision <= MAX_PRECISION:
             raise ValueError(f"precision must be a whole number of decimals from 0 to {MAX_PRECISION} (got {self.precision!r})")
+        if self.possible is None:
+            object.__setattr__(self, "possible", default_possible(self.unit))
+        for name in ("possible", "plausible"):
+            bounds = getattr(self, name)
+            if bounds is not None:
+                low, high = (float(b) for b in bounds)
+                if not low <= high:
+                    raise ValueError(f"{name} must be [low, high] with low ≤ high (got {list(bounds)!r})")
+                object.__setattr__(self, name, (low, high))
         for name, kind in (
             ("area", Area),
             ("direction", Direction),

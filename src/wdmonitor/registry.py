@@ -63,7 +63,7 @@ _CATALOGUE_KEYS = {"version", "indicators", "components"}
 _INDICATOR_KEYS = {
     "id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope", "scale",
     "natural_limit", "definition", "source", "periodicity", "proxy_for", "aliases_zh", "formula",
-    "precision",
+    "precision", "possible", "plausible", "reading",
 }
 _INDICATOR_REQUIRED = ("id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope")
 _COMPONENT_KEYS = {"id", "name_zh", "name_en", "unit", "sex_scope", "definition", "source", "aliases_zh"}
@@ -296,6 +296,7 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
     if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= MAX_PRECISION):
         c.add(f"{where}.precision", precision, f"precision must be a whole number of decimals from 0 to {MAX_PRECISION}",
               f"precision（小数位数）须为0至{MAX_PRECISION}的整数")
+    ranges = {name: _range(entry.get(name), f"{where}.{name}", c) for name in ("possible", "plausible")}
     if len(c.problems) > before:
         return None
     try:
@@ -306,10 +307,23 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
             definition=str(entry.get("definition", "")), source=str(entry.get("source", "")),
             periodicity=str(entry.get("periodicity", "annual")), proxy_for=entry.get("proxy_for"),
             aliases_zh=tuple(str(a) for a in aliases), formula=entry.get("formula"), precision=precision,
+            reading=str(entry.get("reading", "")), **ranges,
         )
     except (TypeError, ValueError) as error:
         c.add(where, entry.get("id"), f"invalid indicator: {error}", "指标定义无效")
         return None
+
+
+def _range(value: Any, where: str, c: _Collector) -> tuple[float, float] | None:
+    """A ``[low, high]`` pair of numbers with low ≤ high, or None when absent."""
+    if value is None:
+        return None
+    numbers = isinstance(value, list) and len(value) == 2 and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+    if not numbers or value[0] > value[1]:
+        c.add(where, value, "expected [low, high]: two finite numbers with low ≤ high", "应为[下限, 上限]两个有限数，且下限不大于上限")
+        return None
+    return float(value[0]), float(value[1])
 
 
 def _parse_indicators(entries: Any, where: str, c: _Collector,

@@ -64,6 +64,8 @@ PRE_YEARS = np.arange(2015, 2020)
 _DEFAULT_LEVEL = {"percent": 60.0, "per_100k": 14.0, "per_10k": 3.0, "year": 80.0, "person": 2.0, "institution": 1.0,
                   "yuan": 32000.0, "hour": 3.0}
 _RATE_SCALE = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4}
+#: Typical levels of indicators without a numeric target, inside their plausible range.
+_TYPICAL = {"life_expectancy_female": 80.5, "mean_years_schooling_female": 10.2, "housework_time_gap": 2.6}
 
 
 def _needed(plan: Plan) -> dict[str, dict]:
@@ -127,7 +129,7 @@ def generate_sample(plan: Plan | None = None, seed: int = SEED) -> pd.DataFrame:
         years = np.concatenate([PRE_YEARS, YEARS]) if spec["pre"] else YEARS
         for area_type in sorted(spec["area_types"]):
             for sex in spec["sexes"]:
-                goal = spec["goal"]
+                goal = spec["goal"] if not np.isnan(spec["goal"]) else _TYPICAL.get(indicator_id, np.nan)
                 if area_type == "rural" and unit == "per_100k":
                     goal = goal * 1.5
                 if sex == "male" and unit in ("yuan", "person") and not np.isnan(goal):
@@ -164,7 +166,7 @@ def generate_sample(plan: Plan | None = None, seed: int = SEED) -> pd.DataFrame:
                 frame["_weight"] = np.repeat(weights, len(years))
                 parts.append(frame)
     counties_frame = pd.concat(parts, ignore_index=True)
-    counties_frame = _stories(counties_frame, counties)
+    counties_frame = _consistent_totals(_stories(counties_frame, counties), plan)
     counted = counties_frame["numerator"].notna()
     city_counts = aggregate(counties_frame[counted].drop(columns="_weight"), plan)
     city_rest = aggregate(counties_frame[~counted], plan, weight="_weight")
@@ -198,6 +200,31 @@ def _stories(frame: pd.DataFrame, counties: list[str]) -> pd.DataFrame:
     # a county that has not reported its latest year
     late = (frame["indicator"] == "health_literacy_female") & (frame["region"] == counties[4]) & (frame["year"] == 2024)
     return frame[~late]
+
+
+def _consistent_totals(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Totals made from their urban and rural parts: counts summed, the rate recomputed from them.
+
+    A total drawn on its own would not lie between its parts (validation warns), nor its
+    counts add up; a real bureau's totals are the sums of the same registers.
+    """
+    keys = ["region", "year", "indicator", "sex", "age_group"]
+    counted = frame["numerator"].notna()
+    parts = frame[counted & frame["area_type"].isin(["urban", "rural"])]
+    sums = parts.groupby(keys, observed=True)[["numerator", "denominator"]].sum(min_count=1)
+    both = parts.groupby(keys, observed=True)["area_type"].nunique() == 2
+    sums = sums[both.reindex(sums.index).fillna(False).to_numpy()]
+    totals = counted & (frame["area_type"] == "total")
+    index = pd.MultiIndex.from_frame(frame.loc[totals, keys])
+    found = sums.reindex(index)
+    has = found["numerator"].notna().to_numpy()
+    rows = frame.index[totals][has]
+    frame = frame.copy()
+    frame.loc[rows, "numerator"] = found["numerator"].to_numpy()[has]
+    frame.loc[rows, "denominator"] = found["denominator"].to_numpy()[has]
+    scale = frame.loc[rows, "indicator"].map(lambda i: _RATE_SCALE[plan.indicators[i].unit])
+    frame.loc[rows, "value"] = frame.loc[rows, "numerator"] / frame.loc[rows, "denominator"] * scale
+    return frame
 
 
 def _faulty(sample: pd.DataFrame) -> pd.DataFrame:

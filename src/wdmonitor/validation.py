@@ -424,11 +424,15 @@ class Check(StrEnum):
     FINITE = "finite"
     NON_NEGATIVE = "non_negative"
     PERCENT_RANGE = "percent_range"
+    POSSIBLE_RANGE = "possible_range"
+    PLAUSIBLE_RANGE = "plausible_range"
     NUMERATOR_LE_DENOMINATOR = "numerator_le_denominator"
     VALUE_MATCHES_COUNTS = "value_matches_counts"
     DUPLICATE_KEY = "duplicate_key"
     FEMALE_LE_TOTAL = "female_le_total"
     FEMALE_PLUS_MALE_IS_TOTAL = "female_plus_male_is_total"
+    URBAN_PLUS_RURAL_IS_TOTAL = "urban_plus_rural_is_total"
+    TOTAL_BETWEEN_PARTS = "total_between_parts"
     BOTH_SEXES = "both_sexes"
     PLAUSIBLE_CHANGE = "plausible_change"
     TOTAL_ROW = "total_row"
@@ -575,22 +579,73 @@ def _units(c: _Checked) -> list[pd.DataFrame]:
     return parts
 
 
+def _indicator_map(c: _Checked, attribute: str) -> pd.Series:
+    """Per row, an attribute of the row's catalogue indicator (NaN for an unknown indicator)."""
+    values = {i: getattr(d, attribute) for i, d in c.plan.indicators.items()}
+    return c.data[col.INDICATOR].astype(object).map(values)
+
+
+def _bounds(c: _Checked, attribute: str) -> tuple[pd.Series, pd.Series]:
+    """Per row, the low and high end of the indicator's ``possible`` or ``plausible`` range (NaN: none)."""
+    ranges = _indicator_map(c, attribute)
+    low = ranges.map(lambda r: r[0] if isinstance(r, tuple) else np.nan).astype(float)
+    high = ranges.map(lambda r: r[1] if isinstance(r, tuple) else np.nan).astype(float)
+    return low, high
+
+
 def _ranges(c: _Checked) -> list[pd.DataFrame]:
-    """``finite``, ``non_negative``, ``percent_range``."""
+    """``finite``, ``non_negative``, ``percent_range``, ``possible_range`` (errors), ``plausible_range`` (warning).
+
+    Each indicator's ``possible`` range is what a value cannot leave (a life expectancy of
+    178); its ``plausible`` range what a value leaves only by mistake or by a rare event.
+    """
     data = c.data
     value = data[col.VALUE]
+    low, high = _bounds(c, "possible")
+    percent = (data["_unit"] == "percent") & (low == 0) & (high == 100)  # the plain percentage: its own message
+    outside = ~percent & ((value < low) | (value > high)) & (value >= 0) & np.isfinite(value.fillna(0.0))
+    p_low, p_high = _bounds(c, "plausible")
+    refused = outside | (value < 0) | (percent & (value > 100)) | ~np.isfinite(value.fillna(0.0))
+    unlikely = ~refused & ((value < p_low) | (value > p_high))
+
+    def expected(lo: pd.Series, hi: pd.Series, zh: bool) -> Callable[[np.ndarray], pd.Series]:
+        def text(m: np.ndarray) -> pd.Series:
+            span = lo[m].map("{:g}".format) + ("至" if zh else " and ") + hi[m].map("{:g}".format)
+            return ("数值须在" + span + "之间") if zh else ("the value must lie between " + span + " for this indicator")
+        return text
+
+    def questioned(zh: bool) -> Callable[[np.ndarray], pd.Series]:
+        def text(m: np.ndarray) -> pd.Series:
+            span = p_low[m].map("{:g}".format) + ("至" if zh else "–") + p_high[m].map("{:g}".format)
+            return ("数值超出该指标的合理范围" + span + "，请核实") if zh else (
+                "the value lies outside the plausible range " + span + " of this indicator; please check it")
+        return text
+
     return [
         _failures(data, value.notna() & ~np.isfinite(value.fillna(0.0)), col.VALUE, Check.FINITE,
                   "value must be a finite number", "数值须为有限数"),
         _failures(data, value < 0, col.VALUE, Check.NON_NEGATIVE, "rates, shares and counts cannot be negative",
                   "比率、比例和人数不能为负"),
-        _failures(data, (data["_unit"] == "percent") & (value > 100), col.VALUE, Check.PERCENT_RANGE,
+        _failures(data, percent & (value > 100), col.VALUE, Check.PERCENT_RANGE,
                   "a percentage must lie between 0 and 100", "百分比须在0到100之间"),
+        _failures(data, outside, col.VALUE, Check.POSSIBLE_RANGE, expected(low, high, False), expected(low, high, True)),
+        _failures(data, unlikely, col.VALUE, Check.PLAUSIBLE_RANGE, questioned(False), questioned(True),
+                  severity=Severity.WARNING),
     ]
 
 
+def _half_unit(c: _Checked) -> pd.Series:
+    """Per row, half a unit of the indicator's last reported decimal (methodology §8)."""
+    precision = _indicator_map(c, "precision").astype(float).fillna(1.0)
+    return 0.5 * 10.0 ** -precision
+
+
 def _counts_behind(c: _Checked) -> list[pd.DataFrame]:
-    """``numerator_le_denominator``, ``value_matches_counts``: a rate or share against the counts sent with it."""
+    """``numerator_le_denominator``, ``value_matches_counts``: a rate or share against the counts sent with it.
+
+    The value must equal numerator / denominator in the indicator's unit as the indicator
+    is reported: within half a unit of its last decimal (0.05 for MMR per 10万 at one decimal).
+    """
     data = c.data
     value, numerator, denominator = data[col.VALUE], data[col.NUMERATOR], data[col.DENOMINATOR]
     both = numerator.notna() & denominator.notna()
@@ -600,10 +655,51 @@ def _counts_behind(c: _Checked) -> list[pd.DataFrame]:
                        lambda m: "分子不得大于分母（" + denominator[m].astype(str) + "）")]
     scale = data["_unit"].map(_SCALES).astype("float64")
     implied = numerator / denominator.where(denominator != 0) * scale
-    inconsistent = both & scale.notna() & implied.notna() & value.notna() & ~np.isclose(value, implied, rtol=0.005, atol=0.005 * scale.fillna(1) / 100)
+    allowed = _half_unit(c) * (1 + 1e-9) + 1e-12
+    inconsistent = both & scale.notna() & implied.notna() & value.notna() & ((value - implied).abs() > allowed)
     parts.append(_failures(data, inconsistent, col.VALUE, Check.VALUE_MATCHES_COUNTS,
-                           lambda m: "value must equal numerator / denominator in the indicator's unit (" + implied[m].round(4).astype(str) + ")",
-                           lambda m: "数值须与分子/分母一致（应为" + implied[m].round(4).astype(str) + "）"))
+                           lambda m: "value must equal numerator / denominator in the indicator's unit, to its reporting "
+                                     "precision (" + implied[m].round(4).astype(str) + ")",
+                           lambda m: "数值须与分子/分母一致（按报告精度，应为" + implied[m].round(4).astype(str) + "）"))
+    return parts
+
+
+def _area_totals(c: _Checked) -> list[pd.DataFrame]:
+    """``urban_plus_rural_is_total`` (counts) and ``total_between_parts`` (rates, warning).
+
+    For a count, urban + rural must equal the total of the same key; for a rate or share,
+    the total must lie between its female and male values and between its urban and rural
+    values (a total is a weighted mean of its parts), to the reporting precision.
+    """
+    data, key = c.data, list(col.KEY)
+    usable = c.known.to_numpy() & ~c.duplicated.to_numpy() & data[col.VALUE].notna().to_numpy()
+    counts = usable & data["_unit"].isin(_COUNT_UNITS).to_numpy()
+    rates = usable & data["_unit"].isin(list(_SCALES)).to_numpy()
+    slack = _half_unit(c) * (1 + 1e-9)
+    parts = []
+    group = [k for k in key if k != col.AREA_TYPE]
+    wide = data[counts].pivot_table(index=group, columns=col.AREA_TYPE, values=col.VALUE, aggfunc="first", observed=True)
+    if {"urban", "rural", "total"} <= set(wide.columns):
+        full = wide.dropna(subset=["urban", "rural", "total"])
+        off = full[(full["urban"] + full["rural"] - full["total"]).abs() > 0.5]
+        flagged = data.set_index(group).index.isin(off.index) & counts & (data[col.AREA_TYPE] == "total").to_numpy()
+        parts.append(_failures(data, flagged, col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
+                               "urban + rural must equal total for counts", "城镇与农村之和须等于合计"))
+    for between, first, second in ((col.SEX, "female", "male"), (col.AREA_TYPE, "urban", "rural")):
+        others = [k for k in key if k != between]
+        wide = data[rates].pivot_table(index=others, columns=between, values=col.VALUE, aggfunc="first", observed=True)
+        if not {first, second, "total"} <= set(wide.columns):
+            continue
+        full = wide.dropna(subset=[first, second, "total"])
+        low, high = full[[first, second]].min(axis=1), full[[first, second]].max(axis=1)
+        rows = data.set_index(others).index
+        half = pd.Series(slack.to_numpy(), index=rows).groupby(level=list(range(len(others)))).first().reindex(full.index)
+        off = full[(full["total"] < low - half) | (full["total"] > high + half)]
+        flagged = rows.isin(off.index) & rates & (data[between] == "total").to_numpy()
+        en = f"the total rate must lie between its {first} and {second} values (a total is a weighted mean of its parts)"
+        zh = {"female": "合计比率须介于女性与男性数值之间（合计为各部分的加权平均）",
+              "urban": "合计比率须介于城镇与农村数值之间（合计为各部分的加权平均）"}[first]
+        parts.append(_failures(data, flagged, col.VALUE, Check.TOTAL_BETWEEN_PARTS, en, zh, severity=Severity.WARNING))
     return parts
 
 
@@ -654,16 +750,22 @@ def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
     # idempotent: checking report.valid finds nothing new).
     paired = needs_pair & ~data["_row"].isin(c.refused_rows())
     group = [k for k in key if k != col.SEX]
-    present = data[paired].groupby(group, dropna=False)[col.SEX].transform("nunique")
+    present = data[paired].groupby(group, dropna=False, observed=True)[col.SEX].transform("nunique")
     lonely = pd.Series(False, index=data.index)
     lonely.loc[present.index] = present < 2
+    # 合计 | 其中：女 — one sex beside its total is judged on its own and on the total (methodology §8)
+    totals = (data["_scope"] == "both") & (data[col.SEX] == "total") & ~c.blank.to_numpy() & ~data["_row"].isin(c.refused_rows())
+    with_total = data.set_index(group).index.isin(data.loc[totals, group].drop_duplicates().set_index(group).index)
+    lonely &= ~with_total
     return [_failures(data, lonely, col.SEX, Check.BOTH_SEXES,
-                      "this indicator needs female and male rows for the same key; the other sex is missing or refused",
-                      "该指标须同时报送女性和男性数据，另一性别缺失或未通过校验")]
+                      "this indicator needs female and male rows (or one sex and the total) for the same key; "
+                      "the other sex is missing or refused",
+                      "该指标须同时报送女性和男性数据（或某一性别及合计），另一性别缺失或未通过校验")]
 
 
 def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
-    """``plausible_change`` (warning): a value more than 50% away from the same series' previous year."""
+    """``plausible_change`` (warning): a value more than 50% away from the same series' previous year,
+    unless counts behind a rate show the change is within chance (:func:`_chance_change`)."""
     data, key = c.data, list(col.KEY)
     series = [k for k in key if k != col.YEAR]
     clean = data[~data["_row"].isin(c.flagged_rows())].sort_values(series + [col.YEAR])
@@ -672,8 +774,11 @@ def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
     previous = clean.groupby(series, dropna=False)[col.VALUE].shift(1)
     prev_year = clean.groupby(series, dropna=False)[col.YEAR].shift(1)
     jump = (clean[col.VALUE] - previous).abs() / previous.abs().where(previous != 0)
+    # a rate per 10万 from few events (1 death, then 0) jumps by chance: with counts behind both
+    # years, the change is questioned only when the exact conditional test finds it unlikely
+    by_chance = _chance_change(clean, series) if col.NUMERATOR in clean else pd.Series(False, index=clean.index)
     jumped = pd.Series(False, index=data.index)
-    jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1)
+    jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1) & ~by_chance
     previous_all = pd.Series(np.nan, index=data.index)
     previous_all.loc[clean.index] = previous
 
@@ -685,10 +790,36 @@ def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
                       lambda m: "与上一年数值" + previous_text(m) + "相差超过50%，请核实", severity=Severity.WARNING)]
 
 
+#: Two-sided significance below which a year-on-year change of a counted rate is questioned.
+CHANGE_ALPHA = 0.01
+
+
+def _chance_change(clean: pd.DataFrame, series: list[str]) -> pd.Series:
+    """Rows of a Poisson rate whose change from the previous year chance alone explains.
+
+    The exact conditional test (Przyborowski & Wilenski 1940): given d₁ + d₂ events, d₂ is
+    binomial with p = n₂ / (n₁ + n₂) when the rate did not change; the change is chance when
+    the two-sided p-value is at least :data:`CHANGE_ALPHA`.
+    """
+    from scipy.stats import binom
+
+    poisson = clean["_unit"].isin(["per_100k", "per_10k", "per_mille", "per_million"]).to_numpy()
+    d2, n2 = clean[col.NUMERATOR].to_numpy(dtype=float), clean[col.DENOMINATOR].to_numpy(dtype=float)
+    grouped = clean.groupby(series, dropna=False, observed=True)
+    d1 = grouped[col.NUMERATOR].shift(1).to_numpy(dtype=float)
+    n1 = grouped[col.DENOMINATOR].shift(1).to_numpy(dtype=float)
+    counted = poisson & np.isfinite(d1 + d2 + n1 + n2) & (n1 > 0) & (n2 > 0)
+    total = np.where(counted, d1 + d2, 0.0)
+    share = np.where(counted, n2 / np.where(counted, n1 + n2, 1.0), 0.5)
+    k = np.where(counted, d2, 0.0)
+    p_value = np.minimum(1.0, 2 * np.minimum(binom.cdf(k, total, share), binom.sf(k - 1, total, share)))
+    return pd.Series(counted & (p_value >= CHANGE_ALPHA), index=clean.index)
+
+
 #: The checks, in the order they run; each may read what the ones before it found.
 CHECKS: tuple[Callable[[_Checked], list[pd.DataFrame]], ...] = (
     _numbers, _schema, _identifiers, _sex_scope, _units, _ranges, _counts_behind, _duplicates, _sex_totals,
-    _both_sexes, _plausible_change,
+    _area_totals, _both_sexes, _plausible_change,
 )
 
 
