@@ -79,12 +79,38 @@ def test_the_poisson_trend_is_statsmodels_glm_with_a_log_offset():
         x = sm.add_constant(years_ - years_.mean())
         model = sm.GLM(deaths[i], x, family=sm.families.Poisson(), offset=np.log(births[i])).fit()
         prediction = model.get_prediction(np.array([[1.0, 2030 - years_.mean()]]), offset=np.log([1e5])).summary_frame()
+        # quasi-Poisson: statsmodels' scale="X2" dispersion, never below 1
+        dispersion = max(1.0, model.pearson_chi2 / model.df_resid)
+        scaled = sm.GLM(deaths[i], x, family=sm.families.Poisson(), offset=np.log(births[i])).fit(scale=dispersion)
+        prediction = scaled.get_prediction(np.array([[1.0, 2030 - years_.mean()]]), offset=np.log([1e5])).summary_frame()
         assert fit.estimable[i]
+        assert fit.dispersion[i] == pytest.approx(dispersion, rel=1e-6)
         assert fit.log_slope[i] == pytest.approx(model.params[1], rel=1e-7)
-        assert fit.log_slope_se[i] == pytest.approx(model.bse[1], rel=1e-4)
+        assert fit.log_slope_se[i] == pytest.approx(scaled.bse[1], rel=1e-4)
         assert fit.projection[i] == pytest.approx(prediction["mean"].iloc[0], rel=1e-7)
         assert fit.lower[i] == pytest.approx(prediction["mean_ci_lower"].iloc[0], rel=1e-4)
         assert fit.upper[i] == pytest.approx(prediction["mean_ci_upper"].iloc[0], rel=1e-4)
+
+
+def test_the_binomial_trend_is_statsmodels_logistic_glm():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(81)
+    trials = rng.integers(50, 5000, (4, 5)).astype(float)
+    successes = np.floor(trials * rng.uniform(0.2, 0.9, (4, 5)))
+    years_ = np.arange(2020, 2025)
+    fit = poisson_trend(successes, trials, years_, 2030, multiplier=100, family="binomial")
+    for i in range(4):
+        x = sm.add_constant(years_ - years_.mean())
+        endog = np.column_stack([successes[i], trials[i] - successes[i]])
+        model = sm.GLM(endog, x, family=sm.families.Binomial()).fit()
+        dispersion = max(1.0, model.pearson_chi2 / model.df_resid)
+        scaled = sm.GLM(endog, x, family=sm.families.Binomial()).fit(scale=dispersion)
+        prediction = scaled.get_prediction(np.array([[1.0, 2030 - years_.mean()]])).summary_frame()
+        assert fit.log_slope[i] == pytest.approx(model.params[1], rel=1e-7)
+        assert fit.log_slope_se[i] == pytest.approx(scaled.bse[1], rel=1e-4)
+        assert fit.projection[i] == pytest.approx(prediction["mean"].iloc[0] * 100, rel=1e-7)
+        assert fit.lower[i] == pytest.approx(prediction["mean_ci_lower"].iloc[0] * 100, rel=1e-4)
 
 
 @pytest.mark.parametrize("deaths", [[0, 0, 0, 0, 0], [0, 0, 0, 0, 1], [1, 0, 0, 0, 0], [0, 0, 0, 0, 5]])
@@ -362,3 +388,34 @@ def test_counties_that_their_counts_cannot_tell_apart_share_their_mmr_rank():
                       ignore_index=True)
     ranks = rank_by_indicator(evaluate(large, plan, 2025)).set_index("region")
     assert ranks.loc[counties, "rank"].tolist() == [1, 2, 3] and not ranks["rank_shared"].any()
+
+
+# -- W1 on counted proportions: the logistic GLM ------------------------------------------------------
+SCREENING = "cervical_cancer_screening_rate"
+
+
+def screening(screened, women, region=CITY):
+    screened, women = np.asarray(screened, dtype=float), np.asarray(women, dtype=float)
+    return series(SCREENING, years(2020, *(screened / women * 100)), region=region, numerators=screened, denominators=women)
+
+
+def test_case9_with_counts_one_woman_missed_a_year_is_too_few_to_project():
+    coverage = Target(id="cov", indicator=SCREENING, kind="at_least", values={2025: 100})
+    frame = screening([999] * 5, [1000] * 5)  # 99.9% every year: one woman missed a year
+    flags = warnings_of(frame, coverage)
+    assert flags[flags["check"] == "W1"].empty  # without counts: a warning (test_case9_a_rounding_sized_shortfall…)
+    # the rarer outcome carries the information: 5 missed in five years, fewer than 20
+    assert flags.loc[flags["check"] == "too_few_events", "message_zh"].tolist() == [
+        "近期共5例，少于20例，变动主要来自偶然，不作趋势预测"]
+
+
+def test_a_counted_proportion_falling_away_from_its_target_still_warns():
+    target = Target(id="s", indicator=SCREENING, kind="at_least", values={2025: 80, 2030: 90})
+    women = [20_000] * 5
+    frame = screening([14_000, 13_800, 13_500, 13_300, 13_000], women)  # 70% → 65%
+    w1 = warnings_of(frame, target).query("check == 'W1'").set_index("target_year")
+    assert set(w1["method"]) == {"binomial_glm"}
+    assert (w1["probability"] < DEFAULT_RULES.w1_count_alert).all()
+    # the counts confirm the screen; they never raise it above the screen's class (P < 0.10: alert)
+    assert set(w1["severity"]) == {"alert"}
+    assert w1.loc[2025, "message_zh"].startswith("按logistic回归（近期共")

@@ -154,7 +154,7 @@ def test_w1_direction_targets_warn_when_the_projection_is_no_better_than_the_bas
 @pytest.mark.parametrize("d", [1, -1, 0], ids=["higher", "lower", "none"])
 @pytest.mark.parametrize("out", [1, -1], ids=["above", "below"])
 def test_w1_band_targets_warn_outside_the_band_except_beyond_on_the_good_side(d, out):
-    indicator = {1: HIGHER, -1: LOWER, 0: "female_share_employed"}[d]
+    indicator = {1: HIGHER, -1: LOWER, 0: "housework_time_gap"}[d]  # hours, no good direction
     target = Target(id="w1", indicator=indicator, kind="around", values={2025: 50.0})
     edge = 50.0 * (1 + out * DEFAULT_RULES.around_tolerance)
     values = {2020: 50.0, 2021: 50.0, 2022: 50.0, 2023: 50.0}

@@ -194,13 +194,14 @@ def _count_blocks(matrix: SeriesMatrix, series: np.ndarray) -> tuple[np.ndarray,
 
 
 def _counted(rows: pd.DataFrame, block: np.ndarray, events: np.ndarray, exposure: np.ndarray, years: np.ndarray,
-             window: int) -> np.ndarray:
-    """Rows that are Poisson rates with counts behind every observation of their trend window."""
+             window: int, interval: str = "poisson") -> np.ndarray:
+    """Rows that are Poisson rates (``interval="wilson"``: proportions) with counts behind every
+    observation of their trend window."""
     observed = ~np.isnan(block)
     latest = np.where(observed, years[None, :], -1).max(axis=1, initial=-1)
     inside = observed & (years[None, :] > latest[:, None] - window)
     with_counts = np.isfinite(events) & np.isfinite(exposure) & (exposure > 0)
-    poisson = (rows["interval"].to_numpy(dtype=object) == "poisson") if "interval" in rows else np.zeros(len(rows), dtype=bool)
+    poisson = (rows["interval"].to_numpy(dtype=object) == interval) if "interval" in rows else np.zeros(len(rows), dtype=bool)
     return poisson & inside.any(axis=1) & np.where(inside, with_counts, True).all(axis=1)
 
 
@@ -282,35 +283,53 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
         used_method = np.full(len(judged), method, dtype=object)
         events_in_window = np.full(len(judged), np.nan)
 
-        # -- counted rates: the Poisson GLM decides, for the rows the screen flags -------------
+        # -- counted rates (Poisson GLM) and proportions (binomial GLM) decide, for the rows the screen flags
         events, exposure = _count_blocks(matrix, series)
-        counted = _counted(judged, block, events, exposure, matrix.years, rules.trend_window)
-        candidates = np.flatnonzero(enough & counted & (severity != Severity.NONE.value))
-        if len(candidates):
+        multiplier = judged["multiplier"].to_numpy(dtype=float)
+        for family, interval in (("poisson", "poisson"), ("binomial", "wilson")):
+            counted = _counted(judged, block, events, exposure, matrix.years, rules.trend_window, interval)
+            candidates = np.flatnonzero(enough & counted & (severity != Severity.NONE.value))
+            if not len(candidates):
+                continue
             glm = poisson_trend(events[candidates], exposure[candidates], matrix.years, year, window=rules.trend_window,
-                                level=rules.count_level, multiplier=judged["multiplier"].to_numpy(dtype=float)[candidates])
-            usable = glm.estimable & (glm.events >= rules.count_min_events)
+                                level=rules.count_level, multiplier=multiplier[candidates], family=family)
+            informative = glm.events
+            if family == "binomial":  # the rarer outcome carries the information: 999 of 1,000 is one event
+                trials = _window_events(exposure[candidates], exposure[candidates], block[candidates], matrix.years,
+                                        rules.trend_window)
+                informative = np.minimum(glm.events, trials - glm.events)
+            usable = glm.estimable & (informative >= rules.count_min_events)
             c_sign = sign[candidates]
             goal = np.where(numeric[candidates], target[candidates], y_b[candidates])  # direction kinds: better than y_b
-            p_meet = glm.probability(goal, c_sign, judged["multiplier"].to_numpy(dtype=float)[candidates])
+            p_meet = glm.probability(goal, c_sign, multiplier[candidates])
             judged_by_glm = numeric[candidates] | directional[candidates]
             new = np.where(p_meet < rules.w1_count_alert, Severity.ALERT.value,
                            np.where(p_meet < rules.w1_count_warning, Severity.WARNING.value, Severity.NONE.value))
+            # a target of 100% (or 0%) has no logit: the screen's verdict stands, with the fit's numbers
+            new = np.where(np.isnan(p_meet) & usable, severity[candidates], new)
             # too few events or no fit: too noisy to project (W5 says so); a band keeps its screen
             new = np.where(judged_by_glm & ~usable, Severity.NONE.value, new)
+            # the counts can withhold or soften the screen's flag, never raise it: the screen's
+            # classes measure how far off the trend is, the GLM whether the counts can tell
+            rank = {v.value: v.rank for v in Severity}
+            screen = severity[candidates]
+            softer = pd.Series(new).map(rank).to_numpy() <= pd.Series(screen).map(rank).to_numpy()
+            new = np.where(softer, new, screen)
             severity[candidates] = np.where(judged_by_glm, new, severity[candidates])
-            chosen = candidates[judged_by_glm & usable]
-            picked = (judged_by_glm & usable)
+            picked = judged_by_glm & usable
+            chosen = candidates[picked]
             projection[chosen], fit_lower[chosen], fit_upper[chosen] = glm.projection[picked], glm.lower[picked], glm.upper[picked]
             probability[chosen], slope[chosen] = p_meet[picked], glm.slope[picked]
-            used_method[chosen] = "poisson_glm"
-            events_in_window[candidates] = glm.events
+            used_method[chosen] = f"{family}_glm"
+            events_in_window[candidates] = informative
         flagged = enough & (severity != Severity.NONE.value)
         with_probability = ~np.isnan(probability)
-        glm_row = used_method == "poisson_glm"
+        glm_row = (used_method == "poisson_glm") | (used_method == "binomial_glm")
 
         bound = {"year": year, "y_hat": projection, "target": target, "share": share, "with_probability": with_probability,
-                 "probability": probability, "glm": glm_row, "by_share": ~(numeric & ~short),
+                 "probability": probability, "glm": glm_row,
+                 "model_zh": np.where(used_method == "binomial_glm", "logistic回归", "泊松回归"),
+                 "model_en": np.where(used_method == "binomial_glm", "logistic regression", "Poisson regression"), "by_share": ~(numeric & ~short),
                  "miss": np.abs(target - projection), "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
 
         def w1_en(f: Any, b: dict[str, Any] = bound) -> pd.Series:
@@ -319,7 +338,7 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
             text = text.where(f.pick(b["by_share"]), f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method
                               + ") against a target of " + f(b["target"]) + ", short of it by " + f(b["miss"]))
             text = text.where(~f.pick(b["with_probability"]), text + "; probability of meeting it " + f(b["probability"], 3))
-            glm_text = (f"projected to {b['year']} by a Poisson regression on " + f(b["events"], 0) + " events: " + f(b["y_hat"])
+            glm_text = (f"projected to {b['year']} by a " + f.text(b["model_en"]) + " on " + f(b["events"], 0) + " events: " + f(b["y_hat"])
                         + f" ({rules.count_level:.0%} interval " + f(b["lower"]) + "–" + f(b["upper"]) + ") against a target of " + f(b["target"])
                         + "; probability of meeting it " + f(b["probability"], 3))
             return text.where(~f.pick(b["glm"]), glm_text)
@@ -329,7 +348,7 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
             text = text.where(f.pick(b["by_share"]), f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，目标" + f(b["target"])
                               + "，预计差距" + f(b["miss"]) + "，预计达标困难")
             text = text.where(~f.pick(b["with_probability"]), text + "；达标概率" + f(b["probability"], 3))
-            glm_text = ("按泊松回归（近期共" + f(b["events"], 0) + f"例）预计{b['year']}年为" + f(b["y_hat"]) + f"（{rules.count_level:.0%}区间"
+            glm_text = ("按" + f.text(b["model_zh"]) + "（近期共" + f(b["events"], 0) + f"例）预计{b['year']}年为" + f(b["y_hat"]) + f"（{rules.count_level:.0%}区间"
                         + f(b["lower"]) + "–" + f(b["upper"]) + "），目标" + f(b["target"]) + "，达标概率" + f(b["probability"], 3)
                         + "，预计达标困难")
             return text.where(~f.pick(b["glm"]), glm_text)
@@ -629,8 +648,11 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
     # a counted rate with too few events in its trend window is not projected (W1 withheld)
     events, exposure = _count_blocks(matrix, series)
     counted = _counted(rows, block, events, exposure, matrix.years, rules.trend_window)
+    proportion = _counted(rows, block, events, exposure, matrix.years, rules.trend_window, "wilson")
     in_window = _window_events(events, exposure, block, matrix.years, rules.trend_window)
-    noisy = ~none & counted & ~short & (in_window < rules.count_min_events)
+    trials = _window_events(exposure, exposure, block, matrix.years, rules.trend_window)
+    in_window = np.where(proportion, np.minimum(in_window, trials - in_window), in_window)  # the rarer outcome
+    noisy = ~none & (counted | proportion) & ~short & (in_window < rules.count_min_events)
     no_event = in_window == 0
     parts.append(_frame(rows, noisy, "data", "too_few_events", Severity.NONE.value,
                         lambda f: ("近期共" + f(in_window, 0) + f"例，少于{rules.count_min_events}例，变动主要来自偶然，不作趋势预测").where(

@@ -201,6 +201,9 @@ class PoissonTrend:
     ``projection`` is the expected rate at the target year on the indicator's scale, with the
     Wald interval ``lower``/``upper`` of level ``level`` (on the log scale, so it never goes
     below 0); ``slope`` is the annual rate of change exp(β1) − 1 with its interval.
+    The variance is the quasi-likelihood one: the model's, times the dispersion
+    φ = max(1, Pearson χ²/(m − 2)) (``dispersion``) when the years scatter more than their
+    counts alone allow (statsmodels' ``fit(scale="X2")``, never below the pure model).
     ``estimable`` is False where the maximum-likelihood estimate does not exist (no event,
     or every event in the first or the last year of the window: the slope runs to ±∞), with
     fewer than three years, or without convergence; every other column is NaN there.
@@ -221,26 +224,39 @@ class PoissonTrend:
     first_year: np.ndarray
     estimable: np.ndarray
     level: float
+    family: str = "poisson"
+    dispersion: np.ndarray | None = None
 
     def probability(self, target: np.ndarray, sign: np.ndarray, multiplier: np.ndarray | float = 1.0) -> np.ndarray:
         """Probability that the expected rate at the target year meets ``target`` (``sign`` +1: at least).
 
-        From the normal distribution of the log rate (Wald); NaN where the fit is not
-        estimable or the target is not positive.
+        From the normal distribution of the log rate (the logit of the proportion for the
+        binomial family) (Wald); NaN where the fit is not estimable or the target has no
+        log (logit): 0 or below (or 100% and above).
         """
         from scipy.stats import norm
 
         target = np.asarray(target, dtype=float) / np.asarray(multiplier, dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            bound = np.log(np.where(target > 0, target, np.nan))
+            if self.family == "binomial":
+                inside = (target > 0) & (target < 1)
+                bound = np.log(np.where(inside, target, np.nan) / (1 - np.where(inside, target, np.nan)))
+            else:
+                bound = np.log(np.where(target > 0, target, np.nan))
             score = np.asarray(sign, dtype=float) * (self.log_rate - bound) / self.log_rate_se
         return np.where(self.estimable & np.isfinite(score), norm.cdf(score), np.nan)
 
 
 def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, target_year: np.ndarray | int, *,
                   window: int = 5, level: float = 0.95, multiplier: np.ndarray | float = 1.0,
-                  iterations: int = 60) -> PoissonTrend:
+                  iterations: int = 60, family: str = "poisson") -> PoissonTrend:
     """Fit :class:`PoissonTrend` to every row of ``events``/``exposure`` (NaN = no count) at once.
+
+    With ``family="binomial"`` the same fit is a logistic regression of ``events`` successes
+    out of ``exposure`` trials (statsmodels ``GLM(family=Binomial())`` on the two columns
+    successes and failures): ``projection`` is then the proportion × ``multiplier``, the
+    interval is on the logit scale, ``slope`` is the annual change of the odds, and the fit
+    exists only where neither every trial succeeds nor every one fails.
 
     Parameters
     ----------
@@ -287,19 +303,38 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
         event_mean = (k0 * x).sum(axis=1) / np.where(total > 0, total, 1.0)
     span = x_max - x_min
     tolerance = 1e-9 * np.maximum(span, 1.0)
+    binomial = family == "binomial"
+    if family not in ("poisson", "binomial"):
+        raise ValueError(f"family must be 'poisson' or 'binomial' (got {family!r})")
     exists = (total > 0) & (points >= 3) & (event_mean > x_min + tolerance) & (event_mean < x_max - tolerance)
+    if binomial:  # the failures must not all fall at one end either
+        failures = np.where(used, n1 - k0, 0.0)
+        failed = failures.sum(axis=1)
+        failure_mean = (failures * x).sum(axis=1) / np.where(failed > 0, failed, 1.0)
+        exists &= (failed > 0) & (failure_mean > x_min + tolerance) & (failure_mean < x_max - tolerance)
     log_n = np.log(n1)
     exposure_sum = np.where(used, n, 0.0).sum(axis=1)
-    b0 = np.where(exists, np.log(np.where(exists, total, 1.0) / np.where(exposure_sum > 0, exposure_sum, 1.0)), 0.0)
+    share = np.where(exists, total, 1.0) / np.where(exposure_sum > 0, exposure_sum, 1.0)
+    if binomial:
+        share = np.clip(share, 1e-12, 1 - 1e-12)
+        b0 = np.where(exists, np.log(share / (1 - share)), 0.0)
+    else:
+        b0 = np.where(exists, np.log(share), 0.0)
     b1 = np.zeros(rows)
     converged = np.zeros(rows, dtype=bool)
     i00 = i01 = i11 = np.ones(rows)
     for _ in range(iterations):  # Newton on the concave log-likelihood, every row at once
         with np.errstate(over="ignore", invalid="ignore"):
-            mu = np.where(used, np.exp(np.clip(b0[:, None] + b1[:, None] * x + log_n, -700, 700)), 0.0)
+            if binomial:
+                p_fit = 1.0 / (1.0 + np.exp(-np.clip(b0[:, None] + b1[:, None] * x, -700, 700)))
+                mu = np.where(used, n1 * p_fit, 0.0)
+                weight = np.where(used, n1 * p_fit * (1 - p_fit), 0.0)
+            else:
+                mu = np.where(used, np.exp(np.clip(b0[:, None] + b1[:, None] * x + log_n, -700, 700)), 0.0)
+                weight = mu
         r = np.where(used, k0 - mu, 0.0)
         u0, u1 = r.sum(axis=1), (x * r).sum(axis=1)
-        i00, i01, i11 = mu.sum(axis=1), (x * mu).sum(axis=1), (x * x * mu).sum(axis=1)
+        i00, i01, i11 = weight.sum(axis=1), (x * weight).sum(axis=1), (x * x * weight).sum(axis=1)
         det = i00 * i11 - i01 * i01
         ok = exists & (det > 0) & np.isfinite(det)
         safe = np.where(ok, det, 1.0)
@@ -313,7 +348,12 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
     estimable = exists & converged
     det = i00 * i11 - i01 * i01
     safe = np.where(estimable & (det > 0), det, np.nan)
-    v00, v01, v11 = i11 / safe, -i01 / safe, i00 / safe
+    # quasi-likelihood: the variance is inflated by φ = Pearson χ²/(m − 2) when the years vary
+    # more than the counts alone allow, never deflated (φ ≥ 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pearson = np.where(used & (weight > 0), (k0 - mu) ** 2 / np.where(weight > 0, weight, 1.0), 0.0).sum(axis=1)
+        dispersion = np.where(points > 2, np.maximum(pearson / np.maximum(points - 2, 1), 1.0), 1.0)
+    v00, v01, v11 = dispersion * i11 / safe, -dispersion * i01 / safe, dispersion * i00 / safe
     x_target = target - centre
     z = norm.ppf(1 - (1 - level) / 2)
     m = np.broadcast_to(np.asarray(multiplier, dtype=float), (rows,))
@@ -321,8 +361,9 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
         log_rate = np.where(estimable, b0 + b1 * x_target, np.nan)
         log_rate_se = np.sqrt(v00 + 2 * x_target * v01 + x_target * x_target * v11)
         slope_se = np.sqrt(v11)
-        projection = np.exp(log_rate) * m
-        lower, upper = np.exp(log_rate - z * log_rate_se) * m, np.exp(log_rate + z * log_rate_se) * m
+        inverse = (lambda v: 1.0 / (1.0 + np.exp(-v))) if binomial else np.exp
+        projection = inverse(log_rate) * m
+        lower, upper = inverse(log_rate - z * log_rate_se) * m, inverse(log_rate + z * log_rate_se) * m
     nan_unless = lambda a: np.where(estimable, a, np.nan)  # noqa: E731 - a local mask
     return PoissonTrend(
         projection=nan_unless(projection), lower=nan_unless(lower), upper=nan_unless(upper),
@@ -330,7 +371,7 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
         slope_upper=nan_unless(np.expm1(b1 + z * slope_se)), log_slope=nan_unless(b1), log_slope_se=nan_unless(slope_se),
         log_rate=log_rate, log_rate_se=nan_unless(log_rate_se), events=np.where(points > 0, total, np.nan),
         n_points=points, first_year=np.where(points > 0, np.where(used, t, np.inf).min(axis=1, initial=np.inf), np.nan),
-        estimable=estimable, level=level,
+        estimable=estimable, level=level, family=family, dispersion=np.where(estimable, dispersion, np.nan),
     )
 
 
