@@ -496,11 +496,10 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         with np.errstate(invalid="ignore"):
             glm_bad = np.where(c_sign < 0, glm.slope_lower > 0, glm.slope_upper < 0)
         # without a usable fit: the latest year's events against the rest of the window's, exactly
-        window_events = np.where(np.isfinite(events[chosen]) & ~np.isnan(block[chosen])
-                                 & (years[None, :] > (t_last[chosen] - rules.trend_window)[:, None]), events[chosen], 0.0)
-        window_exposure = np.where(window_events > 0, exposure[chosen], 0.0) + np.where(
-            (window_events == 0) & np.isfinite(events[chosen]) & ~np.isnan(block[chosen])
-            & (years[None, :] > (t_last[chosen] - rules.trend_window)[:, None]), exposure[chosen], 0.0)
+        inside = (np.isfinite(events[chosen]) & np.isfinite(exposure[chosen]) & ~np.isnan(block[chosen])
+                  & (years[None, :] > (t_last[chosen] - rules.trend_window)[:, None]))
+        window_events = np.where(inside, events[chosen], 0.0)
+        window_exposure = np.where(inside, exposure[chosen], 0.0)
         c_at = at[chosen]
         last_events, last_exposure = events[chosen, c_at], exposure[chosen, c_at]
         rest_events = window_events.sum(axis=1) - np.nan_to_num(last_events)
