@@ -209,6 +209,24 @@ def test_the_template_is_the_departments_for_its_region(users, collection, tmp_p
     assert AuditEvent.objects.filter(action="template", username="suizhong_health").exists()
 
 
+def test_the_template_filled_in_is_accepted(users, collection, tmp_path):
+    import openpyxl
+
+    client = _client(users["suizhong_health"])
+    path = tmp_path / "卫健委模板.xlsx"
+    path.write_bytes(b"".join(client.get(reverse("portal:template", args=[collection.pk])).streaming_content))
+    book = openpyxl.load_workbook(path)
+    sheet = book["数据 data"]
+    value_column = [c.value for c in sheet[1]].index("数值 value") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=value_column, value=50)
+    book.save(path)
+    _upload(client, collection, path)
+    submission = Submission.objects.get()
+    assert submission.status == Status.CHECKED, submission.problems[:3]
+    assert submission.n_valid == submission.n_rows == sheet.max_row - 1
+
+
 def test_filler_sees_every_problem_fixes_and_submits(users, collection, workbooks):
     client = _client(users["suizhong_health"])
     response = _upload(client, collection, workbooks["bad"])
