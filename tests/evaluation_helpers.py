@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from wdmonitor import Goal, Jurisdiction, Plan, Region, Target, load_indicators
+from wdmonitor.indicators import Indicator
 
 JURISDICTION = Jurisdiction(code="211400", name_zh="葫芦岛市", name_en="Huludao", level="city", parent="210000")
 COUNTIES = (
@@ -17,15 +20,34 @@ COUNTIES = (
 )
 
 
-def make_plan(*targets: Target, start: int = 2021, end: int = 2030, baselines=()) -> Plan:
-    """A plan with one goal per target, on the bundled catalogue, for 葫芦岛 and its counties."""
+#: A percentage with no better side, for the two-sided readings (a balance): the bundled
+#: catalogue has none since every share of women reads direction higher (methodology §8).
+NO_DIRECTION = "test_share_no_direction"
+_NO_DIRECTION = Indicator(id=NO_DIRECTION, name_zh="测试用无方向比例", name_en="Test share without a direction",
+                          area="economy", unit="percent", direction="none", sex_scope="female_share")
+
+
+def catalogue(precision: int | None = None) -> dict[str, Indicator]:
+    """The bundled catalogue and :data:`NO_DIRECTION`; every reporting precision set to ``precision`` if given."""
+    indicators = {**load_indicators(), NO_DIRECTION: _NO_DIRECTION}
+    if precision is not None:
+        indicators = {k: replace(v, precision=precision) for k, v in indicators.items()}
+    return indicators
+
+
+def make_plan(*targets: Target, start: int = 2021, end: int = 2030, baselines=(), precision: int | None = None) -> Plan:
+    """A plan with one goal per target, on the bundled catalogue, for 葫芦岛 and its counties.
+
+    ``precision`` sets every indicator's reporting precision (the boundary tests pin the rules'
+    comparisons at a fine precision, where rounding as reported does not hide a difference).
+    """
     goals = tuple(
         Goal(id=t.id, area=t.area, goal_no=str(i + 1), text_zh=t.text_zh or t.id, targets=(t,)) for i, t in enumerate(targets)
     )
     return Plan(
         id="test-plan", title_zh="测试规划", title_en="Test plan", jurisdiction=JURISDICTION,
         period_start=start, period_end=end, baseline_year=start - 1, goals=goals,
-        indicators=load_indicators(), regions=COUNTIES, baselines=tuple(baselines),
+        indicators=catalogue(precision), regions=COUNTIES, baselines=tuple(baselines),
     )
 
 

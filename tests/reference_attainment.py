@@ -89,8 +89,17 @@ def _poisson(events, exposure, multiplier, level):
 def reference_status(values: dict[int, float], kind: str, targets: dict[int, float], *, E: int, b: int,
                      direction: int = 1, geometric: bool = False, rules=METHOD, natural_limit: float | None = None,
                      delta_mode: str | None = None, band: tuple[float, float] | None = None,
-                     counts: dict[int, tuple[float, float]] | None = None, multiplier: float = 1e5) -> dict:
-    """Status, final status, progress, its class and the uncertain mark of one series, as the methodology states them."""
+                     counts: dict[int, tuple[float, float]] | None = None, multiplier: float = 1e5,
+                     precision: int | None = None) -> dict:
+    """Status, final status, progress, its class and the uncertain mark of one series, as the methodology states them.
+
+    ``precision`` is the indicator's reporting precision: a value that, as reported (rounded
+    to it), meets the target as reported is attained; a change or a band edge is read the same
+    way (methodology §8).
+    """
+    def shown(x):
+        return x if precision is None or x is None else round(x, precision)
+
     if kind == "relative_to_baseline":
         d = 1 if next(iter(targets.values())) >= 0 else -1
     else:
@@ -133,7 +142,7 @@ def reference_status(values: dict[int, float], kind: str, targets: dict[int, flo
 
     def one_sided(target):
         s = d * (target - y)
-        if s <= _slack(target):
+        if s <= _slack(target) or d * (shown(target) - shown(y)) <= _slack(target):
             return "attained"
         if kind.startswith("maintain") or y_b is None or d * (target - y_b) <= _slack(target):
             basic = rules.basic_share_of_target * abs(target)
@@ -147,7 +156,7 @@ def reference_status(values: dict[int, float], kind: str, targets: dict[int, flo
         return target * (1 - rules.around_tolerance), target * (1 + rules.around_tolerance)
 
     def in_band(value, lo, hi, good_side):
-        inside = lo - EPS <= value <= hi + EPS
+        inside = lo - EPS <= value <= hi + EPS or shown(lo) - EPS <= shown(value) <= shown(hi) + EPS
         return inside or (good_side and ((direction > 0 and value > hi) or (direction < 0 and value < lo)))
 
     status = final = "not_assessable"
@@ -165,7 +174,7 @@ def reference_status(values: dict[int, float], kind: str, targets: dict[int, flo
     elif kind == "band":
         status = final = "attained" if in_band(y, *band, good_side=False) else "not_attained"
     elif y_b is not None:  # increase / decrease need a baseline
-        status = final = "attained" if d * (y - y_b) > 0 else "not_attained"
+        status = final = "attained" if d * (y - y_b) > 0 and d * (shown(y) - shown(y_b)) > 0 else "not_attained"
     result.update(status=status, final_status=final)
 
     # -- small numbers: uncertain when the target lies inside the interval of the data year --

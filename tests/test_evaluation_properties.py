@@ -10,7 +10,7 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from evaluation_helpers import COUNTIES, make_plan
+from evaluation_helpers import COUNTIES, NO_DIRECTION, catalogue, make_plan
 from reference_attainment import reference_status
 from wdmonitor import Target, evaluate
 from wdmonitor.evaluation import judge_frame
@@ -18,7 +18,7 @@ from wdmonitor.evaluation import judge_frame
 RANK = {"not_attained": 0, "basically_attained": 1, "attained": 2, "attained_early": 3}
 SCREENING = "cervical_cancer_screening_rate"  # percent, higher is better
 MMR = "maternal_mortality_ratio"  # per 100k, lower is better, geometric
-EMPLOYED = "female_share_employed"  # percent, no good direction
+EMPLOYED = NO_DIRECTION  # percent, no good direction
 REGIONS = ["211400", *(c.code for c in COUNTIES[:3])]
 
 levels = st.floats(min_value=1.0, max_value=95.0, allow_nan=False).map(lambda v: round(v, 2))
@@ -115,7 +115,7 @@ def reference_of(case, region):
     return reference_status(case["histories"][region], case["kind"], case["targets"], E=case["year"], b=2020,
                             direction=case["direction"], geometric=case["geometric"], natural_limit=case["limit"],
                             delta_mode=case["extra"].get("delta_mode"), band=case["band"],
-                            counts=case["counts"].get(region))
+                            counts=case["counts"].get(region), precision=catalogue()[case["indicator"]].precision)
 
 
 def case_frame(case):

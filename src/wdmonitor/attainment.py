@@ -238,11 +238,26 @@ def _basic_threshold(kind: np.ndarray, sign: np.ndarray, target: np.ndarray, y_b
     return np.where(of_target, rules.basic_share_of_target * np.abs(target), of_distance)
 
 
+def _reported(values: np.ndarray, rows: pd.DataFrame) -> np.ndarray:
+    """Values as a report prints them: rounded to each row's reporting precision (methodology §8)."""
+    if "precision" not in rows:
+        return values
+    decimals = rows["precision"].to_numpy(dtype=float)
+    out = np.array(values, dtype=float, copy=True)
+    for places in np.unique(decimals[np.isfinite(decimals)]):  # a handful of precisions, vectorised within each
+        chosen = decimals == places
+        out[chosen] = np.round(out[chosen], int(places))
+    return out
+
+
 def _shortfall_status(s: np.ndarray, basic: np.ndarray, target: np.ndarray, met: str, near: str,
-                      otherwise: str) -> np.ndarray:
-    """``met`` where s ≤ 0, ``near`` where 0 < s ≤ basic (each with the floating-point slack)."""
+                      otherwise: str, reported_s: np.ndarray | None = None) -> np.ndarray:
+    """``met`` where s ≤ 0 or the value as reported meets the target as reported (``reported_s`` ≤ 0),
+    ``near`` where 0 < s ≤ basic (each with the floating-point slack)."""
     with np.errstate(invalid="ignore"):
         hit = s <= _slack(target)
+        if reported_s is not None:
+            hit |= reported_s <= _slack(target)
         close = ~hit & (s <= basic + _slack(target))
     return np.where(hit, met, np.where(close, near, otherwise))
 
@@ -260,23 +275,27 @@ def _status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _
     one_sided = _isin(kind, _family("one_sided"))
     with np.errstate(invalid="ignore"):
         s = sign * (target - value)
+        reported_s = sign * (_reported(target, rows) - _reported(value, rows))
     basic = _basic_threshold(kind, sign, target, y_b, rules)
-    status = np.where(one_sided, _shortfall_status(s, basic, target, yes, Status.BASICALLY_ATTAINED.value, no), status)
+    status = np.where(one_sided, _shortfall_status(s, basic, target, yes, Status.BASICALLY_ATTAINED.value, no, reported_s),
+                      status)
 
     # banded kinds: inside the band; beyond a 左右 band on the better side also counts
     lower, upper = _band(rows, target, rules)
     banded = _isin(kind, _family("banded"))
     around = kind == TargetKind.AROUND.value
+    shown = _reported(value, rows)  # a value as reported inside the band as reported is inside
     with np.errstate(invalid="ignore"):
-        inside = (value >= lower - _EPS) & (value <= upper + _EPS)
+        inside = ((value >= lower - _EPS) & (value <= upper + _EPS)) | (
+            (shown >= _reported(lower, rows) - _EPS) & (shown <= _reported(upper, rows) + _EPS))
         beyond_good = around & (((sign > 0) & (value > upper)) | ((sign < 0) & (value < lower)))
         band_distance = np.maximum(np.maximum(lower - value, value - upper), 0.0)
     status = np.where(banded, np.where(inside | beyond_good, yes, no), status)
     distance = np.where(banded, np.where(beyond_good, 0.0, band_distance), nan)
 
     # directional kinds (a gap is a derived series judged with d = −1): moved the right way
-    with np.errstate(invalid="ignore"):
-        moved = sign * (value - y_b) > 0
+    with np.errstate(invalid="ignore"):  # a change smaller than the reporting precision is no change (§8)
+        moved = (sign * (value - y_b) > 0) & (sign * (_reported(value, rows) - _reported(y_b, rows)) > 0)
     status = np.where(_isin(kind, _family("directional")), np.where(moved, yes, no), status)
 
     # slower_increase: mean annual change since b below that of the ≤5 years before b, or a fall
@@ -361,10 +380,11 @@ def _final_status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, 
     final_target, _ = _plus_delta(kind, _column(rows, "delta_mode", object), y_bf, stated, stated)
     with np.errstate(invalid="ignore"):
         final_s = sign * (final_target - obs.value)
+        reported_s = sign * (_reported(final_target, rows) - _reported(obs.value, rows))
     basic = _basic_threshold(kind, sign, final_target, base.value, rules)
     judged = _isin(kind, _family("early")) & later & ~np.isnan(final_target) & ~verdicts.missing
     early = _shortfall_status(final_s, basic, final_target, Status.ATTAINED_EARLY.value,
-                              Status.BASICALLY_ATTAINED.value, Status.NOT_ATTAINED.value)
+                              Status.BASICALLY_ATTAINED.value, Status.NOT_ATTAINED.value, reported_s)
     status = np.where(judged, early, verdicts.status)
     return _Final(final_target, status, judged & (early == Status.ATTAINED_EARLY.value), later)
 

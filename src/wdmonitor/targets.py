@@ -129,6 +129,9 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             "gap_between": target.gap_between.value if target.gap_between else "",
             "multiplier": multiplier,
             "interval": interval,
+            # reporting precision (methodology §8): 2 decimals at least for a parity index
+            "precision": (max(indicator.precision or 0, 2) if target.kind is TargetKind.PARITY else indicator.precision)
+            if indicator is not None else 1,
         }
         for series_indicator, sex, area_type, derivation in _series_specs(target, indicator):
             row = dict(base)

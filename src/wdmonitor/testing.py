@@ -59,13 +59,20 @@ def _strategies() -> Any:
 def value_range(indicator: Indicator) -> tuple[float, float]:
     """A plausible (low, high) range of values in the indicator's unit, used by the strategies.
 
+    The catalogue's ``plausible`` range where it declares one; else a typical range for the
+    unit, inside the indicator's ``possible`` range.
+
     Examples
     --------
     >>> from wdmonitor import load_indicators
     >>> value_range(load_indicators()["maternal_mortality_ratio"])
-    (0.0, 200.0)
+    (0.0, 300.0)
     """
+    if indicator.plausible is not None:
+        return indicator.plausible
     low, high = _RANGES.get(indicator.unit, (0.0, 10.0))
+    if indicator.possible is not None:
+        low, high = max(low, indicator.possible[0]), min(high, indicator.possible[1])
     if indicator.natural_limit is not None:
         high = min(high, indicator.natural_limit)
     return low, high
