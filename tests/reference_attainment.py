@@ -156,7 +156,7 @@ def reference_status(values: dict[int, float], kind: str, targets: dict[int, flo
         return target * (1 - rules.around_tolerance), target * (1 + rules.around_tolerance)
 
     def in_band(value, lo, hi, good_side):
-        inside = lo - EPS <= value <= hi + EPS or shown(lo) - EPS <= shown(value) <= shown(hi) + EPS
+        inside = lo - EPS <= value <= hi + EPS or lo - EPS <= shown(value) <= hi + EPS
         return inside or (good_side and ((direction > 0 and value > hi) or (direction < 0 and value < lo)))
 
     status = final = "not_assessable"

@@ -342,7 +342,9 @@ def test_final_evaluation_uses_the_final_year():
 
 def test_trace_names_the_numbers():
     r = one(CASE1, series(SCREENING, years(2020, 60, 61, 62, 62.5, 63.5, 64.8)))
+    # the plan's final target (70 in 2030): s_F = 70 − 64.8 = 5.2 > 0.05·(70 − 60) = 0.5
     assert r.trace == ("y_b(2020, observed)=60; y_E(2025)=64.8; T(2025, stated)=65; s=d·(T−y)=0.2, basic≤0.25; "
+                       "final T(2030)=70: s_F=d·(T_F−y)=5.2, basic≤0.5 → final not_attained; "
                        "ratio=0.96 at 2025 → basically_attained")
 
 

@@ -156,3 +156,32 @@ def test_a_jump_of_a_counted_rate_is_questioned_only_beyond_chance(deaths, quest
                    numerators=list(deaths), denominators=[births, births])
     checks = set(check_submission(frame, make_plan()).failure_cases["check"])
     assert ("plausible_change" in checks) is questioned
+
+
+# -- a baseline the plan states and the data contradict -------------------------------------------
+def test_a_conflicting_baseline_is_kept_beside_the_observed_one_and_flagged():
+    from wdmonitor import flag_early_warnings
+    from wdmonitor.indicators import Baseline
+
+    target = Target(id="b", indicator=SCREENING, kind="at_least", values={2030: 90})
+    stated = Baseline(indicator=SCREENING, year=2020, value=74.25)
+    plan = make_plan(target, baselines=[stated])
+    frame = series(SCREENING, {2020: 80.0, 2022: 82.0, 2024: 84.0})
+    row = evaluate(frame, plan, 2024).table.iloc[0]
+    assert (row.baseline, row.plan_baseline, bool(row.baseline_conflict)) == (80.0, 74.25, True)
+    assert "the plan states y_b=74.25 (observed value used, W5 reports both)" in row.trace
+    flags = flag_early_warnings(frame, plan, 2024).table
+    conflict = flags[flags["check"] == "baseline_conflict"]
+    assert conflict["message_en"].tolist() == ["the plan states a baseline of 74.25; the data hold 80, which is used"]
+    # the same value as reported is no conflict
+    same = series(SCREENING, {2020: 74.249, 2022: 82.0, 2024: 84.0})
+    assert not evaluate(same, plan, 2024).table.iloc[0].baseline_conflict
+
+
+def test_the_trace_explains_the_final_status():
+    target = Target(id="m", indicator=SCREENING, kind="at_least", values={2030: 90})
+    row = evaluate(series(SCREENING, {2020: 75.0, 2025: 89.5}), make_plan(target), 2025).table.iloc[0]
+    # s_F = 90 − 89.5 = 0.5 ≤ 0.05·(90 − 75) = 0.75: 基本实现 against the final target
+    assert (row.final_shortfall, row.final_threshold, row.final_status) == (pytest.approx(0.5), pytest.approx(0.75),
+                                                                          "basically_attained")
+    assert "final T(2030)=90: s_F=d·(T_F−y)=0.5, basic≤0.75 → final basically_attained" in row.trace

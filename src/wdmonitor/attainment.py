@@ -163,6 +163,8 @@ class _Final:
     status: np.ndarray
     attained_early: np.ndarray
     later: np.ndarray
+    shortfall: np.ndarray
+    threshold: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,19 @@ def _baselines(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs
     value, year, source = _baseline(matrix, series, _column(rows, "baseline_year", np.int64),
                                     _column(rows, "plan_baseline", float), observed.judged_year)
     return _Baselines(value, year, source)
+
+
+def _baseline_conflict(rows: pd.DataFrame, base: _Baselines) -> np.ndarray:
+    """Where the plan states a baseline and the data hold another value for that year.
+
+    The observed value is used (it comes from the same source as the values judged, so
+    progress compares like with like); the plan's stays in ``plan_baseline`` and W5 reports
+    both. Values equal as reported (to the reporting precision) do not conflict.
+    """
+    stated = _column(rows, "plan_baseline", float)
+    observed = base.source == "observed"
+    with np.errstate(invalid="ignore"):
+        return observed & ~np.isnan(stated) & (_reported(stated, rows) != _reported(base.value, rows))
 
 
 def _targets_at(rows: pd.DataFrame, year: int, base: _Baselines) -> _Targets:
@@ -284,10 +299,9 @@ def _status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _
     lower, upper = _band(rows, target, rules)
     banded = _isin(kind, _family("banded"))
     around = kind == TargetKind.AROUND.value
-    shown = _reported(value, rows)  # a value as reported inside the band as reported is inside
+    shown = _reported(value, rows)  # a value inside the band as reported is inside (0.966 in [0.97, 1.03])
     with np.errstate(invalid="ignore"):
-        inside = ((value >= lower - _EPS) & (value <= upper + _EPS)) | (
-            (shown >= _reported(lower, rows) - _EPS) & (shown <= _reported(upper, rows) + _EPS))
+        inside = ((value >= lower - _EPS) & (value <= upper + _EPS)) | ((shown >= lower - _EPS) & (shown <= upper + _EPS))
         beyond_good = around & (((sign > 0) & (value > upper)) | ((sign < 0) & (value < lower)))
         band_distance = np.maximum(np.maximum(lower - value, value - upper), 0.0)
     status = np.where(banded, np.where(inside | beyond_good, yes, no), status)
@@ -386,7 +400,8 @@ def _final_status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, 
     early = _shortfall_status(final_s, basic, final_target, Status.ATTAINED_EARLY.value,
                               Status.BASICALLY_ATTAINED.value, Status.NOT_ATTAINED.value, reported_s)
     status = np.where(judged, early, verdicts.status)
-    return _Final(final_target, status, judged & (early == Status.ATTAINED_EARLY.value), later)
+    return _Final(final_target, status, judged & (early == Status.ATTAINED_EARLY.value), later,
+                  np.where(judged, final_s, np.nan), np.where(judged, basic, np.nan))
 
 
 def _progress(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, year: int, base: _Baselines,
@@ -544,6 +559,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
     status = np.where(final.attained_early, Status.ATTAINED_EARLY.value, verdicts.status)
     return rows.assign(
         baseline=base.value, baseline_data_year=base.year, baseline_source=base.source,
+        baseline_conflict=_baseline_conflict(rows, base),
         data_year=obs.data_year, value=obs.value, provisional=obs.provisional,
         target=tgt.value, target_source=tgt.source,
         # the year of the value in ``target`` (E for a milestone), the plan's own words beside it
@@ -555,6 +571,7 @@ def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -
         status=np.where(qualitative, Status.NEEDS_ASSESSMENT.value, status),
         final_target_value=np.where(final.later, final.target, np.nan),
         final_status=np.where(qualitative, Status.NEEDS_ASSESSMENT.value, final.status),
+        final_shortfall=final.shortfall, final_threshold=final.threshold,
         shortfall=verdicts.shortfall, threshold=verdicts.threshold, distance=verdicts.distance,
         maintained_all_years=verdicts.maintained,
         latest_year=progress.latest_year, latest_value=progress.latest_value, progress=progress.value,

@@ -639,6 +639,15 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
                         lambda f: "基期无数据，以" + f(rows["baseline_data_year"], 0) + "年数据代替",
                         lambda f: "no baseline-year value; " + f(rows["baseline_data_year"], 0) + " used instead",
                         baseline=rows["baseline"].to_numpy(dtype=float)))
+    # the plan states a baseline and the data hold another value for that year: both reported
+    conflict = rows["baseline_conflict"].fillna(False).to_numpy(dtype=bool) if "baseline_conflict" in rows else none & False
+    stated = rows["plan_baseline"].to_numpy(dtype=float) if "plan_baseline" in rows else np.full(len(rows), np.nan)
+    parts.append(_frame(rows, conflict, "data", "baseline_conflict", Severity.WATCH.value,
+                        lambda f: "规划所列基期值为" + f(stated, 4) + "，监测数据为" + f(rows["baseline"].to_numpy(dtype=float))
+                        + "，按监测数据评估",
+                        lambda f: "the plan states a baseline of " + f(stated, 4) + "; the data hold "
+                        + f(rows["baseline"].to_numpy(dtype=float)) + ", which is used",
+                        baseline=rows["baseline"].to_numpy(dtype=float)))
     short = ~none & (points < rules.min_points_projection)
     parts.append(_frame(rows, short, "data", "too_short", Severity.WATCH.value,
                         lambda f: "仅有" + f(points, 0) + f"个数据点，少于{rules.min_points_projection}个，无法预测",

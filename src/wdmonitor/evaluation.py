@@ -38,9 +38,10 @@ __all__ = ["Evaluation", "evaluate"]
 #: Columns of :attr:`Evaluation.table`, in order.
 TABLE_COLUMNS = (
     "area", "goal_no", "section", "target_id", "indicator", "name_zh", "name_en", "region", "region_name",
-    "sex", "area_type", "unit", "kind", "baseline_year", "baseline", "baseline_source", "target_year", "target",
+    "sex", "area_type", "unit", "kind", "baseline_year", "baseline", "baseline_source", "plan_baseline",
+    "baseline_conflict", "target_year", "target",
     "target_source", "stated_target_year", "stated_target", "data_year", "value", "provisional", "status", "final_year", "final_target_value",
-    "final_status", "progress", "progress_measure", "progress_class", "latest_year", "latest_value",
+    "final_status", "final_shortfall", "final_threshold", "progress", "progress_measure", "progress_class", "latest_year", "latest_value",
     "shortfall", "threshold", "distance", "band_lower", "band_upper", "reference", "reference_value",
     "pre_baseline_change", "post_baseline_change", "maintained_all_years", "numerator", "denominator",
     "ci_lower", "ci_upper", "uncertain", "pooled", "pooled_years", "evidence", "assessed_by", "assessed_on", "assessment_basis",
@@ -91,6 +92,13 @@ def _trace(table: pd.DataFrame, year: int) -> pd.Series:
                         + _number(table["numerator"]) + "/" + _number(table["denominator"]))
     pooled = table["pooled"].fillna(False).astype(bool) if "pooled" in table else pd.Series(False, index=table.index)
     trace = trace.where(~pooled, trace + " (pooled " + table["pooled_years"].astype(str) + ", Σd/Σn)")
+    conflict = table["baseline_conflict"].fillna(False).astype(bool)
+    trace = trace.where(~conflict, trace + "; the plan states y_b=" + _number(table["plan_baseline"])
+                        + " (observed value used, W5 reports both)")
+    final = table["final_shortfall"].notna()
+    trace = trace.where(~final, trace + "; final T(" + year_of("final_year") + ")=" + _number(table["final_target_value"])
+                        + ": s_F=d·(T_F−y)=" + _number(table["final_shortfall"]) + ", basic≤"
+                        + _number(table["final_threshold"]) + " → final " + table["final_status"].astype(str))
     progress = table["progress"].notna()
     trace = trace.where(~progress, trace + "; " + table["progress_measure"].astype(str) + "=" + _number(table["progress"])
                         + " at " + _number(table["latest_year"]))
