@@ -107,6 +107,8 @@ _EXTRA_ALIASES = {
 }
 _SHEETS = {"zh": ("评估 assessments", "说明 instructions"), "en": ("assessments", "instructions")}
 _INSTRUCTIONS = re.compile(r"说明|须知|instruction|readme", re.IGNORECASE)
+#: Columns a frame from :meth:`wdmonitor.store.Store.assessments` carries besides the read ones.
+_STORE_COLUMNS = ("revised_at", "revision_id", "source_sha256", "basis")
 #: What the summarised verdict of a region says it is, in each language.
 SUMMARISED = {"zh": "汇总自下辖区县", "en": "summarised from its counties"}
 
@@ -345,11 +347,13 @@ class _Problems:
         raise AssessmentError("\n".join([head, *lines]), pd.DataFrame(self.rows))
 
 
-def _refused(name: str, error: SubmissionError) -> AssessmentError:
-    """The reader's refusal of the file itself (folder, size, encoding, damaged workbook), as an assessment error."""
+def _refused(name: str, error: SubmissionError | str) -> AssessmentError:
+    """A refusal of the file as a whole (empty, a folder, too large, undecidable encoding, a damaged
+    workbook, no table), as an assessment error whose failure cases hold it in one row."""
     text = str(error)
+    english, _, chinese = text.partition(" / ")
     return AssessmentError(text, pd.DataFrame([{"file": name, "sheet": "", "row": None, "column": "", "value": None,
-                                                "expected": text, "expected_zh": ""}]))
+                                                "expected": english.removeprefix(f"{name}: "), "expected_zh": chinese}]))
 
 
 def _grids(path: Path, name: str, sheet: str | int | None) -> list[Any]:
@@ -359,20 +363,20 @@ def _grids(path: Path, name: str, sheet: str | int | None) -> list[Any]:
 
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm", ".xls"):
-        raise AssessmentError(f"{name}: unsupported file type {suffix!r}; expected .xlsx, .xls, .csv or .yaml / "
-                              f"不支持的文件类型，应为.xlsx、.xls、.csv或.yaml")
+        raise _refused(name, f"{name}: unsupported file type {suffix!r}; expected .xlsx, .xls, .csv or .yaml / "
+                             f"不支持的文件类型，应为.xlsx、.xls、.csv或.yaml")
     try:
         raw = _read_bytes(path)
         if not raw.strip():
-            raise AssessmentError(f"{name}: the file is empty; expected the assessment workbook (wdmonitor template "
-                                  f"--assessments) with its header row and rows / 文件为空，应为含表头和评估行的评估表")
+            raise _refused(name, f"{name}: the file is empty; expected the assessment workbook (wdmonitor template "
+                                 f"--assessments) with its header row and rows / 文件为空，应为含表头和评估行的评估表")
         if suffix in (".csv", ".txt"):
             text = _decode(path, raw)
             if "\x00" in text:
-                raise AssessmentError(f"{name}: the text holds NUL characters (UTF-16 without a byte-order mark?); save it "
-                                      f"as UTF-8 (CSV UTF-8 in Excel or WPS) / 文件含空字符（可能是无BOM的UTF-16），请另存为UTF-8编码的CSV")
+                raise _refused(name, f"{name}: the text holds NUL characters (UTF-16 without a byte-order mark?); save it "
+                                     f"as UTF-8 (CSV UTF-8 in Excel or WPS) / 文件含空字符（可能是无BOM的UTF-16），请另存为UTF-8编码的CSV")
             if not text.strip():
-                raise AssessmentError(f"{name}: the file is empty; expected a header row and rows / 文件为空，应有表头和评估行")
+                raise _refused(name, f"{name}: the file is empty; expected a header row and rows / 文件为空，应有表头和评估行")
             return [text_grid(text, name)]
         return [g for g, reason in select_grids(open_grids(path, raw), sheet, path) if not reason]
     except SubmissionError as error:
@@ -434,16 +438,20 @@ def _records_from_grid(grid: Any, name: str, problems: _Problems) -> list[dict[s
 def _records(source: Any, name: str, sheet: str | int | None, problems: _Problems) -> list[dict[str, Any]]:
     """The rows of the source, each with its cells by column and where it is."""
     if isinstance(source, pd.DataFrame):
-        unknown = [c for c in source.columns if _ALIAS.get(_key(c)) is None and c not in ASSESSMENT_COLUMNS]
+        unknown = [c for c in source.columns if _ALIAS.get(_key(c)) is None and c not in ASSESSMENT_COLUMNS
+                   and c not in _STORE_COLUMNS]
         for column in unknown:
             problems.add("", 1, str(column), str(column), f"an unknown column; expected the template's columns "
                          f"({', '.join(_TEMPLATE)}, note)", "未知的列，应为模板中的列")
-        renamed = {c: (c if c in ASSESSMENT_COLUMNS else _ALIAS.get(_key(c))) for c in source.columns if c not in unknown}
+        renamed = {c: (c if c in ASSESSMENT_COLUMNS or c in _STORE_COLUMNS else _ALIAS.get(_key(c)))
+                   for c in source.columns if c not in unknown}
         frame = source[list(renamed)].rename(columns=renamed)
         records = []
         for number, row in enumerate(frame.astype(object).to_dict("records"), start=2):
-            record = {"source_sheet": "", "source_row": number, **{k: v for k, v in row.items()
-                                                                    if k not in ("source_sheet", "source_row")}}
+            kept = row.get("source_row")  # a frame read earlier (the store's) keeps the row the sender saw
+            record = {**row, "source_sheet": _cell_text(row.get("source_sheet")),
+                      "source_row": int(kept) if isinstance(kept, (int, float)) and not isinstance(kept, bool)
+                      and kept == kept and kept > 0 else number}
             records.append(record)
         return records
     path = Path(source)
@@ -453,11 +461,11 @@ def _records(source: Any, name: str, sheet: str | int | None, problems: _Problem
         try:
             data = read_yaml(path)
         except WdmonitorError as error:
-            raise AssessmentError(str(error)) from None
+            raise _refused(name, str(error)) from None
         entries = data.get("assessments", data) if isinstance(data, dict) else data
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-            raise AssessmentError(f"{name}: expected a list of assessments (mappings with target_id, region, status, "
-                                  f"evidence …) / 评估记录应为列表")
+            raise _refused(name, f"{name}: expected a list of assessments (mappings with target_id, region, status, "
+                                 f"evidence …) / 评估记录应为列表")
         return _records(pd.DataFrame(entries), name, None, problems)
     grids = _grids(path, name, sheet)
     records: list[dict[str, Any]] = []
@@ -472,12 +480,10 @@ def _records(source: Any, name: str, sheet: str | int | None, problems: _Problem
     if not read_any:
         sheets = ", ".join(repr(g.sheet) for g in grids if g.sheet)
         where = f" (sheets {sheets})" if sheets else ""
-        raise AssessmentError(
+        raise _refused(name,
             f"{name}: no assessment table found{where}; expected a header row with 目标编号 target_id and 评估结论 status "
             f"within the first 10 rows, as the template (wdmonitor template --assessments) has it / "
-            f"未找到评估表：前10行中应有含“目标编号”和“评估结论”的表头行", pd.DataFrame([{
-                "file": name, "sheet": "", "row": None, "column": "", "value": None,
-                "expected": "a header row with target_id and status", "expected_zh": "含目标编号和评估结论的表头行"}]))
+            f"未找到评估表：前10行中应有含“目标编号”和“评估结论”的表头行")
     return records
 
 
@@ -579,9 +585,12 @@ def read_assessments(source: str | Path | pd.DataFrame, plan: Plan | str | Path,
             seen[key] = (sheet_name, row)
         out.append({"target_id": target_id, "region": region, "status": status, "evidence": text["evidence"],
                     "assessed_by": text["assessed_by"], "assessed_on": assessed_on or "", "note": text["note"],
-                    "source_file": str(record.get("source_file") or name), "source_sheet": sheet_name, "source_row": row})
+                    "source_file": str(record.get("source_file") or name), "source_sheet": sheet_name, "source_row": row,
+                    "revised_at": _cell_text(record.get("revised_at"))})
     problems.raise_if_any()
-    frame = pd.DataFrame(out, columns=list(ASSESSMENT_COLUMNS))
+    frame = pd.DataFrame(out, columns=[*ASSESSMENT_COLUMNS, "revised_at"])
+    if not (frame["revised_at"] != "").any():
+        frame = frame.drop(columns="revised_at")
     frame["source_row"] = frame["source_row"].astype("int64")
     frame.attrs["source_file"] = name
     frame.attrs["wdmonitor_assessments"] = True
