@@ -446,14 +446,14 @@ def _records(source: Any, name: str, sheet: str | int | None, problems: _Problem
         renamed = {c: (c if c in ASSESSMENT_COLUMNS or c in _STORE_COLUMNS else _ALIAS.get(_key(c)))
                    for c in source.columns if c not in unknown}
         frame = source[list(renamed)].rename(columns=renamed)
-        records = []
+        from_frame: list[dict[str, Any]] = []
         for number, row in enumerate(frame.astype(object).to_dict("records"), start=2):
             kept = row.get("source_row")  # a frame read earlier (the store's) keeps the row the sender saw
-            record = {**row, "source_sheet": _cell_text(row.get("source_sheet")),
+            record = {**{str(k): v for k, v in row.items()}, "source_sheet": _cell_text(row.get("source_sheet")),
                       "source_row": int(kept) if isinstance(kept, (int, float)) and not isinstance(kept, bool)
                       and kept == kept and kept > 0 else number}
-            records.append(record)
-        return records
+            from_frame.append(record)
+        return from_frame
     path = Path(source)
     if path.suffix.lower() in (".yaml", ".yml"):
         from .registry import read_yaml
@@ -717,7 +717,8 @@ def _source(found: pd.DataFrame, lang: str) -> pd.Series:
     """Where each verdict comes from: the file, sheet and row, the store revision, or the summary."""
     sheet = found["source_sheet"].fillna("").astype(str)
     row = found["source_row"].fillna(0).astype("int64").astype(str)
-    text = found["source_file"].fillna("").astype(str) + np.where(sheet != "", ", " + sheet, "") + np.where(row != "0", ", row " + row, "")
+    text = (found["source_file"].fillna("").astype(str) + pd.Series(np.where(sheet != "", ", " + sheet, ""), index=found.index).astype(str)
+            + pd.Series(np.where(row != "0", ", row " + row, ""), index=found.index).astype(str))
     if "revised_at" in found:
         revised = found["revised_at"].fillna("").astype(str)
         text = text + np.where(revised != "", " (revision of " + revised.str[:10] + ")", "")
@@ -736,11 +737,11 @@ def _qualitative_everywhere(table: pd.DataFrame, plan: Plan, assessed: set[str])
     names = {plan.jurisdiction.code: plan.jurisdiction.name_zh, **{r.code: r.name_zh for r in plan.regions}}
     order = pd.Series(np.arange(len(table), dtype=float), index=table.index)
     new, keys = [], []
-    for index, row in base.iterrows():  # a few qualitative targets × a few regions
+    for index, row in zip(base.index, base.to_dict("records"), strict=True):  # a few qualitative targets × a few regions
         for code in wanted:
             if (row["target_id"], code) in have:
                 continue
-            copy = row.copy()
+            copy = dict(row)
             copy["region"] = code
             if "region_name" in copy:
                 copy["region_name"] = names.get(code, code)
@@ -792,7 +793,7 @@ def assessment_columns(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame | N
     by = rows["assessed_by"].fillna("").astype(str)
     on = rows["assessed_on"].fillna("").astype(str)
     who = (by + np.where((by != "") & (on != ""), "，" if lang == "zh" else ", ", "") + on)
-    evidence = rows["evidence"].fillna("").astype(str) + np.where(who != "", ("（" if lang == "zh" else " (") + who
+    evidence: pd.Series = rows["evidence"].fillna("").astype(str) + np.where(who != "", ("（" if lang == "zh" else " (") + who
                                                                 + ("）" if lang == "zh" else ")"), "")
     headers = ("评估依据", "评估来源") if lang == "zh" else ("Evidence", "Source of the verdict")
     return pd.DataFrame({headers[0]: evidence.where(assessed, ""),
@@ -845,7 +846,7 @@ def report_sections(evaluation: Any, lang: str = "zh") -> list[Any]:
         count = part["target_id"].nunique()
         bullets.append(f"{names.get(code, code)}（{count}项）：" + "；".join(by_area) if lang == "zh"
                        else f"{names.get(code, code)} ({count}): " + "; ".join(by_area))
-    note = ()
+    note: tuple[str, ...] = ()
     if len(others) and len(waiting[waiting["region"] == top]):
         top_name = names.get(top, top)
         note = ((f"{top_name}（本级）待评估的目标逐条列出；下辖各地区按领域和目标序号列出。",) if lang == "zh" else

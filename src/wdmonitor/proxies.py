@@ -191,7 +191,7 @@ def proxy_trace(table: pd.DataFrame) -> pd.Series:
     if not used.any():
         return trace
     note = ("proxy: judged on " + table["judged_on"].astype(str) + " for " + table["proxy_for"].astype(str)
-            + " (no value of " + table["proxy_for"].astype(str) + " at E) — " + table.get("proxy_reading", "").astype(str) + "; ")
+            + " (no value of " + table["proxy_for"].astype(str) + " at E) — " + (table["proxy_reading"].astype(str) if "proxy_reading" in table else "") + "; ")
     return trace.where(~used, note + trace)
 
 

@@ -965,8 +965,7 @@ def _parse_proxy(raw: Any, where: str, c: _Collector, indicators: Mapping[str, I
         factor = None
         if derive == "same":
             factor, derived = 1.0, "same"
-        elif isinstance(derive, Mapping) and set(derive) == {"scale"} and _as_number(derive["scale"]) is not None \
-                and _as_number(derive["scale"]) > 0:
+        elif isinstance(derive, Mapping) and set(derive) == {"scale"} and (_as_number(derive["scale"]) or 0.0) > 0:
             factor = _as_number(derive["scale"])
             derived = f"scale ×{factor:g}"
         else:
