@@ -64,3 +64,22 @@ def series(indicator: str, values: dict[int, float], *, region: str = "211400", 
 
 def years(first: int, *values: float) -> dict[int, float]:
     return {first + i: v for i, v in enumerate(values)}
+
+
+def with_age_group(frame: pd.DataFrame, female_per_male: float = 1.0) -> pd.DataFrame:
+    """``frame`` and, for its head counts, the population of their age group (10 000 males).
+
+    A parity target on pupils is judged on the gender parity index (f/m pupils) / (f/m
+    population of the age group); with ``female_per_male`` = 1 the index is the raw ratio.
+    """
+    catalogue_ = load_indicators()
+    parts = [frame]
+    for indicator, rows in frame.groupby("indicator"):
+        reference = catalogue_[indicator].parity_reference if indicator in catalogue_ else None
+        if reference is None:
+            continue
+        keys = rows.drop(columns=[c for c in ("indicator", "sex", "value", "numerator", "denominator") if c in rows])
+        keys = keys.drop_duplicates()
+        for sex, value in (("female", 10000.0 * female_per_male), ("male", 10000.0)):
+            parts.append(keys.assign(indicator=reference, sex=sex, value=value))
+    return pd.concat(parts, ignore_index=True)

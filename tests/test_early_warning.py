@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation_helpers import COUNTIES, make_plan, series, years
+from evaluation_helpers import COUNTIES, make_plan, series, with_age_group, years
 from wdmonitor import Target, flag_early_warnings
 from wdmonitor.early_warning import FLAG_COLUMNS
 from wdmonitor.rules import RuleSet
@@ -88,8 +88,8 @@ def test_gap_ten_percent_wider_than_baseline_is_an_alert():
 
 def test_parity_leaving_the_band_is_an_alert():
     target = Target(id="p", indicator="kindergarten_enrolment", kind="parity", area="education")
-    frame = pd.concat([series("kindergarten_enrolment", {2020: 990, 2023: 1000, 2024: 950}, sex="female"),
-                       series("kindergarten_enrolment", {2020: 1000, 2023: 1000, 2024: 1000}, sex="male")])
+    frame = with_age_group(pd.concat([series("kindergarten_enrolment", {2020: 990, 2023: 1000, 2024: 950}, sex="female"),
+                                      series("kindergarten_enrolment", {2020: 1000, 2023: 1000, 2024: 1000}, sex="male")]))
     w4 = pick(flags_of(frame, target), flag="gap_widening").iloc[0]
     assert (w4.gap_previous, w4.gap_latest, w4.severity) == (1.0, 0.95, "alert")
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from evaluation_helpers import COUNTIES, make_plan, series, years
+from evaluation_helpers import COUNTIES, make_plan, series, with_age_group, years
 from wdmonitor import Baseline, SubmissionError, Target, evaluate, load_plan
 from wdmonitor.assessments import AssessmentError
 
@@ -80,8 +80,9 @@ PARITY = Target(id="c3", indicator="kindergarten_enrolment", kind="parity", area
 
 @pytest.mark.parametrize(("female", "status"), [(9600, "not_attained"), (9800, "attained")])
 def test_case3_parity_ratio(female, status):
-    frame = pd.concat([series("kindergarten_enrolment", {2025: female}, sex="female"),
-                       series("kindergarten_enrolment", {2025: 10000}, sex="male")])
+    # the age group as many girls as boys: the parity index is the ratio of the head counts
+    frame = with_age_group(pd.concat([series("kindergarten_enrolment", {2025: female}, sex="female"),
+                                      series("kindergarten_enrolment", {2025: 10000}, sex="male")]))
     r = one(PARITY, frame)
     assert r.sex == "female/male"
     assert r.value == pytest.approx(female / 10000)

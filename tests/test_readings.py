@@ -185,3 +185,30 @@ def test_the_trace_explains_the_final_status():
     assert (row.final_shortfall, row.final_threshold, row.final_status) == (pytest.approx(0.5), pytest.approx(0.75),
                                                                           "basically_attained")
     assert "final T(2030)=90: s_F=d·(T_F−y)=0.5, basic≤0.75 → final basically_attained" in row.trace
+
+
+# -- parity of enrolment: the gender parity index, and a plan's own band ---------------------------
+def _enrolment(girls: float, boys: float) -> pd.DataFrame:
+    return pd.concat([series("kindergarten_enrolment", {2025: girls}, sex="female"),
+                      series("kindergarten_enrolment", {2025: boys}, sex="male")], ignore_index=True)
+
+
+def test_parity_of_head_counts_is_judged_on_the_parity_index_not_the_raw_ratio():
+    from evaluation_helpers import with_age_group
+
+    target = Target(id="p", indicator="kindergarten_enrolment", kind="parity", area="education")
+    # 8 850 girls and 10 000 boys enrolled; the age group has 0.885 girls per boy: equal access
+    row = _one(target, with_age_group(_enrolment(8850, 10000), female_per_male=0.885)).iloc[0]
+    assert row.value == pytest.approx((8850 / 10000) / 0.885) and row.status == "attained"
+    # without the age group's population the index is missing: never the raw 0.885
+    assert _one(target, _enrolment(8850, 10000)).iloc[0].status == "not_assessable"
+
+
+def test_a_parity_target_keeps_its_own_band():
+    from evaluation_helpers import with_age_group
+
+    own = Target(id="p", indicator="kindergarten_enrolment", kind="parity", area="education", lower=0.95, upper=1.05)
+    default = Target(id="q", indicator="kindergarten_enrolment", kind="parity", area="education")
+    data = with_age_group(_enrolment(9600, 10000))
+    assert _one(own, data).iloc[0].status == "attained"  # 0.96 in the plan's [0.95, 1.05]
+    assert _one(default, data).iloc[0].status == "not_attained"  # outside the rule set's [0.97, 1.03]

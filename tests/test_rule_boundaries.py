@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation_helpers import NO_DIRECTION
+from evaluation_helpers import NO_DIRECTION, with_age_group
 from evaluation_helpers import make_plan as _make_plan
 from reference_attainment import METHOD_RULES
 from wdmonitor import Target
@@ -378,7 +378,7 @@ def test_around_band_edges_and_the_good_side(rules, d, edge, tolerance):
 def parity_frame(ratio, *, male=10000.0, female_first=True):
     female = ratio * male
     parts = [frame("kindergarten_enrolment", {E: female}, sex="female"), frame("kindergarten_enrolment", {E: male}, sex="male")]
-    return pd.concat(parts if female_first else parts[::-1], ignore_index=True)
+    return with_age_group(pd.concat(parts if female_first else parts[::-1], ignore_index=True))
 
 
 @RULES
@@ -396,8 +396,8 @@ def test_parity_band_is_closed(rules, edge, female_first):
 
 def test_a_ratio_is_female_over_male_not_male_over_female():
     target = Target(id="p", indicator="kindergarten_enrolment", kind="parity", area="education")
-    data = pd.concat([frame("kindergarten_enrolment", {E: 9000.0}, sex="female"),
-                      frame("kindergarten_enrolment", {E: 10000.0}, sex="male")])
+    data = with_age_group(pd.concat([frame("kindergarten_enrolment", {E: 9000.0}, sex="female"),
+                                     frame("kindergarten_enrolment", {E: 10000.0}, sex="male")]))
     assert judged(target, data).value == pytest.approx(0.9)
 
 

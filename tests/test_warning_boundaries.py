@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation_helpers import COUNTIES, make_plan
+from evaluation_helpers import COUNTIES, make_plan, with_age_group
 from wdmonitor import Target
 from wdmonitor.early_warning import flags_for_valid
 from wdmonitor.rules import DEFAULT_RULES
@@ -370,8 +370,9 @@ def test_w4_parity_leaving_its_closed_band_alerts(rules, edge):
 
     def data(previous, latest):
         male = 10000.0
-        return pd.concat([frame("kindergarten_enrolment", {2020: male, 2023: previous * male, 2024: latest * male}, sex="female"),
-                          frame("kindergarten_enrolment", {2020: male, 2023: male, 2024: male}, sex="male")], ignore_index=True)
+        return with_age_group(pd.concat([
+            frame("kindergarten_enrolment", {2020: male, 2023: previous * male, 2024: latest * male}, sex="female"),
+            frame("kindergarten_enrolment", {2020: male, 2023: male, 2024: male}, sex="male")], ignore_index=True))
 
     assert severity(flags(target, data(bound, bound + out * NIL_RATIO), rules=rules, check="W4")) == "alert"
     assert severity(flags(target, data(bound, bound + out * 1e-4), rules=rules, check="W4")) == "none"  # nil (§8)

@@ -342,14 +342,16 @@ def _status(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs: _
 
 
 def _band(rows: pd.DataFrame, target: np.ndarray, rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
-    """The band of each banded row: T·(1 ± tolerance) for 左右, the parity band, or the stated band."""
+    """The band of each banded row: T·(1 ± tolerance) for 左右, the plan's or the rule set's parity band,
+    or the stated band."""
     kind = _column(rows, "kind", object)
     tolerance = _column(rows, "tolerance", float)
     tolerance = np.where(np.isnan(tolerance), rules.around_tolerance, tolerance)
     lower, upper = _column(rows, "lower", float), _column(rows, "upper", float)
     around, parity = kind == TargetKind.AROUND.value, kind == TargetKind.PARITY.value
-    lower = np.where(around, target * (1 - tolerance), np.where(parity, rules.parity_band[0], lower))
-    upper = np.where(around, target * (1 + tolerance), np.where(parity, rules.parity_band[1], upper))
+    # a parity target's own band, where the plan states one; the rule set's otherwise
+    lower = np.where(around, target * (1 - tolerance), np.where(parity & np.isnan(lower), rules.parity_band[0], lower))
+    upper = np.where(around, target * (1 + tolerance), np.where(parity & np.isnan(upper), rules.parity_band[1], upper))
     return lower, upper
 
 

@@ -145,6 +145,10 @@ class Indicator:
     reading : str
         How the catalogue reads the indicator's wording where a choice was made (a share of
         women's direction, for example).
+    parity_reference : str or None
+        For a head count (pupils enrolled), the population of its age group by sex: a
+        parity target is judged on the gender parity index (f/m pupils) / (f/m population),
+        which equal access meets, never on the raw f/m head count (methodology §8).
 
     Examples
     --------
@@ -173,6 +177,7 @@ class Indicator:
     possible: tuple[float, float] | None = None
     plausible: tuple[float, float] | None = None
     reading: str = ""
+    parity_reference: str | None = None
 
     def __post_init__(self) -> None:
         if self.precision is None:
@@ -454,10 +459,13 @@ class Plan:
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
-        """Indicators the plan's targets refer to (references of relative_to and proxies included)."""
+        """Indicators the plan's targets refer to (references of relative_to, proxies and the
+        age-group populations behind parity targets on head counts included)."""
         seen: dict[str, None] = {}
         for t in self.targets:
-            for i in (t.indicator, t.reference, t.proxy.indicator if t.proxy is not None else None):
+            definition = self.indicators.get(t.indicator) if t.indicator else None
+            parity = definition.parity_reference if definition is not None and t.kind is TargetKind.PARITY else None
+            for i in (t.indicator, t.reference, t.proxy.indicator if t.proxy is not None else None, parity):
                 if i is not None:
                     seen[i] = None
         return tuple(seen)

@@ -63,7 +63,7 @@ _CATALOGUE_KEYS = {"version", "indicators", "components"}
 _INDICATOR_KEYS = {
     "id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope", "scale",
     "natural_limit", "definition", "source", "periodicity", "proxy_for", "aliases_zh", "formula",
-    "precision", "possible", "plausible", "reading",
+    "precision", "possible", "plausible", "reading", "parity_reference",
 }
 _INDICATOR_REQUIRED = ("id", "name_zh", "name_en", "area", "unit", "direction", "sex_scope")
 _COMPONENT_KEYS = {"id", "name_zh", "name_en", "unit", "sex_scope", "definition", "source", "aliases_zh"}
@@ -307,7 +307,7 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
             definition=str(entry.get("definition", "")), source=str(entry.get("source", "")),
             periodicity=str(entry.get("periodicity", "annual")), proxy_for=entry.get("proxy_for"),
             aliases_zh=tuple(str(a) for a in aliases), formula=entry.get("formula"), precision=precision,
-            reading=str(entry.get("reading", "")), **ranges,
+            reading=str(entry.get("reading", "")), parity_reference=entry.get("parity_reference"), **ranges,
         )
     except (TypeError, ValueError) as error:
         c.add(where, entry.get("id"), f"invalid indicator: {error}", "指标定义无效")
@@ -348,6 +348,12 @@ def _parse_indicators(entries: Any, where: str, c: _Collector,
             c.add(f"{where}[{indicator.id}].proxy_for", indicator.proxy_for,
                   "proxy_for must name an indicator of the catalogue" + (" or of the plan" if catalogue is not None else ""),
                   "proxy_for须为目录" + ("或规划" if catalogue is not None else "") + "中的指标")
+    for indicator in result.values():  # a head count's age-group population, by sex
+        reference = indicator.parity_reference
+        if reference is not None and not (_known(reference, result) or _known(reference, catalogue or {})):
+            c.add(f"{where}[{indicator.id}].parity_reference", reference,
+                  "parity_reference must name an indicator (the age group's population by sex)",
+                  "parity_reference须为目录中的指标（适龄人口，分性别）")
     for indicator in result.values():
         if indicator.formula is None or components is None:
             continue
@@ -803,8 +809,9 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
         c.add(f"{where}.upper", raw["upper"], "upper must be a number", "上限须为数字")
     if kind is TargetKind.BAND and (lower is None or upper is None or lower > upper):
         c.add(where, (raw.get("lower"), raw.get("upper")), "a band target needs numbers lower <= upper", "区间目标须给出下限和上限")
-    if kind is TargetKind.PARITY and lower is None and upper is None:
-        lower, upper = 0.97, 1.03
+    if kind is TargetKind.PARITY and lower is not None and upper is not None and lower > upper:
+        c.add(where, (raw.get("lower"), raw.get("upper")), "a parity band needs lower <= upper (or neither: the rule "
+              "set's parity_band applies)", "均衡目标的区间须下限不大于上限（或均不填，采用规则集的 parity_band）")
 
     reference = raw.get("reference")
     relation = None

@@ -167,6 +167,7 @@ def generate_sample(plan: Plan | None = None, seed: int = SEED) -> pd.DataFrame:
                 parts.append(frame)
     counties_frame = pd.concat(parts, ignore_index=True)
     counties_frame = _consistent_totals(_stories(counties_frame, counties), plan)
+    counties_frame = _age_groups(counties_frame, plan, rng)
     counted = counties_frame["numerator"].notna()
     city_counts = aggregate(counties_frame[counted].drop(columns="_weight"), plan)
     city_rest = aggregate(counties_frame[~counted], plan, weight="_weight")
@@ -200,6 +201,33 @@ def _stories(frame: pd.DataFrame, counties: list[str]) -> pd.DataFrame:
     # a county that has not reported its latest year
     late = (frame["indicator"] == "health_literacy_female") & (frame["region"] == counties[4]) & (frame["year"] == 2024)
     return frame[~late]
+
+
+def _age_groups(frame: pd.DataFrame, plan: Plan, rng: np.random.Generator) -> pd.DataFrame:
+    """The age-group populations behind head counts with a parity target, and girls' enrolment from them.
+
+    Boys outnumber girls in the age group (a sex ratio at birth of about 113, so 0.885 girls
+    per boy); girls and boys enrol at nearly the same rate, so the head counts' female/male
+    ratio is near 0.88 while the parity index is near 1 (methodology §8).
+    """
+    parts = [frame]
+    for indicator, rows in frame[frame["indicator"].isin(list(plan.indicators))].groupby("indicator", sort=True):
+        reference = plan.indicators[indicator].parity_reference
+        male = rows[rows["sex"] == "male"]
+        if reference is None or male.empty:
+            continue
+        rate = rng.uniform(0.86, 0.94, len(male))
+        boys = np.round(male["value"].to_numpy() / rate)
+        girls = np.round(boys * 0.885 * rng.uniform(0.99, 1.01, len(male)))
+        keys = male.drop(columns=["indicator", "sex", "value", "numerator", "denominator"])
+        parts.append(keys.assign(indicator=reference, sex="male", value=boys))
+        parts.append(keys.assign(indicator=reference, sex="female", value=girls))
+        female_rate = rate * rng.uniform(0.985, 1.015, len(male))
+        enrolled = pd.Series(np.round(girls * female_rate), index=pd.MultiIndex.from_frame(male[["region", "year"]]))
+        female = (frame["indicator"] == indicator) & (frame["sex"] == "female")
+        at = pd.MultiIndex.from_frame(frame.loc[female, ["region", "year"]])
+        frame.loc[female, "value"] = enrolled.reindex(at).to_numpy()
+    return pd.concat(parts, ignore_index=True)
 
 
 def _consistent_totals(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:

@@ -172,6 +172,28 @@ def _pair(matrix: SeriesMatrix, mask: np.ndarray, column: str, first: str, secon
     return chosen[found], partner[found], keys.iloc[chosen[found]].reset_index(drop=True)
 
 
+def _age_group_ratio(matrix: SeriesMatrix, plan: Plan, indicator_id: str, keys: pd.DataFrame) -> np.ndarray:
+    """The female/male ratio of the age group a head count is compared with (1 for a rate).
+
+    A parity index of enrolment is (f/m pupils) / (f/m population of the age group): equal
+    access gives 1 whatever the sex ratio at birth (methodology §8). Without the population
+    of the age group the index is missing (无法评估), never the raw head-count ratio.
+    """
+    indicator = plan.indicators.get(indicator_id)
+    reference = indicator.parity_reference if indicator is not None else None
+    if reference is None:
+        return np.ones((len(keys), len(matrix.years)))
+    wanted = keys.assign(indicator=reference)
+    female = matrix.lookup(wanted.assign(sex=Sex.FEMALE.value)[list(SERIES_KEY)])
+    male = matrix.lookup(wanted.assign(sex=Sex.MALE.value)[list(SERIES_KEY)])
+    ratio = np.full((len(keys), len(matrix.years)), np.nan)
+    found = (female >= 0) & (male >= 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f, m = matrix.values[female[found]], matrix.values[male[found]]
+        ratio[found] = np.where(m > 0, f / m, np.nan)
+    return ratio
+
+
 def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple[pd.DataFrame, SeriesMatrix]:
     """Append the derived series the rows need and resolve each row's series index."""
     keys = matrix.keys
@@ -186,6 +208,8 @@ def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple
             f, m = matrix.values[female], matrix.values[male]
             with np.errstate(invalid="ignore", divide="ignore"):
                 values = np.abs(m - f) if spec.derivation == "sex_gap" else np.where(m != 0, f / m, np.nan)
+            if spec.derivation == "parity":
+                values = values / _age_group_ratio(matrix, plan, str(spec.indicator), new)
             new["sex"] = PAIR
         elif spec.derivation == "area_gap":
             urban, rural, new = _pair(matrix, base & (keys["sex"].to_numpy() == spec.sex), "area_type", "urban", "rural")
