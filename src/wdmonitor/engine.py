@@ -23,9 +23,9 @@ import pandas as pd
 
 from .attainment import judge
 from .indicators import Plan
+from .proxies import apply_proxies
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
-from .proxies import apply_proxies
 from .targets import attach_series, matrix_for, target_rows
 
 __all__ = ["Judged", "judge_all", "prepared"]
