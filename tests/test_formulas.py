@@ -326,7 +326,10 @@ def test_evaluate_accepts_components_and_indicators_mixed():
                       for y, d in ((2020, 3), (2021, 2), (2022, 2))])
     sent = pd.concat([sent, frame(("life_expectancy_female", "female", 80.0))])
     table = evaluate(sent, PLAN, 2022).table.set_index("target_id")
-    assert (table.loc["health-2a", "value"], table.loc["health-2a", "numerator"], table.loc["health-2a", "denominator"]) == (8.0, 2.0, 25_000.0)
+    # 3 + 2 + 2 = 7 deaths in 2020–2022, fewer than 20: judged on the 3-year pooled rate
+    # 7/75,000 × 10^5 = 9.33 (methodology §7); the year's own counts 2/25,000 = 8.0 without pooling
+    row = table.loc["health-2a"]
+    assert (row["value"], row["numerator"], row["denominator"], row["pooled_years"]) == (pytest.approx(7 / 75_000 * 1e5), 7.0, 75_000.0, "2020–2022")
 
 
 # -- difference and series ratios, with a small catalogue of their own ----------------------------
