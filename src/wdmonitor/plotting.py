@@ -266,6 +266,10 @@ def plot_trajectory(
 ) -> Axes:
     """An indicator's observed values against its targets, milestones and projection.
 
+    Observations with a numerator and a denominator get their 95% interval as whiskers
+    (exact Poisson for rates, Wilson for percentages); with ``evaluation``, a verdict that is
+    uncertain (its interval holds the target) is marked at its value.
+
     Parameters
     ----------
     frame : DataFrame
@@ -291,10 +295,6 @@ def plot_trajectory(
     lang : {"zh", "en"}
     rules : RuleSet, optional
         ``trend_window`` and ``count_min_events`` (the defaults).
-
-    Observations with a numerator and a denominator get their 95% interval as whiskers
-    (exact Poisson for rates, Wilson for percentages); with ``evaluation``, a verdict that is
-    uncertain (its interval holds the target) is marked at its value.
 
     Returns
     -------
