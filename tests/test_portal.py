@@ -215,16 +215,27 @@ def test_the_template_filled_in_is_accepted(users, collection, tmp_path):
     client = _client(users["suizhong_health"])
     path = tmp_path / "卫健委模板.xlsx"
     path.write_bytes(b"".join(client.get(reverse("portal:template", args=[collection.pk])).streaming_content))
+    from wdmonitor.sample import load_sample
+
+    sample = load_sample()
+    sample = sample[(sample["region"] == "211421") & (sample["year"] == 2024)]
+    known = {(r.indicator, r.sex, r.area_type): r.value for r in sample.itertuples()}
     book = openpyxl.load_workbook(path)
     sheet = book["数据 data"]
-    value_column = [c.value for c in sheet[1]].index("数值 value") + 1
+    header = [c.value for c in sheet[1]]
+    column = {name: header.index(name) + 1 for name in ("数值 value", "指标代码 indicator", "性别 sex", "城乡 area_type")}
+    filled = 0
     for row in range(2, sheet.max_row + 1):
-        sheet.cell(row=row, column=value_column, value=50)
+        key = tuple(sheet.cell(row=row, column=column[name]).value for name in ("指标代码 indicator", "性别 sex", "城乡 area_type"))
+        if key in known and pd.notna(known[key]):  # the SYNTHETIC sample's figure; no figure, left blank
+            sheet.cell(row=row, column=column["数值 value"], value=float(known[key]))
+            filled += 1
     book.save(path)
+    assert filled >= 10
     _upload(client, collection, path)
     submission = Submission.objects.get()
     assert submission.status == Status.CHECKED, submission.problems[:3]
-    assert submission.n_valid == submission.n_rows == sheet.max_row - 1
+    assert (submission.n_rows, submission.n_valid, submission.n_no_data) == (sheet.max_row - 1, filled, sheet.max_row - 1 - filled)
 
 
 def test_filler_sees_every_problem_fixes_and_submits(users, collection, workbooks):
