@@ -212,3 +212,15 @@ def test_a_parity_target_keeps_its_own_band():
     data = with_age_group(_enrolment(9600, 10000))
     assert _one(own, data).iloc[0].status == "attained"  # 0.96 in the plan's [0.95, 1.05]
     assert _one(default, data).iloc[0].status == "not_attained"  # outside the rule set's [0.97, 1.03]
+
+
+# -- money gaps on the ratio ------------------------------------------------------------------------
+def test_an_income_gap_narrows_when_the_ratio_improves_though_the_yuan_gap_widens():
+    target = Target(id="g", indicator="income_gap_male_female", kind="gap_narrowing", gap_between="sex", area="economy")
+    women = {2020: 30000.0, 2025: 42000.0}
+    men = {2020: 40000.0, 2025: 54000.0}  # the gap in yuan widens (10 000 → 12 000), the ratio rises (0.75 → 0.78)
+    frame = pd.concat([series("income_gap_male_female", women, sex="female"),
+                       series("income_gap_male_female", men, sex="male")], ignore_index=True)
+    row = _one(target, frame).iloc[0]
+    assert (row.baseline, row.value) == (pytest.approx(25.0), pytest.approx(100 * (1 - 42 / 54)))
+    assert row.unit == "percent" and row.status == "attained"

@@ -431,9 +431,10 @@ def test_a_sex_gap_narrows_only_when_strictly_smaller(male_higher, change, expec
         return female, male
 
     (fb, mb), (fe, me) = rows(high_b, gap_b), rows(high_e, gap_e)
-    data = pd.concat([frame("income_gap_male_female", {B: fb, E: fe}, sex="female"),
-                      frame("income_gap_male_female", {B: mb, E: me}, sex="male")])
-    target = Target(id="g", indicator="income_gap_male_female", kind="gap_narrowing", gap_between="sex", area="economy")
+    # hours of housework: a sex gap judged on the difference (money gaps are judged relative to men's, test_readings)
+    data = pd.concat([frame("housework_time_gap", {B: fb, E: fe}, sex="female"),
+                      frame("housework_time_gap", {B: mb, E: me}, sex="male")])
+    target = Target(id="g", indicator="housework_time_gap", kind="gap_narrowing", gap_between="sex", area="family")
     r = judged(target, data)
     assert (r.baseline, r.value) == pytest.approx((gap_b, gap_e), abs=1e-9)
     assert r.status == expected

@@ -27,14 +27,14 @@ HIGHER = "life_expectancy_female"  # higher is better, linear, no natural limit
 LOWER = "anaemia_prevalence_pregnant"  # lower is better, linear
 MMR = "maternal_mortality_ratio"  # geometric scale
 BOTH = "compulsory_education_retention_rate"  # reported for women and men
-GAP = "income_gap_male_female"  # a sex gap is derived from its two series
+GAP = "housework_time_gap"  # a sex gap (hours, an absolute difference) is derived from its two series
 BY_SIGN = {1: HIGHER, -1: LOWER}
 ONE_SIDED = {1: "at_least", -1: "at_most"}
 DELTA = 1e-6
 # materiality (methodology §8): half a unit of the last reported decimal is the smallest
-# difference that counts; HIGHER and LOWER report one decimal, GAP (yuan) none, parity two
+# difference that counts; HIGHER, LOWER and GAP (hours) report one decimal, parity two
 NIL = DEFAULT_RULES.materiality * 0.1
-NIL_GAP = DEFAULT_RULES.materiality * 1.0
+NIL_GAP = DEFAULT_RULES.materiality * 0.1
 NIL_RATIO = DEFAULT_RULES.materiality * 0.01
 
 OTHER = replace(
@@ -343,7 +343,7 @@ def test_w4_gap_wider_than_last_year_and_baseline_warns_and_a_share_wider_than_b
     alert_gap = base * (1 + rules.w4_alert_widening)
     cases = [
         (base, base, "none"),
-        (base, base + NIL_GAP, "warning"),  # half a reporting unit (1 yuan) wider
+        (base, base + NIL_GAP, "warning"),  # half a reporting unit (0.1 hour) wider
         (base, base + NIL_GAP - DELTA, "none"),  # wider by a nil amount
         (base + 2 * NIL_GAP, base + NIL_GAP, "none"),  # narrower than last year
         (base, alert_gap - 1e-4, "warning"),

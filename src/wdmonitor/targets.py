@@ -26,6 +26,8 @@ _MULTIPLIER = {"percent": (100.0, "wilson"), "per_100k": (1e5, "poisson"), "per_
                "per_mille": (1e3, "poisson"), "per_million": (1e6, "poisson")}
 _MILESTONE = ("at_least", "at_most", "count", "coverage")
 
+#: Money units: a gap between the sexes in these is judged relative to men's level (methodology §8).
+MONEY_UNITS = frozenset({"yuan", "ten_thousand_yuan"})
 #: The total of a both-sex indicator, judged where the data carry it (methodology §8, totals).
 OPTIONAL_TOTAL = "total?"
 #: Sex labels of derived series.
@@ -55,6 +57,8 @@ def _series_specs(target: Target, indicator: Indicator | None) -> list[tuple[str
     if target.kind is TargetKind.GAP_NARROWING:
         between = target.gap_between or GapBetween.SEX
         if between is GapBetween.SEX and indicator.sex_scope.value == "both":
+            if indicator.unit in MONEY_UNITS:  # in yuan a gap widens with nominal growth: judged relative to men's
+                return [(f"{indicator.id}::relative_gap", PAIR, area_type, "relative_gap")]
             return [(f"{indicator.id}::sex_gap", PAIR, area_type, "sex_gap")]
         if between is GapBetween.AREA_TYPE:
             return [(f"{indicator.id}::area_gap", sex, URBAN_RURAL, "area_gap") for sex in sexes]
@@ -140,6 +144,8 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
                        _everywhere=not (target.kind is TargetKind.QUALITATIVE or derivation == "region_gap"))
             if derivation:  # counts behind a derived series do not give an interval
                 row.update(multiplier=np.nan, interval="")
+            if derivation == "relative_gap":  # (m − f)/m × 100: 1 − the female/male ratio, in percent
+                row.update(unit="percent", precision=1)
             records.append(row)
     # one record per target and series; then repeated over the regions (no loop over regions)
     specs = pd.DataFrame.from_records(records)
@@ -202,12 +208,14 @@ def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple
     derived = rows.loc[rows["derivation"] != "", ["series_indicator", "derivation", "indicator", "sex", "area_type"]].drop_duplicates()
     for spec in derived.itertuples(index=False):  # one pass per derived indicator, vectorised over regions
         base = indicator_col == spec.indicator
-        if spec.derivation in ("sex_gap", "parity"):
+        if spec.derivation in ("sex_gap", "parity", "relative_gap"):
             female, male, new = _pair(matrix, base & (keys["area_type"].to_numpy() == spec.area_type), "sex",
                                       Sex.FEMALE.value, Sex.MALE.value)
             f, m = matrix.values[female], matrix.values[male]
             with np.errstate(invalid="ignore", divide="ignore"):
                 values = np.abs(m - f) if spec.derivation == "sex_gap" else np.where(m != 0, f / m, np.nan)
+                if spec.derivation == "relative_gap":  # how far the female/male ratio falls short of 1, in percent
+                    values = np.abs(1 - values) * 100
             if spec.derivation == "parity":
                 values = values / _age_group_ratio(matrix, plan, str(spec.indicator), new)
             new["sex"] = PAIR
