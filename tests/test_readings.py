@@ -224,3 +224,31 @@ def test_an_income_gap_narrows_when_the_ratio_improves_though_the_yuan_gap_widen
     row = _one(target, frame).iloc[0]
     assert (row.baseline, row.value) == (pytest.approx(25.0), pytest.approx(100 * (1 - 42 / 54)))
     assert row.unit == "percent" and row.status == "attained"
+
+
+# -- every valid row judged or listed ---------------------------------------------------------------
+def test_valid_rows_no_target_judges_are_listed_with_the_reason(tmp_path):
+    import subprocess
+    import sys
+
+    target = Target(id="s", indicator=SCREENING, kind="at_least", values={2030: 70})
+    frame = pd.concat([series(SCREENING, {2020: 60.0, 2025: 66.0}),
+                       series("tertiary_gross_enrolment_rate", {2024: 58.0, 2025: 60.0}, sex="total")], ignore_index=True)
+    result = evaluate(frame, make_plan(target), 2025)
+    listed = result.unjudged("en")
+    assert listed[["indicator", "sex", "regions", "rows", "reason"]].values.tolist() == [
+        ["tertiary_gross_enrolment_rate", "total", 1, 2, "no_target"]]
+    assert listed["reason_en"].iloc[0] == "no target of the plan is judged on this indicator"
+    assert result.provenance["unjudged"][0]["rows"] == 2  # kept in the provenance, as plain values
+    # the series a derived verdict is computed from are used, not listed
+    gap = Target(id="g", indicator="housework_time_gap", kind="gap_narrowing", gap_between="sex", area="family")
+    both = pd.concat([series("housework_time_gap", {2020: 3.0, 2025: 2.8}, sex=s) for s in ("female", "male")])
+    assert evaluate(both, make_plan(gap), 2025).unjudged().empty
+    # the command line says so
+    path = tmp_path / "data.csv"
+    frame.assign(region="211400").to_csv(path, index=False)
+    done = subprocess.run([sys.executable, "-m", "wdmonitor", "evaluate", str(path), "--plan", "huludao-2021-2030",
+                           "--lang", "en"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ("  - tertiary_gross_enrolment_rate (total, total, total): 2 rows in 1 regions — no target of the plan is "
+            "judged on this indicator") in done.stdout

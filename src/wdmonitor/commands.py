@@ -150,6 +150,21 @@ def _write(result: Any, outputs: list[str], lang: str, **report: Any) -> None:
         print(f"written / 已写入: {written}")
 
 
+def print_unjudged(result: Any, lang: str) -> None:
+    """One line per group of valid series no verdict stands on, with the reason (at most 10)."""
+    unjudged = result.unjudged(lang)
+    if unjudged.empty:
+        return
+    rows = int(unjudged["rows"].sum())
+    print(f"{rows} valid rows judged by no target / {rows}行有效数据未用于任何目标的评估:")
+    reason = "reason_zh" if lang == "zh" else "reason_en"
+    for item in unjudged.head(10).itertuples():
+        print(f"  - {item.indicator} ({item.sex}, {item.area_type}, {item.age_group}): {item.rows} rows in "
+              f"{item.regions} regions — {getattr(item, reason)}")
+    if len(unjudged) > 10:
+        print(f"  … {len(unjudged) - 10} more / 另有{len(unjudged) - 10}组")
+
+
 def evaluate_command(args: argparse.Namespace) -> int:
     from .evaluation import evaluate
 
@@ -163,6 +178,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     from .report import _summary
 
     print_table(_summary(result, args.lang).text())  # names and 达标率 as the report prints them
+    print_unjudged(result, args.lang)
     if args.output:
         regions = [r.code for r in plan.regions] if args.region_sections else []
         _write(result, args.output, args.lang, frame=frame, regions=regions)

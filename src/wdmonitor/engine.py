@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .attainment import judge
 from .indicators import Plan
 from .proxies import apply_proxies
 from .rules import DEFAULT_RULES, RuleSet
-from .series import SeriesMatrix
+from .series import SERIES_KEY, SeriesMatrix
 from .targets import attach_series, matrix_for, target_rows
 
 __all__ = ["Judged", "judge_all", "prepared"]
@@ -49,6 +50,9 @@ class Judged:
         ``matrix`` with the derived series (gaps, ratios) the targets need.
     table : DataFrame
         One verdict row per target × region × sex (:func:`wdmonitor.attainment.judge`).
+    unjudged : DataFrame
+        The valid series no verdict stands on, grouped by indicator, sex, area type and age
+        group, with the number of regions and rows and the reason (:func:`unjudged_series`).
     """
 
     valid: pd.DataFrame
@@ -57,6 +61,7 @@ class Judged:
     matrix: SeriesMatrix
     full: SeriesMatrix
     table: pd.DataFrame
+    unjudged: pd.DataFrame
 
 
 def prepared(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -94,4 +99,67 @@ def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAU
     rows, full = attach_series(target_rows(plan, int(year), regions), matrix, plan)
     rows = apply_proxies(rows, full, plan, int(year), regions)
     table = judge(rows, full, int(year), rules)
-    return Judged(valid=valid, year=int(year), regions=regions, matrix=matrix, full=full, table=table)
+    return Judged(valid=valid, year=int(year), regions=regions, matrix=matrix, full=full, table=table,
+                  unjudged=unjudged_series(valid, table, matrix, plan))
+
+
+#: Why a valid series stands behind no verdict, in English and Chinese.
+_REASONS = {
+    "no_target": ("no target of the plan is judged on this indicator", "规划中没有以该指标评估的目标"),
+    "age_group": ("an age group: the targets are judged on all ages", "分年龄组数据：目标按全部年龄评估"),
+    "other": ("no target of the plan is judged on this sex or area type", "规划中没有按该性别或城乡类别评估的目标"),
+}
+_UNJUDGED_COLUMNS = ["indicator", "sex", "area_type", "age_group", "regions", "rows", "reason", "reason_en", "reason_zh"]
+
+
+def unjudged_series(valid: pd.DataFrame, table: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> pd.DataFrame:
+    """The valid series that no verdict of ``table`` stands on, and why (never dropped in silence).
+
+    A series is used when a verdict row points at it, compares with it (``relative_to``) or
+    derives a gap, a ratio or a parity index from it (including a head count's age-group
+    population). The rest are grouped by indicator, sex, area type and age group.
+    """
+    keys = matrix.keys
+    used = np.zeros(len(keys), dtype=bool)
+    for column in ("series", "reference_series"):
+        index = table[column].to_numpy(dtype=np.int64) if column in table else np.array([], dtype=np.int64)
+        used[index[(index >= 0) & (index < len(keys))]] = True
+    bases = _derivation_bases(table, plan)
+    if len(bases):
+        found = matrix.lookup(bases[list(SERIES_KEY)])
+        used[found[found >= 0]] = True
+    left = keys[~used]
+    if left.empty:
+        return pd.DataFrame(columns=_UNJUDGED_COLUMNS)
+    targeted = set(plan.indicator_ids)
+    reason = np.where(~left["indicator"].isin(targeted), "no_target",
+                      np.where(left["age_group"].astype(str) != "total", "age_group", "other"))
+    counts = valid.groupby(list(SERIES_KEY), observed=True, dropna=False).size()
+    rows = counts.reindex(pd.MultiIndex.from_frame(left[list(SERIES_KEY)])).fillna(0).to_numpy(dtype=np.int64)
+    grouped = left.assign(reason=reason, rows=rows).groupby(
+        ["indicator", "sex", "area_type", "age_group", "reason"], observed=True, dropna=False)
+    out = grouped.agg(regions=("region", "nunique"), rows=("rows", "sum")).reset_index()
+    out["reason_en"] = out["reason"].map(lambda r: _REASONS[r][0])
+    out["reason_zh"] = out["reason"].map(lambda r: _REASONS[r][1])
+    return out[_UNJUDGED_COLUMNS].sort_values(["reason", "indicator", "sex", "area_type"], kind="stable").reset_index(drop=True)
+
+
+def _derivation_bases(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """The observed series each derived verdict row is computed from (one key per base series)."""
+    if "derivation" not in table:
+        return pd.DataFrame(columns=list(SERIES_KEY))
+    derived = table.loc[table["derivation"] != "", ["region", "indicator", "sex", "area_type", "derivation"]].drop_duplicates()
+    parts = []
+    pairs = derived[derived["derivation"].isin(["sex_gap", "parity", "relative_gap"])]
+    for sex in ("female", "male"):
+        parts.append(pairs.assign(sex=sex))
+        reference = pairs["indicator"].map(lambda i: getattr(plan.indicators.get(i), "parity_reference", None))
+        with_reference = pairs.assign(sex=sex, indicator=reference)[reference.notna().to_numpy()]
+        parts.append(with_reference)
+    areas = derived[derived["derivation"] == "area_gap"]
+    parts.extend(areas.assign(area_type=a) for a in ("urban", "rural"))
+    spread = derived[derived["derivation"] == "region_gap"]
+    for code in plan.region_codes:
+        parts.append(spread.assign(region=code))
+    bases = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(SERIES_KEY))
+    return bases.assign(age_group="total")[list(SERIES_KEY)]

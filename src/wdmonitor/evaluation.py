@@ -208,6 +208,17 @@ class Evaluation:
         frame["proxy"] = frame["proxy"].astype("int64")
         return frame[[*ordered, "proxy"]].rename_axis("area").reset_index()
 
+    def unjudged(self, lang: str = "zh") -> pd.DataFrame:
+        """The valid series no verdict stands on (by indicator, sex, area type and age group), and why.
+
+        Read from ``provenance["unjudged"]``: a row sent and accepted is judged or listed
+        here, never dropped in silence.
+        """
+        frame = pd.DataFrame(self.provenance.get("unjudged", []),
+                             columns=["indicator", "sex", "area_type", "age_group", "regions", "rows", "reason",
+                                      "reason_en", "reason_zh"])
+        return frame.drop(columns="reason_en" if lang == "zh" else "reason_zh")
+
     def ranking(self, indicators: list[str] | None = None) -> pd.DataFrame:
         """Rank the sub-regions on the plan's key indicators (重点指标排序); ties share a rank.
 
@@ -408,7 +419,8 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
     year = plan.midterm_year if year is None else year
     store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
     valid = prepared(frame, plan)
-    table = judge_all(valid, plan, year, rules).table
+    judged = judge_all(valid, plan, year, rules)
+    table = judged.table
     from .assessments import apply_assessments, assessment_trace
     from .proxies import proxy_trace
 
@@ -427,6 +439,9 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
         "plan": plan.id, "year": year, "stage": _stage(plan, year), "rules": rules.name,
         "rules_sha256": rules.digest(),
         "wdmonitor": __version__, "rows_in": int(len(frame)), "rows_valid": int(len(valid)), "data_sha256": digest,
+        # valid series no verdict stands on, with the reason: listed, never dropped in silence
+        "unjudged": [{k: (int(v) if isinstance(v, (int, np.integer)) else str(v)) for k, v in record.items()}
+                     for record in judged.unjudged.to_dict("records")],
     }
     if store_state is not None:
         provenance["store"] = store_state
