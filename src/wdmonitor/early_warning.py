@@ -330,27 +330,38 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
                  "probability": probability, "glm": glm_row,
                  "model_zh": np.where(used_method == "binomial_glm", "logistic回归", "泊松回归"),
                  "model_en": np.where(used_method == "binomial_glm", "logistic regression", "Poisson regression"), "by_share": ~(numeric & ~short),
-                 "miss": np.abs(target - projection), "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
+                 "miss": np.abs(target - projection), "no_target": directional & np.isnan(target), "baseline": y_b,
+                 "band": banded & ~directional & np.isnan(target), "band_lower": lower, "band_upper": upper, "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
 
         def w1_en(f: Any, b: dict[str, Any] = bound) -> pd.Series:
             text = (f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method + ") against a target of " + f(b["target"])
                     + "; share of the distance covered P=" + f(b["share"], 3))
             text = text.where(f.pick(b["by_share"]), f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method
                               + ") against a target of " + f(b["target"]) + ", short of it by " + f(b["miss"]))
+            text = text.where(~f.pick(b["no_target"]), f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method
+                              + "), no better than the baseline " + f(b["baseline"]))
+            text = text.where(~f.pick(b["band"]), f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method
+                              + "), outside the band [" + f(b["band_lower"]) + ", " + f(b["band_upper"]) + "]")
             text = text.where(~f.pick(b["with_probability"]), text + "; probability of meeting it " + f(b["probability"], 3))
+            goal = (" against a target of " + f(b["target"])).where(~f.pick(b["no_target"]), " against the baseline " + f(b["baseline"]))
+            chance = ("; probability of meeting it " + f(b["probability"], 3)).where(f.pick(b["with_probability"]), "")
             glm_text = (f"projected to {b['year']} by a " + f.text(b["model_en"]) + " on " + f(b["events"], 0) + " events: " + f(b["y_hat"])
-                        + f" ({rules.count_level:.0%} interval " + f(b["lower"]) + "–" + f(b["upper"]) + ") against a target of " + f(b["target"])
-                        + "; probability of meeting it " + f(b["probability"], 3))
+                        + f" ({rules.count_level:.0%} interval " + f(b["lower"]) + "–" + f(b["upper"]) + ")" + goal + chance)
             return text.where(~f.pick(b["glm"]), glm_text)
 
         def w1_zh(f: Any, b: dict[str, Any] = bound) -> pd.Series:
             text = f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，目标" + f(b["target"]) + "，预计完成进度P=" + f(b["share"], 3) + "，预计达标困难"
             text = text.where(f.pick(b["by_share"]), f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，目标" + f(b["target"])
                               + "，预计差距" + f(b["miss"]) + "，预计达标困难")
+            text = text.where(~f.pick(b["no_target"]), f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，不优于基期值"
+                              + f(b["baseline"]) + "，预计达标困难")
+            text = text.where(~f.pick(b["band"]), f"按{method}趋势预计{b['year']}年为" + f(b["y_hat"]) + "，超出区间["
+                              + f(b["band_lower"]) + ", " + f(b["band_upper"]) + "]，预计达标困难")
             text = text.where(~f.pick(b["with_probability"]), text + "；达标概率" + f(b["probability"], 3))
-            glm_text = ("按" + f.text(b["model_zh"]) + "（近期共" + f(b["events"], 0) + f"例）预计{b['year']}年为" + f(b["y_hat"]) + f"（{rules.count_level:.0%}区间"
-                        + f(b["lower"]) + "–" + f(b["upper"]) + "），目标" + f(b["target"]) + "，达标概率" + f(b["probability"], 3)
-                        + "，预计达标困难")
+            goal = ("，目标" + f(b["target"])).where(~f.pick(b["no_target"]), "，不优于基期值" + f(b["baseline"]))
+            chance = ("，达标概率" + f(b["probability"], 3)).where(f.pick(b["with_probability"]), "")
+            glm_text = ("按" + f.text(b["model_zh"]) + "（近期共" + f(b["events"], 0) + f"例）预计{b['year']}年为" + f(b["y_hat"])
+                        + f"（{rules.count_level:.0%}区间" + f(b["lower"]) + "–" + f(b["upper"]) + "）" + goal + chance + "，预计达标困难")
             return text.where(~f.pick(b["glm"]), glm_text)
 
         parts.append(_frame(
