@@ -81,10 +81,8 @@ def _needed(plan: Plan) -> dict[str, dict]:
             if indicator_id != target.indicator:
                 continue
             kind = target.kind.value
-            if kind in ("at_least", "count", "coverage", "maintain_at_least", "increase"):
-                spec["sign"] = 1
-            elif kind in ("at_most", "maintain_at_most", "decrease"):
-                spec["sign"] = -1
+            if target.kind.sign is not None and kind != "gap_narrowing":  # a gap's d is the gap's, not the level's
+                spec["sign"] = target.kind.sign
             if target.kind.needs_value and target.values and kind != "relative_to_baseline":
                 spec["goal"] = float(target.values[max(target.values)])
             if target.gap_between is not None and target.gap_between.value == "area_type":

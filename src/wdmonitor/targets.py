@@ -18,13 +18,8 @@ from .vocabulary import GapBetween, Scale, Sex, TargetKind
 
 __all__ = ["attach_series", "matrix_for", "target_rows"]
 
-_SIGN = {
-    "at_least": 1, "count": 1, "coverage": 1, "maintain_at_least": 1, "increase": 1,
-    "at_most": -1, "maintain_at_most": -1, "decrease": -1, "gap_narrowing": -1,
-}
 _MULTIPLIER = {"percent": (100.0, "wilson"), "per_100k": (1e5, "poisson"), "per_10k": (1e4, "poisson"),
                "per_mille": (1e3, "poisson"), "per_million": (1e6, "poisson")}
-_MILESTONE = ("at_least", "at_most", "count", "coverage")
 
 #: Money units: a gap between the sexes in these is judged relative to men's level (methodology §8).
 MONEY_UNITS = frozenset({"yuan", "ten_thousand_yuan"})
@@ -36,8 +31,8 @@ URBAN_RURAL = "urban/rural"
 
 
 def _sign(target: Target, indicator: Indicator | None) -> int:
-    if target.kind.value in _SIGN:
-        return _SIGN[target.kind.value]
+    if target.kind.sign is not None:
+        return target.kind.sign
     if target.kind is TargetKind.RELATIVE_TO:
         return 1 if target.relation is None or target.relation.value == "not_below" else (indicator.direction.sign if indicator else 0)
     if target.kind is TargetKind.RELATIVE_TO_BASELINE:
@@ -120,7 +115,7 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             "baseline_year": baseline_year,
             "target_year": used if valued else (year if target.kind is not TargetKind.QUALITATIVE else final_year),
             "target_stated": stated,
-            "milestone": bool(valued and used is not None and used > year and target.kind.value in _MILESTONE),
+            "milestone": bool(valued and used is not None and used > year and target.kind.belongs_to("milestone")),
             "final_year": final_year,
             "final_target": final_value,
             "final_baseline_year": target.baseline_years.get(final_year, baseline_year),

@@ -214,6 +214,11 @@ class TargetKind(_StrEnum):
         """Whether the kind needs a numeric target value per year."""
         return "valued" in _FAMILIES[self]
 
+    @property
+    def sign(self) -> int | None:
+        """d fixed by the kind (+1 higher is met, −1 lower is met), None where the indicator decides."""
+        return 1 if self.belongs_to("higher_is_met") else -1 if self.belongs_to("lower_is_met") else None
+
     def belongs_to(self, family: str) -> bool:
         """Whether the kind is in ``family`` (a key of :data:`KIND_FAMILIES`)."""
         return family in _FAMILIES[self]
@@ -274,23 +279,25 @@ KIND_FAMILIES = {
     "maintain": "held in every observed year from the baseline to E",
     "ratio": "progress is the ratio R of covered to needed change (otherwise the growth g)",
     "interval": "a small-number interval around the value decides an uncertain verdict",
+    "higher_is_met": "the kind itself says higher is better (d = +1) whatever the indicator's direction",
+    "lower_is_met": "the kind itself says lower is better (d = −1; a gap narrows) whatever the indicator's direction",
 }
 
 _F = frozenset
 _FAMILIES: dict[TargetKind, frozenset[str]] = {
-    TargetKind.AT_LEAST: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
-    TargetKind.AT_MOST: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
-    TargetKind.COUNT: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
-    TargetKind.COVERAGE: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval"}),
-    TargetKind.MAINTAIN_AT_LEAST: _F({"valued", "one_sided", "maintain", "ratio", "interval"}),
-    TargetKind.MAINTAIN_AT_MOST: _F({"valued", "one_sided", "maintain", "ratio", "interval"}),
+    TargetKind.AT_LEAST: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval", "higher_is_met"}),
+    TargetKind.AT_MOST: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval", "lower_is_met"}),
+    TargetKind.COUNT: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval", "higher_is_met"}),
+    TargetKind.COVERAGE: _F({"valued", "one_sided", "milestone", "early", "ratio", "interval", "higher_is_met"}),
+    TargetKind.MAINTAIN_AT_LEAST: _F({"valued", "one_sided", "maintain", "ratio", "interval", "higher_is_met"}),
+    TargetKind.MAINTAIN_AT_MOST: _F({"valued", "one_sided", "maintain", "ratio", "interval", "lower_is_met"}),
     TargetKind.RELATIVE_TO_BASELINE: _F({"valued", "one_sided", "early", "baseline", "ratio", "interval"}),
     TargetKind.AROUND: _F({"valued", "banded", "ratio", "interval"}),
     TargetKind.BAND: _F({"banded"}),
     TargetKind.PARITY: _F({"banded"}),
-    TargetKind.INCREASE: _F({"baseline", "directional"}),
-    TargetKind.DECREASE: _F({"baseline", "directional"}),
-    TargetKind.GAP_NARROWING: _F({"baseline", "directional"}),
+    TargetKind.INCREASE: _F({"baseline", "directional", "higher_is_met"}),
+    TargetKind.DECREASE: _F({"baseline", "directional", "lower_is_met"}),
+    TargetKind.GAP_NARROWING: _F({"baseline", "directional", "lower_is_met"}),
     TargetKind.SLOWER_INCREASE: _F({"baseline"}),
     TargetKind.RELATIVE_TO: _F(),
     TargetKind.QUALITATIVE: _F(),
