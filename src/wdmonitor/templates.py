@@ -7,6 +7,11 @@ plan and the years asked for, with the unit pre-filled and the value empty.
 :func:`write_template` writes it as an .xlsx with bilingual headers and an instructions
 sheet; a filled template reads back through :func:`wdmonitor.read_submission`.
 
+The committee's template for the qualitative goals — one row per goal and region with a
+status drop-down — is :func:`assessment_template` and :func:`write_assessment_template`
+(from :mod:`wdmonitor.assessments`, re-exported here); it reads back through
+:func:`wdmonitor.assessments.read_assessments`.
+
 Examples
 --------
 >>> from wdmonitor import load_plan
@@ -27,12 +32,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import schema as col
+from .assessments import assessment_template, write_assessment_template
 from .units import unit_label
 
 if TYPE_CHECKING:
     from .indicators import Plan
 
-__all__ = ["submission_template", "write_template"]
+__all__ = ["assessment_template", "submission_template", "write_assessment_template", "write_template"]
 
 _HEADERS = {
     col.REGION: "地区代码",
