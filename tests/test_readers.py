@@ -69,9 +69,12 @@ def test_text_in_numbers_is_kept_for_validation_to_report(plan):
 
 
 def test_read_then_check_reports_by_file_row(plan):
-    # 3 deaths in 30,612 births is 9.80/10万: consistent with the value sent
+    # 3 deaths in 30,612 births is 9.80/10万: consistent with the value sent; "1,234" is read as
+    # 1234 and questioned: an MMR above its plausible range (a warning, the row stays valid)
     report = check_submission(read_submission(DATA / "long_chinese.csv", plan), plan)
     assert report.failure_cases["message_en"].tolist() == [
+        "long_chinese.csv, row 3, column value: the value lies outside the plausible range 0–300 of this indicator; "
+        "please check it (got 1234.0)",
         "long_chinese.csv, row 5, column value: no value was sent (a blank cell, — or a formula with no saved result): the row is kept out of the valid data as no data (got nan)",
     ]
 

@@ -5,7 +5,8 @@ The pipeline, top to bottom:
 1. :func:`load_plan` reads a plan and the indicator catalogue (:func:`load_indicators`)
    into frozen :class:`Plan`, :class:`Goal`, :class:`Target` and :class:`Indicator` objects.
 2. ``read_submission`` turns a department's CSV/Excel into the canonical long frame.
-3. ``check_submission`` / ``validate_submission`` validate it against the plan.
+3. ``prepare_submission`` computes indicators from the counts sent and checks every row
+   (``check_submission`` / ``validate_submission`` check a frame of indicators as it is).
 4. ``compute_indicators`` builds indicators from the counts departments send.
 5. ``evaluate`` computes attainment and progress for every region, indicator and sex.
 6. ``flag_early_warnings`` projects each series and flags 预计达标困难、波动较大.
@@ -34,7 +35,7 @@ from .readers import read_submission
 from .registry import list_plans, load_components, load_indicators, load_plan
 from .store import Store
 from .templates import submission_template, write_template
-from .validation import SubmissionReport, check_submission, validate_submission
+from .validation import SubmissionReport, check_submission, prepare_submission, validate_submission
 from .vocabulary import (
     Area,
     AreaType,
@@ -96,6 +97,7 @@ __all__ = [
     "load_components",
     "load_indicators",
     "load_plan",
+    "prepare_submission",
     "read_submission",
     "submission_template",
     "validate_submission",
