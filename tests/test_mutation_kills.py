@@ -1,0 +1,92 @@
+"""Cases that tell the rules apart from the mutants that survived the boundary tests.
+
+Each test here was written against a mutant mutmut generated of a rule function
+(``tools/mutation.sh``; ``docs/testing.md`` records the run and the mutants judged
+equivalent). The expected values come from the methodology's formulas
+(``methodology.md`` §2–§3) and from the engine's documented floating-point allowance: a
+value within 10⁻⁹·max(|T|, 1) of its target counts as on it, so a value converted between
+units (30.3/10万 sent as 3.03/万) still meets the target; the allowance is relative above
+|T| = 1 and absolute below.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation_helpers import make_plan
+from wdmonitor import Target
+from wdmonitor.evaluation import judge_frame
+from wdmonitor.rules import DEFAULT_RULES
+
+E, B = 2025, 2020  # evaluation year; the plan's baseline year (make_plan: start 2021)
+PRECISION = 4  # reporting precision of every indicator: differences of 10⁻³ are material (§8)
+HIGHER = "life_expectancy_female"  # years, higher is better, linear
+LOWER = "anaemia_prevalence_pregnant"  # percent, lower is better, linear
+BY_SIGN = {1: HIGHER, -1: LOWER}
+SIGNS = pytest.mark.parametrize("d", [1, -1], ids=["higher", "lower"])
+
+
+def allowance(target: float) -> float:
+    """The engine's floating-point allowance around ``target``: 10⁻⁹·max(|T|, 1)."""
+    return 1e-9 * max(abs(target), 1.0)
+
+
+def frame(indicator: str, values: dict[int, float]) -> pd.DataFrame:
+    return pd.DataFrame({"region": "211400", "year": list(values), "indicator": indicator, "sex": "female",
+                         "area_type": "total", "age_group": "total", "value": [float(v) for v in values.values()]})
+
+
+def judged(kind: str, indicator: str, values: dict[int, float], targets: dict[int, float], *,
+           rules=DEFAULT_RULES, year: int = E, **extra) -> pd.Series:
+    """The jurisdiction's row of a one-target plan, judged at ``year``."""
+    target = Target(id="t", indicator=indicator, kind=kind, values=targets, **extra)
+    table = judge_frame(frame(indicator, values), make_plan(target, precision=PRECISION), year, rules)
+    rows = table[(table["target_id"] == "t") & (table["region"] == "211400")]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+# -- the floating-point allowance of "T held in every year" (_meets) ------------------------------
+@SIGNS
+@pytest.mark.parametrize("target", [0.5, 80.0], ids=["below-1-absolute", "above-1-relative"])
+@pytest.mark.parametrize(("times", "held"), [(0.5, True), (1.5, False)])
+def test_a_maintained_target_allows_floating_point_noise_and_no_more(d, target, times, held):
+    """A year short of T by half the allowance still holds T; by 1.5 times the allowance it does not.
+
+    Pins the allowance 10⁻⁹·max(|T|, 1): its scale (relative, not divided by |T|) and its
+    floor of 1 (not 2) below |T| = 1.
+    """
+    kind = "maintain_at_least" if d > 0 else "maintain_at_most"
+    short = target - d * times * allowance(target)
+    values = {2020: target, 2021: target + d, 2022: short, 2023: target + d, 2024: target + d, E: target + d}
+    r = judged(kind, BY_SIGN[d], values, {E: target})
+    assert bool(r.maintained_all_years) is held
+
+
+# -- the allowance on the 基本实现 threshold (_slack, _shortfall_status) ---------------------------
+@SIGNS
+@pytest.mark.parametrize("scale", [1.0, 0.01], ids=["above-1-relative", "below-1-absolute"])
+@pytest.mark.parametrize(("times", "expected"), [(0.5, "basically_attained"), (1.5, "not_attained")])
+def test_the_basic_threshold_allows_floating_point_noise(d, scale, times, expected):
+    """s = threshold + ½·allowance is still 基本实现, s = threshold + 1.5·allowance is not."""
+    base, target = (70.0 * scale, 80.0 * scale) if d > 0 else (40.0 * scale, 30.0 * scale)
+    basic = DEFAULT_RULES.basic_share_of_distance * abs(target - base)
+    value = target - d * (basic + times * allowance(target))
+    r = judged("at_least" if d > 0 else "at_most", BY_SIGN[d], {B: base, E: value}, {E: target})
+    assert r.threshold == pytest.approx(basic, rel=1e-12)
+    assert r.status == expected
+
+
+@pytest.mark.parametrize("reference", [30.0, 0.5], ids=["above-1-relative", "below-1-absolute"])
+@pytest.mark.parametrize(("times", "expected"), [(0.5, "attained"), (1.5, "not_attained")])
+def test_not_below_the_reference_allows_floating_point_noise(reference, times, expected):
+    """relative_to 不低于: a value ½·allowance below the reference R is not below it; 1.5·allowance is."""
+    data = pd.concat([frame("female_share_party_congress_delegates", {E: reference - times * allowance(reference)}),
+                      frame("female_share_party_members", {E: reference})])
+    target = Target(id="t", indicator="female_share_party_congress_delegates", kind="relative_to",
+                    reference="female_share_party_members", relation="not_below", area="decision_making")
+    table = judge_frame(data, make_plan(target, precision=PRECISION), E, DEFAULT_RULES)
+    r = table[(table["target_id"] == "t") & (table["region"] == "211400")].iloc[0]
+    assert r.reference_value == reference
+    assert r.status == expected
