@@ -11,6 +11,8 @@ units (30.3/10万 sent as 3.03/万) still meets the target; the allowance is rel
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -90,3 +92,42 @@ def test_not_below_the_reference_allows_floating_point_noise(reference, times, e
     r = table[(table["target_id"] == "t") & (table["region"] == "211400")].iloc[0]
     assert r.reference_value == reference
     assert r.status == expected
+
+
+# -- relative_to_baseline: the share of Δ is its own threshold, the reading its own kind's ---------
+#: A rule set where the share of Δ and the share of the distance differ (the defaults and the
+#: boundary tests' second rule set give them the same number, so one could stand in for the other).
+APART = replace(DEFAULT_RULES, name="apart", basic_share_of_delta=0.2, basic_share_of_distance=0.1)
+
+
+@pytest.mark.parametrize("mode", ["points", "relative"])
+@pytest.mark.parametrize(("excess", "expected"), [(-1e-3, "basically_attained"), (1e-3, "not_attained")])
+def test_relative_to_baseline_uses_the_share_of_delta_not_of_the_distance(mode, excess, expected):
+    """T = y_b + Δ (points) or y_b·(1 + Δ/100) (relative); 基本实现 within basic_share_of_delta·|T − y_b|."""
+    base, delta = 50.0, 10.0
+    target = base + delta if mode == "points" else base * (1 + delta / 100)
+    basic = APART.basic_share_of_delta * abs(target - base)
+    r = judged("relative_to_baseline", HIGHER, {B: base, E: target - (basic + excess)}, {E: delta},
+               rules=APART, delta_mode=mode)
+    assert r.threshold == pytest.approx(basic, rel=1e-12)
+    assert r.status == expected
+
+
+@SIGNS
+def test_a_one_sided_target_uses_the_share_of_the_distance_not_of_delta(d):
+    base, target = (70.0, 80.0) if d > 0 else (40.0, 30.0)
+    basic = APART.basic_share_of_distance * abs(target - base)
+    for excess, expected in [(-1e-3, "basically_attained"), (1e-3, "not_attained")]:
+        r = judged("at_least" if d > 0 else "at_most", BY_SIGN[d], {B: base, E: target - d * (basic + excess)},
+                   {E: target}, rules=APART)
+        assert r.threshold == pytest.approx(basic, rel=1e-12)
+        assert r.status == expected
+
+
+@pytest.mark.parametrize("mode", ["points", "relative"])
+def test_a_delta_mode_on_another_kind_of_target_is_not_read(mode):
+    """Only relative_to_baseline adds Δ to the baseline: an at_least target's value is T itself."""
+    r = judged("at_least", HIGHER, {B: 70.0, E: 80.0}, {E: 80.0}, delta_mode=mode)
+    assert r.target == 80.0
+    assert r.target_source != "baseline_plus_delta"
+    assert r.status == "attained"
