@@ -4,6 +4,15 @@
 #   tools/mutation.sh                      # every rule function ([tool.mutmut] in pyproject.toml)
 #   tools/mutation.sh 'wdmonitor.intervals.*' 'wdmonitor.early_warning.x__gap_widening__*'
 #   JOBS=4 tools/mutation.sh               # more workers (default 2)
+#   TESTS="tests/test_rule_boundaries.py tests/test_mutation_kills.py" \
+#       tools/mutation.sh 'wdmonitor.attainment.x__band__*'
+#                                          # a scoped run: the committed code (HEAD) in a snapshot,
+#                                          # only the modules the patterns name, only these tests
+#
+# With TESTS set the run works in a snapshot of HEAD (git archive into SNAPSHOT, default a new
+# temporary folder; an existing snapshot is reused, so an interrupted run continues), with
+# [tool.mutmut] narrowed there to the modules the patterns name and the tests given: edits in
+# the working tree do not disturb it, and the commit it measured is printed with the scores.
 #
 # mutmut changes one operator, number, comparison or name at a time in a copy of the code
 # (mutants/) and runs the tests that reach the changed function; a mutant no test kills is a
@@ -13,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENV=${VENV:-.venv}
+VENV=$(cd "${VENV:-.venv}" && pwd)
 if ! "$VENV/bin/python" -c "import mutmut" >/dev/null 2>&1; then
     "$VENV/bin/python" -m pip install --quiet -e ".[test,mutation]"
 fi
@@ -31,6 +40,35 @@ if [ "$#" -eq 0 ]; then
         'wdmonitor.intervals.*' \
         'wdmonitor.validation.x_check_submission__*' \
         'wdmonitor.store.x__latest_versions__*'
+fi
+
+if [ -n "${TESTS:-}" ]; then
+    commit=$(git rev-parse HEAD)
+    SNAPSHOT=${SNAPSHOT:-$(mktemp -d "${TMPDIR:-/tmp}/wdmonitor-mutation.XXXXXX")}
+    if [ ! -f "$SNAPSHOT/.mutation-commit" ]; then
+        git archive HEAD | tar -x -C "$SNAPSHOT"
+        echo "$commit" > "$SNAPSHOT/.mutation-commit"
+    elif [ "$(cat "$SNAPSHOT/.mutation-commit")" != "$commit" ]; then
+        echo "note: $SNAPSHOT holds $(cat "$SNAPSHOT/.mutation-commit"), HEAD is $commit; the scores are of the snapshot" >&2
+    fi
+    "$VENV/bin/python" - "$SNAPSHOT/pyproject.toml" "$TESTS" "$@" <<'PY'
+import re
+import sys
+
+path, tests, patterns = sys.argv[1], sys.argv[2].split(), sys.argv[3:]
+modules = sorted({p.split(".")[1] for p in patterns if p.startswith("wdmonitor.") and p.count(".") >= 2})
+text = open(path, encoding="utf-8").read()
+
+def toml_list(items):
+    return "[" + ", ".join('"%s"' % item for item in items) + "]"
+
+text = re.sub(r"(?ms)^pytest_add_cli_args_test_selection = \[.*?\]", "pytest_add_cli_args_test_selection = " + toml_list(tests), text)
+if modules:
+    text = re.sub(r"(?ms)^only_mutate = \[.*?\]", "only_mutate = " + toml_list("src/wdmonitor/%s.py" % m for m in modules), text)
+open(path, "w", encoding="utf-8").write(text)
+PY
+    echo "mutation run of commit $(cat "$SNAPSHOT/.mutation-commit") in $SNAPSHOT, tests: $TESTS"
+    cd "$SNAPSHOT"
 fi
 
 "$VENV/bin/mutmut" run --max-children "${JOBS:-2}" "$@" || true
