@@ -131,3 +131,15 @@ def test_a_delta_mode_on_another_kind_of_target_is_not_read(mode):
     assert r.target == 80.0
     assert r.target_source != "baseline_plus_delta"
     assert r.status == "attained"
+
+
+# -- 已实现 when the value as reported meets the target (methodology §8; _shortfall_status) -------
+@SIGNS
+@pytest.mark.parametrize(("units", "expected"), [(0.4, "attained"), (0.6, "basically_attained")])
+def test_a_shortfall_below_half_a_reported_unit_is_attained(d, units, expected):
+    """Short of T by 0.4 of the last reported decimal: shown as T, so 已实现; by 0.6: shown short, 基本实现."""
+    unit = 10.0 ** -PRECISION
+    base, target = (70.0, 80.0) if d > 0 else (40.0, 30.0)
+    r = judged("at_least" if d > 0 else "at_most", BY_SIGN[d], {B: base, E: target - d * units * unit}, {E: target})
+    assert r.shortfall == pytest.approx(units * unit, rel=1e-6)
+    assert r.status == expected
