@@ -15,7 +15,7 @@ Examples
 >>> report = annual_report(frame, plan, 2023)
 >>> row = report.table.iloc[0]
 >>> print(row.latest_value, row.progress_class, row.severity, row.checks)
-15.1 acceleration_needed warning W1
+15.1 acceleration_needed warning W1, baseline_conflict
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ Examples
 >>> flags[flags["flag"] == "projected_miss"][["target_year", "severity"]].values.tolist()
 [[2025, 'warning'], [2030, 'warning']]
 >>> warnings
-EarlyWarnings(plan='example-2021-2030', as_of=2024, method='trend', flags=5, severity={'alert': 3, 'warning': 2})
+EarlyWarnings(plan='example-2021-2030', as_of=2024, method='trend', flags=6, severity={'alert': 3, 'warning': 2, 'watch': 1})
 """
 
 from __future__ import annotations
