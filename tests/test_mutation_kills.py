@@ -143,3 +143,16 @@ def test_a_shortfall_below_half_a_reported_unit_is_attained(d, units, expected):
     r = judged("at_least" if d > 0 else "at_most", BY_SIGN[d], {B: base, E: target - d * units * unit}, {E: target})
     assert r.shortfall == pytest.approx(units * unit, rel=1e-6)
     assert r.status == expected
+
+
+# -- the columns a rule does not fill are NaN in a float column (_status) -------------------------
+def test_a_band_target_has_no_shortfall_threshold_or_annual_changes():
+    """Shortfall and 基本实现 threshold belong to one-sided kinds, the annual changes to slower_increase:
+    for a 左右 target they are missing values of float columns, as the evaluated table's readers expect."""
+    target = Target(id="t", indicator=HIGHER, kind="around", values={E: 80.0})
+    table = judge_frame(frame(HIGHER, {B: 78.0, E: 80.0}), make_plan(target, precision=PRECISION), E, DEFAULT_RULES)
+    rows = table[table["target_id"] == "t"]
+    assert (rows["status"] == "attained").all()
+    for column in ["shortfall", "threshold", "pre_baseline_change", "post_baseline_change"]:
+        assert rows[column].dtype == "float64", column
+        assert rows[column].isna().all(), column
