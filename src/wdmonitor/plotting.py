@@ -458,7 +458,8 @@ def plot_status_heatmap(
         proxied = table[table["judged_on"].fillna("").astype(str) != ""]
         for key, region in set(zip(proxied[rows], proxied["region"], strict=True)):
             if key in grid.index and region in grid.columns:
-                ax.text(grid.columns.get_loc(region), grid.index.get_loc(key), "替代" if language == "zh" else "proxy",
+                x, y = list(grid.columns).index(region), list(grid.index).index(key)
+                ax.text(x, y, "替代" if language == "zh" else "proxy",
                         ha="center", va="center", fontsize=7, color="black")
     region_labels: dict[str, str] = {}
     if plan is not None:

@@ -194,7 +194,7 @@ def _target_rows(evaluation: Evaluation, rows: pd.DataFrame, lang: str) -> Repor
         frame.insert(2, str(judged.name), judged.to_numpy())
     beside = assessment_columns(rows, lang)  # a qualitative verdict's evidence and source beside it
     if beside is not None:
-        at = frame.columns.get_loc(h["status"]) + 1
+        at = list(frame.columns).index(h["status"]) + 1
         for offset, column in enumerate(beside.columns):
             frame.insert(at + offset, column, beside[column].to_numpy())
     if (rows["area_type"].astype(str) == "total").all():

@@ -210,7 +210,7 @@ def _age_groups(frame: pd.DataFrame, plan: Plan, rng: np.random.Generator) -> pd
     """
     parts = [frame]
     for indicator, rows in frame[frame["indicator"].isin(list(plan.indicators))].groupby("indicator", sort=True):
-        reference = plan.indicators[indicator].parity_reference
+        reference = plan.indicators[str(indicator)].parity_reference
         male = rows[rows["sex"] == "male"]
         if reference is None or male.empty:
             continue
