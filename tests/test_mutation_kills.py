@@ -16,7 +16,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from evaluation_helpers import make_plan
+from evaluation_helpers import NO_DIRECTION, make_plan
 from wdmonitor import Target
 from wdmonitor.evaluation import judge_frame
 from wdmonitor.rules import DEFAULT_RULES
@@ -156,3 +156,30 @@ def test_a_band_target_has_no_shortfall_threshold_or_annual_changes():
     for column in ["shortfall", "threshold", "pre_baseline_change", "post_baseline_change"]:
         assert rows[column].dtype == "float64", column
         assert rows[column].isna().all(), column
+
+
+# -- 左右: inside the band as measured or as reported (_status; methodology §2, §8) ----------------
+def around_status(target: float, value: float) -> str:
+    return judged("around", NO_DIRECTION, {B: target, E: value}, {E: target}).status
+
+
+@pytest.mark.parametrize("edge", [-1, 1], ids=["lower", "upper"])
+def test_a_value_inside_the_band_is_inside_though_it_rounds_outside(edge):
+    """T = 33.3333 puts the band's edges T·(1 ± 0.03) between two reported decimals: a value just
+    inside an edge (by less than the allowance of 10⁻⁹) is shown outside it, and is still inside."""
+    target = 33.3333
+    bound = target * (1 + edge * DEFAULT_RULES.around_tolerance)
+    value = bound - edge * 0.5e-9
+    assert abs(round(value, PRECISION) - bound) > 1e-9  # as shown, it is outside the band
+    assert around_status(target, value) == "attained"
+
+
+@pytest.mark.parametrize("edge", [-1, 1], ids=["lower", "upper"])
+def test_a_value_outside_the_band_that_rounds_onto_its_edge_is_inside(edge):
+    """T = 40: a value 0.4 of a reported unit beyond an edge is shown on the edge, so inside (§8)."""
+    target = 40.0
+    bound = target * (1 + edge * DEFAULT_RULES.around_tolerance)
+    value = round(bound, PRECISION) + edge * 0.4 * 10.0 ** -PRECISION
+    assert abs(value - bound) > 1e-5  # as measured, it is outside the band
+    assert around_status(target, value) == "attained"
+    assert around_status(target, round(bound, PRECISION) + edge * 0.6 * 10.0 ** -PRECISION) == "not_attained"
