@@ -314,6 +314,21 @@ def _parse_indicator(entry: Any, where: str, c: _Collector) -> Indicator | None:
         return None
 
 
+def _year_values(raw: Any, where: str, c: _Collector) -> dict[int, float]:
+    """``values: {2025: 10.5, …}`` as years to numbers; each bad pair is a problem at ``where.values``."""
+    values: dict[int, float] = {}
+    if not isinstance(raw, Mapping) or not raw:
+        c.add(f"{where}.values", raw, "values must map years to numbers", "values须为年份到数值的映射")
+        return values
+    for year_key, number in raw.items():
+        year, value = _as_year(year_key), _as_number(number)
+        if year is None or value is None:
+            c.add(f"{where}.values.{year_key}", number, "values must map years to numbers", "values须为年份到数值的映射")
+        else:
+            values[year] = value
+    return values
+
+
 def _range(value: Any, where: str, c: _Collector) -> tuple[float, float] | None:
     """A ``[low, high]`` pair of numbers with low ≤ high, or None when absent."""
     if value is None:
@@ -751,15 +766,7 @@ def _parse_target(raw: Any, where: str, c: _Collector, indicators: Mapping[str, 
     # values by year: `values: {2025: 10.5}` or `value: 10` (+ optional `year`) or `years: [..]`
     values: dict[int, float] = {}
     if "values" in raw:
-        if not isinstance(raw["values"], Mapping) or not raw["values"]:
-            c.add(f"{where}.values", raw["values"], "values must map years to numbers", "values须为年份到数值的映射")
-        else:
-            for year_key, number in raw["values"].items():
-                year, value = _as_year(year_key), _as_number(number)
-                if year is None or value is None:
-                    c.add(f"{where}.values.{year_key}", number, "values must map years to numbers", "values须为年份到数值的映射")
-                else:
-                    values[year] = value
+        values.update(_year_values(raw["values"], where, c))
     elif "value" in raw:
         value = _as_number(raw["value"])
         year = _as_year(raw.get("year", end))
@@ -953,15 +960,7 @@ def _parse_proxy(raw: Any, where: str, c: _Collector, indicators: Mapping[str, I
         c.add(f"{where}.derive", derive, "give the proxy's target either stated (values) or derived (derive), not both",
               "替代目标只能直接给出或按方法推算，二者择一")
     elif "values" in raw:
-        if not isinstance(raw["values"], Mapping) or not raw["values"]:
-            c.add(f"{where}.values", raw["values"], "values must map years to numbers", "values须为年份到数值的映射")
-        else:
-            for year_key, number in raw["values"].items():
-                year, value = _as_year(year_key), _as_number(number)
-                if year is None or value is None:
-                    c.add(f"{where}.values.{year_key}", number, "values must map years to numbers", "values须为年份到数值的映射")
-                else:
-                    values[year] = value
+        values.update(_year_values(raw["values"], where, c))
     elif "value" in raw:
         value, year = _as_number(raw["value"]), _as_year(raw.get("year", end))
         if value is None or year is None:
