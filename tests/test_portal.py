@@ -72,7 +72,7 @@ def users():
 
 @pytest.fixture
 def collection():
-    return Collection.objects.create(year=2024, due=timezone.localdate() + timedelta(days=30))
+    return Collection.objects.create(plan="huludao-2021-2030", year=2024, due=timezone.localdate() + timedelta(days=30))
 
 
 def _figures(region: str) -> pd.DataFrame:

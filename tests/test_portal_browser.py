@@ -74,7 +74,7 @@ def portal(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     create_account("suizhong_health", PASSWORD, "filler", "211421", "卫健委")
     create_account("city_reviewer", PASSWORD, "reviewer", "211400")
-    return Collection.objects.create(year=2024, due=timezone.localdate() + timedelta(days=20))
+    return Collection.objects.create(plan="huludao-2021-2030", year=2024, due=timezone.localdate() + timedelta(days=20))
 
 
 def _workbooks(folder: Path) -> tuple[Path, Path]:

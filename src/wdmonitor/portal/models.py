@@ -47,21 +47,43 @@ class Account(models.Model):
         return f"{self.user.get_username()} ({self.role} {self.department} {self.region})".strip()
 
 
-class Collection(models.Model):
-    """A year's collection: the year the figures are for, the due date and whether uploads are open."""
+class PortalPlan(models.Model):
+    """A plan the instance collects for, as the administrator chose it on the 规划 page.
 
-    year = models.PositiveIntegerField(unique=True)
+    Until the administrator chooses, the instance collects for the plan it was started with
+    (``wdmonitor serve --plan``, ``WDMONITOR_PORTAL_PLAN``); see :func:`.access.plan_ids`.
+    """
+
+    plan_id = models.CharField(max_length=255, unique=True, help_text="a bundled plan id (wdmonitor.list_plans())")
+    active = models.BooleanField(default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan_id"]
+        verbose_name = "报送规划 plan"
+        verbose_name_plural = "报送规划 plans"
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}{'' if self.active else ' (inactive)'}"
+
+
+class Collection(models.Model):
+    """A plan's year of collection: the year the figures are for, the due date and whether uploads are open."""
+
+    plan = models.CharField(max_length=255, help_text="the plan collected for (a bundled plan id)")
+    year = models.PositiveIntegerField()
     due = models.DateField()
     open = models.BooleanField(default=True)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "plan"]
         verbose_name = "报送年度 collection"
         verbose_name_plural = "报送年度 collections"
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_collection_per_plan_year")]
 
     def __str__(self) -> str:
-        return f"{self.year}（截止 {self.due:%Y-%m-%d}）"
+        return f"{self.plan} {self.year}（截止 {self.due:%Y-%m-%d}）"
 
 
 class Status:
@@ -140,7 +162,8 @@ class Output(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what, when: every upload, submit, accept, return, output run, download, login and logout."""
+    """Who did what, when: every upload, submit, accept, return, output run, download, login and logout,
+    and every change the administrator makes to accounts, plans and years."""
 
     class Action:
         LOGIN: str = "login"
@@ -154,7 +177,18 @@ class AuditEvent(models.Model):
         DOWNLOAD: str = "download"
         RUN: str = "run"
         DENIED: str = "denied"
-        choices = [("login", "登录 login"), ("logout", "退出 logout"), ("login_failed", "登录失败 login failed"), ("template", "下载模板 template"), ("upload", "上传 upload"), ("submit", "提交 submit"), ("accept", "接收 accept"), ("return", "退回 return"), ("download", "下载 download"), ("run", "生成结果 run"), ("denied", "拒绝访问 denied")]
+        ACCOUNT_CREATE: str = "account_create"
+        ACCOUNT_CHANGE: str = "account_change"
+        PASSWORD: str = "password"
+        PLAN_ADD: str = "plan_add"
+        PLAN_DROP: str = "plan_drop"
+        YEAR_OPEN: str = "year_open"
+        YEAR_CLOSE: str = "year_close"
+        BUSY: str = "busy"
+        choices = [("login", "登录 login"), ("logout", "退出 logout"), ("login_failed", "登录失败 login failed"), ("template", "下载模板 template"), ("upload", "上传 upload"), ("submit", "提交 submit"), ("accept", "接收 accept"), ("return", "退回 return"), ("download", "下载 download"), ("run", "生成结果 run"), ("denied", "拒绝访问 denied"),
+                   ("account_create", "新建账户 account created"), ("account_change", "修改账户 account changed"),
+                   ("password", "重设密码 password set"), ("plan_add", "添加规划 plan added"), ("plan_drop", "停用规划 plan dropped"),
+                   ("year_open", "开启年度 year opened"), ("year_close", "关闭年度 year closed"), ("busy", "系统繁忙 busy")]
         values = [value for value, _ in choices]
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

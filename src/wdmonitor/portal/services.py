@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from .. import schema as col
@@ -62,6 +62,18 @@ class UploadRefused(Exception):  # noqa: N818 - a refusal shown to the sender, n
         self.zh, self.en = zh, en
 
 
+class Busy(UploadRefused):
+    """The portal's database stayed locked by other writers (or the revision number kept being
+    taken) for longer than the portal waits: the sender is asked to try again; nothing was kept."""
+
+    def __init__(self) -> None:
+        super().__init__("系统繁忙，本次上传未保存，请稍后重试", "the portal is busy; this upload was not kept, try again in a moment")
+
+
+#: How often an upload tries again for a revision number another upload took at the same instant.
+REVISION_ATTEMPTS = 5
+
+
 def data_folder(*parts: str) -> Path:
     """A folder under the portal's data folder, created when missing (owner only)."""
     folder = Path(settings.WDMONITOR_PORTAL["data"]).joinpath(*parts)
@@ -82,7 +94,7 @@ def audit(request: Any, action: str, submission: Submission | None = None, detai
     known = user if getattr(user, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         user=known, username=known.get_username() if known else "", action=action, submission=submission,
-        detail=detail[:2000], address=request.META.get("REMOTE_ADDR") if request is not None else None)
+        detail=detail[:2000], address=access.client_ip(request))
 
 
 # -- tasks and templates -------------------------------------------------------------------------
@@ -100,20 +112,25 @@ class Task:
                                                                 not in (Status.SUBMITTED, Status.ACCEPTED))
 
 
-def owed(department: str, region: str, year: int) -> pd.DataFrame:
-    """The template's lines a department owes for one region and year: indicator, name, sex, area, unit."""
+def owed(collection: Collection, department: str, region: str) -> pd.DataFrame:
+    """The template's lines a department owes for one region in a collection's plan and year:
+    indicator, name, sex, area, unit."""
     from ..templates import submission_template
 
-    lines = submission_template(access.plan(), department=department, years=[year])
+    lines = submission_template(access.get_plan(collection.plan), department=department, years=[collection.year])
     return lines[lines[col.REGION] == region].reset_index(drop=True)
 
 
 def tasks(account: Any) -> list[Task]:
-    """A filler's tasks: for each open collection, the lines owed and the latest submission."""
+    """A filler's tasks: for each open collection of a plan the instance collects for and the
+    account reports for, the lines owed and the latest submission."""
     found = []
-    for collection in Collection.objects.filter(open=True):
+    active = set(access.plan_ids())
+    for collection in Collection.objects.filter(open=True, plan__in=active):
+        if not access.owes(account, access.get_plan(collection.plan)):
+            continue
         latest = latest_submission(collection, account.department, account.region)
-        found.append(Task(collection, owed(account.department, account.region, collection.year), latest))
+        found.append(Task(collection, owed(collection, account.department, account.region), latest))
     return found
 
 
@@ -122,18 +139,20 @@ def latest_submission(collection: Collection, department: str, region: str) -> S
             .order_by("-revision").first())
 
 
-def write_region_template(department: str, region: str, year: int) -> Path:
-    """The department's template for one region and year, as :func:`wdmonitor.write_template` writes
-    it for every region (bilingual headers, instructions sheet), under a generated name."""
+def write_region_template(collection: Collection, department: str, region: str) -> Path:
+    """The department's template for one region in a collection's plan and year, as
+    :func:`wdmonitor.write_template` writes it for every region (bilingual headers, instructions
+    sheet), under a generated name."""
     from ..templates import _HEADERS
     from ..writers import Sheet, write_excel
 
-    plan = access.plan()
-    frame = owed(department, region, year)
+    plan = access.get_plan(collection.plan)
+    year = collection.year
+    frame = owed(collection, department, region)
     frame.columns = [f"{_HEADERS[c]} {c}" for c in frame.columns]
     instructions = pd.DataFrame({"说明 instructions": [
-        f"{plan.title_zh}：{access.region_name(region)}{department}{year}年数据。请在“数据 data”表的“数值 value”列填写各行数据，保持其他列不变。",
-        f"{access.region_name(region, 'en')}, {department}, {year}: fill in the 数值 value column of the data sheet; "
+        f"{plan.title_zh}：{access.region_name(region, 'zh', plan)}{department}{year}年数据。请在“数据 data”表的“数值 value”列填写各行数据，保持其他列不变。",
+        f"{access.region_name(region, 'en', plan)}, {department}, {year}: fill in the 数值 value column of the data sheet; "
         "leave the other columns as they are.",
         "单位列为指标的计量单位；如按其他单位填报（如 /万），请改写单位列，系统将自动换算。",
         "无数据请留空或填“—”，不要填0。 Leave a cell empty (or —) when there are no data; do not write 0.",
@@ -186,17 +205,16 @@ def save_upload(uploaded: Any) -> tuple[Path, str, int, str]:
     return path, suffix, size, digest.hexdigest()
 
 
-def _portal_problems(frame: pd.DataFrame, department: str, region: str, year: int) -> pd.DataFrame:
+def _portal_problems(frame: pd.DataFrame, plan: Any, department: str, region: str, year: int) -> pd.DataFrame:
     """Rows outside what the account may send: another region, another department's indicator, another year."""
-    plan = access.plan()
     if frame.empty:
         return pd.DataFrame()
     owed_ids = {i for i in plan.indicator_ids if plan.indicators[i].source == department}
     problems = []
     checks = [
         (col.REGION, frame[col.REGION].astype(str) != region, "portal_region",
-         f"region must be {region} {access.region_name(region, 'en')}, the region of your account",
-         f"地区应为本账户的地区{access.region_name(region)}（{region}）"),
+         f"region must be {region} {access.region_name(region, 'en', plan)}, the region of your account",
+         f"地区应为本账户的地区{access.region_name(region, 'zh', plan)}（{region}）"),
         (col.INDICATOR, ~frame[col.INDICATOR].astype(str).isin(owed_ids), "portal_department",
          f"indicator must be one {department} reports for this plan", f"指标应为{department}承担的本规划指标"),
         (col.YEAR, pd.to_numeric(frame[col.YEAR], errors="coerce") != year, "portal_year",
@@ -250,15 +268,17 @@ class Checked:
     report: Any = None
 
 
-def check_file(path: Path, shown: str, department: str, region: str, year: int) -> Checked:
-    """Read a stored upload with the library's reader (its limits apply) and check it against the plan
-    and the account: every problem, with the generated file name replaced by the sender's."""
+def check_file(path: Path, shown: str, department: str, region: str, collection: Collection) -> Checked:
+    """Read a stored upload with the library's reader (its limits apply) and check it against the
+    collection's plan and year and the account: every problem, with the generated file name
+    replaced by the sender's."""
     from ..errors import WdmonitorError
     from ..formulas import with_indicators
     from ..readers import read_submission
     from ..validation import SubmissionReport, check_submission
 
-    plan = access.plan()
+    plan = access.get_plan(collection.plan)
+    year = collection.year
 
     def named(text: Any) -> Any:
         return text.replace(path.name, shown) if isinstance(text, str) else text
@@ -274,7 +294,7 @@ def check_file(path: Path, shown: str, department: str, region: str, year: int) 
         return Checked(Status.REFUSED, [{"sheet": "", "row": None, "column": "", "value": "", "check": type(error).__name__,
                                          "severity": "error", "message_en": en, "message_zh": zh or en}],
                        summary_zh="文件无法读取", summary_en="the file cannot be read", counts={"errors": 1})
-    scope = _portal_problems(report.valid, department, region, year)
+    scope = _portal_problems(report.valid, plan, department, region, year)
     failures = report.failure_cases
     if len(scope):
         failures = pd.concat([failures, scope], ignore_index=True)
@@ -311,31 +331,59 @@ def check_file(path: Path, shown: str, department: str, region: str, year: int) 
 
 
 def upload(request: Any, collection: Collection, uploaded: Any) -> Submission:
-    """Keep, read and check a filler's upload; the new revision with its report (audited)."""
+    """Keep, read and check a filler's upload; the new revision with its report (audited).
+
+    The revision number is the department's and region's last one plus one, taken in the same
+    transaction as the row is written (on SQLite a write transaction from its start,
+    ``transaction_mode = IMMEDIATE``), and the unique constraint ``one_revision_number`` stands
+    behind it: two uploads of one account at the same instant that still draw the same number
+    (another database, another process) find it taken, and the later one draws again, up to
+    :data:`REVISION_ATTEMPTS` times. When the database stays locked longer than its timeout, or
+    the number keeps being taken, :class:`Busy` is raised and the stored file and report are
+    removed: the sender is asked to try again, nothing half-kept.
+    """
     account = access.account_of(request.user)
     shown = shown_name(uploaded.name or "")
     path, _suffix, size, digest = save_upload(uploaded)
-    checked = check_file(path, shown, account.department, account.region, collection.year)
-    report_name = ""
-    if checked.report is not None:
-        report_path = data_folder("outputs") / f"{uuid.uuid4().hex}.xlsx"
-        checked.report.to_excel(report_path)
-        report_name = report_path.name
-    with transaction.atomic():
-        previous = latest_submission(collection, account.department, account.region)
-        submission = Submission.objects.create(
-            collection=collection, department=account.department, region=account.region,
-            revision=(previous.revision + 1) if previous else 1, uploaded_by=request.user, original_name=shown,
-            stored_name=path.name, size=size, sha256=digest, status=checked.status,
-            summary_zh=checked.summary_zh, summary_en=checked.summary_en, layout_zh=checked.layout_zh,
-            layout_en=checked.layout_en, problems=checked.problems, n_rows=checked.counts.get("rows", 0),
-            n_valid=checked.counts.get("valid", 0), n_errors=checked.counts.get("errors", 0),
-            n_warnings=checked.counts.get("warnings", 0), n_no_data=checked.counts.get("no_data", 0),
-            report_name=report_name)
-        audit(request, AuditEvent.Action.UPLOAD, submission,
-              f"{shown} ({size} bytes, sha256 {digest[:12]}…) → {path.name}: {checked.status}, "
-              f"{checked.counts.get('errors', 0)} error(s)")
-    return submission
+    report_path: Path | None = None
+    try:
+        checked = check_file(path, shown, account.department, account.region, collection)
+        report_name = ""
+        if checked.report is not None:
+            report_path = data_folder("outputs") / f"{uuid.uuid4().hex}.xlsx"
+            checked.report.to_excel(report_path)
+            report_name = report_path.name
+        for _attempt in range(REVISION_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    previous = latest_submission(collection, account.department, account.region)
+                    submission = Submission.objects.create(
+                        collection=collection, department=account.department, region=account.region,
+                        revision=(previous.revision + 1) if previous else 1, uploaded_by=request.user, original_name=shown,
+                        stored_name=path.name, size=size, sha256=digest, status=checked.status,
+                        summary_zh=checked.summary_zh, summary_en=checked.summary_en, layout_zh=checked.layout_zh,
+                        layout_en=checked.layout_en, problems=checked.problems, n_rows=checked.counts.get("rows", 0),
+                        n_valid=checked.counts.get("valid", 0), n_errors=checked.counts.get("errors", 0),
+                        n_warnings=checked.counts.get("warnings", 0), n_no_data=checked.counts.get("no_data", 0),
+                        report_name=report_name)
+                    audit(request, AuditEvent.Action.UPLOAD, submission,
+                          f"{shown} ({size} bytes, sha256 {digest[:12]}…) → {path.name}: {checked.status}, "
+                          f"{checked.counts.get('errors', 0)} error(s), revision {submission.revision}")
+                return submission
+            except IntegrityError:
+                continue  # the number was taken by an upload at the same instant: draw again
+            except OperationalError as error:
+                from .middleware import is_busy
+
+                if is_busy(error):
+                    raise Busy() from error
+                raise
+        raise Busy()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        if report_path is not None:
+            report_path.unlink(missing_ok=True)
+        raise
 
 
 def uploaded_path(submission: Submission) -> Path:
@@ -351,7 +399,7 @@ def accept(request: Any, submission: Submission) -> Submission:
     """Add a submitted workbook to the monitoring database (validated again by the Store), then mark it."""
     from ..store import Store
 
-    plan = access.plan()
+    plan = access.get_plan(submission.collection.plan)
     store = Store(str(settings.WDMONITOR_PORTAL["store"]), plan)
     note = (f"portal submission {submission.pk} revision {submission.revision}, file {submission.original_name}, "
             f"region {submission.region}, uploaded by {submission.uploaded_by.get_username()}, "
@@ -395,7 +443,7 @@ def board(collection: Collection, regions: list[str]) -> dict[str, Any]:
         latest[(submission.department, submission.region)] = submission
     rows = []
     counts = dict.fromkeys(STATES, 0)
-    for department in access.departments():
+    for department in access.departments(access.get_plan(collection.plan)):
         cells = []
         for region in regions:
             found = latest.get((department, region))
@@ -413,14 +461,14 @@ def run_output(request: Any, collection: Collection, kind: str, region: str, lan
     from ..errors import StoreError
     from ..store import Store
 
-    plan = access.plan()
+    plan = access.get_plan(collection.plan)
     location = str(settings.WDMONITOR_PORTAL["store"])
     try:
         frame = Store(location, plan, create=False).frame(plan=plan)
     except StoreError:
         frame = pd.DataFrame()
     if len(frame):
-        frame = frame[frame[col.REGION].astype(str).isin(access.below(region))]
+        frame = frame[frame[col.REGION].astype(str).isin(access.below(region, plan))]
     if frame.empty:
         raise UploadRefused("尚无已接收入库的数据", "no accepted data yet")
     year = collection.year

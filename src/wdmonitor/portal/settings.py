@@ -28,6 +28,11 @@ service's environment (``docs/portal.md`` has a systemd unit and an nginx exampl
 ``WDMONITOR_PORTAL_MAX_UPLOAD_MB``
     The largest workbook accepted, in megabytes (20; never above the reader's
     :data:`wdmonitor.limits.MAX_BYTES`).
+``WDMONITOR_PORTAL_PROXY_COUNT``
+    The number of trusted reverse proxies in front of the portal, each appending the address it
+    received the request from to ``X-Forwarded-For`` (0: none, the client is the connection's
+    address). Login throttling and the audit log count the client's address from it
+    (:func:`wdmonitor.portal.access.client_ip`, django-axes' ``AXES_CLIENT_IP_CALLABLE``).
 ``WDMONITOR_PORTAL_DEBUG``
     ``1`` for Django's debug pages (never in production).
 """
@@ -70,6 +75,7 @@ WDMONITOR_PORTAL = {
     "plan": os.environ.get("WDMONITOR_PORTAL_PLAN", "huludao-2021-2030"),
     "store": os.environ.get("WDMONITOR_PORTAL_STORE", "") or str(DATA / "store.sqlite"),
     "max_upload_bytes": min(int(float(os.environ.get("WDMONITOR_PORTAL_MAX_UPLOAD_MB", "20")) * 1_000_000), MAX_BYTES),
+    "proxy_count": max(0, int(os.environ.get("WDMONITOR_PORTAL_PROXY_COUNT", "0") or 0)),
 }
 
 SECRET_KEY = _secret_key(DATA)
@@ -98,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wdmonitor.portal.middleware.BusyMiddleware",  # a database locked past its timeout: 503 "busy, try again"
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -129,7 +136,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA / "portal.sqlite3"),
-        "OPTIONS": {"timeout": 20},
+        # wait up to 20 s for another writer; IMMEDIATE: a transaction takes the write lock when it
+        # begins, so two writers queue instead of one failing at once on the upgrade from read to write
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 }
 
@@ -188,6 +197,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked.html"
+# The client's address, counted behind WDMONITOR_PORTAL_PROXY_COUNT trusted proxies (REMOTE_ADDR when
+# none): django-axes calls it for every attempt, and the audit log records the same address.
+AXES_CLIENT_IP_CALLABLE = "wdmonitor.portal.access.client_ip"
 
 LOGGING = {
     "version": 1,

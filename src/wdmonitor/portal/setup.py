@@ -76,7 +76,8 @@ def create_account(username: str, password: str, role: str, region: str = "", de
     from django.db import transaction
 
     from .access import check_account
-    from .models import Account, Role
+    from .models import Account, AuditEvent, Role
+    from .services import audit
 
     User = get_user_model()  # noqa: N806 - Django's name for the user model
     if not username or User.objects.filter(username=username).exists():
@@ -93,6 +94,8 @@ def create_account(username: str, password: str, role: str, region: str = "", de
         admin = role == Role.ADMIN
         user = User.objects.create_user(username=username, password=password, is_staff=admin, is_superuser=admin)
         Account.objects.create(user=user, role=role, region=region, department=department)
+        audit(None, AuditEvent.Action.ACCOUNT_CREATE, None, f"account {username}: role {role}, region {region or '—'}, "
+                                                          f"department {department or '—'} (from the command line)")
     return user
 
 
@@ -139,7 +142,9 @@ def serve_command(args: argparse.Namespace) -> int:
               f"--data {args.data} / 尚无管理员，请先运行 wdmonitor portal-admin create --username 用户名", file=sys.stderr)
     from django.conf import settings
 
-    print(f"portal for {args.plan}: http://{args.host}:{args.port}/ (data {settings.WDMONITOR_PORTAL['data']}, "
+    from .access import plan_ids
+
+    print(f"portal collecting for {', '.join(plan_ids())}: http://{args.host}:{args.port}/ (data {settings.WDMONITOR_PORTAL['data']}, "
           f"store {settings.WDMONITOR_PORTAL['store']}); Ctrl-C stops it", file=sys.stderr)
     # Django's own threaded server, serving the admin's static files too; behind a reverse proxy use a
     # WSGI server on wdmonitor.portal.wsgi:application instead (docs/portal.md)

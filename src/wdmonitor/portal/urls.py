@@ -30,6 +30,14 @@ portal = [
     path("outputs/run/", views.run, name="run"),
     path("outputs/<int:output_id>/<str:fmt>/", views.output_file, name="output_file"),
     path("audit/", views.audit_log, name="audit"),
+    path("manage/accounts/", views.accounts, name="accounts"),
+    path("manage/accounts/new/", views.account_new, name="account_new"),
+    path("manage/accounts/<int:user_id>/", views.account_edit, name="account_edit"),
+    path("manage/accounts/<int:user_id>/password/", views.account_password, name="account_password"),
+    path("manage/years/", views.years, name="years"),
+    path("manage/plans/", views.plan_choose, name="plan_choose"),
+    path("manage/years/open/", views.year_open, name="year_open"),
+    path("manage/years/<int:collection_id>/close/", views.year_close, name="year_close"),
 ]
 
 urlpatterns = [
