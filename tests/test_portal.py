@@ -35,7 +35,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from wdmonitor import layouts_sample, load_plan  # noqa: E402
-from wdmonitor.portal.models import AuditEvent, Collection, Output, Status, Submission  # noqa: E402
+from wdmonitor.portal.models import AuditEvent, Collection, Output, PortalPlan, Status, Submission  # noqa: E402
 from wdmonitor.portal.setup import create_account  # noqa: E402
 
 PASSWORD = "Bao-song-2024-xitong"
@@ -444,6 +444,191 @@ def test_admin_sees_the_audit_log_and_cannot_rewrite_history(users, collection, 
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
+# -- the administrator's path: accounts, plans, years ------------------------------------------------
+def test_admin_creates_changes_and_deactivates_accounts(users, collection):
+    from django.contrib.auth import get_user_model
+
+    admin = _client(users["admin"])
+    page = admin.get(reverse("portal:accounts")).content.decode()
+    assert 'id="account-suizhong_health"' in page and "绥中县" in page
+    form = admin.get(reverse("portal:account_new")).content.decode()
+    assert 'name="password1"' in form and 'value="卫健委"' in form and 'value="211421"' in form
+    weak = admin.post(reverse("portal:account_new"), {"username": "xc_wjw", "password1": "12345678", "password2": "12345678",
+                                                      "role": "filler", "region": "211481", "department": "卫健委"})
+    assert weak.status_code == 400 and not get_user_model().objects.filter(username="xc_wjw").exists()
+    no_department = admin.post(reverse("portal:account_new"), {"username": "xc_wjw", "password1": PASSWORD, "password2": PASSWORD,
+                                                               "role": "filler", "region": "211481", "department": ""})
+    assert no_department.status_code == 400 and "填报人的部门须为承担规划指标的部门" in no_department.content.decode()
+    made = admin.post(reverse("portal:account_new"), {"username": "xc_wjw", "first_name": "兴城市卫健委", "password1": PASSWORD,
+                                                      "password2": PASSWORD, "role": "filler", "region": "211481", "department": "卫健委"})
+    assert made.status_code == 302
+    user = get_user_model().objects.get(username="xc_wjw")
+    assert (user.account.role, user.account.region, user.account.department) == ("filler", "211481", "卫健委")
+    assert not user.is_staff and user.check_password(PASSWORD) and user.password != PASSWORD  # hashed by Django
+    filler = Client()
+    assert filler.post(reverse("portal:login"), {"username": "xc_wjw", "password": PASSWORD}).status_code == 302
+    assert "兴城市" in filler.get(reverse("portal:tasks")).content.decode()
+    # a reviewer now: the board of 兴城市, no tasks
+    changed = admin.post(reverse("portal:account_edit", args=[user.pk]),
+                         {"role": "reviewer", "region": "211481", "department": "卫健委", "active": "on", "first_name": "兴城市统计局"})
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert (user.account.role, user.account.department) == ("reviewer", "")  # a reviewer has no department
+    assert filler.get(reverse("portal:tasks")).status_code == 403 and filler.get(reverse("portal:board")).status_code == 200
+    # deactivated: logged out at once and cannot log in
+    admin.post(reverse("portal:account_edit", args=[user.pk]), {"role": "reviewer", "region": "211481", "first_name": "兴城市统计局"})
+    user.refresh_from_db()
+    assert not user.is_active
+    response = filler.get(reverse("portal:board"))
+    assert response.status_code == 302 and response.url.startswith(reverse("portal:login"))
+    assert Client().post(reverse("portal:login"), {"username": "xc_wjw", "password": PASSWORD}).status_code == 200
+    # a new password, set by the administrator through Django's form
+    admin.post(reverse("portal:account_edit", args=[user.pk]), {"role": "reviewer", "region": "211481", "active": "on",
+                                                                "first_name": "兴城市统计局"})
+    short = admin.post(reverse("portal:account_password", args=[user.pk]), {"new_password1": "abc", "new_password2": "abc"})
+    assert short.status_code == 400
+    admin.post(reverse("portal:account_password", args=[user.pk]), {"new_password1": "Xin-mima-2025-baosong", "new_password2": "Xin-mima-2025-baosong"})
+    user.refresh_from_db()
+    assert user.check_password("Xin-mima-2025-baosong")
+    # the administrator cannot lock itself out
+    own = users["admin"]
+    admin.post(reverse("portal:account_edit", args=[own.pk]), {"role": "reviewer", "region": "211400", "active": "on"})
+    admin.post(reverse("portal:account_edit", args=[own.pk]), {"role": "admin"})
+    own.refresh_from_db()
+    assert own.is_active and own.account.role == "admin" and own.is_superuser
+    # every change in the audit log: who, when, what
+    events = list(AuditEvent.objects.filter(username="admin", action__in=["account_create", "account_change", "password"])
+                  .order_by("id").values_list("action", "detail"))
+    assert [a for a, _ in events] == ["account_create", "account_create", "account_create", "account_change", "account_change",
+                                      "account_change", "password"]
+    assert "refused" in events[0][1] and "refused" in events[1][1]
+    assert events[2][1] == "account xc_wjw: role filler, region 211481, department 卫健委"
+    assert "role filler → reviewer" in events[3][1] and "department 卫健委 → —" in events[3][1] and "name 兴城市卫健委 → 兴城市统计局" in events[3][1]
+    assert events[4][1] == "account xc_wjw: active True → False" and events[5][1] == "account xc_wjw: active False → True"
+    assert "Xin-mima" not in " ".join(d for _, d in events)  # never the password
+    assert all(e.at is not None and e.address == "127.0.0.1" for e in AuditEvent.objects.filter(username="admin", action="account_change"))
+
+
+def test_admin_opens_and_closes_a_year_the_fillers_follow(users, collection):
+    admin = _client(users["admin"])
+    filler = _client(users["suizhong_health"])
+    assert 'id="task-2025"' not in filler.get(reverse("portal:tasks")).content.decode()
+    assert admin.get(reverse("portal:years")).status_code == 200
+    admin.post(reverse("portal:year_open"), {"plan": "huludao-2021-2030", "year": "2019", "due": "2020-03-31"})
+    assert not Collection.objects.filter(year=2019).exists()  # before the plan's baseline year
+    admin.post(reverse("portal:year_open"), {"plan": "huludao-2021-2030", "year": "2025", "due": "2026-03-31", "note": "年报"})
+    opened = Collection.objects.get(year=2025)
+    assert (opened.plan, opened.due.isoformat(), opened.open) == ("huludao-2021-2030", "2026-03-31", True)
+    tasks = filler.get(reverse("portal:tasks")).content.decode()
+    assert 'id="task-2025"' in tasks and "2026-03-31" in tasks and 'id="task-2024"' in tasks
+    admin.post(reverse("portal:year_open"), {"plan": "huludao-2021-2030", "year": "2025", "due": "2026-04-30"})  # a later due date
+    opened.refresh_from_db()
+    assert opened.due.isoformat() == "2026-04-30" and Collection.objects.filter(year=2025).count() == 1
+    # closed: no longer among the tasks, no upload; the board still shows it
+    assert admin.post(reverse("portal:year_close", args=[collection.pk])).status_code == 302
+    collection.refresh_from_db()
+    assert not collection.open
+    tasks = filler.get(reverse("portal:tasks")).content.decode()
+    assert 'id="task-2024"' not in tasks and 'id="task-2025"' in tasks
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    closed = filler.post(reverse("portal:upload", args=[collection.pk]), {"file": SimpleUploadedFile("a.csv", b"region,year\n")})
+    assert closed.status_code == 403 and not Submission.objects.exists()
+    board = _client(users["city_reviewer"]).get(reverse("portal:board") + f"?collection={collection.pk}").content.decode()
+    assert 'id="closed"' in board and 'id="count-not_started"' in board
+    actions = list(AuditEvent.objects.filter(username="admin").exclude(action="login").order_by("id").values_list("action", "detail"))
+    assert actions == [("year_open", "refused: huludao-2021-2030 的数据年份应在2020—2030年之间 / a year of huludao-2021-2030 is between "
+                                     "2020 and 2030 (got 2019)"),
+                       ("year_open", "huludao-2021-2030 2025: opened, due 2026-03-31 (年报)"),
+                       ("year_open", "huludao-2021-2030 2025: open, due 2026-03-31 → open, due 2026-04-30"),
+                       ("year_close", f"huludao-2021-2030 2024: closed (due {collection.due:%Y-%m-%d})")]
+
+
+def test_admin_chooses_the_plans_and_each_plan_has_its_own_years(users, collection, workbooks):
+    admin = _client(users["admin"])
+    page = admin.get(reverse("portal:years")).content.decode()
+    assert 'id="drop-huludao-2021-2030"' in page and 'id="add-qingcheng-2021-2030"' in page
+    # a year only for a plan the portal collects for
+    admin.post(reverse("portal:year_open"), {"plan": "qingcheng-2021-2030", "year": "2024", "due": "2025-03-31"})
+    assert not Collection.objects.filter(plan="qingcheng-2021-2030").exists()
+    admin.post(reverse("portal:plan_choose"), {"plan": "qingcheng-2021-2030", "active": "1"})
+    assert set(PortalPlan.objects.filter(active=True).values_list("plan_id", flat=True)) == {"huludao-2021-2030", "qingcheng-2021-2030"}
+    # 清城区's accounts, once the plan is collected for
+    qingcheng = create_account("qc_wjw", PASSWORD, "filler", "441802", "卫健委")
+    qc_reviewer = create_account("qc_tjj", PASSWORD, "reviewer", "441802")
+    admin.post(reverse("portal:year_open"), {"plan": "qingcheng-2021-2030", "year": "2024", "due": "2025-03-31"})
+    other = Collection.objects.get(plan="qingcheng-2021-2030", year=2024)
+    # each filler sees its own plan's year; the header names both plans
+    qc_tasks = _client(qingcheng).get(reverse("portal:tasks")).content.decode()
+    assert "清远市清城区妇女发展规划" in qc_tasks and "清城区" in qc_tasks and qc_tasks.count('id="task-2024"') == 1
+    assert reverse("portal:upload", args=[other.pk]) in qc_tasks and reverse("portal:upload", args=[collection.pk]) not in qc_tasks
+    hld_tasks = _client(users["suizhong_health"]).get(reverse("portal:tasks")).content.decode()
+    assert reverse("portal:upload", args=[collection.pk]) in hld_tasks and reverse("portal:upload", args=[other.pk]) not in hld_tasks
+    # another plan's year by its id: not found for the filler, refused as an upload
+    suizhong = _client(users["suizhong_health"])
+    assert suizhong.get(reverse("portal:template", args=[other.pk])).status_code == 404
+    assert _upload(suizhong, other, workbooks["good"]).status_code == 404 and not Submission.objects.exists()
+    template = _client(qingcheng).get(reverse("portal:template", args=[other.pk]))
+    assert template.status_code == 200
+    # the board of 清城区's year: its departments and its region only
+    board = _client(qc_reviewer).get(reverse("portal:board") + f"?collection={other.pk}").content.decode()
+    assert 'id="cell-卫健委-441802"' in board and "211421" not in board
+    office = _client(users["office"]).get(reverse("portal:board") + f"?collection={other.pk}").content.decode()
+    assert 'id="cell-卫健委-441802"' in office and 'id="cell-卫健委-211400"' not in office
+    assert "绥中县" not in _client(users["suizhong_reviewer"]).get(reverse("portal:board") + f"?collection={other.pk}").content.decode().split('id="board"')[1]
+    # a plan with an open year is not dropped; closed, it is, and its year leaves the tasks and the board
+    admin.post(reverse("portal:plan_choose"), {"plan": "qingcheng-2021-2030", "active": "0"})
+    assert PortalPlan.objects.get(plan_id="qingcheng-2021-2030").active
+    admin.post(reverse("portal:year_close", args=[other.pk]))
+    admin.post(reverse("portal:plan_choose"), {"plan": "qingcheng-2021-2030", "active": "0"})
+    assert not PortalPlan.objects.get(plan_id="qingcheng-2021-2030").active
+    assert 'id="task-2024"' not in _client(qingcheng).get(reverse("portal:tasks")).content.decode()
+    assert _client(users["office"]).get(reverse("portal:board") + f"?collection={other.pk}").content.decode().count("441802") == 0
+    # the last plan is kept
+    admin.post(reverse("portal:year_close", args=[collection.pk]))
+    admin.post(reverse("portal:plan_choose"), {"plan": "huludao-2021-2030", "active": "0"})
+    assert PortalPlan.objects.get(plan_id="huludao-2021-2030").active
+    details = list(AuditEvent.objects.filter(username="admin", action__in=["plan_add", "plan_drop"]).order_by("id").values_list("action", "detail"))
+    assert details == [("plan_add", "plan qingcheng-2021-2030: collected for; plans now huludao-2021-2030, qingcheng-2021-2030"),
+                       ("plan_drop", "plan qingcheng-2021-2030: no longer collected for; plans now huludao-2021-2030")]
+
+
+def test_admin_pages_refuse_forms_without_the_csrf_token(users, collection):
+    admin = Client(enforce_csrf_checks=True)
+    admin.force_login(users["admin"])
+    target = users["suizhong_health"]
+    for name, args, data in [("portal:account_new", [], ADMIN_POSTS["portal:account_new"]),
+                             ("portal:account_edit", [target.pk], ADMIN_POSTS["portal:account_edit"]),
+                             ("portal:account_password", [target.pk], ADMIN_POSTS["portal:account_password"]),
+                             ("portal:plan_choose", [], ADMIN_POSTS["portal:plan_choose"]),
+                             ("portal:year_open", [], ADMIN_POSTS["portal:year_open"]),
+                             ("portal:year_close", [collection.pk], {})]:
+        assert admin.post(reverse(name, args=args), data).status_code == 403, name
+    collection.refresh_from_db()
+    target.refresh_from_db()
+    assert collection.open and Collection.objects.count() == 1 and not PortalPlan.objects.exists()
+    assert target.account.role == "filler" and target.check_password(PASSWORD)
+    page = admin.get(reverse("portal:years")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    opened = admin.post(reverse("portal:year_open"), {**ADMIN_POSTS["portal:year_open"], "csrfmiddlewaretoken": token})
+    assert opened.status_code == 302 and Collection.objects.filter(year=2025).exists()
+
+
+def test_django_admin_is_read_only(users, collection):
+    admin = _client(users["admin"])
+    assert admin.get(reverse("admin:portal_collection_changelist")).status_code == 200
+    assert admin.get(reverse("admin:portal_collection_add")).status_code == 403
+    changed = admin.post(reverse("admin:portal_collection_change", args=[collection.pk]),
+                         {"plan": "huludao-2021-2030", "year": 2024, "due": "2020-01-01", "open": "on"})
+    assert changed.status_code == 403
+    target = users["suizhong_health"]
+    assert admin.post(reverse("admin:auth_user_change", args=[target.pk]), {"username": "renamed"}).status_code == 403
+    assert admin.get(reverse("admin:auth_user_add")).status_code == 403
+    collection.refresh_from_db()
+    target.refresh_from_db()
+    assert collection.due != timezone.localdate().replace(year=2020, month=1, day=1) and target.username == "suizhong_health"
+
+
 # -- every route as the wrong user -----------------------------------------------------------------------
 @pytest.fixture
 def world(users, collection, workbooks):
@@ -454,7 +639,8 @@ def world(users, collection, workbooks):
     _client(users["lianshan_reviewer"]).post(reverse("portal:accept", args=[lianshan.pk]))
     _client(users["lianshan_reviewer"]).post(reverse("portal:run"), {"kind": "warnings", "collection": collection.pk, "lang": "zh"})
     lianshan.refresh_from_db()
-    return {"suizhong": suizhong, "lianshan": lianshan, "output": Output.objects.get(), "collection": collection}
+    return {"suizhong": suizhong, "lianshan": lianshan, "output": Output.objects.get(), "collection": collection,
+            "account": users["suizhong_health"]}
 
 
 #: (route name, method, arguments from the world, the roles allowed)
@@ -474,7 +660,26 @@ ROUTES = [
     ("portal:run", "post", [], {"reviewer"}),
     ("portal:output_file", "get", ["output", "xlsx"], {"reviewer", "office", "admin"}),
     ("portal:audit", "get", [], {"admin"}),
+    ("portal:accounts", "get", [], {"admin"}),
+    ("portal:account_new", "get", [], {"admin"}),
+    ("portal:account_new", "post", [], {"admin"}),
+    ("portal:account_edit", "get", ["account"], {"admin"}),
+    ("portal:account_edit", "post", ["account"], {"admin"}),
+    ("portal:account_password", "get", ["account"], {"admin"}),
+    ("portal:account_password", "post", ["account"], {"admin"}),
+    ("portal:years", "get", [], {"admin"}),
+    ("portal:plan_choose", "post", [], {"admin"}),
+    ("portal:year_open", "post", [], {"admin"}),
+    ("portal:year_close", "post", ["collection"], {"admin"}),
 ]
+#: What a wrong role's POST to an administrator's route would change, were it not refused.
+ADMIN_POSTS = {
+    "portal:account_new": {"username": "intruder", "password1": PASSWORD, "password2": PASSWORD, "role": "admin"},
+    "portal:account_edit": {"role": "admin", "region": "", "department": "", "active": "on"},
+    "portal:account_password": {"new_password1": "Zhe-shi-xin-mima-2025", "new_password2": "Zhe-shi-xin-mima-2025"},
+    "portal:plan_choose": {"plan": "qingcheng-2021-2030", "active": "1"},
+    "portal:year_open": {"plan": "huludao-2021-2030", "year": "2025", "due": "2026-03-31"},
+}
 ROLES = {"lianshan_health": "filler", "suizhong_education": "filler", "lianshan_reviewer": "reviewer",
          "suizhong_reviewer": "reviewer", "office": "office", "admin": "admin"}
 
@@ -499,11 +704,19 @@ def test_every_route_refuses_the_wrong_role(users, world):
         for name, method, arguments, allowed in ROUTES:
             if role in allowed:
                 continue
-            response = getattr(client, method)(_url(name, arguments, world))
+            response = getattr(client, method)(_url(name, arguments, world), ADMIN_POSTS.get(name, {}))
             assert response.status_code == 403, (username, name, response.status_code)
             refused += 1
-    assert refused > 30
+    assert refused > 80
     assert AuditEvent.objects.filter(action="denied").count() == refused
+    # the administrator's routes changed nothing for a filler, a reviewer or the committee office
+    from django.contrib.auth import get_user_model
+
+    world["collection"].refresh_from_db()
+    assert world["collection"].open and Collection.objects.count() == 1 and not PortalPlan.objects.exists()
+    assert not get_user_model().objects.filter(username="intruder").exists()
+    target = get_user_model().objects.get(username="suizhong_health")
+    assert target.account.role == "filler" and not target.is_staff and target.check_password(PASSWORD)
     for username in ("lianshan_health", "suizhong_reviewer", "office"):
         assert _client(users[username]).get(reverse("admin:index")).status_code == 302  # not staff: to the admin login
 
