@@ -320,6 +320,51 @@ def _categorical(values: pd.Series, clean: Any) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(mapping[codes], categories=pd.Index(categories, dtype=object)), index=values.index)
 
 
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (−1 for a missing label) and the distinct labels of a column; free for a categorical."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), values.cat.categories
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _key(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row for its combination of ``columns``, and whether every label is present.
+
+    A missing label is a value of its own (as pandas' ``dropna=False``); the checks that
+    compare rows of the same key (sex totals, urban + rural, partner sexes, the previous
+    year) then group, match and sort integers instead of millions of labels.
+    """
+    key = np.zeros(len(data), dtype=np.int64)
+    complete = np.ones(len(data), dtype=bool)
+    for name in columns:
+        codes, uniques = _codes(data[name])
+        if (key.max(initial=0) + 1) * (len(uniques) + 1) >= 2**62:  # never overflows: renumber first
+            key = pd.factorize(key)[0].astype(np.int64)
+        key = key * (len(uniques) + 1) + (codes + 1)
+        complete &= codes >= 0
+    return key, complete
+
+
+def _per_label(labels: pd.Series, values: dict[Any, Any], dtype: Any = object, default: Any = np.nan) -> np.ndarray:
+    """Per row, ``values[label]`` (``default`` for another or a missing label), looked up once per distinct label."""
+    codes, uniques = _codes(labels)
+    table = np.array([values.get(u, default) for u in uniques] + [default], dtype=dtype)
+    return table[codes]
+
+
+def _wide(data: pd.DataFrame, rows: np.ndarray, key: np.ndarray, between: str, labels: tuple[str, ...],
+          values: np.ndarray | None = None) -> pd.DataFrame:
+    """The values of ``rows`` by key, one column per label of ``between`` (the first row of a key where several)."""
+    values = data[col.VALUE].to_numpy(dtype=float) if values is None else values
+    label = data[between].to_numpy(dtype=object)
+    columns = {}
+    for name in labels:
+        chosen = rows & (label == name)
+        columns[name] = pd.Series(values[chosen], index=key[chosen]).groupby(level=0).first()
+    return pd.DataFrame(columns)
+
+
 def _number_failures(data: pd.DataFrame, bad: pd.Series, column: str, check: str, message_en: str,
                      message_zh: str) -> list[pd.DataFrame]:
     """Cells that are not numbers: Excel error cells and dates named as such, other text as text."""
@@ -541,18 +586,21 @@ def _identifiers(c: _Checked) -> list[pd.DataFrame]:
 def _sex_scope(c: _Checked) -> list[pd.DataFrame]:
     """``sex_scope``: the sexes an indicator may carry (its catalogue entry joined to each row)."""
     indicators = c.plan.indicators
-    meta = pd.DataFrame(
-        [{"indicator": i.id, "_unit": i.unit, "_scope": i.sex_scope.value,
-          "_allowed": ",".join(s.value for s in i.sex_scope.allowed_sexes)} for i in indicators.values()]
-    )
-    data = c.data.merge(meta, on="indicator", how="left", validate="many_to_one") if len(meta) else c.data
+    data = c.data
     data.index = data["_row"].to_numpy()
-    c.data = data
+    indicator = data[col.INDICATOR]
+    for name, attribute in (("_unit", lambda i: i.unit), ("_scope", lambda i: i.sex_scope.value),
+                            ("_allowed", lambda i: ",".join(s.value for s in i.sex_scope.allowed_sexes))):
+        per_indicator = {i.id: attribute(i) for i in indicators.values()}
+        data[name] = _categorical(indicator, lambda v, table=per_indicator: table.get(v))
     c.known = pd.Series(c.known.to_numpy(), index=data.index)
     sex_known = data[col.SEX].isin([s.value for s in Sex])
-    allowed_pairs = pd.MultiIndex.from_tuples(
-        [(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes], names=[col.INDICATOR, col.SEX])
-    allowed = pd.Series(pd.MultiIndex.from_frame(data[[col.INDICATOR, col.SEX]].astype(str)).isin(allowed_pairs), index=data.index)
+    allowed_pairs = {(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes}
+    pair, _ = _key(data, [col.INDICATOR, col.SEX])
+    distinct, first = np.unique(pair, return_index=True)
+    ids, sexes = data[col.INDICATOR].to_numpy(dtype=object), data[col.SEX].to_numpy(dtype=object)
+    ok = np.array([(ids[r], sexes[r]) in allowed_pairs for r in first], dtype=bool)
+    allowed = pd.Series(ok[np.searchsorted(distinct, pair)], index=data.index)
     return [_failures(data, c.known.to_numpy() & sex_known & ~allowed, col.SEX, Check.SEX_SCOPE,
                       lambda m: "sex is not allowed for this indicator (" + data["_scope"][m].astype(str) + " indicator: "
                       + data["_allowed"][m].astype(str) + ")", "性别与指标的性别范围不符")]
@@ -582,15 +630,16 @@ def _units(c: _Checked) -> list[pd.DataFrame]:
 def _indicator_map(c: _Checked, attribute: str) -> pd.Series:
     """Per row, an attribute of the row's catalogue indicator (NaN for an unknown indicator)."""
     values = {i: getattr(d, attribute) for i, d in c.plan.indicators.items()}
-    return c.data[col.INDICATOR].astype(object).map(values)
+    return pd.Series(_per_label(c.data[col.INDICATOR], values), index=c.data.index)
 
 
 def _bounds(c: _Checked, attribute: str) -> tuple[pd.Series, pd.Series]:
     """Per row, the low and high end of the indicator's ``possible`` or ``plausible`` range (NaN: none)."""
-    ranges = _indicator_map(c, attribute)
-    low = ranges.map(lambda r: r[0] if isinstance(r, tuple) else np.nan).astype(float)
-    high = ranges.map(lambda r: r[1] if isinstance(r, tuple) else np.nan).astype(float)
-    return low, high
+    ranges = {i: getattr(d, attribute) for i, d in c.plan.indicators.items()}
+    ranges = {i: r for i, r in ranges.items() if isinstance(r, tuple)}
+    ends = [pd.Series(_per_label(c.data[col.INDICATOR], {i: r[end] for i, r in ranges.items()}, dtype=float),
+                      index=c.data.index) for end in (0, 1)]
+    return ends[0], ends[1]
 
 
 def _ranges(c: _Checked) -> list[pd.DataFrame]:
@@ -675,27 +724,23 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
     usable = c.known.to_numpy() & ~c.duplicated.to_numpy() & data[col.VALUE].notna().to_numpy()
     counts = usable & data["_unit"].isin(_COUNT_UNITS).to_numpy()
     rates = usable & data["_unit"].isin(list(_SCALES)).to_numpy()
-    slack = _half_unit(c) * (1 + 1e-9)
+    slack = _half_unit(c).to_numpy() * (1 + 1e-9)
     parts = []
-    group = [k for k in key if k != col.AREA_TYPE]
-    wide = data[counts].pivot_table(index=group, columns=col.AREA_TYPE, values=col.VALUE, aggfunc="first", observed=True)
-    if {"urban", "rural", "total"} <= set(wide.columns):
-        full = wide.dropna(subset=["urban", "rural", "total"])
-        off = full[(full["urban"] + full["rural"] - full["total"]).abs() > 0.5]
-        flagged = data.set_index(group).index.isin(off.index) & counts & (data[col.AREA_TYPE] == "total").to_numpy()
-        parts.append(_failures(data, flagged, col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
-                               "urban + rural must equal total for counts", "城镇与农村之和须等于合计"))
+    codes, complete = _key(data, [k for k in key if k != col.AREA_TYPE])
+    wide = _wide(data, counts & complete, codes, col.AREA_TYPE, ("urban", "rural", "total")).dropna()
+    off = wide.index[(wide["urban"] + wide["rural"] - wide["total"]).abs() > 0.5]
+    flagged = np.isin(codes, off) & complete & counts & (data[col.AREA_TYPE] == "total").to_numpy()
+    parts.append(_failures(data, flagged, col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
+                           "urban + rural must equal total for counts", "城镇与农村之和须等于合计"))
     for between, first, second in ((col.SEX, "female", "male"), (col.AREA_TYPE, "urban", "rural")):
-        others = [k for k in key if k != between]
-        wide = data[rates].pivot_table(index=others, columns=between, values=col.VALUE, aggfunc="first", observed=True)
-        if not {first, second, "total"} <= set(wide.columns):
-            continue
-        full = wide.dropna(subset=[first, second, "total"])
-        low, high = full[[first, second]].min(axis=1), full[[first, second]].max(axis=1)
-        rows = data.set_index(others).index
-        half = pd.Series(slack.to_numpy(), index=rows).groupby(level=list(range(len(others)))).first().reindex(full.index)
-        off = full[(full["total"] < low - half) | (full["total"] > high + half)]
-        flagged = rows.isin(off.index) & rates & (data[between] == "total").to_numpy()
+        codes, complete = _key(data, [k for k in key if k != between])
+        rows = rates & complete
+        wide = _wide(data, rows, codes, between, (first, second, "total"))
+        wide["half"] = _wide(data, rows, codes, between, ("total",), values=slack)["total"]
+        wide = wide.dropna(subset=[first, second, "total"])
+        low, high = wide[[first, second]].min(axis=1), wide[[first, second]].max(axis=1)
+        off = wide.index[(wide["total"] < low - wide["half"]) | (wide["total"] > high + wide["half"])]
+        flagged = np.isin(codes, off) & rows & (data[between] == "total").to_numpy()
         en = f"the total rate must lie between its {first} and {second} values (a total is a weighted mean of its parts)"
         zh = {"female": "合计比率须介于女性与男性数值之间（合计为各部分的加权平均）",
               "urban": "合计比率须介于城镇与农村数值之间（合计为各部分的加权平均）"}[first]
@@ -705,8 +750,8 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
 
 def _duplicates(c: _Checked) -> list[pd.DataFrame]:
     """``duplicate_key``: the same observation sent twice."""
-    key = list(col.KEY)
-    c.duplicated = c.data.duplicated(key, keep=False) & c.data[key].notna().all(axis=1)
+    codes, complete = _key(c.data, list(col.KEY))
+    c.duplicated = pd.Series(pd.Series(codes).duplicated(keep=False).to_numpy() & complete, index=c.data.index)
     return [_failures(c.data, c.duplicated, col.INDICATOR, Check.DUPLICATE_KEY,
                       "the same region, year, indicator, sex, area_type and age_group appear more than once",
                       "同一地区、年份、指标、性别、城乡和年龄组重复报送")]
@@ -715,48 +760,45 @@ def _duplicates(c: _Checked) -> list[pd.DataFrame]:
 def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
     """``female_le_total``, ``female_plus_male_is_total``: for counts, the sexes against their total."""
     data, key = c.data, list(col.KEY)
-    counts = data["_unit"].isin(_COUNT_UNITS) & c.known.to_numpy()
+    counts = (data["_unit"].isin(_COUNT_UNITS) & c.known).to_numpy()
     if not counts.any():
         return []
-    parts = []
-    group = [k for k in key if k != col.SEX]
-    wide = data[counts & ~c.duplicated].pivot_table(index=group, columns=col.SEX, values=col.VALUE, aggfunc="first")
-    if {"female", "total"} <= set(wide.columns):
-        over = wide.dropna(subset=["female", "total"])
-        over = over[over["female"] > over["total"] + 0.5]
-        if len(over):
-            flagged = (data.set_index(group).index.isin(over.index) & counts.to_numpy()
-                       & data[col.SEX].isin(["female", "total"]).to_numpy())
-            parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, Check.FEMALE_LE_TOTAL,
-                                   "the female count exceeds the total (合计) of the same key; both cells are refused",
-                                   "女性人数大于合计数，两项均不予接受"))
-        off = wide.dropna(subset=["female", "male", "total"]) if "male" in wide.columns else None
-        off = off[~np.isclose(off["female"] + off["male"], off["total"], rtol=1e-9, atol=0.5)] if off is not None else None
-        if off is not None and len(off):
-            flagged = data.set_index(group).index.isin(off.index) & counts.to_numpy() & (data[col.SEX] == "total").to_numpy()
-            parts.append(_failures(data, pd.Series(flagged, index=data.index), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
-                                   "female + male must equal total for counts", "女性与男性之和须等于合计"))
+    codes, complete = _key(data, [k for k in key if k != col.SEX])
+    wide = _wide(data, counts & ~c.duplicated.to_numpy() & complete, codes, col.SEX, ("female", "male", "total"))
+    sex = data[col.SEX].to_numpy(dtype=object)
+    pair = wide.dropna(subset=["female", "total"])
+    over = pair.index[pair["female"] > pair["total"] + 0.5]
+    flagged = np.isin(codes, over) & complete & counts & np.isin(sex, ["female", "total"])
+    parts = [_failures(data, flagged, col.VALUE, Check.FEMALE_LE_TOTAL,
+                       "the female count exceeds the total (合计) of the same key; both cells are refused",
+                       "女性人数大于合计数，两项均不予接受")]
+    full = wide.dropna()
+    off = full.index[~np.isclose(full["female"] + full["male"], full["total"], rtol=1e-9, atol=0.5)]
+    flagged = np.isin(codes, off) & complete & counts & (sex == "total")
+    parts.append(_failures(data, flagged, col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
+                           "female + male must equal total for counts", "女性与男性之和须等于合计"))
     return parts
 
 
 def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
     """``both_sexes``: an indicator compared between the sexes needs both, each valid."""
     data, key = c.data, list(col.KEY)
-    needs_pair = (data["_scope"] == "both") & data[col.SEX].isin(["female", "male"]) & ~c.blank.to_numpy()
+    sex = data[col.SEX].to_numpy(dtype=object)
+    both = (data["_scope"] == "both").to_numpy() & ~c.blank.to_numpy()
+    needs_pair = both & np.isin(sex, ["female", "male"])
     if not needs_pair.any():
         return []
     # A partner refused for its own reasons counts as missing: otherwise the lonely sex
     # would pass now and fail when the valid frame is checked again (validation is
     # idempotent: checking report.valid finds nothing new).
-    paired = needs_pair & ~data["_row"].isin(c.refused_rows())
-    group = [k for k in key if k != col.SEX]
-    present = data[paired].groupby(group, dropna=False, observed=True)[col.SEX].transform("nunique")
-    lonely = pd.Series(False, index=data.index)
-    lonely.loc[present.index] = present < 2
+    kept = ~data["_row"].isin(c.refused_rows()).to_numpy()
+    paired = needs_pair & kept
+    codes, _ = _key(data, [k for k in key if k != col.SEX])
+    with_female = np.isin(codes, codes[paired & (sex == "female")])
+    with_male = np.isin(codes, codes[paired & (sex == "male")])
     # 合计 | 其中：女 — one sex beside its total is judged on its own and on the total (methodology §8)
-    totals = (data["_scope"] == "both") & (data[col.SEX] == "total") & ~c.blank.to_numpy() & ~data["_row"].isin(c.refused_rows())
-    with_total = data.set_index(group).index.isin(data.loc[totals, group].drop_duplicates().set_index(group).index)
-    lonely &= ~with_total
+    with_total = np.isin(codes, codes[both & kept & (sex == "total")])
+    lonely = paired & ~(with_female & with_male) & ~with_total
     return [_failures(data, lonely, col.SEX, Check.BOTH_SEXES,
                       "this indicator needs female and male rows (or one sex and the total) for the same key; "
                       "the other sex is missing or refused",
@@ -766,21 +808,26 @@ def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
 def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
     """``plausible_change`` (warning): a value more than 50% away from the same series' previous year,
     unless counts behind a rate show the change is within chance (:func:`_chance_change`)."""
-    data, key = c.data, list(col.KEY)
-    series = [k for k in key if k != col.YEAR]
-    clean = data[~data["_row"].isin(c.flagged_rows())].sort_values(series + [col.YEAR])
-    if not len(clean):
+    data = c.data
+    clean = ~data["_row"].isin(c.flagged_rows()).to_numpy()
+    if not clean.any():
         return []
-    previous = clean.groupby(series, dropna=False)[col.VALUE].shift(1)
-    prev_year = clean.groupby(series, dropna=False)[col.YEAR].shift(1)
-    jump = (clean[col.VALUE] - previous).abs() / previous.abs().where(previous != 0)
+    codes, _ = _key(data, [k for k in col.KEY if k != col.YEAR])
+    year = data[col.YEAR].to_numpy(dtype=float)
+    order = np.flatnonzero(clean)[np.lexsort((year[clean], codes[clean]))]  # each series by year
+    before = np.r_[-1, order[:-1]]
+    follows = np.r_[False, codes[order][1:] == codes[order][:-1]]  # the row before is the same series
+    previous = np.full(len(data), np.nan)
+    previous[order] = np.where(follows, data[col.VALUE].to_numpy(dtype=float)[before], np.nan)
+    prev_year = np.full(len(data), np.nan)
+    prev_year[order] = np.where(follows, year[before], np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jump = np.abs(data[col.VALUE].to_numpy(dtype=float) - previous) / np.where(previous != 0, np.abs(previous), np.nan)
     # a rate per 10万 from few events (1 death, then 0) jumps by chance: with counts behind both
     # years, the change is questioned only when the exact conditional test finds it unlikely
-    by_chance = _chance_change(clean, series) if col.NUMERATOR in clean else pd.Series(False, index=clean.index)
-    jumped = pd.Series(False, index=data.index)
-    jumped.loc[clean.index] = (jump > PLAUSIBLE_CHANGE) & (clean[col.YEAR] - prev_year == 1) & ~by_chance
-    previous_all = pd.Series(np.nan, index=data.index)
-    previous_all.loc[clean.index] = previous
+    by_chance = _chance_change(data, order, before, follows)
+    jumped = pd.Series(clean & (jump > PLAUSIBLE_CHANGE) & (year - prev_year == 1) & ~by_chance, index=data.index)
+    previous_all = pd.Series(previous, index=data.index)
 
     def previous_text(m: np.ndarray) -> pd.Series:
         return previous_all[m].round(4).astype(str)
@@ -794,26 +841,30 @@ def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
 CHANGE_ALPHA = 0.01
 
 
-def _chance_change(clean: pd.DataFrame, series: list[str]) -> pd.Series:
+def _chance_change(data: pd.DataFrame, order: np.ndarray, before: np.ndarray, follows: np.ndarray) -> np.ndarray:
     """Rows of a Poisson rate whose change from the previous year chance alone explains.
 
     The exact conditional test (Przyborowski & Wilenski 1940): given d₁ + d₂ events, d₂ is
     binomial with p = n₂ / (n₁ + n₂) when the rate did not change; the change is chance when
-    the two-sided p-value is at least :data:`CHANGE_ALPHA`.
+    the two-sided p-value is at least :data:`CHANGE_ALPHA`. ``order`` lists the rows compared,
+    each series by year; ``before[i]`` is the row before ``order[i]``, its previous year where
+    ``follows[i]``.
     """
-    from scipy.stats import binom
+    from scipy.special import bdtr, bdtrc  # the binomial cdf and survival function, without scipy.stats' import
 
-    poisson = clean["_unit"].isin(["per_100k", "per_10k", "per_mille", "per_million"]).to_numpy()
-    d2, n2 = clean[col.NUMERATOR].to_numpy(dtype=float), clean[col.DENOMINATOR].to_numpy(dtype=float)
-    grouped = clean.groupby(series, dropna=False, observed=True)
-    d1 = grouped[col.NUMERATOR].shift(1).to_numpy(dtype=float)
-    n1 = grouped[col.DENOMINATOR].shift(1).to_numpy(dtype=float)
-    counted = poisson & np.isfinite(d1 + d2 + n1 + n2) & (n1 > 0) & (n2 > 0)
-    total = np.where(counted, d1 + d2, 0.0)
+    numerator, denominator = data[col.NUMERATOR].to_numpy(dtype=float), data[col.DENOMINATOR].to_numpy(dtype=float)
+    poisson = data["_unit"].isin(["per_100k", "per_10k", "per_mille", "per_million"]).to_numpy()[order]
+    d2, n2 = numerator[order], denominator[order]
+    d1, n1 = np.where(follows, numerator[before], np.nan), np.where(follows, denominator[before], np.nan)
+    # events are whole numbers: a fractional total has no binomial law (scipy's gives NaN: never chance)
+    counted = poisson & np.isfinite(d1 + d2 + n1 + n2) & (n1 > 0) & (n2 > 0) & ((d1 + d2) % 1 == 0)
+    total = np.where(counted, d1 + d2, 0.0).astype(np.int64)
     share = np.where(counted, n2 / np.where(counted, n1 + n2, 1.0), 0.5)
-    k = np.where(counted, d2, 0.0)
-    p_value = np.minimum(1.0, 2 * np.minimum(binom.cdf(k, total, share), binom.sf(k - 1, total, share)))
-    return pd.Series(counted & (p_value >= CHANGE_ALPHA), index=clean.index)
+    k = np.floor(np.where(counted, d2, 0.0)).astype(np.int64)
+    p_value = np.minimum(1.0, 2 * np.minimum(bdtr(k, total, share), bdtrc(k - 1, total, share)))
+    chance = np.zeros(len(data), dtype=bool)
+    chance[order] = counted & (p_value >= CHANGE_ALPHA)
+    return chance
 
 
 #: The checks, in the order they run; each may read what the ones before it found.
@@ -863,7 +914,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
     valid = data[~data["_row"].isin(refused)].copy()
     valid[col.YEAR] = valid[col.YEAR].astype("int64")
     if col.UNIT in valid.columns:
-        valid[col.UNIT] = valid["_unit"]
+        valid[col.UNIT] = valid["_unit"].astype("str")
     for name in (col.NUMERATOR, col.DENOMINATOR):
         if name not in frame.columns:
             valid = valid.drop(columns=name)
