@@ -18,6 +18,7 @@ once and hands the same :class:`Judged` to the warnings. The steps:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ from .targets import attach_series, matrix_for, target_rows
 __all__ = ["Judged", "judge_all", "prepared"]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class Judged:
     """What one engine run produced: the inputs the verdicts stand on, and the verdicts.
 
@@ -40,6 +41,7 @@ class Judged:
     ----------
     valid : DataFrame
         The validated canonical rows judged.
+    plan : Plan
     year : int
         The evaluation year E (``as_of`` for the warnings).
     regions : list of str
@@ -52,16 +54,22 @@ class Judged:
         One verdict row per target × region × sex (:func:`wdmonitor.attainment.judge`).
     unjudged : DataFrame
         The valid series no verdict stands on, grouped by indicator, sex, area type and age
-        group, with the number of regions and rows and the reason (:func:`unjudged_series`).
+        group, with the number of regions and rows and the reason (:func:`unjudged_series`);
+        computed when first read (the warnings and the benchmarks never read it).
     """
 
     valid: pd.DataFrame
+    plan: Plan
     year: int
     regions: list[str]
     matrix: SeriesMatrix
     full: SeriesMatrix
     table: pd.DataFrame
-    unjudged: pd.DataFrame
+
+    @cached_property
+    def unjudged(self) -> pd.DataFrame:
+        """The valid series no verdict stands on (see :func:`unjudged_series`)."""
+        return unjudged_series(self.valid, self.table, self.matrix, self.plan)
 
 
 def prepared(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -99,8 +107,7 @@ def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAU
     rows, full = attach_series(target_rows(plan, int(year), regions), matrix, plan)
     rows = apply_proxies(rows, full, plan, int(year), regions)
     table = judge(rows, full, int(year), rules)
-    return Judged(valid=valid, year=int(year), regions=regions, matrix=matrix, full=full, table=table,
-                  unjudged=unjudged_series(valid, table, matrix, plan))
+    return Judged(valid=valid, plan=plan, year=int(year), regions=regions, matrix=matrix, full=full, table=table)
 
 
 #: Why a valid series stands behind no verdict, in English and Chinese.
@@ -151,15 +158,16 @@ def _derivation_bases(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     derived = table.loc[table["derivation"] != "", ["region", "indicator", "sex", "area_type", "derivation"]].drop_duplicates()
     parts = []
     pairs = derived[derived["derivation"].isin(["sex_gap", "parity", "relative_gap"])]
+    references = {i: indicator.parity_reference for i, indicator in plan.indicators.items()
+                  if indicator.parity_reference is not None}
+    reference = pairs["indicator"].map(references)
     for sex in ("female", "male"):
         parts.append(pairs.assign(sex=sex))
-        reference = pairs["indicator"].map(lambda i: getattr(plan.indicators.get(i), "parity_reference", None))
-        with_reference = pairs.assign(sex=sex, indicator=reference)[reference.notna().to_numpy()]
-        parts.append(with_reference)
+        parts.append(pairs.assign(sex=sex, indicator=reference)[reference.notna().to_numpy()])
     areas = derived[derived["derivation"] == "area_gap"]
     parts.extend(areas.assign(area_type=a) for a in ("urban", "rural"))
     spread = derived[derived["derivation"] == "region_gap"]
-    for code in plan.region_codes:
-        parts.append(spread.assign(region=code))
+    codes = np.asarray(plan.region_codes, dtype=object)  # every sub-region behind each spread, at once
+    parts.append(spread.loc[spread.index.repeat(len(codes))].assign(region=np.tile(codes, len(spread))))
     bases = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(SERIES_KEY))
     return bases.assign(age_group="total")[list(SERIES_KEY)]
