@@ -360,6 +360,196 @@ def test_a_file_the_reader_cannot_read_is_one_problem(users, collection, tmp_pat
     assert "坏.xlsx" in submission.problems[0]["message_en"] and submission.stored_name not in submission.problems[0]["message_en"]
 
 
+# -- two uploads at the same instant ------------------------------------------------------------------
+def test_a_revision_number_taken_at_the_same_instant_is_drawn_again(users, collection, workbooks, monkeypatch):
+    """The first read of the last revision misses the one just written, as the read of an upload at the
+    same instant would: the insert meets the unique constraint, and the upload draws again."""
+    from wdmonitor.portal import services
+
+    client = _client(users["suizhong_health"])
+    _upload(client, collection, workbooks["bad"])
+    real, reads = services.latest_submission, []
+
+    def stale(*args):
+        reads.append(args)
+        return None if len(reads) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "latest_submission", stale)
+    response = _upload(client, collection, workbooks["good"])
+    assert response.status_code == 302 and len(reads) == 2
+    assert sorted(Submission.objects.values_list("revision", flat=True)) == [1, 2]
+    assert AuditEvent.objects.filter(action="upload", detail__endswith="revision 2").count() == 1
+
+
+def test_a_revision_number_always_taken_or_a_locked_database_is_a_busy_page(users, collection, workbooks, monkeypatch, portal_folder):
+    from django.db import OperationalError
+
+    from wdmonitor.portal import services
+
+    client = _client(users["suizhong_health"])
+    first = Submission.objects.get(pk=int(_upload(client, collection, workbooks["bad"]).url.strip("/").rsplit("/", 1)[-1]))
+    kept = {p.name for p in portal_folder.rglob("*") if p.is_file()}
+    monkeypatch.setattr(services, "latest_submission", lambda *args: None)  # every draw gives the taken number 1
+    taken = _upload(client, collection, workbooks["good"])
+    assert taken.status_code == 503 and taken["Retry-After"] == "5"
+    assert "系统繁忙" in taken.content.decode() and "请稍等几秒后重新上传" in taken.content.decode()
+
+    def locked(*args):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "latest_submission", locked)
+    busy = _upload(client, collection, workbooks["good"])
+    assert busy.status_code == 503
+    assert list(Submission.objects.all()) == [first]
+    assert {p.name for p in portal_folder.rglob("*") if p.is_file()} == kept  # neither the file nor its report was kept
+    assert AuditEvent.objects.filter(action="busy", username="suizhong_health").count() == 2
+
+
+def test_a_page_meeting_a_locked_database_is_a_busy_page(users, collection, monkeypatch):
+    from django.db import OperationalError
+
+    from wdmonitor.portal import services
+
+    def locked(*args):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "board", locked)
+    response = _client(users["city_reviewer"]).get(reverse("portal:board"))
+    assert response.status_code == 503 and response["Retry-After"] == "5" and "系统繁忙" in response.content.decode()
+
+
+_UPLOADER = r"""
+import json, sys, time
+from pathlib import Path
+from wdmonitor.portal.setup import configure
+configure(sys.argv[1])
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from wdmonitor.portal import services
+from wdmonitor.portal.models import Collection
+read = services.latest_submission
+def slow(*args):  # a slow database: each upload's read of the last revision and its write are far apart
+    found = read(*args)
+    time.sleep(0.3)
+    return found
+services.latest_submission = slow
+book, go, uploads = Path(sys.argv[2]).read_bytes(), Path(sys.argv[3]), int(sys.argv[4])
+client = Client()
+client.force_login(get_user_model().objects.get(username="suizhong_health"))
+url = reverse("portal:upload", args=[Collection.objects.get(year=2024).pk])
+Path(sys.argv[3] + "." + sys.argv[5]).touch()
+while not go.exists():
+    time.sleep(0.005)
+codes = [client.post(url, {"file": SimpleUploadedFile("卫健委.xlsx", book)}).status_code for _ in range(uploads)]
+print(json.dumps(codes))
+"""
+
+
+@pytest.mark.slow
+def test_two_processes_uploading_at_once_get_distinct_revisions(tmp_path, workbooks):
+    """Two processes on one SQLite file, one account, uploads started at the same instant, each upload's
+    read of the last revision held 0.3 s before its write so that the two overlap: every upload lands
+    with its own revision number; none is a server error."""
+    import json
+    import sqlite3
+
+    data, go = tmp_path / "portal", tmp_path / "go"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WDMONITOR_PORTAL", "DJANGO"))}
+    environment.update(WDMONITOR_PORTAL_SECRET_KEY=secrets.token_urlsafe(50), WDMONITOR_PORTAL_ALLOWED_HOSTS="testserver",
+                       WDMONITOR_PORTAL_DATA=str(data))
+    prepare = ("import sys; from wdmonitor.portal.setup import configure, migrate, create_account; configure(sys.argv[1]); migrate(); "
+               f"create_account('suizhong_health', {PASSWORD!r}, 'filler', '211421', '卫健委'); "
+               "from wdmonitor.portal.models import Collection; import datetime; "
+               "Collection.objects.create(plan='huludao-2021-2030', year=2024, due=datetime.date(2099, 1, 1))")
+    made = subprocess.run([sys.executable, "-c", prepare, str(data)], env=environment, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    uploads = 3
+    workers = [subprocess.Popen([sys.executable, "-c", _UPLOADER, str(data), str(workbooks["good"]), str(go), str(uploads), name],
+                                env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for name in ("a", "b")]
+    deadline = time.monotonic() + 120
+    while not all(Path(f"{go}.{name}").exists() for name in ("a", "b")) and time.monotonic() < deadline:
+        assert all(w.poll() is None for w in workers), [w.communicate() for w in workers]
+        time.sleep(0.05)
+    go.touch()
+    codes = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+        codes += json.loads(out.strip().splitlines()[-1])
+    # never a server error; on SQLite every upload waits its turn for the write lock (transaction_mode
+    # IMMEDIATE, 20 s timeout), so none is even busy: without it the second writer's upgrade from its
+    # read lock fails at once (half of these uploads answered 503), and without the busy answer, 500
+    assert codes == [302] * (2 * uploads), codes
+    with sqlite3.connect(data / "portal.sqlite3") as db:
+        revisions = sorted(r for (r,) in db.execute("select revision from portal_submission"))
+    assert revisions == list(range(1, 2 * uploads + 1))
+    assert len(list((data / "uploads").iterdir())) == 2 * uploads
+
+
+# -- behind a reverse proxy ----------------------------------------------------------------------------
+def test_the_client_address_behind_trusted_proxies(settings):
+    from django.test import RequestFactory
+
+    from wdmonitor.portal.access import client_ip
+
+    def seen(count, forwarded=None, remote="10.0.0.2"):
+        settings.WDMONITOR_PORTAL = {**settings.WDMONITOR_PORTAL, "proxy_count": count}
+        extra = {"REMOTE_ADDR": remote} | ({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {})
+        return client_ip(RequestFactory().get("/", **extra))
+
+    assert settings.AXES_CLIENT_IP_CALLABLE == "wdmonitor.portal.access.client_ip"
+    assert seen(0, "203.0.113.7") == "10.0.0.2"  # no trusted proxy: the header is anyone's to write
+    assert seen(1) == "10.0.0.2"
+    assert seen(1, "203.0.113.7") == "203.0.113.7"
+    assert seen(1, "198.51.100.9, 203.0.113.7") == "203.0.113.7"  # what the client wrote in front is not read
+    assert seen(2, "198.51.100.9, 203.0.113.7, 10.0.0.1") == "203.0.113.7"  # a load balancer, then nginx
+    assert seen(2, "203.0.113.7") == "10.0.0.2"  # fewer addresses than proxies: not through the chain
+    assert seen(1, "203.0.113.7, not-an-address") == "10.0.0.2"
+    assert seen(1, " 2001:db8::7 ") == "2001:db8::7"
+
+
+def test_behind_a_proxy_logins_are_throttled_per_client_address(users, settings):
+    settings.WDMONITOR_PORTAL = {**settings.WDMONITOR_PORTAL, "proxy_count": 1}
+    login = reverse("portal:login")
+
+    def attempt(forwarded, password="wrong-password-1"):
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).post(
+            login, {"username": "suizhong_health", "password": password})
+
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt("203.0.113.7").status_code == 200
+    assert attempt("203.0.113.7").status_code == 429
+    assert attempt("203.0.113.7", PASSWORD).status_code == 429
+    assert attempt("198.51.100.1, 203.0.113.7", PASSWORD).status_code == 429  # writing another address in front does not help
+    assert attempt("203.0.113.8", PASSWORD).status_code == 302  # another client behind the same proxy is not locked out
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    assert AuditEvent.objects.filter(action="login_failed", address="203.0.113.7").count() >= settings.AXES_FAILURE_LIMIT
+    assert AuditEvent.objects.get(action="login").address == "203.0.113.8"
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(users, settings):
+    login = reverse("portal:login")
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        Client(HTTP_X_FORWARDED_FOR=f"203.0.113.{number}").post(login, {"username": "suizhong_health", "password": "wrong-password-1"})
+    locked = Client(HTTP_X_FORWARDED_FOR="198.51.100.1").post(login, {"username": "suizhong_health", "password": PASSWORD})
+    assert locked.status_code == 429  # a new address in the header is not a new client
+    assert set(AuditEvent.objects.filter(action="login_failed").values_list("address", flat=True)) == {"127.0.0.1"}
+
+
+def test_the_proxy_count_comes_from_the_environment():
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WDMONITOR_PORTAL", "DJANGO"))}
+    environment.update(WDMONITOR_PORTAL_SECRET_KEY="k" * 50, WDMONITOR_PORTAL_PROXY_COUNT="2")
+    shown = subprocess.run([sys.executable, "-c", "from wdmonitor.portal.setup import configure; configure(); "
+                            "from django.conf import settings; print(settings.WDMONITOR_PORTAL['proxy_count'], settings.AXES_CLIENT_IP_CALLABLE)"],
+                           env=environment, capture_output=True, text=True, timeout=120)
+    assert shown.stdout.split() == ["2", "wdmonitor.portal.access.client_ip"], shown.stderr
+
+
 # -- the reviewer's path -------------------------------------------------------------------------------
 def test_board_counts_and_accept_into_the_store(users, collection, workbooks, settings):
     submission = _submitted(users, collection, workbooks)

@@ -46,8 +46,10 @@ def configure(data: str | Path | None = None, plan: str | None = None, store: st
 
 def migrate() -> None:
     """Create or upgrade the portal's own database (accounts, submissions, audit log)."""
+    from django.conf import settings
     from django.core.management import call_command
 
+    Path(settings.WDMONITOR_PORTAL["data"]).mkdir(parents=True, exist_ok=True, mode=0o700)  # a secret key from the environment made none
     call_command("migrate", interactive=False, verbosity=0)
 
 
