@@ -1,7 +1,7 @@
 """The 监测数据网上报送系统 in a real browser: headless Chromium (Debian's chromium and chromium-driver)
-driven by Selenium through the filler's and the reviewer's paths, with screenshots.
+driven by Selenium through the administrator's, the filler's and the reviewer's paths, with screenshots.
 
-The filler logs in, downloads the template, uploads a real-layout 统计报表 workbook
+The administrator opens the year's collection with its due date; the filler logs in, downloads the template, uploads a real-layout 统计报表 workbook
 (:mod:`wdmonitor.layouts_sample`) with a negative rate, reads the report on the page, uploads the
 fixed workbook and submits it; the reviewer finds it on the 报送进度 board, accepts it, sees the
 board change, runs the evaluation and downloads its workbook. Screenshots are saved under the
@@ -74,7 +74,8 @@ def portal(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     create_account("suizhong_health", PASSWORD, "filler", "211421", "卫健委")
     create_account("city_reviewer", PASSWORD, "reviewer", "211400")
-    return Collection.objects.create(plan="huludao-2021-2030", year=2024, due=timezone.localdate() + timedelta(days=20))
+    create_account("chief", PASSWORD, "admin")
+    return timezone.localdate() + timedelta(days=20)  # the due date the administrator gives the year
 
 
 def _workbooks(folder: Path) -> tuple[Path, Path]:
@@ -152,12 +153,30 @@ def test_filler_and_reviewer_paths_in_chromium(browser, live_server, portal, tmp
     base = live_server.url
     shots = Shots(browser, tmp_path / "screenshots")
     bad_book, good_book = _workbooks(tmp_path)
+    due = portal
+
+    # the administrator opens the 2024 reporting year of the plan, with its due date
+    _log_in(browser, base, "chief")
+    assert browser.current_url.endswith("/board/")
+    _go(browser, By.ID, "nav-years")
+    assert "收集中" in browser.find_element(By.ID, "plan-huludao-2021-2030").text
+    Select(browser.find_element(By.ID, "id_plan")).select_by_value("huludao-2021-2030")
+    browser.find_element(By.ID, "id_year").send_keys("2024")
+    browser.find_element(By.ID, "id_due").send_keys(due.strftime("%Y-%m-%d"))
+    browser.find_element(By.ID, "id_note").send_keys("年度监测统计")
+    _go(browser, By.ID, "open-year")
+    assert "开启" in browser.find_element(By.ID, "state-huludao-2021-2030-2024").text
+    assert due.strftime("%Y-%m-%d") in browser.find_element(By.ID, "year-huludao-2021-2030-2024").text
+    collection = Collection.objects.get(plan="huludao-2021-2030", year=2024)
+    assert collection.open and collection.due == due
+    shots("years")
+    _go(browser, By.ID, "logout")
 
     # the filler: log in, this year's tasks, the template
     _log_in(browser, base, "suizhong_health")
     assert browser.current_url.endswith("/tasks/")
     page = browser.find_element(By.TAG_NAME, "body").text
-    assert "本年度任务" in page and "截止日期" in page and portal.due.strftime("%Y-%m-%d") in page
+    assert "本年度任务" in page and "截止日期" in page and due.strftime("%Y-%m-%d") in page and "年度监测统计" in page
     shots("tasks")
     browser.find_element(By.ID, "template-2024").click()
     template = _wait_for_file(browser.downloads, ".xlsx")
@@ -223,6 +242,6 @@ def test_filler_and_reviewer_paths_in_chromium(browser, live_server, portal, tmp
 
     sheets = openpyxl.load_workbook(evaluation, read_only=True).sheetnames
     assert len(sheets) > 1
-    assert [p.name for p in shots.taken] == ["portal-tasks.png", "portal-report.png", "portal-report-en.png", "portal-submitted.png",
+    assert [p.name for p in shots.taken] == ["portal-years.png", "portal-tasks.png", "portal-report.png", "portal-report-en.png", "portal-submitted.png",
                                              "portal-board.png", "portal-board-accepted.png", "portal-outputs.png"]
     assert all(p.stat().st_size > 10_000 for p in shots.taken)
