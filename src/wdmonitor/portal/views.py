@@ -24,7 +24,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, administration, services
-from .forms import AccountCreateForm, AccountForm, PlanForm, ReturnForm, RunForm, UploadForm, YearForm
+from .forms import (
+    AccountCreateForm,
+    AccountForm,
+    PlanForm,
+    ReturnForm,
+    RunForm,
+    UploadForm,
+    YearForm,
+)
 from .models import Account, AuditEvent, Collection, Output, Role, Status, Submission
 from .templatetags.portal import page_lang
 
@@ -287,12 +295,12 @@ def return_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 
 def _audit_busy(request: HttpRequest, busy: Exception) -> None:
+    from contextlib import suppress
+
     from django.db import OperationalError
 
-    try:
+    with suppress(OperationalError):  # the database still locked: the busy page is shown all the same
         services.audit(request, AuditEvent.Action.BUSY, None, f"{request.method} {request.path}: {busy}")
-    except OperationalError:
-        pass  # the database is still locked: the busy page is shown all the same
 
 
 def _chosen_collection(request: HttpRequest) -> Collection | None:
