@@ -804,6 +804,31 @@ def test_admin_pages_refuse_forms_without_the_csrf_token(users, collection):
     assert opened.status_code == 302 and Collection.objects.filter(year=2025).exists()
 
 
+def test_an_unknown_account_or_year_is_not_found_for_the_administrator(users, collection):
+    admin = _client(users["admin"])
+    for name in ("portal:account_edit", "portal:account_password"):
+        assert admin.get(reverse(name, args=[999_999])).status_code == 404
+        assert admin.post(reverse(name, args=[999_999]), ADMIN_POSTS[name]).status_code == 404
+    assert admin.post(reverse("portal:year_close", args=[999_999])).status_code == 404
+    assert admin.post(reverse("portal:plan_choose"), {"plan": "../../etc/passwd", "active": "1"}).status_code == 302
+    assert not PortalPlan.objects.exists()  # not a bundled plan: refused by the form
+
+
+def test_an_existing_portal_database_is_upgraded_to_plans_per_year(tmp_path):
+    """Collections made before a year belonged to a plan become the started plan's."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("WDMONITOR_PORTAL", "DJANGO"))}
+    environment.update(WDMONITOR_PORTAL_SECRET_KEY="k" * 50, WDMONITOR_PORTAL_PLAN="qingcheng-2021-2030")
+    script = ("import sys; from pathlib import Path; from wdmonitor.portal.setup import configure; configure(sys.argv[1]); "
+              "Path(sys.argv[1]).mkdir(); from django.core.management import call_command; from django.db import connection; "
+              "call_command('migrate', 'portal', '0001', verbosity=0); "
+              "connection.cursor().execute(\"insert into portal_collection (year, due, open, note) values (2023, '2024-03-31', 1, '')\"); "
+              "call_command('migrate', verbosity=0); from wdmonitor.portal.models import Collection; "
+              "print(list(Collection.objects.values_list('plan', 'year', 'open')))")
+    upgraded = subprocess.run([sys.executable, "-c", script, str(tmp_path / "old")], env=environment, capture_output=True, text=True,
+                              timeout=120)
+    assert upgraded.stdout.strip() == "[('qingcheng-2021-2030', 2023, True)]", upgraded.stderr
+
+
 def test_django_admin_is_read_only(users, collection):
     admin = _client(users["admin"])
     assert admin.get(reverse("admin:portal_collection_changelist")).status_code == 200
