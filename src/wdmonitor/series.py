@@ -21,7 +21,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,10 +38,81 @@ from .schema import (
     YEAR,
 )
 
-__all__ = ["SERIES_KEY", "SeriesMatrix", "to_matrix"]
+__all__ = ["SERIES_KEY", "KeyCodes", "SeriesMatrix", "to_matrix"]
 
 #: The columns that identify one series.
 SERIES_KEY = (REGION, INDICATOR, SEX, AREA_TYPE, AGE_GROUP)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KeyCodes:
+    """The series keys as integers: a code per key column and value, combined into one per series.
+
+    Built once per matrix (by :func:`to_matrix`, extended by :meth:`SeriesMatrix.append`), so
+    a lookup hashes only the keys it looks for, and a partner series (the same key with
+    another sex, say) is found by replacing one integer, never by building its key as text.
+
+    Attributes
+    ----------
+    levels : tuple of Index
+        The distinct values of each :data:`SERIES_KEY` column.
+    codes : ndarray of int64, shape (series, len(SERIES_KEY))
+        Each series' position in each column's ``levels``.
+    index : Index
+        The combined code of each series (row ``i`` of the matrix at position ``i``).
+    """
+
+    levels: tuple[pd.Index, ...]
+    codes: np.ndarray
+    index: pd.Index = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", pd.Index(self.combine(self.codes)))
+
+    @classmethod
+    def of(cls, keys: pd.DataFrame) -> KeyCodes:
+        """The codes of a key frame (columns :data:`SERIES_KEY`), each column factorised once."""
+        pairs = [pd.factorize(keys[column], use_na_sentinel=False) for column in SERIES_KEY]
+        return cls(tuple(pd.Index(uniques) for _, uniques in pairs),
+                   np.column_stack([codes for codes, _ in pairs]).astype(np.int64).reshape(len(keys), len(SERIES_KEY)))
+
+    def combine(self, codes: np.ndarray) -> np.ndarray:
+        """One int64 per row of ``codes`` (mixed radix over the levels); -1 where a column is -1."""
+        return _combine(self.levels, codes)
+
+    def code(self, column: str, value: object) -> int:
+        """The code of one value of one key column, -1 where no series has it."""
+        return int(self.levels[SERIES_KEY.index(column)].get_indexer([value])[0])
+
+    def encode(self, keys: pd.DataFrame) -> np.ndarray:
+        """The codes of a key frame (columns :data:`SERIES_KEY`); -1 for a value no series has."""
+        return _encode(self.levels, keys)
+
+    def find(self, codes: np.ndarray) -> np.ndarray:
+        """The row of each code tuple, -1 where no series has it."""
+        return np.asarray(self.index.get_indexer(self.combine(codes)), dtype=np.int64)
+
+    def extended(self, keys: pd.DataFrame) -> KeyCodes:
+        """These codes with the series of ``keys`` appended; new values join their column's levels."""
+        levels = []
+        for level, column in zip(self.levels, SERIES_KEY, strict=True):
+            values = keys[column]
+            unseen = pd.unique(values[level.get_indexer(values) < 0])
+            levels.append(level.append(pd.Index(unseen)) if len(unseen) else level)
+        return KeyCodes(tuple(levels), np.vstack([self.codes, _encode(levels, keys)]))
+
+
+def _combine(levels: tuple[pd.Index, ...] | list[pd.Index], codes: np.ndarray) -> np.ndarray:
+    combined = np.zeros(len(codes), dtype=np.int64)
+    for position, level in enumerate(levels):
+        combined = combined * (len(level) + 1) + codes[:, position]
+    return np.where((codes < 0).any(axis=1), -1, combined)
+
+
+def _encode(levels: tuple[pd.Index, ...] | list[pd.Index], keys: pd.DataFrame) -> np.ndarray:
+    """Each key column's position in its levels (-1 for a value not among them)."""
+    columns = [level.get_indexer(keys[column]) for level, column in zip(levels, SERIES_KEY, strict=True)]
+    return np.column_stack(columns).astype(np.int64).reshape(len(keys), len(SERIES_KEY))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -56,6 +127,8 @@ class SeriesMatrix:
         Consecutive years, the columns of the matrices.
     values, numerators, denominators : ndarray of float, shape (series, years)
         NaN where there is no observation (or no count).
+    codes : KeyCodes
+        ``keys`` as integers (built from ``keys`` when not given).
     """
 
     keys: pd.DataFrame
@@ -63,6 +136,11 @@ class SeriesMatrix:
     values: np.ndarray
     numerators: np.ndarray
     denominators: np.ndarray
+    codes: KeyCodes = None  # type: ignore[assignment]  # built in __post_init__ when not given
+
+    def __post_init__(self) -> None:
+        if self.codes is None:
+            object.__setattr__(self, "codes", KeyCodes.of(self.keys))
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -112,8 +190,7 @@ class SeriesMatrix:
 
     def lookup(self, keys: pd.DataFrame) -> np.ndarray:
         """Row index of each key in ``keys`` (columns :data:`SERIES_KEY`), -1 where absent."""
-        own, wanted = encode_keys(self.keys, keys)
-        return np.asarray(pd.Index(own).get_indexer(wanted), dtype=np.int64)
+        return self.codes.find(self.codes.encode(keys))
 
     def append(self, keys: pd.DataFrame, values: np.ndarray, numerators: np.ndarray | None = None,
                denominators: np.ndarray | None = None) -> SeriesMatrix:
@@ -125,22 +202,8 @@ class SeriesMatrix:
             values=np.vstack([self.values, values]),
             numerators=np.vstack([self.numerators, empty if numerators is None else numerators]),
             denominators=np.vstack([self.denominators, empty if denominators is None else denominators]),
+            codes=self.codes.extended(keys),
         )
-
-
-def encode_keys(*frames: pd.DataFrame) -> list[np.ndarray]:
-    """One int64 code per row for the :data:`SERIES_KEY` columns, consistent across frames.
-
-    Each key column is factorised once over all frames and the codes are combined
-    arithmetically, so matching millions of keys never builds Python tuples.
-    """
-    sizes = [len(f) for f in frames]
-    combined = np.zeros(sum(sizes), dtype=np.int64)
-    for column in SERIES_KEY:
-        values = pd.concat([f[column].reset_index(drop=True) for f in frames], ignore_index=True)
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        combined = combined * (len(uniques) + 1) + codes
-    return np.split(combined, np.cumsum(sizes)[:-1])
 
 
 def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> SeriesMatrix:
@@ -154,29 +217,28 @@ def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> Seri
     years : (int, int), optional
         First and last year of the columns; by default the frame's own range.
     """
-    data = frame.copy()
-    for column in (AREA_TYPE, AGE_GROUP):
-        if column not in data:
-            data[column] = "total"
-    for column in (NUMERATOR, DENOMINATOR):
-        if column not in data:
-            data[column] = np.nan
-    for column in SERIES_KEY:
-        data[column] = data[column].astype(str)
-    year = data[YEAR].astype("int64").to_numpy()
+    year = frame[YEAR].astype("int64").to_numpy()
     if years is None:
         first, last = (int(year.min()), int(year.max())) if len(year) else (0, -1)
     else:
         first, last = years
     width = max(last - first + 1, 0)
-    (combined,) = encode_keys(data)
-    _, first_rows, codes = np.unique(combined, return_index=True, return_inverse=True)
-    keys = data[list(SERIES_KEY)].iloc[first_rows].reset_index(drop=True)
+    levels, row_codes = zip(*(_key_column(frame, column) for column in SERIES_KEY), strict=True)
+    by_row = np.column_stack(row_codes).reshape(len(frame), len(SERIES_KEY))
+    # series in the order of their codes, column by column (each column's values in order of appearance)
+    series, combined = pd.factorize(_combine(levels, by_row), sort=True)
+    representative = np.zeros(len(combined), dtype=np.int64)
+    representative[series] = np.arange(len(series))  # any row of a series: they share its key
+    codes = KeyCodes(tuple(levels), by_row[representative])
+    keys = pd.DataFrame({column: level.take(codes.codes[:, position])
+                         for position, (column, level) in enumerate(zip(SERIES_KEY, codes.levels, strict=True))})
     shape = (len(keys), width)
     matrices = {name: np.full(shape, np.nan) for name in (VALUE, NUMERATOR, DENOMINATOR)}
     inside = (year >= first) & (year <= last)
     for name in matrices:
-        matrices[name][codes[inside], year[inside] - first] = pd.to_numeric(data[name], errors="coerce").to_numpy(
+        if name not in frame:
+            continue
+        matrices[name][series[inside], year[inside] - first] = pd.to_numeric(frame[name], errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )[inside]
     return SeriesMatrix(
@@ -185,4 +247,24 @@ def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> Seri
         values=matrices[VALUE],
         numerators=matrices[NUMERATOR],
         denominators=matrices[DENOMINATOR],
+        codes=codes,
     )
+
+
+def _key_column(frame: pd.DataFrame, column: str) -> tuple[pd.Index, np.ndarray]:
+    """The distinct values of one key column as text (``"total"`` when absent) and each row's code.
+
+    Factorised on the column's own values, then on their text (so 2114 and "2114" are one
+    region), which converts only the distinct values, never each row.
+    """
+    if column not in frame:
+        return pd.Index(pd.Series(["total"]).astype(str)), np.zeros(len(frame), dtype=np.int64)
+    raw, distinct = pd.factorize(frame[column])  # missing keys -1 here (twice as fast as a sentinel-free pass)
+    text = pd.Series(distinct, dtype=object).astype(str)
+    if (raw < 0).any():  # missing keys take their place in order of appearance
+        first_missing = int(np.argmax(raw < 0))
+        at = int(raw[:first_missing].max()) + 1 if first_missing else 0
+        raw = np.where(raw < 0, at, raw + (raw >= at))
+        text = pd.concat([text[:at], pd.Series([np.nan], dtype=object).astype(str), text[at:]], ignore_index=True)
+    merged, level = pd.factorize(text, use_na_sentinel=False)
+    return pd.Index(level), np.asarray(merged, dtype=np.int64)[raw]

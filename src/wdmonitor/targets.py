@@ -164,30 +164,36 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
 
 def _pair(matrix: SeriesMatrix, mask: np.ndarray, column: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Rows of ``matrix`` with ``column == first`` and the index of their ``second`` partner."""
-    keys = matrix.keys
-    chosen = np.flatnonzero(mask & (keys[column].to_numpy() == first))
-    partners = keys.iloc[chosen].copy()
-    partners[column] = second
-    partner = matrix.lookup(partners)
+    codes, position = matrix.codes, SERIES_KEY.index(column)
+    chosen = np.flatnonzero(mask & (codes.codes[:, position] == codes.code(column, first)))
+    partners = codes.codes[chosen].copy()
+    partners[:, position] = codes.code(column, second)
+    partner = codes.find(partners)
     found = partner >= 0
-    return chosen[found], partner[found], keys.iloc[chosen[found]].reset_index(drop=True)
+    return chosen[found], partner[found], matrix.keys.iloc[chosen[found]].reset_index(drop=True)
 
 
-def _age_group_ratio(matrix: SeriesMatrix, plan: Plan, indicator_id: str, keys: pd.DataFrame) -> np.ndarray:
+def _age_group_ratio(matrix: SeriesMatrix, plan: Plan, indicator_id: str, rows: np.ndarray) -> np.ndarray:
     """The female/male ratio of the age group a head count is compared with (1 for a rate).
 
     A parity index of enrolment is (f/m pupils) / (f/m population of the age group): equal
     access gives 1 whatever the sex ratio at birth (methodology §8). Without the population
     of the age group the index is missing (无法评估), never the raw head-count ratio.
+    ``rows`` are the matrix rows of the head count's series.
     """
     indicator = plan.indicators.get(indicator_id)
     reference = indicator.parity_reference if indicator is not None else None
     if reference is None:
-        return np.ones((len(keys), len(matrix.years)))
-    wanted = keys.assign(indicator=reference)
-    female = matrix.lookup(wanted.assign(sex=Sex.FEMALE.value)[list(SERIES_KEY)])
-    male = matrix.lookup(wanted.assign(sex=Sex.MALE.value)[list(SERIES_KEY)])
-    ratio = np.full((len(keys), len(matrix.years)), np.nan)
+        return np.ones((len(rows), len(matrix.years)))
+    codes = matrix.codes
+    wanted = codes.codes[rows].copy()
+    wanted[:, SERIES_KEY.index("indicator")] = codes.code("indicator", reference)
+    partners = []
+    for sex in (Sex.FEMALE.value, Sex.MALE.value):
+        wanted[:, SERIES_KEY.index("sex")] = codes.code("sex", sex)
+        partners.append(codes.find(wanted))
+    female, male = partners
+    ratio = np.full((len(rows), len(matrix.years)), np.nan)
     found = (female >= 0) & (male >= 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         f, m = matrix.values[female[found]], matrix.values[male[found]]
@@ -195,16 +201,20 @@ def _age_group_ratio(matrix: SeriesMatrix, plan: Plan, indicator_id: str, keys: 
     return ratio
 
 
+def _has(matrix: SeriesMatrix, column: str, value: str) -> np.ndarray:
+    """Which series of ``matrix`` have ``value`` in key ``column`` (compared as codes)."""
+    return matrix.codes.codes[:, SERIES_KEY.index(column)] == matrix.codes.code(column, value)
+
+
 def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple[pd.DataFrame, SeriesMatrix]:
     """Append the derived series the rows need and resolve each row's series index."""
     keys = matrix.keys
-    indicator_col = keys["indicator"].to_numpy()
     additions: list[tuple[pd.DataFrame, np.ndarray]] = []
     derived = rows.loc[rows["derivation"] != "", ["series_indicator", "derivation", "indicator", "sex", "area_type"]].drop_duplicates()
     for spec in derived.itertuples(index=False):  # one pass per derived indicator, vectorised over regions
-        base = indicator_col == spec.indicator
+        base = _has(matrix, "indicator", spec.indicator)
         if spec.derivation in ("sex_gap", "parity", "relative_gap"):
-            female, male, new = _pair(matrix, base & (keys["area_type"].to_numpy() == spec.area_type), "sex",
+            female, male, new = _pair(matrix, base & _has(matrix, "area_type", spec.area_type), "sex",
                                       Sex.FEMALE.value, Sex.MALE.value)
             f, m = matrix.values[female], matrix.values[male]
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -212,15 +222,15 @@ def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple
                 if spec.derivation == "relative_gap":  # how far the female/male ratio falls short of 1, in percent
                     values = np.abs(1 - values) * 100
             if spec.derivation == "parity":
-                values = values / _age_group_ratio(matrix, plan, str(spec.indicator), new)
+                values = values / _age_group_ratio(matrix, plan, str(spec.indicator), female)
             new["sex"] = PAIR
         elif spec.derivation == "area_gap":
-            urban, rural, new = _pair(matrix, base & (keys["sex"].to_numpy() == spec.sex), "area_type", "urban", "rural")
+            urban, rural, new = _pair(matrix, base & _has(matrix, "sex", spec.sex), "area_type", "urban", "rural")
             values = np.abs(matrix.values[urban] - matrix.values[rural])
             new["area_type"] = URBAN_RURAL
         else:  # region_gap: spread (max − min) across the plan's sub-regions, at least two
             children = {r.code for r in plan.regions if r.parent == plan.jurisdiction.code} or {r.code for r in plan.regions}
-            chosen = np.flatnonzero(base & (keys["sex"].to_numpy() == spec.sex) & (keys["area_type"].to_numpy() == spec.area_type)
+            chosen = np.flatnonzero(base & _has(matrix, "sex", spec.sex) & _has(matrix, "area_type", spec.area_type)
                                     & keys["region"].isin(children).to_numpy())
             block = matrix.values[chosen]
             enough = (~np.isnan(block)).sum(axis=0) >= 2
