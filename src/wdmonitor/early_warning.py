@@ -53,7 +53,7 @@ from .engine import Judged, judge_all, prepared
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
-from .targets import attach_series, target_rows
+from .targets import resolve_series, target_rows
 from .trends import meeting_probability, project
 from .vocabulary import Severity, TargetKind
 
@@ -221,9 +221,11 @@ def _all_zero(block: np.ndarray, years: np.ndarray, window: int, nil: np.ndarray
     return inside.any(axis=1) & np.where(inside, np.abs(np.nan_to_num(block)) < nil[:, None], True).all(axis=1)
 
 
-def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], as_of: int, method: str,
-                    rules: RuleSet) -> list[pd.DataFrame]:
-    """W1 for every evaluation year after ``as_of``.
+def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rules: RuleSet) -> list[pd.DataFrame]:
+    """W1 for every evaluation year after ``as_of``, judged on the engine's run at ``as_of``.
+
+    The series (observed and derived) are those of ``judged_now``: only the target rows of
+    each later year are built and judged again.
 
     A cheap vectorised screen (the projection of ``method`` against the target, with the
     materiality of §8) finds the rows that could be flagged; those that are Poisson rates with
@@ -236,8 +238,8 @@ def _projected_miss(valid_matrix: SeriesMatrix, plan: Plan, regions: list[str], 
 
     parts = []
     for year in [e for e in plan.evaluation_years if e > as_of]:
-        rows, matrix = attach_series(target_rows(plan, year, regions), valid_matrix, plan)
-        judged = judge(rows, matrix, year, rules)
+        matrix = judged_now.full
+        judged = judge(resolve_series(target_rows(plan, year, judged_now.regions), matrix), matrix, year, rules)
         judged["precision"] = _precision(plan, judged)
         kind = judged["kind"].to_numpy(dtype=object)
         sign = judged["sign"].to_numpy(dtype=float)
@@ -701,11 +703,11 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
 
     if judged is None:
         judged = judge_all(valid[valid["year"].astype("int64") <= as_of], plan, as_of, rules)
-    matrix, regions, full = judged.matrix, judged.regions, judged.full
+    full = judged.full
     now = judged.table.copy()
     now["precision"] = _precision(plan, now)
     parts = [
-        *_projected_miss(matrix, plan, regions, as_of, method, rules),
+        *_projected_miss(judged, plan, as_of, method, rules),
         *_volatility_and_deterioration(now, full, as_of, rules, plan.jurisdiction.code),
         *_gap_widening(now, full, rules),
         *_data_flags(now, full, as_of, rules),

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .rules import RuleSet
-from .series import SeriesMatrix
+from .series import SERIES_KEY, SeriesMatrix
 
 __all__ = ["MULTIPLIERS", "GapInterval", "PooledRates", "PooledValues", "gap_interval", "pool_values", "pooled_rates", "units_of"]
 
@@ -112,12 +112,20 @@ def pooled_rates(matrix: SeriesMatrix, units: Mapping[str, str] | Any, rules: Ru
     """
     if not isinstance(units, Mapping):
         units = units_of(units)
-    values = matrix.values
-    k, n = matrix.numerators, matrix.denominators
+    every = np.arange(len(matrix), dtype=np.int64)
+    return _pool(matrix, every, units, rules)
+
+
+def _pool(matrix: SeriesMatrix, rows: np.ndarray, units: Mapping[str, str], rules: RuleSet) -> PooledRates:
+    """:class:`PooledRates` of the series ``rows`` of ``matrix`` (its row ``i`` is ``rows[i]``)."""
+    values = matrix.values[rows]
+    k, n = matrix.numerators[rows], matrix.denominators[rows]
     counted = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
-    indicator = matrix.keys["indicator"].astype(str).to_numpy(dtype=object)
-    unit = np.array([units.get(i, "") for i in indicator], dtype=object) if len(indicator) else np.array([], dtype=object)
-    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in unit], dtype=float)
+    # one unit per indicator, then gathered by the series' indicator codes
+    column = SERIES_KEY.index("indicator")
+    level_unit = np.array([units.get(i, "") for i in matrix.codes.levels[column]], dtype=object)
+    unit = level_unit[matrix.codes.codes[rows, column]]
+    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in level_unit], dtype=float)[matrix.codes.codes[rows, column]]
     poolable = np.isin(unit, np.asarray(rules.pool_units, dtype=object)) & bool(rules.pool_rates) & np.isfinite(multiplier)
 
     width = values.shape[1]
@@ -189,16 +197,20 @@ def pool_values(rows: Any, matrix: SeriesMatrix, series: np.ndarray, data_year: 
     simple = rows["derivation"].to_numpy(dtype=object) == "" if "derivation" in rows else np.ones(len(rows), dtype=bool)
     units = dict(zip(rows["series_indicator"].to_numpy(dtype=object)[simple], rows["unit"].to_numpy(dtype=object)[simple],
                      strict=True))
-    pool = pooled_rates(matrix, units, rules)
+    # only the series a simple row is judged on can be pooled: those are pooled, not the whole matrix
+    judged_on = simple & (series >= 0)
+    targeted = np.unique(series[judged_on])
+    local = np.where(judged_on, np.searchsorted(targeted, series), -1)  # each row's position among them
+    pool = _pool(matrix, targeted, units, rules)
     year = np.where(np.isnan(data_year), 0, data_year).astype(np.int64)
-    pooled = pool.at(series, year, "pooled") & simple & ~np.isnan(data_year)
-    first = pool.at(series, year, "first_year")
-    numerator = np.where(pooled, pool.at(series, year, "events"), matrix.at(series, year, "numerators"))
-    denominator = np.where(pooled, pool.at(series, year, "exposure"), matrix.at(series, year, "denominators"))
+    pooled = pool.at(local, year, "pooled") & simple & ~np.isnan(data_year)
+    first = pool.at(local, year, "first_year")
+    numerator = np.where(pooled, pool.at(local, year, "events"), matrix.at(series, year, "numerators"))
+    denominator = np.where(pooled, pool.at(local, year, "exposure"), matrix.at(series, year, "denominators"))
     text = np.full(len(series), "", dtype=object)
     if pooled.any():
         text[pooled] = [f"{int(a)}–{int(b)}" for a, b in zip(first[pooled], year[pooled], strict=True)]  # the pooled rows only
-    return PooledValues(value=np.where(pooled, pool.at(series, year), value), numerator=numerator, denominator=denominator,
+    return PooledValues(value=np.where(pooled, pool.at(local, year), value), numerator=numerator, denominator=denominator,
                         pooled=pooled, pooled_years=text)
 
 

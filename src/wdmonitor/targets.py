@@ -9,6 +9,8 @@ row to its series.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -16,7 +18,7 @@ from .indicators import Indicator, Plan, Target
 from .series import SERIES_KEY, SeriesMatrix
 from .vocabulary import GapBetween, Scale, Sex, TargetKind
 
-__all__ = ["attach_series", "matrix_for", "target_rows"]
+__all__ = ["attach_series", "derive_series", "matrix_for", "resolve_series", "target_rows"]
 
 _MULTIPLIER = {"percent": (100.0, "wilson"), "per_100k": (1e5, "poisson"), "per_10k": (1e4, "poisson"),
                "per_mille": (1e3, "poisson"), "per_million": (1e6, "poisson")}
@@ -208,51 +210,85 @@ def _has(matrix: SeriesMatrix, column: str, value: str) -> np.ndarray:
 
 def attach_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> tuple[pd.DataFrame, SeriesMatrix]:
     """Append the derived series the rows need and resolve each row's series index."""
-    keys = matrix.keys
+    full = derive_series(rows, matrix, plan)
+    return resolve_series(rows, full), full
+
+
+def derive_series(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan) -> SeriesMatrix:
+    """``matrix`` with the derived series the rows need appended: sex gaps, female/male ratios,
+    parity indices, urban–rural gaps and spreads across regions, each for all regions at once.
+
+    The derived series depend on the targets, never on the evaluation year, so one derivation
+    serves every year judged on the same observed matrix (see :func:`resolve_series`).
+    """
     additions: list[tuple[pd.DataFrame, np.ndarray]] = []
     derived = rows.loc[rows["derivation"] != "", ["series_indicator", "derivation", "indicator", "sex", "area_type"]].drop_duplicates()
     for spec in derived.itertuples(index=False):  # one pass per derived indicator, vectorised over regions
-        base = _has(matrix, "indicator", spec.indicator)
         if spec.derivation in ("sex_gap", "parity", "relative_gap"):
-            female, male, new = _pair(matrix, base & _has(matrix, "area_type", spec.area_type), "sex",
-                                      Sex.FEMALE.value, Sex.MALE.value)
-            f, m = matrix.values[female], matrix.values[male]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                values = np.abs(m - f) if spec.derivation == "sex_gap" else np.where(m != 0, f / m, np.nan)
-                if spec.derivation == "relative_gap":  # how far the female/male ratio falls short of 1, in percent
-                    values = np.abs(1 - values) * 100
-            if spec.derivation == "parity":
-                values = values / _age_group_ratio(matrix, plan, str(spec.indicator), female)
-            new["sex"] = PAIR
+            new, values = _between_sexes(matrix, plan, spec)
         elif spec.derivation == "area_gap":
-            urban, rural, new = _pair(matrix, base & _has(matrix, "sex", spec.sex), "area_type", "urban", "rural")
-            values = np.abs(matrix.values[urban] - matrix.values[rural])
-            new["area_type"] = URBAN_RURAL
-        else:  # region_gap: spread (max − min) across the plan's sub-regions, at least two
-            children = {r.code for r in plan.regions if r.parent == plan.jurisdiction.code} or {r.code for r in plan.regions}
-            chosen = np.flatnonzero(base & _has(matrix, "sex", spec.sex) & _has(matrix, "area_type", spec.area_type)
-                                    & keys["region"].isin(children).to_numpy())
-            block = matrix.values[chosen]
-            enough = (~np.isnan(block)).sum(axis=0) >= 2
-            high = np.where(np.isnan(block), -np.inf, block).max(axis=0, initial=-np.inf)
-            low = np.where(np.isnan(block), np.inf, block).min(axis=0, initial=np.inf)
-            with np.errstate(invalid="ignore"):
-                spread = high - low
-            values = np.where(enough, spread, np.nan)[None, :]
-            new = pd.DataFrame({"region": [plan.jurisdiction.code], "indicator": [spec.indicator], "sex": [spec.sex],
-                                "area_type": [spec.area_type], "age_group": ["total"]})
+            new, values = _between_areas(matrix, spec)
+        else:
+            new, values = _across_regions(matrix, plan, spec)
         new["indicator"] = str(spec.series_indicator)
         additions.append((new, values))
-    if additions:
-        matrix = matrix.append(pd.concat([a[0] for a in additions], ignore_index=True),
-                               np.vstack([a[1] for a in additions]))
+    if not additions:
+        return matrix
+    return matrix.append(pd.concat([a[0] for a in additions], ignore_index=True), np.vstack([a[1] for a in additions]))
+
+
+def _between_sexes(matrix: SeriesMatrix, plan: Plan, spec: Any) -> tuple[pd.DataFrame, np.ndarray]:
+    """|m − f|, f/m, (m − f)/m × 100 or the parity index, in every region with both sexes."""
+    base = _has(matrix, "indicator", spec.indicator) & _has(matrix, "area_type", spec.area_type)
+    female, male, new = _pair(matrix, base, "sex", Sex.FEMALE.value, Sex.MALE.value)
+    f, m = matrix.values[female], matrix.values[male]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.abs(m - f) if spec.derivation == "sex_gap" else np.where(m != 0, f / m, np.nan)
+        if spec.derivation == "relative_gap":  # how far the female/male ratio falls short of 1, in percent
+            values = np.abs(1 - values) * 100
+    if spec.derivation == "parity":
+        values = values / _age_group_ratio(matrix, plan, str(spec.indicator), female)
+    new["sex"] = PAIR
+    return new, values
+
+
+def _between_areas(matrix: SeriesMatrix, spec: Any) -> tuple[pd.DataFrame, np.ndarray]:
+    """|urban − rural| in every region with both."""
+    base = _has(matrix, "indicator", spec.indicator) & _has(matrix, "sex", spec.sex)
+    urban, rural, new = _pair(matrix, base, "area_type", "urban", "rural")
+    new["area_type"] = URBAN_RURAL
+    return new, np.abs(matrix.values[urban] - matrix.values[rural])
+
+
+def _across_regions(matrix: SeriesMatrix, plan: Plan, spec: Any) -> tuple[pd.DataFrame, np.ndarray]:
+    """The spread (max − min) across the plan's sub-regions, at least two, as the jurisdiction's series."""
+    children = {r.code for r in plan.regions if r.parent == plan.jurisdiction.code} or {r.code for r in plan.regions}
+    chosen = np.flatnonzero(_has(matrix, "indicator", spec.indicator) & _has(matrix, "sex", spec.sex)
+                            & _has(matrix, "area_type", spec.area_type) & matrix.keys["region"].isin(children).to_numpy())
+    block = matrix.values[chosen]
+    enough = (~np.isnan(block)).sum(axis=0) >= 2
+    high = np.where(np.isnan(block), -np.inf, block).max(axis=0, initial=-np.inf)
+    low = np.where(np.isnan(block), np.inf, block).min(axis=0, initial=np.inf)
+    with np.errstate(invalid="ignore"):
+        spread = high - low
+    new = pd.DataFrame({"region": [plan.jurisdiction.code], "indicator": [spec.indicator], "sex": [spec.sex],
+                        "area_type": [spec.area_type], "age_group": ["total"]})
+    return new, np.where(enough, spread, np.nan)[None, :]
+
+
+def resolve_series(rows: pd.DataFrame, matrix: SeriesMatrix) -> pd.DataFrame:
+    """``rows`` with ``series`` and ``reference_series``, their rows in ``matrix`` (-1 where absent).
+
+    ``matrix`` holds the derived series already (:func:`derive_series`); the optional totals
+    the data do not carry are dropped.
+    """
     wanted = pd.DataFrame({"region": rows["region"], "indicator": rows["series_indicator"], "sex": rows["sex"],
                            "area_type": rows["area_type"], "age_group": "total"})
     out = rows.copy()
     out["series"] = matrix.lookup(wanted[list(SERIES_KEY)])
     reference = wanted.assign(indicator=rows["reference"])
     out["reference_series"] = np.where(rows["reference"] != "", matrix.lookup(reference[list(SERIES_KEY)]), -1)
-    return _without_absent_totals(out), matrix
+    return _without_absent_totals(out)
 
 
 def _without_absent_totals(rows: pd.DataFrame) -> pd.DataFrame:
