@@ -67,6 +67,8 @@ FLAG_COLUMNS = (
     "z_score", "hb_effect", "gap_baseline", "gap_previous", "gap_latest", "rules",
 )
 
+#: Each severity's rank, for sorting and comparing flags.
+_SEVERITY_RANK = {severity.value: severity.rank for severity in Severity}
 
 
 def _fmt(values: np.ndarray | pd.Series, digits: int | np.ndarray = 4) -> pd.Series:
@@ -77,8 +79,11 @@ def _fmt(values: np.ndarray | pd.Series, digits: int | np.ndarray = 4) -> pd.Ser
     for d in np.unique(places):  # a few distinct precisions
         chosen = places == d
         rounded[chosen] = np.round(numeric[chosen], int(d))
-    text = [f"{v:.12g}" if v == v else "–" for v in rounded.tolist()]  # one format per flagged number
-    return pd.Series(text, dtype=object)
+    # one format per distinct number (years, targets, rounded values repeat across regions),
+    # told apart by their bits so that -0.0 keeps its sign
+    bits, inverse = np.unique(rounded.view(np.int64), return_inverse=True)
+    text = np.array([f"{v:.12g}" if v == v else "–" for v in bits.view(np.float64).tolist()], dtype=object)
+    return pd.Series(text[inverse.reshape(-1)], dtype=object)
 
 
 class _Formatter:
@@ -313,9 +318,8 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
             new = np.where(judged_by_glm & ~usable, Severity.NONE.value, new)
             # the counts can withhold or soften the screen's flag, never raise it: the screen's
             # classes measure how far off the trend is, the GLM whether the counts can tell
-            rank = {v.value: v.rank for v in Severity}
             screen = severity[candidates]
-            softer = pd.Series(new).map(rank).to_numpy() <= pd.Series(screen).map(rank).to_numpy()
+            softer = pd.Series(new).map(_SEVERITY_RANK).to_numpy() <= pd.Series(screen).map(_SEVERITY_RANK).to_numpy()
             new = np.where(softer, new, screen)
             severity[candidates] = np.where(judged_by_glm, new, severity[candidates])
             picked = judged_by_glm & usable
@@ -722,7 +726,7 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     flags["method"] = flags["method"].where(flags["flag"] == "projected_miss", "")
     flags["region_name"] = flags["region"].map(region_names(plan))
     flags["target_year"] = flags["target_year"].astype("Int64")
-    rank = flags["severity"].map(lambda s: Severity(s).rank)  # a handful of values
+    rank = flags["severity"].map(_SEVERITY_RANK)
     order = flags.assign(_rank=rank).sort_values(["_rank", "indicator", "region", "sex", "flag", "check", "target_year"],
                                                  ascending=[False, True, True, True, True, True, True], kind="stable")
     return order[list(FLAG_COLUMNS)].reset_index(drop=True)
