@@ -25,7 +25,7 @@ from .rules import RuleSet
 from .series import SeriesMatrix
 from .vocabulary import ProgressClass, Status, TargetKind
 
-__all__ = ["judge"]
+__all__ = ["baseline_and_target", "judge"]
 
 _family = TargetKind.family
 
@@ -510,6 +510,24 @@ def _intervals(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs
         uncertain = (_isin(_column(rows, "kind", object), _family("interval")) & (lower <= tgt.value)
                      & (tgt.value <= upper) & ~verdicts.missing)
     return _Intervals(numerator, denominator, lower, upper, uncertain)
+
+
+def baseline_and_target(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -> pd.DataFrame:
+    """What a projection to ``year`` is judged against: y_b, T at E and the band, for every row.
+
+    The same values :func:`judge` computes (``baseline``, ``baseline_data_year``,
+    ``baseline_source``, ``target``, ``target_source``, ``band_lower``, ``band_upper``),
+    without the verdicts: the early warnings project each series to the later evaluation
+    years and compare the projection with these.
+    """
+    series = _column(rows, "series", np.int64)
+    base = _baselines(rows, matrix, series, _observed(matrix, series, year, rules))
+    tgt = _targets_at(rows, year, base)
+    lower, upper = _band(rows, tgt.value, rules)
+    banded = _isin(_column(rows, "kind", object), _family("banded"))
+    return rows.assign(baseline=base.value, baseline_data_year=base.year, baseline_source=base.source,
+                       target=tgt.value, target_source=tgt.source,
+                       band_lower=np.where(banded, lower, np.nan), band_upper=np.where(banded, upper, np.nan))
 
 
 def judge(rows: pd.DataFrame, matrix: SeriesMatrix, year: int, rules: RuleSet) -> pd.DataFrame:

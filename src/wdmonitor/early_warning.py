@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .attainment import judge
+from .attainment import baseline_and_target
 from .engine import Judged, judge_all, prepared
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
@@ -230,7 +230,7 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
     """W1 for every evaluation year after ``as_of``, judged on the engine's run at ``as_of``.
 
     The series (observed and derived) are those of ``judged_now``: only the target rows of
-    each later year are built and judged again.
+    each later year are built, with the baseline, target and band they are projected against.
 
     A cheap vectorised screen (the projection of ``method`` against the target, with the
     materiality of §8) finds the rows that could be flagged; those that are Poisson rates with
@@ -244,7 +244,7 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
     parts = []
     for year in [e for e in plan.evaluation_years if e > as_of]:
         matrix = judged_now.full
-        judged = judge(resolve_series(target_rows(plan, year, judged_now.regions), matrix), matrix, year, rules)
+        judged = baseline_and_target(resolve_series(target_rows(plan, year, judged_now.regions), matrix), matrix, year, rules)
         judged["precision"] = _precision(plan, judged)
         kind = judged["kind"].to_numpy(dtype=object)
         sign = judged["sign"].to_numpy(dtype=float)
