@@ -71,7 +71,10 @@ def _map_unique(values: pd.Series, func: Any) -> pd.Series:
     Department files repeat the same few region, indicator and sex labels millions of times
     at national scale; normalising each distinct label once keeps reading linear and fast.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # a CSV's text columns are read as categories: no hashing again
+        codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped = np.array([func(v) for v in uniques] + [np.nan], dtype=object)  # one call per distinct value
     return pd.Series(mapped[codes], index=values.index, dtype=object)
 
@@ -82,6 +85,8 @@ def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     Plain numbers take a vectorised path; only cells that are not (full-width digits,
     "1,234", "28.5%", "15.1/10万", "—", text) go through the cell-by-cell cleaning.
     """
+    if values.dtype.kind in "fiu" and np.isfinite(values.to_numpy(dtype=float)[values.notna().to_numpy()]).all():
+        return values.astype(float), pd.Series(np.nan, index=values.index, dtype=object)  # the parser's plain numbers
     values = values.astype(object)
     empty = values.isna() | values.eq("")
     with np.errstate(invalid="ignore"):
@@ -110,6 +115,14 @@ def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s*(?:%|‰|/\s*10\s*万|/\s*万|/\s*千))?$")
+
+
+def _distinct(values: pd.Series, clean: Any) -> tuple[pd.Series, pd.Series]:
+    """``clean(values)`` computed on the distinct values only, then spread back to every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    cleaned, unit = clean(pd.Series(list(uniques) + [np.nan], dtype=object))
+    return (pd.Series(cleaned.to_numpy()[codes], index=values.index, dtype=cleaned.dtype),
+            pd.Series(unit.to_numpy()[codes], index=values.index, dtype=object))
 
 
 def _thousands(value: Any) -> Any:
@@ -211,7 +224,7 @@ def _plain_csv(text: str, names: Names) -> bool:
     import io
 
     first_lines = "\n".join(text.split("\n", 3)[:3])
-    head = list(csv.reader(io.StringIO(first_lines)))
+    head = list(csv.reader(io.StringIO(first_lines, newline="")))  # a carriage return inside a quoted cell is text
     if not head:
         return True
     grid = text_grid(first_lines, "head")
@@ -227,6 +240,9 @@ def _plain_csv(text: str, names: Names) -> bool:
         roles & {"unknown", "not_read", "serial", "numbering", "region_code"})
 
 
+_LABEL_COLUMNS = (col.REGION, col.YEAR, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP)
+
+
 def _read_csv(path: Path, text: str) -> pd.DataFrame:
     from io import StringIO
 
@@ -236,8 +252,11 @@ def _read_csv(path: Path, text: str) -> pd.DataFrame:
         # then handles "1,234", "28.5%", full-width digits and the like
         header = pd.read_csv(StringIO(text), nrows=0).columns
         numeric = [c for c in header if _canonical_header(c) in (col.VALUE, col.NUMERATOR, col.DENOMINATOR)]
-        frame = pd.read_csv(StringIO(text), dtype={c: object for c in header if c not in numeric}, keep_default_na=False,
-                            na_values={c: [""] for c in numeric}, skip_blank_lines=False)
+        # the key columns as categories: the parser hashes each label once, and names are then
+        # resolved once per category (they are plain text again when read_submission returns)
+        labels = {c: "category" if _canonical_header(c) in _LABEL_COLUMNS else object for c in header if c not in numeric}
+        frame = pd.read_csv(StringIO(text), dtype=labels, keep_default_na=False, na_values={c: [""] for c in numeric},
+                            skip_blank_lines=False)
     except pd.errors.EmptyDataError as error:
         raise SubmissionError(f"{path.name}: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行") from error
     except pd.errors.ParserError as error:
@@ -349,17 +368,26 @@ def _whole(value: Any) -> Any:
     return value
 
 
+def _year_cell(value: Any) -> Any:
+    """A year cell as a number where it is one: 2024.0 → 2024, "2024年" or "2024年度" → 2024."""
+    value = _whole(value)
+    if isinstance(value, str) and (match := re.fullmatch(r"(\d{4})\s*年度?", _text(value))):
+        return int(match.group(1))
+    return value
+
+
 def _resolve(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
     """Cells cleaned and names resolved to ids, once per distinct spelling."""
-    for name in (col.YEAR, col.REGION, "region_code"):
+    for name in (col.REGION, "region_code"):
         if name in frame.columns:
             frame[name] = _map_unique(frame[name], _whole)
     for name in (col.VALUE, col.NUMERATOR, col.DENOMINATOR, col.YEAR):
         if name in frame.columns:
             values = frame[name]
-            if name == col.YEAR:  # "2024年" in a cell is the year 2024
-                values = _map_unique(values, lambda v: int(m.group(1)) if isinstance(v, str) and (m := re.fullmatch(r"(\d{4})\s*年度?", _text(v))) else v)
-            cleaned, inner_unit = _clean_numbers(values)
+            if name == col.YEAR:  # a few distinct years in millions of rows: each cleaned once
+                cleaned, inner_unit = _distinct(values, lambda years: _clean_numbers(years.map(_year_cell)))
+            else:
+                cleaned, inner_unit = _clean_numbers(values)
             frame[name] = cleaned
             if name == col.VALUE and inner_unit.notna().any():
                 unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
@@ -380,6 +408,9 @@ def _resolve(frame: pd.DataFrame, names: Names) -> pd.DataFrame:
         if in_name.notna().any():  # a unit written in the name ("孕产妇系统管理率（%）")
             unit = frame[col.UNIT] if col.UNIT in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
             frame[col.UNIT] = unit.where(unit.notna() & (unit.astype(str) != ""), in_name)
+    for name in frame.columns:  # the text columns the parser read as categories, as text again
+        if isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype(object)
     return frame
 
 

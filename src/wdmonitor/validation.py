@@ -329,11 +329,11 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _key(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """One integer per row for its combination of ``columns``, and whether every label is present.
+    """Per row, the number (0, 1, …) of its combination of ``columns``, and whether every label is present.
 
     A missing label is a value of its own (as pandas' ``dropna=False``); the checks that
     compare rows of the same key (sex totals, urban + rural, partner sexes, the previous
-    year) then group, match and sort integers instead of millions of labels.
+    year) then index arrays by these numbers instead of grouping millions of labels.
     """
     key = np.zeros(len(data), dtype=np.int64)
     complete = np.ones(len(data), dtype=bool)
@@ -343,7 +343,7 @@ def _key(data: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray
             key = pd.factorize(key)[0].astype(np.int64)
         key = key * (len(uniques) + 1) + (codes + 1)
         complete &= codes >= 0
-    return key, complete
+    return pd.factorize(key)[0].astype(np.int64), complete
 
 
 def _per_label(labels: pd.Series, values: dict[Any, Any], dtype: Any = object, default: Any = np.nan) -> np.ndarray:
@@ -354,15 +354,16 @@ def _per_label(labels: pd.Series, values: dict[Any, Any], dtype: Any = object, d
 
 
 def _wide(data: pd.DataFrame, rows: np.ndarray, key: np.ndarray, between: str, labels: tuple[str, ...],
-          values: np.ndarray | None = None) -> pd.DataFrame:
-    """The values of ``rows`` by key, one column per label of ``between`` (the first row of a key where several)."""
+          values: np.ndarray | None = None) -> np.ndarray:
+    """The values of ``rows``, one row per key number and one column per label of ``between``
+    (NaN where the key has no such row; the rows are unique per key and label)."""
     values = data[col.VALUE].to_numpy(dtype=float) if values is None else values
     label = data[between].to_numpy(dtype=object)
-    columns = {}
-    for name in labels:
+    wide = np.full((key.max(initial=-1) + 1, len(labels)), np.nan)
+    for position, name in enumerate(labels):
         chosen = rows & (label == name)
-        columns[name] = pd.Series(values[chosen], index=key[chosen]).groupby(level=0).first()
-    return pd.DataFrame(columns)
+        wide[key[chosen], position] = values[chosen]
+    return wide
 
 
 def _number_failures(data: pd.DataFrame, bad: pd.Series, column: str, check: str, message_en: str,
@@ -497,6 +498,15 @@ class _Checked:
     blank: pd.Series = field(default_factory=pd.Series)
     known: pd.Series = field(default_factory=pd.Series)
     duplicated: pd.Series = field(default_factory=pd.Series)
+
+    keys: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def key(self, without: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_key` of the observation key less one column, computed once per check run (the rows never change)."""
+        columns = tuple(k for k in col.KEY if k != without)
+        if columns not in self.keys:
+            self.keys[columns] = _key(self.data, list(columns))
+        return self.keys[columns]
 
     def refused_rows(self) -> set[int]:
         """Input rows refused by an error so far."""
@@ -725,22 +735,19 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
     counts = usable & data["_unit"].isin(_COUNT_UNITS).to_numpy()
     rates = usable & data["_unit"].isin(list(_SCALES)).to_numpy()
     slack = _half_unit(c).to_numpy() * (1 + 1e-9)
-    parts = []
-    codes, complete = _key(data, [k for k in key if k != col.AREA_TYPE])
-    wide = _wide(data, counts & complete, codes, col.AREA_TYPE, ("urban", "rural", "total")).dropna()
-    off = wide.index[(wide["urban"] + wide["rural"] - wide["total"]).abs() > 0.5]
-    flagged = np.isin(codes, off) & complete & counts & (data[col.AREA_TYPE] == "total").to_numpy()
-    parts.append(_failures(data, flagged, col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
-                           "urban + rural must equal total for counts", "城镇与农村之和须等于合计"))
+    area = data[col.AREA_TYPE].to_numpy(dtype=object)
+    codes, complete = c.key(without=col.AREA_TYPE)
+    urban, rural, total = _wide(data, counts & complete, codes, col.AREA_TYPE, ("urban", "rural", "total")).T
+    off = np.abs(urban + rural - total) > 0.5  # NaN where a part is missing: never off
+    parts = [_failures(data, off[codes] & complete & counts & (area == "total"), col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
+                       "urban + rural must equal total for counts", "城镇与农村之和须等于合计")]
     for between, first, second in ((col.SEX, "female", "male"), (col.AREA_TYPE, "urban", "rural")):
-        codes, complete = _key(data, [k for k in key if k != between])
+        codes, complete = c.key(without=between)
         rows = rates & complete
-        wide = _wide(data, rows, codes, between, (first, second, "total"))
-        wide["half"] = _wide(data, rows, codes, between, ("total",), values=slack)["total"]
-        wide = wide.dropna(subset=[first, second, "total"])
-        low, high = wide[[first, second]].min(axis=1), wide[[first, second]].max(axis=1)
-        off = wide.index[(wide["total"] < low - wide["half"]) | (wide["total"] > high + wide["half"])]
-        flagged = np.isin(codes, off) & rows & (data[between] == "total").to_numpy()
+        one, other, total = _wide(data, rows, codes, between, (first, second, "total")).T
+        half = _wide(data, rows, codes, between, ("total",), values=slack)[:, 0]
+        off = (total < np.minimum(one, other) - half) | (total > np.maximum(one, other) + half)
+        flagged = off[codes] & rows & (data[between] == "total").to_numpy()
         en = f"the total rate must lie between its {first} and {second} values (a total is a weighted mean of its parts)"
         zh = {"female": "合计比率须介于女性与男性数值之间（合计为各部分的加权平均）",
               "urban": "合计比率须介于城镇与农村数值之间（合计为各部分的加权平均）"}[first]
@@ -750,8 +757,8 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
 
 def _duplicates(c: _Checked) -> list[pd.DataFrame]:
     """``duplicate_key``: the same observation sent twice."""
-    codes, complete = _key(c.data, list(col.KEY))
-    c.duplicated = pd.Series(pd.Series(codes).duplicated(keep=False).to_numpy() & complete, index=c.data.index)
+    codes, complete = c.key()
+    c.duplicated = pd.Series((np.bincount(codes)[codes] > 1) & complete, index=c.data.index)
     return [_failures(c.data, c.duplicated, col.INDICATOR, Check.DUPLICATE_KEY,
                       "the same region, year, indicator, sex, area_type and age_group appear more than once",
                       "同一地区、年份、指标、性别、城乡和年龄组重复报送")]
@@ -763,19 +770,18 @@ def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
     counts = (data["_unit"].isin(_COUNT_UNITS) & c.known).to_numpy()
     if not counts.any():
         return []
-    codes, complete = _key(data, [k for k in key if k != col.SEX])
-    wide = _wide(data, counts & ~c.duplicated.to_numpy() & complete, codes, col.SEX, ("female", "male", "total"))
+    codes, complete = c.key(without=col.SEX)
+    female, male, total = _wide(data, counts & ~c.duplicated.to_numpy() & complete, codes, col.SEX,
+                                ("female", "male", "total")).T
     sex = data[col.SEX].to_numpy(dtype=object)
-    pair = wide.dropna(subset=["female", "total"])
-    over = pair.index[pair["female"] > pair["total"] + 0.5]
-    flagged = np.isin(codes, over) & complete & counts & np.isin(sex, ["female", "total"])
-    parts = [_failures(data, flagged, col.VALUE, Check.FEMALE_LE_TOTAL,
+    rows = complete & counts
+    over = female > total + 0.5
+    parts = [_failures(data, over[codes] & rows & np.isin(sex, ["female", "total"]), col.VALUE, Check.FEMALE_LE_TOTAL,
                        "the female count exceeds the total (合计) of the same key; both cells are refused",
                        "女性人数大于合计数，两项均不予接受")]
-    full = wide.dropna()
-    off = full.index[~np.isclose(full["female"] + full["male"], full["total"], rtol=1e-9, atol=0.5)]
-    flagged = np.isin(codes, off) & complete & counts & (sex == "total")
-    parts.append(_failures(data, flagged, col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
+    full = np.isfinite(female + male + total)
+    off = full & ~np.isclose(female + male, total, rtol=1e-9, atol=0.5)
+    parts.append(_failures(data, off[codes] & rows & (sex == "total"), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
                            "female + male must equal total for counts", "女性与男性之和须等于合计"))
     return parts
 
@@ -793,12 +799,17 @@ def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
     # idempotent: checking report.valid finds nothing new).
     kept = ~data["_row"].isin(c.refused_rows()).to_numpy()
     paired = needs_pair & kept
-    codes, _ = _key(data, [k for k in key if k != col.SEX])
-    with_female = np.isin(codes, codes[paired & (sex == "female")])
-    with_male = np.isin(codes, codes[paired & (sex == "male")])
+    codes, _ = c.key(without=col.SEX)
+
+    def keys_with(rows: np.ndarray) -> np.ndarray:
+        present = np.zeros(codes.max(initial=-1) + 1, dtype=bool)
+        present[codes[rows]] = True
+        return present[codes]
+
     # 合计 | 其中：女 — one sex beside its total is judged on its own and on the total (methodology §8)
-    with_total = np.isin(codes, codes[both & kept & (sex == "total")])
-    lonely = paired & ~(with_female & with_male) & ~with_total
+    paired_or_total = (keys_with(paired & (sex == "female")) & keys_with(paired & (sex == "male"))
+                       | keys_with(both & kept & (sex == "total")))
+    lonely = paired & ~paired_or_total
     return [_failures(data, lonely, col.SEX, Check.BOTH_SEXES,
                       "this indicator needs female and male rows (or one sex and the total) for the same key; "
                       "the other sex is missing or refused",
@@ -812,7 +823,7 @@ def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
     clean = ~data["_row"].isin(c.flagged_rows()).to_numpy()
     if not clean.any():
         return []
-    codes, _ = _key(data, [k for k in col.KEY if k != col.YEAR])
+    codes, _ = c.key(without=col.YEAR)
     year = data[col.YEAR].to_numpy(dtype=float)
     order = np.flatnonzero(clean)[np.lexsort((year[clean], codes[clean]))]  # each series by year
     before = np.r_[-1, order[:-1]]

@@ -280,7 +280,7 @@ def _xlrd_grids(path: Path, raw: bytes) -> list[Grid]:
 def text_grid(text: str, name: str) -> Grid:
     """A CSV text as a grid of strings (ragged rows padded), for tables below a title block."""
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = list(csv.reader(io.StringIO(text, newline="")))  # a carriage return inside a quoted cell is text
     except csv.Error as error:
         raise SubmissionError(f"{name}: not a readable CSV file ({error}) / 无法解析CSV文件") from error
     width = max((len(r) for r in rows), default=0)
