@@ -502,7 +502,7 @@ def _intervals(rows: pd.DataFrame, matrix: SeriesMatrix, series: np.ndarray, obs
 
     numerator, denominator = pool.numerator, pool.denominator
     multiplier, interval = _column(rows, "multiplier", float), _column(rows, "interval", object)
-    p_lo, p_hi = poisson_interval(numerator, denominator, multiplier, rules.ci_level)
+    p_lo, p_hi = poisson_interval(np.where(interval == "poisson", numerator, np.nan), denominator, multiplier, rules.ci_level)
     w_lo, w_hi = wilson_interval(numerator, denominator, multiplier, rules.ci_level)
     lower = np.where(interval == "poisson", p_lo, np.where(interval == "wilson", w_lo, np.nan))
     upper = np.where(interval == "poisson", p_hi, np.where(interval == "wilson", w_hi, np.nan))

@@ -34,16 +34,18 @@ def poisson_interval(events: ArrayLike, exposure: ArrayLike, multiplier: float |
     """
     from scipy.stats import chi2
 
-    k = np.asarray(events, dtype=float)
-    n = np.asarray(exposure, dtype=float)
+    k, n, m = np.broadcast_arrays(np.asarray(events, dtype=float), np.asarray(exposure, dtype=float),
+                                  np.asarray(multiplier, dtype=float))
     alpha = 1.0 - level
     ok = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
-    k_ok = np.where(ok, k, 0.0)
+    lower, upper = np.full(k.shape, np.nan), np.full(k.shape, np.nan)
+    k_ok = k[ok]  # the quantiles only where there are counts (most rows of a national table have none)
     with np.errstate(invalid="ignore"):
-        lower = np.where(k_ok > 0, chi2.ppf(alpha / 2, 2 * k_ok) / 2, 0.0)
-        upper = chi2.ppf(1 - alpha / 2, 2 * k_ok + 2) / 2
-    scale = np.asarray(multiplier, dtype=float) / np.where(ok, n, 1.0)
-    return np.where(ok, lower * scale, np.nan), np.where(ok, upper * scale, np.nan)
+        low = np.where(k_ok > 0, chi2.ppf(alpha / 2, 2 * k_ok) / 2, 0.0)
+        high = chi2.ppf(1 - alpha / 2, 2 * k_ok + 2) / 2
+    scale = m[ok] / n[ok]
+    lower[ok], upper[ok] = low * scale, high * scale
+    return lower, upper
 
 
 def wilson_interval(successes: ArrayLike, trials: ArrayLike, multiplier: float | ArrayLike = 1.0,

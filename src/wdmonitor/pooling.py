@@ -112,56 +112,78 @@ def pooled_rates(matrix: SeriesMatrix, units: Mapping[str, str] | Any, rules: Ru
     """
     if not isinstance(units, Mapping):
         units = units_of(units)
-    every = np.arange(len(matrix), dtype=np.int64)
-    return _pool(matrix, every, units, rules)
+    shape = matrix.values.shape
+    cells = _pool_cells(matrix, np.repeat(np.arange(shape[0]), shape[1]), np.tile(np.arange(shape[1]), shape[0]), units, rules)
+    return PooledRates(values=cells.values.reshape(shape), events=cells.events.reshape(shape),
+                       exposure=cells.exposure.reshape(shape), pooled=cells.pooled.reshape(shape),
+                       first_year=cells.first_year.reshape(shape), years_pooled=cells.years_pooled.reshape(shape),
+                       years=matrix.years)
 
 
-def _pool(matrix: SeriesMatrix, rows: np.ndarray, units: Mapping[str, str], rules: RuleSet) -> PooledRates:
-    """:class:`PooledRates` of the series ``rows`` of ``matrix`` (its row ``i`` is ``rows[i]``)."""
-    values = matrix.values[rows]
-    k, n = matrix.numerators[rows], matrix.denominators[rows]
+@dataclass(frozen=True, slots=True, eq=False)
+class _Cells:
+    """:class:`PooledRates`' arrays at some cells of a matrix, one entry per cell."""
+
+    values: np.ndarray
+    events: np.ndarray
+    exposure: np.ndarray
+    pooled: np.ndarray
+    first_year: np.ndarray
+    years_pooled: np.ndarray
+
+
+def _pool_cells(matrix: SeriesMatrix, rows: np.ndarray, cols: np.ndarray, units: Mapping[str, str],
+                rules: RuleSet) -> _Cells:
+    """The pooled rate at each cell ``(rows[i], cols[i])`` of ``matrix`` (every cell inside it).
+
+    Sums over the ``pool_years`` years ending at a cell are differences of the rows'
+    cumulative sums; only the rows asked about are summed, and only the cells asked about
+    are pooled, so the evaluation pools its target rows' cells, not the whole matrix.
+    """
+    involved, local = np.unique(rows, return_inverse=True)
+    local = local.reshape(-1)
+    k, n = matrix.numerators[involved], matrix.denominators[involved]
     counted = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
-    # one unit per indicator, then gathered by the series' indicator codes
-    column = SERIES_KEY.index("indicator")
-    level_unit = np.array([units.get(i, "") for i in matrix.codes.levels[column]], dtype=object)
-    unit = level_unit[matrix.codes.codes[rows, column]]
-    multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in level_unit], dtype=float)[matrix.codes.codes[rows, column]]
-    poolable = np.isin(unit, np.asarray(rules.pool_units, dtype=object)) & bool(rules.pool_rates) & np.isfinite(multiplier)
-
-    width = values.shape[1]
+    multiplier, poolable = _poolable(matrix, involved, units, rules)
     span = int(rules.pool_years)
 
     def trailing(a: np.ndarray) -> np.ndarray:
-        """Sum over the ``span`` years ending at each column (a cumulative-sum difference)."""
+        """Sum over the ``span`` years ending at each cell (a cumulative-sum difference)."""
         c = np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(a, axis=1)], axis=1)
-        return c[:, 1:] - c[:, np.maximum(np.arange(1, width + 1) - span, 0)]
+        return c[local, cols + 1] - c[local, np.maximum(cols + 1 - span, 0)]
 
     events = trailing(np.where(counted, k, 0.0))
     exposure = trailing(np.where(counted, n, 0.0))
     present = trailing(counted.astype(float))
-    # the first year with counts in each pool: the earliest counted column within the span
-    cols = np.arange(width)
-    index = np.where(counted, cols, width)
-    first = np.full(values.shape, np.nan)
+    first = np.full(len(cols), np.nan)  # the first year with counts in each pool: the earliest counted column in the span
     for back in range(span - 1, -1, -1):  # pool_years gathers, not a loop over series
-        shifted = np.full(values.shape, width)
-        if back < width:
-            shifted[:, back:] = index[:, : width - back]
-        take = (shifted < width) & np.isnan(first)
-        first = np.where(take, shifted, first)
-    pooled = poolable[:, None] & counted & (present >= 2) & (events < rules.pool_min_events)
+        column = cols - back
+        take = (column >= 0) & counted[local, np.maximum(column, 0)] & np.isnan(first)
+        first = np.where(take, column, first)
+    here = counted[local, cols]
+    pooled = poolable[local] & here & (present >= 2) & (events < rules.pool_min_events)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = events / np.where(exposure > 0, exposure, np.nan) * multiplier[:, None]
+        rate = events / np.where(exposure > 0, exposure, np.nan) * multiplier[local]
     start = int(matrix.years[0]) if len(matrix.years) else 0
-    return PooledRates(
-        values=np.where(pooled, rate, values),
-        events=np.where(pooled, events, np.where(counted, k, np.nan)),
-        exposure=np.where(pooled, exposure, np.where(counted, n, np.nan)),
+    return _Cells(
+        values=np.where(pooled, rate, matrix.values[rows, cols]),
+        events=np.where(pooled, events, np.where(here, k[local, cols], np.nan)),
+        exposure=np.where(pooled, exposure, np.where(here, n[local, cols], np.nan)),
         pooled=pooled,
         first_year=np.where(pooled, first + start, np.nan),
         years_pooled=np.where(pooled, present, 0).astype(np.int64),
-        years=matrix.years,
     )
+
+
+def _poolable(matrix: SeriesMatrix, rows: np.ndarray, units: Mapping[str, str], rules: RuleSet) -> tuple[np.ndarray, np.ndarray]:
+    """Each series' rate multiplier and whether the rule set pools its unit (one look-up per indicator)."""
+    column = SERIES_KEY.index("indicator")
+    level_unit = np.array([units.get(i, "") for i in matrix.codes.levels[column]], dtype=object)
+    level_multiplier = np.array([MULTIPLIERS.get(u, np.nan) for u in level_unit], dtype=float)
+    codes = matrix.codes.codes[rows, column]
+    unit, multiplier = level_unit[codes], level_multiplier[codes]
+    poolable = np.isin(unit, np.asarray(rules.pool_units, dtype=object)) & bool(rules.pool_rates) & np.isfinite(multiplier)
+    return multiplier, poolable
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -191,26 +213,31 @@ def pool_values(rows: Any, matrix: SeriesMatrix, series: np.ndarray, data_year: 
     """The evaluation's pooling stage: each target row's value at its data year, pooled for small areas.
 
     ``rows`` are target rows (``unit``, ``series_indicator`` and ``derivation`` columns);
-    derived series (gaps, ratios) are never pooled. Vectorised: one :func:`pooled_rates` over
-    the matrix, then a gather per row.
+    derived series (gaps, ratios) are never pooled. Vectorised: the rule of :func:`pooled_rates`
+    at each row's own cell (its series at its data year).
     """
     simple = rows["derivation"].to_numpy(dtype=object) == "" if "derivation" in rows else np.ones(len(rows), dtype=bool)
     units = dict(zip(rows["series_indicator"].to_numpy(dtype=object)[simple], rows["unit"].to_numpy(dtype=object)[simple],
                      strict=True))
-    # only the series a simple row is judged on can be pooled: those are pooled, not the whole matrix
-    judged_on = simple & (series >= 0)
-    targeted = np.unique(series[judged_on])
-    local = np.where(judged_on, np.searchsorted(targeted, series), -1)  # each row's position among them
-    pool = _pool(matrix, targeted, units, rules)
     year = np.where(np.isnan(data_year), 0, data_year).astype(np.int64)
-    pooled = pool.at(local, year, "pooled") & simple & ~np.isnan(data_year)
-    first = pool.at(local, year, "first_year")
-    numerator = np.where(pooled, pool.at(local, year, "events"), matrix.at(series, year, "numerators"))
-    denominator = np.where(pooled, pool.at(local, year, "exposure"), matrix.at(series, year, "denominators"))
+    column = matrix.column(year)
+    inside = simple & (series >= 0) & ~np.isnan(data_year) & (column >= 0) & (column < len(matrix.years))
+    cells = _pool_cells(matrix, series[inside], column[inside], units, rules)  # the rows' own cells only
+    pooled = np.zeros(len(series), dtype=bool)
+    pooled[inside] = cells.pooled
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        out = np.full(len(series), np.nan)
+        out[inside] = values
+        return out
+
+    first = spread(cells.first_year)
+    numerator = np.where(pooled, spread(cells.events), matrix.at(series, year, "numerators"))
+    denominator = np.where(pooled, spread(cells.exposure), matrix.at(series, year, "denominators"))
     text = np.full(len(series), "", dtype=object)
     if pooled.any():
         text[pooled] = [f"{int(a)}–{int(b)}" for a, b in zip(first[pooled], year[pooled], strict=True)]  # the pooled rows only
-    return PooledValues(value=np.where(pooled, pool.at(local, year), value), numerator=numerator, denominator=denominator,
+    return PooledValues(value=np.where(pooled, spread(cells.values), value), numerator=numerator, denominator=denominator,
                         pooled=pooled, pooled_years=text)
 
 
