@@ -193,7 +193,7 @@ def binomial_change_test(successes_1: ArrayLike, trials_1: ArrayLike, successes_
 
     Examples
     --------
-    >>> float(binomial_change_test([3], [7], [2], [7], "smaller")[0])  # 3 of 7 women, then 2 of 7
+    >>> round(float(binomial_change_test([3], [7], [2], [7], "smaller")[0]), 6)  # 3 of 7 women, then 2 of 7
     0.5
     >>> float(binomial_change_test([420], [1200], [330], [1200], "smaller")[0]) < 0.01
     True
@@ -228,7 +228,7 @@ def count_change_test(events_1: ArrayLike, exposure_1: ArrayLike, events_2: Arra
     Examples
     --------
     >>> p = count_change_test([3, 3], [7, 7], [2, 2], [7, 7], "smaller", binomial=[True, False])
-    >>> float(p[0]), round(float(p[1]), 4)  # 3 of 7 then 2 of 7; 3 events then 2 on equal exposure
+    >>> round(float(p[0]), 6), round(float(p[1]), 6)  # 3 of 7 then 2 of 7; 3 events then 2 on equal exposure
     (0.5, 0.5)
     """
     e1, x1, e2, x2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (events_1, exposure_1, events_2, exposure_2)))
