@@ -379,8 +379,40 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
     return parts
 
 
+def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]:
+    """W2c: the Hidiroglou–Berthelot outliers among the regions' changes from ``as_of − 1`` to ``as_of``.
+
+    ``hb`` holds the candidate series (positive in both years, the jurisdiction left out)
+    with their two values ``_x0``, ``_x1`` and ``_chance`` (a counted change within chance:
+    no outlier, though it counts in the quartiles); every region's candidates at once.
+    """
+    groups = ["indicator", "sex", "area_type", "sign"]
+    hb = hb[hb.groupby(groups)["region"].transform("size") >= rules.hb_min_regions].reset_index(drop=True)
+    if not len(hb):
+        return []
+    ratio = hb["_x1"] / hb["_x0"]
+    keys = [hb[g] for g in groups]
+    med = ratio.groupby(keys).transform("median")
+    s = np.where(ratio < med, 1 - med / ratio, ratio / med - 1)
+    effect = pd.Series(s * np.maximum(hb["_x0"], hb["_x1"]) ** rules.hb_u, index=hb.index)
+    e_med = effect.groupby(keys).transform("median")
+    q1 = effect.groupby(keys).transform("quantile", 0.25)
+    q3 = effect.groupby(keys).transform("quantile", 0.75)
+    d_q1 = np.maximum(e_med - q1, np.abs(rules.hb_a * e_med))
+    d_q3 = np.maximum(q3 - e_med, np.abs(rules.hb_a * e_med))
+    outlier = (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3)
+    mask = outlier.to_numpy() & ~hb["_chance"].to_numpy(dtype=bool)
+    effects = effect.to_numpy()
+    return [_frame(
+        hb, mask, "volatility", "W2c", Severity.WARNING.value,
+        lambda f: f"{as_of - 1}—{as_of}年变动与其他地区相比异常（HB检验，效应" + f(effects, 3) + "）",
+        lambda f: f"change {as_of - 1}–{as_of} is an outlier among regions (Hidiroglou–Berthelot effect " + f(effects, 3) + ")",
+        latest_year=float(as_of), latest_value=hb["_x1"].to_numpy(), hb_effect=effects,
+    )]
+
+
 def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: RuleSet,
-                                  jurisdiction: str) -> list[pd.DataFrame]:
+                                  jurisdiction: str, hb_candidates: list[pd.DataFrame] | None = None) -> list[pd.DataFrame]:
     """W2 (a, b, c) and W3 on each observed series a target is judged on.
 
     Changes smaller than half a reporting unit are nil (§8). On a Poisson rate with counts,
@@ -454,37 +486,14 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     ))
 
     # (c) Hidiroglou–Berthelot across regions on (y_{as_of−1}, y_{as_of})
-    x0 = matrix.at(series, as_of - 1)
-    x1 = matrix.at(series, as_of)
-    hb = rows.assign(_x0=x0, _x1=x1)
     # a counted region whose change is within chance is no outlier (it still counts in the quartiles)
     chance = counted & ~((last_col == as_of - years[0]) & telling) if len(years) else np.zeros(len(rows), dtype=bool)
+    hb = rows.assign(_x0=matrix.at(series, as_of - 1), _x1=matrix.at(series, as_of), _chance=chance)
     hb = hb[(hb["region"] != jurisdiction) & (hb["_x0"] > 0) & (hb["_x1"] > 0)]
-    groups = ["indicator", "sex", "area_type", "sign"]
-    hb = hb[hb.groupby(groups)["region"].transform("size") >= rules.hb_min_regions]
-    if len(hb):
-        ratio = hb["_x1"] / hb["_x0"]
-        med = ratio.groupby([hb[g] for g in groups]).transform("median")
-        s = np.where(ratio < med, 1 - med / ratio, ratio / med - 1)
-        effect = pd.Series(s * np.maximum(hb["_x0"], hb["_x1"]) ** rules.hb_u, index=hb.index)
-        keys = [hb[g] for g in groups]
-        e_med = effect.groupby(keys).transform("median")
-        q1 = effect.groupby(keys).transform("quantile", 0.25)
-        q3 = effect.groupby(keys).transform("quantile", 0.75)
-        d_q1 = np.maximum(e_med - q1, np.abs(rules.hb_a * e_med))
-        d_q3 = np.maximum(q3 - e_med, np.abs(rules.hb_a * e_med))
-        outlier = (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3)
-        mask = np.zeros(len(rows), dtype=bool)
-        effects = np.full(len(rows), np.nan)
-        mask[outlier.index[outlier.to_numpy()]] = True
-        mask &= ~chance
-        effects[hb.index] = effect.to_numpy()
-        parts.append(_frame(
-            rows, mask, "volatility", "W2c", Severity.WARNING.value,
-            lambda f: f"{as_of - 1}—{as_of}年变动与其他地区相比异常（HB检验，效应" + f(effects, 3) + "）",
-            lambda f: f"change {as_of - 1}–{as_of} is an outlier among regions (Hidiroglou–Berthelot effect " + f(effects, 3) + ")",
-            latest_year=float(as_of), latest_value=x1, hb_effect=effects,
-        ))
+    if hb_candidates is not None:  # partitions: every partition's candidates are compared together at the end
+        hb_candidates.append(hb)
+    else:
+        parts.extend(hb_flags(hb, as_of, rules))
 
     # W3 deterioration: slope over the last ≤ 5 years and the last change, in the good direction;
     # a move counts when it is material (§8) and, on counts, more than chance (§7)
@@ -697,14 +706,15 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
 
 
 def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str = "trend",
-                    rules: RuleSet = DEFAULT_RULES, judged: Judged | None = None) -> pd.DataFrame:
+                    rules: RuleSet = DEFAULT_RULES, judged: Judged | None = None,
+                    hb_candidates: list[pd.DataFrame] | None = None) -> pd.DataFrame:
     """The flag table for an already validated frame (see :func:`flag_early_warnings`).
 
     ``judged`` is the engine's run at ``as_of`` on the same rows (rows after ``as_of``
-    left out), when the caller has it already: the annual report passes its own.
+    left out), when the caller has it already: the annual report passes its own. With
+    ``hb_candidates`` (a list), W2c is left out and its candidates appended to the list, to
+    be compared with other partitions' (:func:`hb_flags`, :mod:`wdmonitor.partitions`).
     """
-    from .tables import region_names
-
     if judged is None:
         judged = judge_all(valid[valid["year"].astype("int64") <= as_of], plan, as_of, rules)
     full = judged.full
@@ -712,10 +722,18 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     now["precision"] = _precision(plan, now)
     parts = [
         *_projected_miss(judged, plan, as_of, method, rules),
-        *_volatility_and_deterioration(now, full, as_of, rules, plan.jurisdiction.code),
+        *_volatility_and_deterioration(now, full, as_of, rules, plan.jurisdiction.code, hb_candidates),
         *_gap_widening(now, full, rules),
         *_data_flags(now, full, as_of, rules),
     ]
+    return finished_flags(parts, plan, as_of, rules)
+
+
+def finished_flags(parts: list[pd.DataFrame], plan: Plan, as_of: int, rules: RuleSet) -> pd.DataFrame:
+    """The flag table of the rules' flag frames: columns :data:`FLAG_COLUMNS`, region names, and most
+    severe first, then by indicator, region, sex, flag, check and target year."""
+    from .tables import region_names
+
     parts = [p for p in parts if len(p)]
     flags = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(FLAG_COLUMNS))
     for column in FLAG_COLUMNS:

@@ -412,7 +412,6 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
         The frame fails validation (every failure case attached).
     """
     from .arguments import check_inputs, check_rules, check_year
-    from .tables import region_names
 
     frame, plan = check_inputs(frame, plan, "evaluate")
     year, rules = check_year(year, "evaluate"), check_rules(rules, "evaluate")
@@ -420,9 +419,29 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
     store_state = frame.attrs.get("store_state") if hasattr(frame, "attrs") else None
     valid = prepared(frame, plan)
     judged = judge_all(valid, plan, year, rules)
-    table = judged.table
+    provenance = {"rows_in": int(len(frame)), "rows_valid": int(len(valid)), "data_sha256": data_digest(valid)}
+    if store_state is not None:
+        provenance["store"] = store_state
+    return evaluation_of(judged.table, judged.unjudged, plan, year, assessments, rules, provenance)
+
+
+def data_digest(valid: pd.DataFrame) -> str:
+    """SHA-256 of the valid rows' values (the source columns left out), for an evaluation's provenance."""
+    values = valid.drop(columns=[c for c in valid if str(c).startswith("source")])
+    return hashlib.sha256(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes()).hexdigest()
+
+
+def evaluation_of(table: pd.DataFrame, unjudged: pd.DataFrame, plan: Plan, year: int, assessments: Any,
+                  rules: RuleSet, provenance: dict[str, Any]) -> Evaluation:
+    """The :class:`Evaluation` of the engine's verdict rows: the committee's assessments, names, traces, provenance.
+
+    Shared by :func:`evaluate` and :func:`wdmonitor.partitions.evaluate_partitions` (which
+    passes the verdict rows of every partition together).
+    """
+    from . import __version__
     from .assessments import apply_assessments, assessment_trace
     from .proxies import proxy_trace
+    from .tables import region_names
 
     # every region's qualitative rows, with the committee's verdicts (recorded or summarised)
     table = apply_assessments(table, assessments, plan)
@@ -431,18 +450,15 @@ def evaluate(frame: pd.DataFrame, plan: Plan | str | Path, year: int | None = No
     table["trace"] = proxy_trace(table)
     table["trace"] = assessment_trace(table)
     table = table[list(TABLE_COLUMNS)].reset_index(drop=True)
-
-    digest = hashlib.sha256(pd.util.hash_pandas_object(valid.drop(columns=[c for c in valid if str(c).startswith("source")]), index=False).to_numpy().tobytes()).hexdigest()
-    from . import __version__
-
+    given = dict(provenance)
+    store = given.pop("store", None)
     provenance = {
         "plan": plan.id, "year": year, "stage": _stage(plan, year), "rules": rules.name,
-        "rules_sha256": rules.digest(),
-        "wdmonitor": __version__, "rows_in": int(len(frame)), "rows_valid": int(len(valid)), "data_sha256": digest,
+        "rules_sha256": rules.digest(), "wdmonitor": __version__, **given,
         # valid series no verdict stands on, with the reason: listed, never dropped in silence
         "unjudged": [{k: (int(v) if isinstance(v, (int, np.integer)) else str(v)) for k, v in record.items()}
-                     for record in judged.unjudged.to_dict("records")],
+                     for record in unjudged.to_dict("records")],
     }
-    if store_state is not None:
-        provenance["store"] = store_state
+    if store is not None:
+        provenance["store"] = store
     return Evaluation(table=table, plan=plan, year=year, stage=_stage(plan, year), rules=rules, provenance=provenance)

@@ -7,6 +7,7 @@ and ``plans/*.yaml``, checked in ``__post_init__`` and varied with
 
 from __future__ import annotations
 
+import copyreg
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,15 @@ __all__ = [
     "Target",
     "default_precision",
 ]
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+# Plans, indicators and targets hold read-only mappings; pickling them (for joblib's workers,
+# a notebook's cache) pickles each as a dict and makes it read-only again when loaded.
+copyreg.pickle(MappingProxyType, lambda mapping: (_read_only, (dict(mapping),)))
 
 _FROZEN = {"frozen": True, "slots": True, "kw_only": True}
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -331,7 +331,8 @@ class Store:
                 f"SELECT {', '.join(_SUBMISSION_COLUMNS)} FROM submissions ORDER BY submitted_at, added_at, submission_id",
             )
 
-    def frame(self, as_of: str | datetime | None = None, plan: Plan | str | None = None) -> pd.DataFrame:
+    def frame(self, as_of: str | datetime | None = None, plan: Plan | str | None = None, *,
+              province: str | None = None) -> pd.DataFrame:
         """The canonical frame as known at a date: the latest version of every key.
 
         Parameters
@@ -340,6 +341,9 @@ class Store:
             Only submissions sent at or before this moment count; all of them when omitted.
         plan : Plan or str, optional
             Keep only the indicators (and references) of this plan.
+        province : str, optional
+            Only the regions whose code starts with these two digits (one partition of
+            :meth:`partitions`).
 
         Returns
         -------
@@ -359,12 +363,14 @@ class Store:
             SELECT {', '.join('o.' + c for c in _OBSERVATION_COLUMNS)}, o.submission_id, o.row_id AS _rowid
             FROM observations o
             WHERE o.submission_id IN (SELECT submission_id FROM submissions WHERE submitted_at <= :cutoff)
+            {'AND o.region LIKE :province' if province is not None else ''}
         """
+        parameters = {"cutoff": cutoff, **({"province": f"{province}%"} if province is not None else {})}
         with self._storage.read() as connection:
             sent = self._storage.query(
                 connection, "SELECT submission_id, department, submitted_at, added_at, source_sha256 FROM submissions "
                             "WHERE submitted_at <= :cutoff ORDER BY submission_id", {"cutoff": cutoff})
-            versions = self._storage.query(connection, query, {"cutoff": cutoff})
+            versions = self._storage.query(connection, query, parameters)
         of_row = pd.Index(sent["submission_id"]).get_indexer(versions["submission_id"])
         if (of_row < 0).any():  # a row whose submission is gone: the foreign key was broken by other software
             raise StoreError(f"{self.location}: the store is damaged (rows without their submission); restore it from "
@@ -382,6 +388,18 @@ class Store:
             frame = frame[frame[col.INDICATOR].isin(plan.indicator_ids)].reset_index(drop=True)
         frame.attrs["store_state"] = {**state, "path": self.location, "as_of": None if as_of is None else cutoff}
         return frame
+
+    def partitions(self, as_of: str | datetime | None = None, plan: Plan | str | None = None) -> Iterator[pd.DataFrame]:
+        """The frame as known at a date, one province at a time (the first two digits of the region code).
+
+        For :func:`wdmonitor.partitions.evaluate_partitions` and its warnings counterpart: only
+        one province's rows are in memory at once.
+        """
+        with self._storage.read() as connection:
+            provinces = self._storage.query(connection, "SELECT DISTINCT substr(region, 1, 2) AS province FROM observations "
+                                                        "ORDER BY province")
+        for province in provinces["province"].dropna().astype(str):
+            yield self.frame(as_of, plan, province=province)
 
     @staticmethod
     def _typed(frame: pd.DataFrame) -> pd.DataFrame:

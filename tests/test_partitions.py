@@ -1,0 +1,114 @@
+"""Evaluation and warnings partition by partition give the tables of one frame (issue: township scale).
+
+Every verdict and flag stands on a region's own series, except the spread across regions
+(区域差距) and the Hidiroglou–Berthelot comparison among regions (W2c), which the partitioned
+run computes from every partition at the end; the tests compare whole tables, row for row.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+import store_locations
+
+from wdmonitor import Store, evaluate, flag_early_warnings, load_plan
+from wdmonitor.errors import ArgumentError
+from wdmonitor.partitions import by_province, by_region, evaluate_partitions, flag_early_warnings_partitions
+from wdmonitor.sample import generate_sample
+from wdmonitor.vocabulary import GapBetween
+
+locations = store_locations.locations  # the fixture, parametrised over both backends
+
+PLAN = load_plan("huludao-2021-2030")
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return generate_sample(PLAN)
+
+
+@pytest.fixture(scope="module")
+def one_frame(frame):
+    return evaluate(frame, PLAN, 2025), flag_early_warnings(frame, PLAN, 2024)
+
+
+def test_the_sample_has_what_the_partitioned_run_must_reassemble(frame, one_frame):
+    evaluation, warnings = one_frame
+    counties = [r.code for r in PLAN.regions if r.level == "county"]
+    assert len(list(by_region(frame, PLAN, "county"))) == len(counties) + 1  # and the city's own rows
+    across = [t.id for t in PLAN.numeric_targets if t.gap_between is GapBetween.REGION]  # verdicts across regions
+    judged = evaluation.table[evaluation.table["target_id"].isin(across) & (evaluation.table["status"] != "无法评估")]
+    assert len(judged) and set(judged["region"]) == {PLAN.jurisdiction.code}
+    assert (warnings.table["check"] == "W2c").any()  # a comparison among regions
+
+
+def test_evaluation_by_county_is_the_evaluation_of_the_whole_frame(frame, one_frame):
+    partitioned = evaluate_partitions(by_region(frame, PLAN, "county"), PLAN, 2025)
+    pd.testing.assert_frame_equal(partitioned.table, one_frame[0].table)
+    pd.testing.assert_frame_equal(partitioned.summary(), one_frame[0].summary())
+    assert partitioned.provenance["unjudged"] == one_frame[0].provenance["unjudged"]
+    assert partitioned.provenance["rows_valid"] == one_frame[0].provenance["rows_valid"]
+    assert partitioned.provenance["partitions"] == len(list(by_region(frame, PLAN, "county")))
+
+
+def test_warnings_by_county_are_the_warnings_of_the_whole_frame(frame, one_frame):
+    partitioned = flag_early_warnings_partitions(by_region(frame, PLAN, "county"), PLAN, 2024)
+    pd.testing.assert_frame_equal(partitioned.table, one_frame[1].table)
+
+
+def test_partitions_in_any_order_give_the_same_tables(frame, one_frame):
+    parts = list(by_region(frame, PLAN, "county"))[::-1]
+    pd.testing.assert_frame_equal(evaluate_partitions(parts, PLAN, 2025).table, one_frame[0].table)
+    pd.testing.assert_frame_equal(flag_early_warnings_partitions(parts, PLAN, 2024).table, one_frame[1].table)
+
+
+def test_by_province_keeps_every_row_once(frame):
+    parts = list(by_province(frame))
+    assert sum(len(p) for p in parts) == len(frame)
+    assert [p["region"].str[:2].unique().tolist() for p in parts] == [["21"]]
+
+
+def test_parallel_workers_give_the_same_tables(frame, one_frame):
+    pytest.importorskip("joblib")
+    parts = list(by_region(frame, PLAN, "county"))
+    pd.testing.assert_frame_equal(evaluate_partitions(parts, PLAN, 2025, n_jobs=2).table, one_frame[0].table)
+    pd.testing.assert_frame_equal(flag_early_warnings_partitions(parts, PLAN, 2024, n_jobs=2).table, one_frame[1].table)
+
+
+def test_a_region_split_over_two_partitions_is_refused(frame):
+    county = frame[frame["region"] == "211402"]
+    halves = [county[county["year"] < 2020], county[county["year"] >= 2020]]
+    with pytest.raises(ArgumentError, match="211402.*partitions 1 and 2"):
+        evaluate_partitions(halves, PLAN, 2025)
+    with pytest.raises(ArgumentError, match="同一地区的数据须在同一分区"):
+        flag_early_warnings_partitions(halves, PLAN, 2024)
+
+
+def test_one_frame_is_not_taken_for_partitions(frame):
+    with pytest.raises(ArgumentError, match="iterable of frames"):
+        evaluate_partitions(frame, PLAN, 2025)
+
+
+def test_warnings_need_the_monitoring_year(frame):
+    with pytest.raises(TypeError):
+        flag_early_warnings_partitions(by_province(frame), PLAN)  # as_of is required: no latest year before reading all
+
+
+def test_a_plan_survives_pickling_for_the_workers(frame, one_frame):
+    again = pickle.loads(pickle.dumps(PLAN))
+    assert list(again.indicators) == list(PLAN.indicators) and len(again.targets) == len(PLAN.targets)
+    pd.testing.assert_frame_equal(evaluate(frame, again, 2025).table, one_frame[0].table)
+    with pytest.raises(TypeError):
+        again.indicators["x"] = None  # read-only again
+
+
+def test_a_store_is_evaluated_province_by_province(locations, frame, one_frame):
+    store = Store(locations.new(), plan=PLAN)
+    store.add(frame, department="统计局", submitted_at="2026-03-01")
+    parts = list(store.partitions())
+    assert [p["region"].str[:2].unique().tolist() for p in parts] == [["21"]]
+    pd.testing.assert_frame_equal(evaluate_partitions(store, PLAN, 2025).table, one_frame[0].table)
+    pd.testing.assert_frame_equal(flag_early_warnings_partitions(store, PLAN, 2024).table, one_frame[1].table)
+    assert store.frame(province="11").empty
