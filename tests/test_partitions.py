@@ -15,7 +15,13 @@ import store_locations
 
 from wdmonitor import Store, evaluate, flag_early_warnings, load_plan
 from wdmonitor.errors import ArgumentError
-from wdmonitor.partitions import by_province, by_region, evaluate_partitions, flag_early_warnings_partitions
+from wdmonitor.partitions import (
+    by_province,
+    by_region,
+    evaluate_partitions,
+    flag_early_warnings_partitions,
+    monitor_partitions,
+)
 from wdmonitor.sample import generate_sample
 from wdmonitor.vocabulary import GapBetween
 
@@ -112,3 +118,14 @@ def test_a_store_is_evaluated_province_by_province(locations, frame, one_frame):
     pd.testing.assert_frame_equal(evaluate_partitions(store, PLAN, 2025).table, one_frame[0].table)
     pd.testing.assert_frame_equal(flag_early_warnings_partitions(store, PLAN, 2024).table, one_frame[1].table)
     assert store.frame(province="11").empty
+
+
+def test_files_are_read_where_they_are_judged_and_each_once(frame, one_frame, tmp_path):
+    paths = []
+    for number, part in enumerate(by_region(frame, PLAN, "county")):
+        paths.append(tmp_path / f"part_{number}.csv")
+        part.to_csv(paths[-1], index=False)
+    evaluation, warnings = monitor_partitions(paths, PLAN, 2025, 2024)
+    pd.testing.assert_frame_equal(evaluation.table, one_frame[0].table)
+    pd.testing.assert_frame_equal(warnings.table, one_frame[1].table)
+    assert evaluation.provenance["rows_in"] == warnings.provenance["rows_in"] == len(frame)

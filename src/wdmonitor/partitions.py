@@ -37,6 +37,7 @@ import pandas as pd
 
 from .engine import judge_all, prepared
 from .errors import ArgumentError
+from .readers import read_submission
 from .rules import DEFAULT_RULES, RuleSet
 from .vocabulary import GapBetween
 
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation
     from .indicators import Plan
 
-__all__ = ["by_province", "by_region", "evaluate_partitions", "flag_early_warnings_partitions"]
+__all__ = ["by_province", "by_region", "evaluate_partitions", "flag_early_warnings_partitions", "monitor_partitions"]
 
 
 def by_province(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
@@ -79,13 +80,28 @@ def by_region(frame: pd.DataFrame, plan: Plan, level: str = "county") -> Iterato
         yield part
 
 
-def _judge_part(frame: pd.DataFrame, plan: Plan, year: int, rules: RuleSet, keep: frozenset[str]) -> dict[str, Any]:
-    """One partition validated and judged: its verdict rows and what the jurisdiction's pass needs."""
+def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as_of: int | None, method: str,
+          rules: RuleSet) -> dict[str, Any]:
+    """One partition read (a path), validated once, judged at ``year`` and flagged as of ``as_of``.
+
+    The jurisdiction's rows and the comparisons across regions are left to the last pass:
+    the rows they stand on are kept (``kept``), and W2c's candidates are returned.
+    """
+    from .early_warning import flags_for_valid
+
+    frame = read_submission(partition, plan) if isinstance(partition, (str, Path)) else partition
     valid = prepared(frame, plan)
-    judged = judge_all(valid, plan, year, rules)
     jurisdiction = plan.jurisdiction.code
-    return {"table": judged.table[judged.table["region"] != jurisdiction], "unjudged": judged.unjudged,
-            "kept": _kept(valid, jurisdiction, keep), "rows_in": len(frame), "rows_valid": len(valid)}
+    out: dict[str, Any] = {"kept": _kept(valid, jurisdiction, _spread_indicators(plan)), "rows_in": len(frame),
+                           "rows_valid": len(valid)}
+    if year is not None:
+        judged = judge_all(valid, plan, year, rules)
+        out.update(table=judged.table[judged.table["region"] != jurisdiction], unjudged=judged.unjudged)
+    if as_of is not None:
+        candidates: list[pd.DataFrame] = []
+        flags = flags_for_valid(valid, plan, as_of, method=method, rules=rules, hb_candidates=candidates)
+        out.update(flags=flags[flags["region"] != jurisdiction], candidates=candidates)
+    return out
 
 
 def _kept(valid: pd.DataFrame, jurisdiction: str, keep: frozenset[str]) -> pd.DataFrame:
@@ -149,11 +165,11 @@ def _ordered(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     return table.iloc[order].reset_index(drop=True)
 
 
-def _combined_table(parts: list[dict[str, Any]], plan: Plan, year: int, rules: RuleSet) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _combined_table(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, year: int,
+                    rules: RuleSet) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every partition's verdict rows and the jurisdiction's, in one table; and the unjudged series."""
     jurisdiction = plan.jurisdiction.code
     _check_disjoint([p["table"] for p in parts], jurisdiction)
-    kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
     whole = judge_all(kept, plan, year, rules).table
     table = pd.concat([whole[whole["region"] == jurisdiction], *(p["table"] for p in parts)], ignore_index=True)
     return _ordered(table, plan), _combined_unjudged([p["unjudged"] for p in parts])
@@ -172,16 +188,18 @@ def _combined_unjudged(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return summed[list(every.columns)].sort_values(["reason", "indicator", "sex", "area_type"], kind="stable").reset_index(drop=True)
 
 
-def evaluate_partitions(partitions: Iterable[pd.DataFrame] | Any, plan: Plan | str | Path, year: int | None = None,
-                        assessments: Any = None, *, rules: RuleSet = DEFAULT_RULES, n_jobs: int | None = 1) -> Evaluation:
+def evaluate_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path,
+                        year: int | None = None, assessments: Any = None, *, rules: RuleSet = DEFAULT_RULES,
+                        n_jobs: int | None = 1) -> Evaluation:
     """:func:`~wdmonitor.evaluate` over partitions of the data, with the same table as on one frame.
 
     Parameters
     ----------
-    partitions : iterable of DataFrame, or Store
+    partitions : iterable of DataFrame or path, or Store
         Canonical frames, each holding every row of its regions (:func:`by_province`,
-        :func:`by_region`, or one file per province read in turn); or a monitoring database,
-        read province by province (:meth:`Store.partitions <wdmonitor.Store.partitions>`).
+        :func:`by_region`), or files (one per province: each is read where it is judged,
+        in the worker when ``n_jobs`` is set); or a monitoring database, read province by
+        province (:meth:`Store.partitions <wdmonitor.Store.partitions>`).
     plan : Plan, str or Path
     year : int, optional
         The evaluation year; the plan's mid-term year by default.
@@ -195,8 +213,7 @@ def evaluate_partitions(partitions: Iterable[pd.DataFrame] | Any, plan: Plan | s
     Returns
     -------
     Evaluation
-        As :func:`~wdmonitor.evaluate` returns it; ``provenance`` counts the partitions, and
-        its ``data_sha256`` digests the partitions' digests in order.
+        As :func:`~wdmonitor.evaluate` returns it; ``provenance`` counts the partitions.
 
     Raises
     ------
@@ -205,33 +222,11 @@ def evaluate_partitions(partitions: Iterable[pd.DataFrame] | Any, plan: Plan | s
     SubmissionError
         A partition fails validation (its failure cases attached).
     """
-    from .arguments import check_plan, check_rules, check_year
-    from .evaluation import evaluation_of
-
-    plan = check_plan(plan, "evaluate_partitions")
-    year, rules = check_year(year, "evaluate_partitions"), check_rules(rules, "evaluate_partitions")
-    year = plan.midterm_year if year is None else int(year)
-    parts = _run(_judge_part, _frames(partitions, plan, None), n_jobs, plan, year, rules, _spread_indicators(plan))
-    table, unjudged = _combined_table(parts, plan, year, rules)
-    provenance = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
-                  "partitions": len(parts)}
-    return evaluation_of(table, unjudged, plan, year, assessments, rules, provenance)
+    return monitor_partitions(partitions, plan, year, None, assessments, rules=rules, n_jobs=n_jobs)[0]
 
 
-def _flag_part(frame: pd.DataFrame, plan: Plan, as_of: int, method: str, rules: RuleSet) -> dict[str, Any]:
-    """One partition validated and flagged; the comparisons across regions are left to the last pass."""
-    from .early_warning import flags_for_valid
-
-    valid = prepared(frame, plan)
-    jurisdiction = plan.jurisdiction.code
-    candidates: list[pd.DataFrame] = []
-    flags = flags_for_valid(valid, plan, as_of, method=method, rules=rules, hb_candidates=candidates)
-    return {"flags": flags[flags["region"] != jurisdiction], "candidates": candidates,
-            "kept": _kept(valid, jurisdiction, _spread_indicators(plan)), "rows_in": len(frame), "rows_valid": len(valid)}
-
-
-def flag_early_warnings_partitions(partitions: Iterable[pd.DataFrame] | Any, plan: Plan | str | Path, as_of: int, *,
-                                   method: str = "trend", rules: RuleSet = DEFAULT_RULES,
+def flag_early_warnings_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path,
+                                   as_of: int, *, method: str = "trend", rules: RuleSet = DEFAULT_RULES,
                                    n_jobs: int | None = 1) -> EarlyWarnings:
     """:func:`~wdmonitor.flag_early_warnings` over partitions of the data, with the same flags as on one frame.
 
@@ -239,28 +234,56 @@ def flag_early_warnings_partitions(partitions: Iterable[pd.DataFrame] | Any, pla
     The other parameters are those of :func:`evaluate_partitions` and
     :func:`~wdmonitor.flag_early_warnings`.
     """
-    from . import __version__
-    from .arguments import check_choice, check_plan, check_rules, check_year
-    from .early_warning import EarlyWarnings, finished_flags, flags_for_valid, hb_flags
-    from .trends import METHODS
-
-    plan = check_plan(plan, "flag_early_warnings_partitions")
-    as_of, rules = check_year(as_of, "flag_early_warnings_partitions", "as_of"), check_rules(rules, "flag_early_warnings_partitions")
     if as_of is None:
         raise ArgumentError("flag_early_warnings_partitions needs as_of, the monitoring year / 分区预警须指定监测年份 as_of")
-    method = check_choice(method, "method", METHODS, "flag_early_warnings_partitions")
-    parts = _run(_flag_part, _frames(partitions, plan, None), n_jobs, plan, int(as_of), method, rules)
+    return monitor_partitions(partitions, plan, None, as_of, method=method, rules=rules, n_jobs=n_jobs)[1]
+
+
+def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path,
+                       year: int | None, as_of: int | None, assessments: Any = None, *, method: str = "trend",
+                       rules: RuleSet = DEFAULT_RULES, n_jobs: int | None = 1) -> tuple[Evaluation | None, EarlyWarnings | None]:
+    """The year's evaluation at ``year`` and the warnings as of ``as_of``, each partition read and validated once.
+
+    Either year may be None (that result is then None); see :func:`evaluate_partitions`.
+    """
+    from .arguments import check_choice, check_plan, check_rules, check_year
+    from .trends import METHODS
+
+    plan = check_plan(plan, "monitor_partitions")
+    year, rules = check_year(year, "monitor_partitions"), check_rules(rules, "monitor_partitions")
+    as_of = check_year(as_of, "monitor_partitions", "as_of")
+    method = check_choice(method, "method", METHODS, "monitor_partitions")
+    if year is None and as_of is None:
+        year = plan.midterm_year
+    parts = _run(_part, _frames(partitions, plan, None), n_jobs, plan, year, as_of, method, rules)
+    counted = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
+               "partitions": len(parts)}
+    kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
+    evaluation = warnings = None
+    if year is not None:
+        from .evaluation import evaluation_of
+
+        table, unjudged = _combined_table(parts, kept, plan, int(year), rules)
+        evaluation = evaluation_of(table, unjudged, plan, int(year), assessments, rules, dict(counted))
+    if as_of is not None:
+        warnings = _combined_warnings(parts, kept, plan, int(as_of), method, rules, counted)
+    return evaluation, warnings
+
+
+def _combined_warnings(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, as_of: int, method: str,
+                       rules: RuleSet, counted: dict[str, int]) -> EarlyWarnings:
+    """Every partition's flags, the jurisdiction's, and W2c over every partition's candidates at once."""
+    from . import __version__
+    from .early_warning import EarlyWarnings, finished_flags, flags_for_valid, hb_flags
+
     jurisdiction = plan.jurisdiction.code
     _check_disjoint([p["flags"] for p in parts], jurisdiction)
-    kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
-    whole = flags_for_valid(kept, plan, int(as_of), method=method, rules=rules, hb_candidates=[])
+    whole = flags_for_valid(kept, plan, as_of, method=method, rules=rules, hb_candidates=[])
     # W2c compares each region's change with every other region's: the candidates of all partitions at once
     candidates = [c for p in parts for c in p["candidates"] if len(c)]
-    outliers = hb_flags(pd.concat(candidates, ignore_index=True), int(as_of), rules) if candidates else []
+    outliers = hb_flags(pd.concat(candidates, ignore_index=True), as_of, rules) if candidates else []
     table = finished_flags([whole[whole["region"] == jurisdiction], *(p["flags"] for p in parts), *outliers], plan,
-                           int(as_of), rules)
-    provenance = {"plan": plan.id, "year": int(as_of), "projection": method, "rules": rules.name,
-                  "rules_sha256": rules.digest(), "wdmonitor": __version__,
-                  "rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
-                  "partitions": len(parts)}
-    return EarlyWarnings(table=table, plan=plan, as_of=int(as_of), method=method, rules=rules, provenance=provenance)
+                           as_of, rules)
+    provenance = {"plan": plan.id, "year": as_of, "projection": method, "rules": rules.name,
+                  "rules_sha256": rules.digest(), "wdmonitor": __version__, **counted}
+    return EarlyWarnings(table=table, plan=plan, as_of=as_of, method=method, rules=rules, provenance=provenance)
