@@ -418,10 +418,12 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     Changes smaller than half a reporting unit are nil (§8). On a Poisson rate with counts,
     a change counts only when the exact conditional test of the two years' events says so
     (p below ``count_alpha``), and W3's trend is the Poisson GLM's slope, judged by whether
-    its interval lies wholly on the bad side of 0 (§7). A series of zeros has no trend and
+    its interval lies wholly on the bad side of 0 (§7). On a percentage with counts (women of
+    members) Fisher's exact test of the two years' 2×2 table decides the same changes, and
+    W3's slope counts only when the latest year against the rest of the window's says so. A series of zeros has no trend and
     no percentage change; a change from 0 is stated as "由0变为x".
     """
-    from .intervals import poisson_change_test
+    from .intervals import count_change_test
     from .trends import poisson_trend
 
     rows = now[now["simple"] & (now["series"] >= 0)].drop_duplicates(["series", "sign"]).reset_index(drop=True)
@@ -438,12 +440,14 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     zeros = _all_zero(block, years, rules.trend_window, nil)
     events, exposure = _count_blocks(matrix, series)
     counted = _counted(rows, block, events, exposure, years, rules.trend_window)
+    binomial = _counted(rows, block, events, exposure, years, rules.trend_window, "wilson")  # Fisher's exact test
+    counted = counted | binomial
     index = np.arange(len(rows))
     at = np.maximum(last_col, 0)
     before = np.maximum(last_col - 1, 0)
     # the exact conditional test of the latest year's events against the year before's
-    rise_p = poisson_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "larger")
-    fall_p = poisson_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "smaller")
+    rise_p = count_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "larger", binomial)
+    fall_p = count_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "smaller", binomial)
     change_p = np.where(latest_change > 0, rise_p, fall_p)
     material = np.abs(latest_change) >= nil
     # a counted change must also be more than chance: W2 on counts needs p < count_alpha
@@ -516,9 +520,9 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     screen = valid & ((worse_than_baseline & failing) | (slope_bad & ~step_good) | step_bad)
     chosen = np.flatnonzero(screen & counted)
     if len(chosen):
-        c_sign = sign[chosen]
+        c_sign, b = sign[chosen], binomial[chosen]
         glm = poisson_trend(events[chosen], exposure[chosen], years, as_of, window=rules.trend_window, level=rules.count_level)
-        usable = glm.estimable & (glm.events >= rules.count_min_events)
+        usable = glm.estimable & (glm.events >= rules.count_min_events) & ~b  # a percentage keeps the screen's slope
         with np.errstate(invalid="ignore"):
             glm_bad = np.where(c_sign < 0, glm.slope_lower > 0, glm.slope_upper < 0)
         # without a usable fit: the latest year's events against the rest of the window's, exactly
@@ -530,23 +534,23 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         last_events, last_exposure = events[chosen, c_at], exposure[chosen, c_at]
         rest_events = window_events.sum(axis=1) - np.nan_to_num(last_events)
         rest_exposure = window_exposure.sum(axis=1) - np.nan_to_num(last_exposure)
-        rest_bad = np.where(c_sign < 0, poisson_change_test(rest_events, rest_exposure, last_events, last_exposure, "larger"),
-                            poisson_change_test(rest_events, rest_exposure, last_events, last_exposure, "smaller")) < rules.count_alpha
-        slope_bad[chosen] = np.where(usable, glm_bad, rest_bad)
+        rest_bad = np.where(c_sign < 0, count_change_test(rest_events, rest_exposure, last_events, last_exposure, "larger", b),
+                            count_change_test(rest_events, rest_exposure, last_events, last_exposure, "smaller", b)) < rules.count_alpha
+        slope_bad[chosen] = np.where(usable, glm_bad, np.where(b, slope_bad[chosen] & rest_bad, rest_bad))
         previous_col = np.where(np.isnan(t_prev[chosen]), 0, t_prev[chosen] - years[0]).astype(np.int64)
         prev_events, prev_exposure = events[chosen, previous_col], exposure[chosen, previous_col]
-        rise = poisson_change_test(prev_events, prev_exposure, last_events, last_exposure, "larger") < rules.count_alpha
-        fall = poisson_change_test(prev_events, prev_exposure, last_events, last_exposure, "smaller") < rules.count_alpha
+        rise = count_change_test(prev_events, prev_exposure, last_events, last_exposure, "larger", b) < rules.count_alpha
+        fall = count_change_test(prev_events, prev_exposure, last_events, last_exposure, "smaller", b) < rules.count_alpha
         step_bad[chosen] &= np.where(c_sign < 0, rise, fall)
         step_good[chosen] &= np.where(c_sign < 0, fall, rise)
         base_col = np.clip(rows["baseline_data_year"].to_numpy(dtype=float)[chosen] - years[0], 0, len(years) - 1)
         base_col = np.where(np.isnan(base_col), 0, base_col).astype(np.int64)
         base_events, base_exposure = events[chosen, base_col], exposure[chosen, base_col]
-        worse = np.where(c_sign < 0, poisson_change_test(base_events, base_exposure, last_events, last_exposure, "larger"),
-                         poisson_change_test(base_events, base_exposure, last_events, last_exposure, "smaller")) < rules.count_alpha
+        worse = np.where(c_sign < 0, count_change_test(base_events, base_exposure, last_events, last_exposure, "larger", b),
+                         count_change_test(base_events, base_exposure, last_events, last_exposure, "smaller", b)) < rules.count_alpha
         worse_than_baseline[chosen] &= worse
-        shown_slope[chosen] = np.where(usable, glm.slope, np.nan)
-        slope_text[chosen] = np.where(usable, "poisson", "exact")
+        shown_slope[chosen] = np.where(usable, glm.slope, np.where(b, fit.slope[chosen], np.nan))
+        slope_text[chosen] = np.where(usable, "poisson", np.where(b, "", "exact"))
     severity = np.select(
         [valid & worse_than_baseline & failing, valid & slope_bad & ~step_good, valid & ~slope_bad & step_bad],
         [Severity.ALERT.value, Severity.WARNING.value, Severity.WATCH.value], Severity.NONE.value,
