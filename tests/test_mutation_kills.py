@@ -11,6 +11,7 @@ units (30.3/10万 sent as 3.03/万) still meets the target; the allowance is rel
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 
 import pandas as pd
@@ -183,3 +184,193 @@ def test_a_value_outside_the_band_that_rounds_onto_its_edge_is_inside(edge):
     assert abs(value - bound) > 1e-5  # as measured, it is outside the band
     assert around_status(target, value) == "attained"
     assert around_status(target, round(bound, PRECISION) + edge * 0.6 * 10.0 ** -PRECISION) == "not_attained"
+
+
+# == early warning: W2 per series (early_warning._volatility_and_deterioration) ====================
+# Methodology §4 W2: (a) the latest change's modified z-score 0.6745(Δ_L − median)/MAD against the
+# series' own earlier changes, > w2_z_threshold → warning, needing ≥ w2_min_changes earlier changes,
+# MAD = 0 falling back to 1.253314 × the mean absolute deviation; (b) |Δ_L|/|y_{L−1}| ≥
+# w2_relative_change → watch. Every statistic is the series' own: each case below holds two series
+# (the two sexes of one indicator) whose statistics differ, mirrored between the sexes.
+AS_OF = 2024
+PER_SEX = "compulsory_education_retention_rate"  # reported for women and men, higher is better
+SEXES = pytest.mark.parametrize("sex", ["female", "male"])
+
+
+def other_sex(sex: str) -> str:
+    return "male" if sex == "female" else "female"
+
+
+def change_series(earlier: list[float], latest: float, *, sex: str, start: float = 50.0) -> pd.DataFrame:
+    """A series ending in AS_OF whose year-on-year changes are ``earlier`` and then ``latest``."""
+    values = [start]
+    for change in [*earlier, latest]:
+        values.append(values[-1] + change)
+    first = AS_OF - len(values) + 1
+    return frame(PER_SEX, dict(zip(range(first, AS_OF + 1), values, strict=True))).assign(sex=sex)
+
+
+def warning_flags(data: pd.DataFrame, check: str, rules=DEFAULT_RULES) -> dict[str, str]:
+    """The severity of ``check`` for each sex of the jurisdiction's PER_SEX series ('none' if not flagged)."""
+    from wdmonitor.early_warning import flags_for_valid
+
+    target = Target(id="w2", indicator=PER_SEX, kind="increase", area="education")
+    table = flags_for_valid(data, make_plan(target), AS_OF, rules=rules)
+    table = table[(table["region"] == "211400") & (table["check"] == check)]
+    assert not table["sex"].duplicated().any(), table
+    found = dict(zip(table["sex"], table["severity"], strict=True))
+    return {sex: found.get(sex, "none") for sex in ("female", "male")}
+
+
+def latest_for(earlier: list[float], z: float) -> float:
+    """The latest change whose modified z-score against ``earlier`` is ``z`` (MAD > 0)."""
+    median = statistics.median(earlier)
+    mad = statistics.median(abs(c - median) for c in earlier)
+    return median + z * mad / 0.6745
+
+
+@SEXES
+def test_w2a_counts_each_series_own_earlier_changes(sex):
+    """One sex has w2_min_changes earlier changes and is flagged; the other, one fewer, is not,
+    however unusual its latest change (the count is per series, not over the table)."""
+    n = DEFAULT_RULES.w2_min_changes
+    enough = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0][:n]
+    fewer = enough[:-1]
+    z = 2 * DEFAULT_RULES.w2_z_threshold
+    data = pd.concat([change_series(enough, latest_for(enough, z), sex=sex),
+                      change_series(fewer, latest_for(fewer, z), sex=other_sex(sex))])
+    assert warning_flags(data, "W2a") == {sex: "warning", other_sex(sex): "none"}
+
+
+@SEXES
+def test_w2a_median_and_mad_are_each_series_own(sex):
+    """Earlier changes 1…5 (median 3, MAD 1) beside 10…50 (median 30, MAD 10): a latest change at
+    1.5 times the threshold against its own series warns, one at half of it does not. Over both
+    series the MAD would be 6, and neither would warn."""
+    small, large = [1.0, 2.0, 3.0, 4.0, 5.0], [10.0, 20.0, 30.0, 40.0, 50.0]
+    threshold = DEFAULT_RULES.w2_z_threshold
+    data = pd.concat([change_series(small, latest_for(small, 1.5 * threshold), sex=sex),
+                      change_series(large, latest_for(large, 0.5 * threshold), sex=other_sex(sex), start=500.0)])
+    assert warning_flags(data, "W2a") == {sex: "warning", other_sex(sex): "none"}
+
+
+@SEXES
+def test_w2a_zero_mad_falls_back_to_each_series_own_mean_absolute_deviation(sex):
+    """MAD 0 in both series: 1, 1, 1, 4, 4 (mean absolute deviation 1.2) and 1, 1, 1, 40, 40 (15.6).
+    z = (Δ − 1)/(1.253314·mean AD): 1.5 times the threshold warns, half of it does not; over both
+    series the mean absolute deviation would be 8.4, and neither would warn."""
+    threshold = DEFAULT_RULES.w2_z_threshold
+    small, large = [1.0, 1.0, 1.0, 4.0, 4.0], [1.0, 1.0, 1.0, 40.0, 40.0]
+    data = pd.concat([change_series(small, 1.0 + 1.5 * threshold * 1.253314 * 1.2, sex=sex),
+                      change_series(large, 1.0 + 0.5 * threshold * 1.253314 * 15.6, sex=other_sex(sex), start=500.0)])
+    assert warning_flags(data, "W2a") == {sex: "warning", other_sex(sex): "none"}
+
+
+@pytest.mark.parametrize(("factor", "expected"), [(1 + 1e-3, "warning"), (1 - 1e-3, "none")])
+def test_w2a_below_a_spread_of_one_is_still_the_modified_z_score(factor, expected):
+    """Earlier changes 0.1…0.5 (MAD 0.1, so MAD/0.6745 = 0.148 < 1): the z-score is still
+    0.6745(Δ − median)/MAD, flagged just above the threshold and not just below it."""
+    earlier = [0.1, 0.2, 0.3, 0.4, 0.5]
+    latest = latest_for(earlier, DEFAULT_RULES.w2_z_threshold * factor)
+    assert warning_flags(change_series(earlier, latest, sex="female"), "W2a")["female"] == expected
+
+
+def test_w2a_with_one_earlier_change_measures_against_it():
+    """With w2_min_changes = 1 the one earlier change is the median and its MAD is 0 (and so its mean
+    absolute deviation): the same change again has z = 0, any other an infinite z."""
+    rules = replace(DEFAULT_RULES, name="one-change", w2_min_changes=1)
+    assert warning_flags(change_series([1.0], 1.0, sex="female"), "W2a", rules)["female"] == "none"
+    assert warning_flags(change_series([1.0], 1.5, sex="female"), "W2a", rules)["female"] == "warning"
+
+
+def test_w2a_a_change_equal_to_every_earlier_one_has_z_zero_under_any_threshold():
+    """Every earlier change 1 and the latest 1: no spread and no deviation, z = 0, not flagged even
+    under a threshold below 1; the latest 1.01 has an infinite z and is."""
+    rules = replace(DEFAULT_RULES, name="low-z", w2_z_threshold=0.5)
+    assert warning_flags(change_series([1.0] * 5, 1.0, sex="female"), "W2a", rules)["female"] == "none"
+    assert warning_flags(change_series([1.0] * 5, 1.01, sex="female"), "W2a", rules)["female"] == "warning"
+
+
+def test_w2a_a_z_score_equal_to_the_threshold_is_not_flagged():
+    """The methodology's rule is z > w2_z_threshold. Earlier changes −2, −1, 0, 1, 2 (median 0,
+    MAD 1) and a latest change of 5.19: the rule set's threshold is set to that z-score, computed as
+    (Δ − median)/(MAD/0.6745); at it, no warning; a hair below it, a warning."""
+    earlier, latest = [-2.0, -1.0, 0.0, 1.0, 2.0], 5.19
+    data = change_series(earlier, latest, sex="female", start=1000.0)
+    values = data.sort_values("year")["value"].to_numpy()
+    change = values[-1] - values[-2]  # the latest change as the data hold it
+    z = (change - 0.0) / (1.0 / 0.6745)
+    at = replace(DEFAULT_RULES, name="at-z", w2_z_threshold=float(z))
+    below = replace(DEFAULT_RULES, name="below-z", w2_z_threshold=float(z) * (1 - 1e-9))
+    assert warning_flags(data, "W2a", at)["female"] == "none"
+    assert warning_flags(data, "W2a", below)["female"] == "warning"
+
+
+@SEXES
+@pytest.mark.parametrize("sign", [1, -1], ids=["rise", "fall"])
+def test_w2b_measures_the_latest_change_against_the_year_before(sex, sign):
+    """y 100, 200, 100, then 100·(1 ± w2_relative_change): the change is w2_relative_change of the year
+    before (100), not of the year before that (200), so watch; the other sex, steady, is not."""
+    rules = DEFAULT_RULES
+    moved = frame(PER_SEX, {2021: 100.0, 2022: 200.0, 2023: 100.0, 2024: 100.0 * (1 + sign * rules.w2_relative_change)})
+    steady = frame(PER_SEX, {2021: 100.0, 2022: 200.0, 2023: 100.0, 2024: 100.0})
+    data = pd.concat([moved.assign(sex=sex), steady.assign(sex=other_sex(sex))])
+    assert warning_flags(data, "W2b", rules) == {sex: "watch", other_sex(sex): "none"}
+
+
+@pytest.mark.parametrize(("units", "expected"), [(0.4, "none"), (0.6, "flagged")])
+def test_w2_a_change_below_half_a_reported_unit_is_never_flagged(units, expected):
+    """Methodology §8: a change smaller than half a unit of the last reported decimal is nil. At one
+    decimal, after steady years (any departure has an infinite z) a change of 0.04 raises no W2a and,
+    from 0.1 (a 40% change), no W2b; a change of 0.06 raises both."""
+    unit = 0.1
+    change = units * unit
+    target = Target(id="w2", indicator=PER_SEX, kind="increase", area="education")
+    from wdmonitor.early_warning import flags_for_valid
+
+    steady = frame(PER_SEX, {2019: 50.0, 2020: 50.0, 2021: 50.0, 2022: 50.0, 2023: 50.0, 2024: 50.0 + change})
+    small = frame(PER_SEX, {2022: 0.1, 2023: 0.1, 2024: 0.1 + change}).assign(region="211402")
+    table = flags_for_valid(pd.concat([steady, small]), make_plan(target, precision=1), AS_OF)
+    w2a = table[(table["region"] == "211400") & (table["check"] == "W2a")]
+    w2b = table[(table["region"] == "211402") & (table["check"] == "W2b")]
+    assert (len(w2a), len(w2b)) == ((0, 0) if expected == "none" else (1, 1))
+
+
+def test_w2_on_counts_needs_a_p_value_below_count_alpha():
+    """Methodology §7: a counted change is a W2 change only when the exact conditional test gives
+    p < count_alpha. 0 deaths and then 7, with the same births both years: given N = 7, the 7 are
+    binomial with p = 1/2, so P(X ≥ 7) = 2⁻⁷ exactly. With count_alpha = 2⁻⁷ that is not below it
+    (no W2b); with count_alpha a little above, it is (W2b from 0)."""
+    from wdmonitor.early_warning import flags_for_valid
+
+    births = 3300.0
+    deaths = [3.0, 3.0, 3.0, 0.0, 7.0]
+    data = pd.DataFrame({"region": "211402", "year": range(2020, 2025), "indicator": "maternal_mortality_ratio",
+                         "sex": "female", "area_type": "total", "age_group": "total",
+                         "value": [d / births * 1e5 for d in deaths], "numerator": deaths, "denominator": births})
+    target = Target(id="mmr", indicator="maternal_mortality_ratio", kind="at_most", values={2025: 10.0})
+    p = 0.5 ** 7
+
+    def w2b(alpha):
+        rules = replace(DEFAULT_RULES, name="alpha", count_alpha=alpha)
+        table = flags_for_valid(data, make_plan(target), AS_OF, rules=rules)
+        return table[(table["region"] == "211402") & (table["check"] == "W2b")]
+
+    assert w2b(p).empty
+    assert len(w2b(p * (1 + 1e-9))) == 1
+
+
+@pytest.mark.parametrize("previous", [0.0, 0.02], ids=["zero", "below-half-a-unit"])
+def test_w2b_from_zero_states_no_percentage(previous):
+    """Methodology §7: a change from 0 is stated as "由0变为x", never as a percentage. A previous value
+    of 0, or one below half a reported unit (0.05 at one decimal), then 0.5: W2b is raised from 0 and
+    its relative change is missing, not |Δ|/|y_{L−1}|."""
+    from wdmonitor.early_warning import flags_for_valid
+
+    target = Target(id="w2", indicator=PER_SEX, kind="increase", area="education")
+    data = frame(PER_SEX, {2022: previous, 2023: previous, 2024: 0.5})
+    table = flags_for_valid(data, make_plan(target, precision=1), AS_OF)
+    w2b = table[(table["region"] == "211400") & (table["check"] == "W2b")]
+    assert len(w2b) == 1
+    assert pd.isna(w2b["relative_change"].iloc[0])
+    assert "由0变为" in w2b["message_zh"].iloc[0]
