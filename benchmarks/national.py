@@ -1,26 +1,36 @@
-"""National-scale benchmark: the yearly cycle over every county-level unit.
+"""National-scale benchmark: the yearly cycle over every county-level unit, and township scale.
 
 Generates a SYNTHETIC panel (seeded): about 2,850 county-level units × the indicators of the
 葫芦岛 plan's numeric targets (70 indicators, with references and urban/rural series) × 11
 years (2015–2025) × the sexes each needs, with counts behind rates, 2% of the rows missing
-and a few defects; then times and prints, each on its own line: rows, read + validate,
-evaluate (mid-term), early warnings, total and peak memory. ``--scale 0.1`` runs a tenth of
-the units; ``--growth`` also runs 10%, 30% and 100% of that scale to show how cost grows. A per-series
-reference loop (one statsmodels fit and one comparison per series, the way an analyst
-would write it) runs on a sample of series and is timed against the library on the same
-sample.
+and a few defects, written as one CSV per province. Then, each in a fresh Python process so
+that imports are included, it times and prints, each on its own line:
+
+- the floor: pandas reading the same CSV files and one groupby over the series keys;
+- the library's cycle: read + validate, evaluate (mid-term), early warnings, their total,
+  the whole process (imports included), peak memory, and the ratio library / floor.
+
+``--units 40000`` simulates township scale (about 33 million rows) and ``--partitions`` runs
+the cycle province by province (:func:`wdmonitor.partitions.monitor_partitions`), so memory is
+bounded by the largest province; ``--jobs 2`` runs the provinces in joblib's processes.
+``--scale 0.1`` runs a tenth of the units; ``--growth`` also runs 10%, 30% and 100% of that
+scale to show how cost grows. A per-series reference loop (one statsmodels fit and one
+comparison per series, the way an analyst would write it) runs on a sample of series.
 
 Usage::
 
-    python benchmarks/national.py               # the whole national cycle
-    python benchmarks/national.py --scale 0.1   # a tenth
-    python benchmarks/national.py --growth      # 10%, 30%, 100%
+    python benchmarks/national.py                              # the national cycle
+    python benchmarks/national.py --partitions --jobs 2        # the same, province by province, 2 processes
+    python benchmarks/national.py --units 40000 --partitions   # township scale, bounded memory
+    python benchmarks/national.py --scale 0.1 --growth         # a tenth, and how cost grows
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,17 +44,38 @@ UNITS = 2850
 YEARS = np.arange(2015, 2026)
 
 
+PROVINCES = 31
+
+
+def unit_code(i: int, units: int) -> str:
+    """The six-digit code of synthetic unit ``i``: 31 provinces (11–41), the units spread evenly over them."""
+    per_province = -(-units // PROVINCES)
+    return f"{11 + i // per_province:02d}{i % per_province:04d}"
+
+
 def national_plan(units: int):
-    """The 葫芦岛 plan's targets over ``units`` synthetic county-level units of one nation."""
+    """The 葫芦岛 plan's targets over ``units`` synthetic county-level (or township) units of one nation."""
     from wdmonitor import Jurisdiction, Region, load_plan
 
     base = load_plan("huludao-2021-2030")
     nation = Jurisdiction(code="100000", name_zh="全国（合成）", name_en="Nation (synthetic)", level="nation")
     regions = tuple(
-        Region(code=f"{11 + i // 100:02d}{i % 100:04d}", name_zh=f"合成县{i}", level="county", parent="100000")
-        for i in range(units)
+        Region(code=unit_code(i, units), name_zh=f"合成县{i}", level="county", parent="100000") for i in range(units)
     )
     return replace(base, id="national-benchmark", jurisdiction=nation, regions=regions, baselines=())
+
+
+def write_panel(plan, folder: Path, seed: int = 7) -> list[Path]:
+    """The panel written province by province (one CSV each): only one province's rows in memory at once."""
+    paths = []
+    provinces: dict[str, list] = {}
+    for region in plan.regions:
+        provinces.setdefault(region.code[:2], []).append(region)
+    for number, (province, regions) in enumerate(sorted(provinces.items())):
+        part = panel(replace(plan, regions=tuple(regions)), seed=seed + number)
+        paths.append(folder / f"province_{province}.csv")
+        part.to_csv(paths[-1], index=False)
+    return paths
 
 
 def panel(plan, seed: int = 7) -> pd.DataFrame:
@@ -79,44 +110,92 @@ def panel(plan, seed: int = 7) -> pd.DataFrame:
     return data.reset_index(drop=True)
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+def peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def cycle(scale: float, quiet: bool = False) -> dict[str, float]:
-    from wdmonitor import check_submission, read_submission
+def _floor_child(folder: Path) -> dict[str, float]:
+    """pandas alone on the same files: read every CSV, then one groupby over the series keys."""
+    started = time.perf_counter()
+    data = pd.concat([pd.read_csv(path) for path in sorted(folder.glob("*.csv"))], ignore_index=True)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    series = data.groupby(["region", "indicator", "sex", "area_type"])["value"].mean()
+    return {"read": read, "groupby": time.perf_counter() - started, "series": len(series), "rows": len(data)}
+
+
+def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int) -> dict[str, float]:
+    """The library's cycle on the files, in this (fresh) process."""
+    from wdmonitor import check_submission
+    from wdmonitor.readers import read_files
     from wdmonitor.early_warning import flags_for_valid
     from wdmonitor.evaluation import judge_frame
 
-    units = max(int(UNITS * scale), 4)
     plan = national_plan(units)
-    data = panel(plan)
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for province, part in data.groupby(data["region"].str[:2]):  # one file per province, as they arrive
-            paths.append(Path(tmp) / f"province_{province}.csv")
-            part.to_csv(paths[-1], index=False)
+    paths = sorted(folder.glob("*.csv"))
+    if partitions:
+        from wdmonitor.partitions import monitor_partitions
+
         started = time.perf_counter()
-        frame = pd.concat([read_submission(path, plan) for path in paths], ignore_index=True)
-        report = check_submission(frame, plan)
-        read_validate = time.perf_counter() - started
+        evaluation, warnings = monitor_partitions(paths, plan, plan.midterm_year, 2024, n_jobs=jobs, refused="skip")
+        figures = {"partitioned": time.perf_counter() - started, "rows_valid": evaluation.provenance["rows_valid"],
+                   "table_rows": len(evaluation.table), "flags": len(warnings.table)}
+        if jobs != 1:
+            from joblib.externals.loky import get_reusable_executor
+
+            get_reusable_executor().shutdown(wait=True)
+        return {**figures, "peak_workers_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+    started = time.perf_counter()
+    report = check_submission(read_files(paths, plan), plan)
+    read_validate = time.perf_counter() - started
     started = time.perf_counter()
     table = judge_frame(report.valid, plan, plan.midterm_year)
     evaluate_s = time.perf_counter() - started
     started = time.perf_counter()
     flags = flags_for_valid(report.valid, plan, 2024)
-    warn_s = time.perf_counter() - started
-    figures = {"units": units, "rows": len(data), "refused": len(data) - len(report.valid), "read_validate": read_validate,
-               "evaluate": evaluate_s, "warnings": warn_s, "total": read_validate + evaluate_s + warn_s,
-               "table_rows": len(table), "flags": len(flags)}
+    return {"read_validate": read_validate, "evaluate": evaluate_s, "warnings": time.perf_counter() - started,
+            "rows_valid": len(report.valid), "table_rows": len(table), "flags": len(flags)}
+
+
+def _in_fresh_process(*args: str) -> dict[str, float]:
+    """Run this script's child mode in a new interpreter: its figures, its wall time (imports included)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return {**json.loads(done.stdout.splitlines()[-1]), "process": wall}
+
+
+def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None = None, partitions: bool = False,
+          jobs: int = 1) -> dict[str, float]:
+    units = units or max(int(UNITS * (scale or 1.0)), 4)
+    plan = national_plan(units)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_panel(plan, Path(tmp))
+        floor = _in_fresh_process("floor", tmp)
+        run = _in_fresh_process("cycle", tmp, str(units), str(int(partitions)), str(jobs))
+    rows = floor["rows"]
+    figures = {"units": units, "rows": rows, "refused": rows - run["rows_valid"], "floor": floor["process"], **run}
+    if not partitions:
+        figures["total"] = run["read_validate"] + run["evaluate"] + run["warnings"]
     if not quiet:
         print(f"units: {units} (files: {len(paths)}, one per province)")
-        print(f"rows: {figures['rows']:,} ({figures['refused']} refused by validation)")
-        print(f"read + validate: {read_validate:.2f} s")
-        print(f"evaluate (mid-term): {evaluate_s:.2f} s ({len(table):,} verdict rows)")
-        print(f"early warnings: {warn_s:.2f} s ({len(flags):,} flags)")
-        print(f"total: {figures['total']:.2f} s")
-        print(f"peak memory: {peak_mb():,.0f} MB")
+        print(f"rows: {rows:,} ({figures['refused']:,} refused by validation)")
+        print(f"floor: {floor['process']:.2f} s (pandas alone, imports included: read the CSV files {floor['read']:.2f} s, "
+              f"one groupby over the {floor['series']:,} series {floor['groupby']:.2f} s)")
+        if partitions:
+            print(f"read + validate + evaluate + early warnings, by province with {jobs} process(es): "
+                  f"{run['partitioned']:.2f} s ({run['table_rows']:,} verdict rows, {run['flags']:,} flags)")
+        else:
+            print(f"read + validate: {run['read_validate']:.2f} s")
+            print(f"evaluate (mid-term): {run['evaluate']:.2f} s ({run['table_rows']:,} verdict rows)")
+            print(f"early warnings: {run['warnings']:.2f} s ({run['flags']:,} flags)")
+            print(f"total: {figures['total']:.2f} s")
+        print(f"process (imports included): {run['process']:.2f} s")
+        print(f"library / floor: {run['process'] / floor['process']:.1f}x")
+        workers = f", largest worker {run['peak_workers_mb']:,.0f} MB" if partitions and jobs != 1 else ""
+        print(f"peak memory: {run['peak_mb']:,.0f} MB{workers}")
     return figures
 
 
@@ -171,9 +250,25 @@ def reference_loop(series: int = 300) -> None:
           f"({versus} the loop that does far less)")
 
 
+def _child(args: list[str]) -> int:
+    """``--child floor FOLDER`` or ``--child cycle FOLDER UNITS PARTITIONS JOBS``: one JSON line of figures."""
+    if args[0] == "floor":
+        figures = _floor_child(Path(args[1]))
+    else:
+        figures = _cycle_child(Path(args[1]), int(args[2]), bool(int(args[3])), int(args[4]))
+    print(json.dumps({**figures, "peak_mb": peak_mb()}))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return _child(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 2,850 units (default 1.0)")
+    parser.add_argument("--units", type=int, help="number of units instead of --scale (40000: about township level)")
+    parser.add_argument("--partitions", action="store_true", help="run the cycle province by province (bounded memory)")
+    parser.add_argument("--jobs", type=int, default=1, help="with --partitions: provinces at once in joblib's processes")
     parser.add_argument("--growth", action="store_true",
                         help="also run 10%%, 30%% and 100%% of --scale and print the cost per million rows")
     parser.add_argument("--reference-series", type=int, default=300, help="series in the per-series comparison (default 300)")
@@ -181,8 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     import platform
 
     print(f"machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
-    cycle(args.scale)
-    reference_loop(args.reference_series)
+    cycle(args.scale, units=args.units, partitions=args.partitions, jobs=args.jobs)
+    if args.units is None:
+        reference_loop(args.reference_series)
     if args.growth:
         for share in (0.1, 0.3, 1.0):  # of --scale: 10%, 30% and 100% of the nation by default
             scale = share * args.scale

@@ -23,13 +23,21 @@ def run(script: str, *args: str) -> list[str]:
 def test_national_benchmark_prints_each_figure_and_the_growth():
     lines = run("national.py", "--scale", "0.002", "--reference-series", "20", "--growth")
     starts = [line.split(":")[0] for line in lines]
-    for label in ("machine", "units", "rows", "read + validate", "evaluate (mid-term)", "early warnings", "total",
-                  "peak memory", "per-series loop / library, same job"):
+    for label in ("machine", "units", "rows", "floor", "read + validate", "evaluate (mid-term)", "early warnings", "total",
+                  "process (imports included)", "library / floor", "peak memory", "per-series loop / library, same job"):
         assert label in starts, lines
     assert re.search(r"^total: \d+\.\d\d s$", lines[starts.index("total")])
+    assert re.search(r"^library / floor: \d+\.\dx$", lines[starts.index("library / floor")])
     growth = [line for line in lines if line.startswith("scale ")]
     assert [line.split(":")[0] for line in growth] == ["scale 0.02%", "scale 0.06%", "scale 0.2%"]  # of the nation
     assert all("per million rows: read_validate" in line for line in growth)
+
+
+def test_national_benchmark_runs_province_by_province_in_worker_processes():
+    lines = run("national.py", "--units", "40", "--partitions", "--jobs", "2")
+    starts = [line.split(":")[0] for line in lines]
+    assert "read + validate + evaluate + early warnings, by province with 2 process(es)" in starts, lines
+    assert re.search(r"^peak memory: [\d,]+ MB, largest worker [\d,]+ MB$", lines[starts.index("peak memory")])
 
 
 def test_store_benchmark_prints_add_frame_and_size():

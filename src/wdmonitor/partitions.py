@@ -35,10 +35,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .engine import judge_all, prepared
+from .engine import judge_all
 from .errors import ArgumentError
 from .readers import read_submission
 from .rules import DEFAULT_RULES, RuleSet
+from .validation import prepare_submission, valid_or_raise
 from .vocabulary import GapBetween
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def by_region(frame: pd.DataFrame, plan: Plan, level: str = "county") -> Iterato
 
 
 def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as_of: int | None, method: str,
-          rules: RuleSet) -> dict[str, Any]:
+          rules: RuleSet, refused: str) -> dict[str, Any]:
     """One partition read (a path), validated once, judged at ``year`` and flagged as of ``as_of``.
 
     The jurisdiction's rows and the comparisons across regions are left to the last pass:
@@ -90,7 +91,8 @@ def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as
     from .early_warning import flags_for_valid
 
     frame = read_submission(partition, plan) if isinstance(partition, (str, Path)) else partition
-    valid = prepared(frame, plan)
+    report = prepare_submission(frame, plan)
+    valid = valid_or_raise(report) if refused == "raise" else report.valid
     jurisdiction = plan.jurisdiction.code
     out: dict[str, Any] = {"kept": _kept(valid, jurisdiction, _spread_indicators(plan)), "rows_in": len(frame),
                            "rows_valid": len(valid)}
@@ -241,10 +243,14 @@ def flag_early_warnings_partitions(partitions: Iterable[pd.DataFrame | str | Pat
 
 def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path,
                        year: int | None, as_of: int | None, assessments: Any = None, *, method: str = "trend",
-                       rules: RuleSet = DEFAULT_RULES, n_jobs: int | None = 1) -> tuple[Evaluation | None, EarlyWarnings | None]:
+                       rules: RuleSet = DEFAULT_RULES, n_jobs: int | None = 1,
+                       refused: str = "raise") -> tuple[Evaluation | None, EarlyWarnings | None]:
     """The year's evaluation at ``year`` and the warnings as of ``as_of``, each partition read and validated once.
 
     Either year may be None (that result is then None); see :func:`evaluate_partitions`.
+    ``refused="skip"`` judges each partition's valid rows when some rows fail validation
+    (their number is ``provenance["rows_in"] − provenance["rows_valid"]``) instead of raising
+    :class:`~wdmonitor.errors.SubmissionError` as :func:`~wdmonitor.evaluate` does.
     """
     from .arguments import check_choice, check_plan, check_rules, check_year
     from .trends import METHODS
@@ -253,9 +259,10 @@ def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, pl
     year, rules = check_year(year, "monitor_partitions"), check_rules(rules, "monitor_partitions")
     as_of = check_year(as_of, "monitor_partitions", "as_of")
     method = check_choice(method, "method", METHODS, "monitor_partitions")
+    refused = check_choice(refused, "refused", ("raise", "skip"), "monitor_partitions")
     if year is None and as_of is None:
         year = plan.midterm_year
-    parts = _run(_part, _frames(partitions, plan, None), n_jobs, plan, year, as_of, method, rules)
+    parts = _run(_part, _frames(partitions, plan, None), n_jobs, plan, year, as_of, method, rules, refused)
     counted = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
                "partitions": len(parts)}
     kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
