@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 
 from evaluation_helpers import make_plan, series, years
 from wdmonitor import Target, flag_early_warnings
-from wdmonitor.intervals import gap_variance, poisson_change_test, rate_variance
+from wdmonitor.intervals import (
+    binomial_change_test,
+    count_change_test,
+    gap_variance,
+    poisson_change_test,
+    rate_variance,
+)
 from wdmonitor.pooling import pooled_rates
 from wdmonitor.rules import DEFAULT_RULES
 from wdmonitor.series import to_matrix
@@ -419,3 +425,107 @@ def test_a_counted_proportion_falling_away_from_its_target_still_warns():
     # the counts confirm the screen; they never raise it above the screen's class (P < 0.10: alert)
     assert set(w1["severity"]) == {"alert"}
     assert w1.loc[2025, "message_zh"].startswith("按logistic回归（近期共")
+
+
+# -- counted percentages: Fisher's exact test of a year-on-year change (cases 12–13) -----------------
+COMMITTEE = "female_share_peoples_congress_standing_committee"
+COMMITTEE_TARGET = Target(id="committee", indicator=COMMITTEE, kind="at_least", values={2025: 30, 2030: 30})
+W2_W3 = {"W2a", "W2b", "W2c", "W3"}
+
+
+def committee(women, members, *, counts=True, region=COUNTY):
+    women, members = np.asarray(women, dtype=float), np.asarray(members, dtype=float)
+    return series(COMMITTEE, years(2020, *(women / members * 100)), region=region,
+                  numerators=women if counts else None, denominators=members if counts else None)
+
+
+def fisher_tail(a1, n1, a2, n2, alternative):
+    """Fisher's one-sided p from its definition: a₂ hypergeometric given the 2×2 table's margins."""
+    marked, total = a1 + a2, n1 + n2
+    support = range(max(0, marked - n1), min(marked, n2) + 1)
+    tail = [x for x in support if (x >= a2 if alternative == "larger" else x <= a2)]
+    return sum(math.comb(marked, x) * math.comb(total - marked, n2 - x) for x in tail) / math.comb(total, n2)
+
+
+@pytest.mark.parametrize(("a1", "n1", "a2", "n2"), [(3, 7, 2, 7), (2, 7, 3, 7), (0, 7, 3, 7), (7, 7, 0, 9), (420, 1200, 330, 1200),
+                                                    (14_000, 20_000, 13_000, 20_000), (5, 40, 5, 12), (1, 3, 0, 5)])
+def test_fishers_exact_test_is_its_hypergeometric_tail_and_scipys(a1, n1, a2, n2):
+    from scipy.stats import fisher_exact
+
+    for alternative, side in (("larger", "greater"), ("smaller", "less")):
+        got = binomial_change_test([a1], [n1], [a2], [n2], alternative)[0]
+        if n1 + n2 <= 5000:  # the definition in exact integers (its big binomials are slow beyond that)
+            assert got == pytest.approx(fisher_tail(a1, n1, a2, n2, alternative), rel=1e-9, abs=1e-300)
+        table = [[a2, n2 - a2], [a1, n1 - a1]]
+        assert got == pytest.approx(fisher_exact(table, alternative=side).pvalue, rel=1e-9, abs=1e-300)
+
+
+def test_fishers_exact_test_is_vectorised_and_refuses_impossible_tables():
+    a1, n1, a2, n2 = np.array([3, 0, 7, 8, np.nan]), np.array([7, 7, 7, 7, 7]), np.array([2, 0, 7, 1, 1]), np.array([7, 7, 7, 7, 7])
+    p = binomial_change_test(a1, n1, a2, n2, "smaller")
+    assert p[0] == pytest.approx(0.5)  # (C(5,0)C(9,7) + C(5,1)C(9,6) + C(5,2)C(9,5)) / C(14,7) = 1716/3432
+    assert p[1] == p[2] == 1.0  # no woman, or only women, in both years: no evidence of any change
+    assert np.isnan(p[3]) and np.isnan(p[4])  # 8 women of 7 members; a missing count
+    mixed = count_change_test(a1[:1].repeat(2), n1[:1].repeat(2), a2[:1].repeat(2), n2[:1].repeat(2), "smaller",
+                              binomial=[True, False])
+    assert mixed[0] == pytest.approx(0.5)
+    assert mixed[1] == pytest.approx(poisson_change_test([3], [7], [2], [7], "smaller")[0])  # P(X ≤ 2 | 5, ½) = 16/32
+    with pytest.raises(ValueError, match="alternative"):
+        binomial_change_test([1], [2], [1], [2], "two-sided")
+
+
+def test_case12_one_woman_fewer_on_a_committee_of_seven_is_chance():
+    # 3 of 7 women (42.9%) four years, then 2 of 7 (28.6%): −14.3 points, 33.3% down, below the target 30
+    flags = warnings_of(committee([3, 3, 3, 3, 2], [7] * 5), COMMITTEE_TARGET)
+    assert not set(flags.loc[flags["region"] == COUNTY, "check"]) & W2_W3  # Fisher: p = 1716/3432 = 0.5 ≫ 0.01
+    # the same shares without the counts are judged on their values: W2b watch and a W3 alert
+    bare = warnings_of(committee([3, 3, 3, 3, 2], [7] * 5, counts=False), COMMITTEE_TARGET)
+    bare = bare[bare["region"] == COUNTY].set_index("check")
+    assert bare.loc["W2b", "severity"] == "watch" and bare.loc["W3", "severity"] == "alert"
+
+
+def test_case13_a_large_committee_that_truly_falls_still_warns():
+    # 420, 425, 418, 422 of 1,200 (35.0–35.4%), then 330 (27.5%, below the target 30)
+    frame = committee([420, 425, 418, 422, 330], [1200] * 5)
+    flags = warnings_of(frame, COMMITTEE_TARGET)
+    flags = flags[flags["region"] == COUNTY].set_index("check")
+    assert fisher_tail(422, 1200, 330, 1200, "smaller") < 1e-4 < DEFAULT_RULES.count_alpha  # 3.06e-5
+    assert fisher_tail(420, 1200, 330, 1200, "smaller") < DEFAULT_RULES.count_alpha  # against the baseline: 4.38e-5
+    assert fisher_tail(1685, 4800, 330, 1200, "smaller") < DEFAULT_RULES.count_alpha  # against the rest of the window
+    assert flags.loc["W2b", "message_zh"] == "2024年较上年变动21.8%，需关注"  # (422 − 330)/422
+    assert flags.loc["W3", "severity"] == "alert"  # worse than the baseline's 35% and below 30, beyond chance
+    assert flags.loc["W3", "message_zh"].endswith("基期值35，出现退步")
+
+
+@settings(max_examples=12, deadline=None)
+@given(members=st.lists(st.integers(1, 12), min_size=5, max_size=5), women=st.integers(0, 7), seats=st.sampled_from([7, 9, 15]),
+       target=st.sampled_from([20.0, 45.0, 80.0]))
+def test_a_constant_counted_share_never_raises_w2_or_w3(members, women, seats, target):
+    # women × k of seats × k members in every year (k from 1 to 12): the share never changes
+    k = np.asarray(members, dtype=float)
+    goal = Target(id="committee", indicator=COMMITTEE, kind="at_least", values={2025: target, 2030: target})
+    flags = warnings_of(committee(women * k, seats * k), goal)
+    assert not set(flags["check"]) & W2_W3
+
+
+@settings(max_examples=10, deadline=None)
+@given(women=st.lists(st.integers(0, 9), min_size=5, max_size=5), extra=st.lists(st.integers(0, 6), min_size=5, max_size=5),
+       target=st.sampled_from([20.0, 40.0, 60.0]))
+def test_a_hundred_times_the_counts_never_removes_a_w2_or_w3_flag(women, extra, target):
+    women = np.asarray(women, dtype=float)
+    members = women + np.asarray(extra, dtype=float) + 1.0
+    goal = Target(id="committee", indicator=COMMITTEE, kind="at_least", values={2025: target, 2030: target})
+
+    def w2_w3(frame):
+        flags = warnings_of(frame, goal)
+        return flags[flags["check"].isin(W2_W3)].set_index("check")
+
+    small, large = w2_w3(committee(women, members)), w2_w3(committee(women * 100, members * 100))
+    shares = women / members * 100
+    for check in small.index:
+        if check == "W3" and check not in large.index:
+            # the one way a hundredfold count drops W3: the latest year rose beyond chance, so a
+            # window that fell is recovering (the screen's rule); at 1× the rise was within chance
+            assert small.loc["W3", "severity"] == "warning" and shares[-1] - shares[-2] >= 0.05
+            continue
+        assert check in large.index
