@@ -103,8 +103,10 @@ class RuleSet:
         W1 on a counted rate (Poisson GLM): warning when the probability of meeting T at
         the evaluation year is below 0.20, alert below 0.05. Library choice.
     count_alpha : float
-        Significance of the exact conditional test between two Poisson counts (W2 on counts,
-        W3's last change and comparison with the baseline) (0.01). Library choice.
+        Significance of the exact conditional test between two Poisson counts, and of
+        Fisher's exact test between two years' successes of trials on a counted percentage
+        (W2 on counts, W3's last change and comparison with the baseline) (0.01). Library
+        choice.
     count_level : float
         Level of the Poisson GLM slope's interval (W3) and of the interval of a change in a
         gap between two counted rates (W4) (0.95).
