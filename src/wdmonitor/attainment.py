@@ -25,7 +25,7 @@ from .rules import RuleSet
 from .series import SeriesMatrix
 from .vocabulary import ProgressClass, Status, TargetKind
 
-__all__ = ["baseline_and_target", "judge"]
+__all__ = ["baseline_and_target", "in_family", "judge"]
 
 _family = TargetKind.family
 
@@ -33,7 +33,13 @@ _EPS = 1e-9
 
 
 def _isin(values: np.ndarray, options: tuple[str, ...]) -> np.ndarray:
-    return np.isin(values, np.asarray(options, dtype=object))
+    """Which values are among ``options``, by hashing (numpy's isin sorts object arrays)."""
+    return pd.Series(values, dtype=object, copy=False).isin(options).to_numpy()
+
+
+def in_family(kind: np.ndarray, family: str) -> np.ndarray:
+    """Which rows' target kind belongs to ``family`` (:meth:`TargetKind.family`)."""
+    return _isin(kind, _family(family))
 
 
 def _meets(y: np.ndarray, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
@@ -249,7 +255,7 @@ def _basic_threshold(kind: np.ndarray, sign: np.ndarray, target: np.ndarray, y_b
         short = sign * (target - y_b) > _slack(target)
     of_distance = np.where(kind == TargetKind.RELATIVE_TO_BASELINE.value, rules.basic_share_of_delta,
                            rules.basic_share_of_distance) * np.abs(target - y_b)
-    of_target = np.isin(kind, _family("maintain")) | ~short | np.isnan(y_b)
+    of_target = _isin(kind, _family("maintain")) | ~short | np.isnan(y_b)
     return np.where(of_target, rules.basic_share_of_target * np.abs(target), of_distance)
 
 

@@ -48,14 +48,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .attainment import baseline_and_target
+from .attainment import baseline_and_target, in_family
 from .engine import Judged, judge_all, prepared
 from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
 from .targets import resolve_series, target_rows
 from .trends import meeting_probability, project
-from .vocabulary import Severity, TargetKind
+from .vocabulary import Severity
 
 __all__ = ["FLAG_COLUMNS", "EarlyWarnings", "flag_early_warnings", "flags_for_valid"]
 
@@ -257,7 +257,7 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
         nil = _nil(judged, rules)
         y_hat = fit.projection
         enough = (fit.n_points >= max(rules.min_points_projection, 2)) & ~np.isnan(y_hat) & (series >= 0)
-        numeric = np.isin(kind, TargetKind.family("one_sided")) & ~np.isnan(target) & (sign != 0)
+        numeric = in_family(kind, "one_sided") & ~np.isnan(target) & (sign != 0)
         with np.errstate(invalid="ignore", divide="ignore"):
             # the share of the distance needs a distance of w1_min_distance_units reporting units
             short = sign * (target - y_b) >= rules.w1_min_distance_units * _unit(judged) * (1 - 1e-9)
@@ -271,12 +271,12 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
         severity = np.where(numeric & ~short & fails & (margin > rules.w1_hold_alert_share), Severity.ALERT.value, severity)
         # direction and gap targets: the projection no better than the baseline (library choice);
         # a level already at 0 that stays at 0 (a gap closed, no death) has nowhere better to go
-        directional = np.isin(kind, TargetKind.family("directional")) & (sign != 0)
+        directional = in_family(kind, "directional") & (sign != 0)
         with np.errstate(invalid="ignore"):
             no_better = sign * (y_hat - y_b) < nil
             closed = (sign < 0) & (np.abs(y_b) < nil) & (np.abs(y_hat) < nil)
         severity = np.where(directional & no_better & ~closed, Severity.WARNING.value, severity)
-        banded = np.isin(kind, TargetKind.family("banded"))
+        banded = in_family(kind, "banded")
         lower = judged["band_lower"].to_numpy(dtype=float)
         upper = judged["band_upper"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
