@@ -153,6 +153,25 @@ def _series_block(matrix: SeriesMatrix, series: np.ndarray) -> np.ndarray:
     return block
 
 
+def _row_median(block: np.ndarray) -> np.ndarray:
+    """The median of each row's observed values (NaN for a row without any), as ``np.nanmedian``.
+
+    One argsort of the block, NaN filled with +inf, as numpy's masked median sorts it (the
+    path nanmedian takes for short rows, through masked arrays); the two middle values are
+    summed from +0.0 and halved as numpy does, so ties of −0.0 and 0.0 come out the same way.
+    """
+    if not block.shape[1]:
+        return np.full(len(block), np.nan)
+    filled = np.where(np.isnan(block), np.inf, block)
+    ordered = np.take_along_axis(filled, np.argsort(filled, axis=1), axis=1)
+    count = (~np.isnan(block)).sum(axis=1)
+    high = np.minimum(count // 2, block.shape[1] - 1)
+    low = np.maximum(np.where(count % 2 == 1, high, high - 1), 0)
+    rows = np.arange(len(block))
+    median = (0.0 + ordered[rows, low] + ordered[rows, high]) / 2  # numpy's sum starts at +0.0: −0.0 comes out 0.0
+    return np.where(count > 0, median, np.nan)
+
+
 def _last_two(block: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, ...]:
     """Latest and previous observation (value and year) of each row."""
     observed = ~np.isnan(block)
@@ -459,8 +478,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     # (a) modified z-score (Iglewicz–Hoaglin); MAD = 0 uses the mean absolute deviation × 1.2533
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows (no earlier changes) give NaN
-        median = np.nanmedian(np.where(count[:, None] > 0, earlier, 0.0), axis=1)
-        mad = np.nanmedian(np.abs(earlier - median[:, None]), axis=1)
+        median = _row_median(np.where(count[:, None] > 0, earlier, 0.0))
+        mad = _row_median(np.abs(earlier - median[:, None]))
         mean_ad = np.nanmean(np.abs(earlier - median[:, None]), axis=1)
         spread = np.where(mad > 0, mad / 0.6745, 1.253314 * mean_ad)
         deviation = latest_change - median
