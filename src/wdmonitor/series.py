@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,14 +103,18 @@ class KeyCodes:
         return KeyCodes(tuple(levels), np.vstack([self.codes, _encode(levels, keys)]))
 
 
-def _combine(levels: tuple[pd.Index, ...] | list[pd.Index], codes: np.ndarray) -> np.ndarray:
-    combined = np.zeros(len(codes), dtype=np.int64)
-    for position, level in enumerate(levels):
-        combined = combined * (len(level) + 1) + codes[:, position]
-    return np.where((codes < 0).any(axis=1), -1, combined)
+def _combine(levels: Sequence[pd.Index], codes: np.ndarray | Sequence[np.ndarray]) -> np.ndarray:
+    """Mixed-radix combination of key codes, given as a (rows, columns) array or one array per column."""
+    columns = [codes[:, position] for position in range(len(levels))] if isinstance(codes, np.ndarray) else list(codes)
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    absent = np.zeros(len(combined), dtype=bool)
+    for column, level in zip(columns, levels, strict=True):
+        combined = combined * (len(level) + 1) + column
+        absent |= column < 0
+    return np.where(absent, -1, combined)
 
 
-def _encode(levels: tuple[pd.Index, ...] | list[pd.Index], keys: pd.DataFrame) -> np.ndarray:
+def _encode(levels: Sequence[pd.Index], keys: pd.DataFrame) -> np.ndarray:
     """Each key column's position in its levels (-1 for a value not among them)."""
     columns = [level.get_indexer(keys[column]) for level, column in zip(levels, SERIES_KEY, strict=True)]
     return np.column_stack(columns).astype(np.int64).reshape(len(keys), len(SERIES_KEY))
@@ -224,12 +229,11 @@ def to_matrix(frame: pd.DataFrame, years: tuple[int, int] | None = None) -> Seri
         first, last = years
     width = max(last - first + 1, 0)
     levels, row_codes = zip(*(_key_column(frame, column) for column in SERIES_KEY), strict=True)
-    by_row = np.column_stack(row_codes).reshape(len(frame), len(SERIES_KEY))
     # series in the order of their codes, column by column (each column's values in order of appearance)
-    series, combined = pd.factorize(_combine(levels, by_row), sort=True)
+    series, combined = pd.factorize(_combine(levels, row_codes), sort=True)
     representative = np.zeros(len(combined), dtype=np.int64)
     representative[series] = np.arange(len(series))  # any row of a series: they share its key
-    codes = KeyCodes(tuple(levels), by_row[representative])
+    codes = KeyCodes(tuple(levels), np.column_stack([column[representative] for column in row_codes]).reshape(-1, len(SERIES_KEY)))
     keys = pd.DataFrame({column: level.take(codes.codes[:, position])
                          for position, (column, level) in enumerate(zip(SERIES_KEY, codes.levels, strict=True))})
     shape = (len(keys), width)
