@@ -146,10 +146,14 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             records.append(row)
     # one record per target and series; then repeated over the regions (no loop over regions)
     specs = pd.DataFrame.from_records(records)
-    everywhere = specs[specs["_everywhere"]]
-    repeated = everywhere.loc[everywhere.index.repeat(len(regions))].assign(region=np.tile(np.asarray(regions, dtype=object), len(everywhere)))
-    alone = specs[~specs["_everywhere"]].assign(region=plan.jurisdiction.code)
-    rows = pd.concat([repeated, alone]).sort_index(kind="stable").drop(columns="_everywhere").reset_index(drop=True)
+    everywhere = specs["_everywhere"].to_numpy(dtype=bool)
+    copies = np.where(everywhere, len(regions), 1)  # in the specs' order, each region in turn: one take
+    taken = np.repeat(np.arange(len(specs)), copies)
+    within = np.arange(len(taken)) - np.repeat(np.cumsum(copies) - copies, copies)
+    names = np.asarray([*regions, plan.jurisdiction.code], dtype=object)
+    region = names[np.where(everywhere[taken], within, len(regions))]
+    rows = specs.take(taken).drop(columns="_everywhere").reset_index(drop=True)
+    rows["region"] = pd.Series(region, dtype=_region_dtype(regions, everywhere, plan.jurisdiction.code))
     rows["target_year"] = rows["target_year"].astype("int64")
     # the baseline stated in the plan stands in for the jurisdiction's missing observation
     rows["plan_baseline"] = np.nan
@@ -162,6 +166,14 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             hit &= rows["sex"] == baseline.sex.value
         rows.loc[hit, "plan_baseline"] = baseline.value
     return rows
+
+
+def _region_dtype(regions: list[str], everywhere: np.ndarray, jurisdiction: str) -> object:
+    """The region column's dtype as the frame of the rows everywhere and of the jurisdiction's
+    own rows, put together, gives it (object or text, by which of the two are empty)."""
+    repeated = pd.DataFrame({"region": np.asarray(regions[:1] if everywhere.any() else [], dtype=object)})
+    alone = pd.DataFrame(index=range(int((~everywhere).any()))).assign(region=jurisdiction)
+    return pd.concat([repeated, alone])["region"].dtype
 
 
 def _pair(matrix: SeriesMatrix, mask: np.ndarray, column: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -284,19 +296,24 @@ def resolve_series(rows: pd.DataFrame, matrix: SeriesMatrix) -> pd.DataFrame:
     """
     wanted = pd.DataFrame({"region": rows["region"], "indicator": rows["series_indicator"], "sex": rows["sex"],
                            "area_type": rows["area_type"], "age_group": "total"})
-    out = rows.copy()
-    out["series"] = matrix.lookup(wanted[list(SERIES_KEY)])
-    reference = wanted.assign(indicator=rows["reference"])
-    out["reference_series"] = np.where(rows["reference"] != "", matrix.lookup(reference[list(SERIES_KEY)]), -1)
-    return _without_absent_totals(out)
+    series = matrix.lookup(wanted[list(SERIES_KEY)])
+    with_reference = (rows["reference"] != "").to_numpy()
+    reference = np.full(len(rows), -1, dtype=np.int64)
+    if with_reference.any():  # the few relative_to rows only
+        wanted = wanted[with_reference].assign(indicator=rows["reference"][with_reference])
+        reference[with_reference] = matrix.lookup(wanted[list(SERIES_KEY)])
+    return _without_absent_totals(rows, series, reference)
 
 
-def _without_absent_totals(rows: pd.DataFrame) -> pd.DataFrame:
-    """Drop the optional total rows of a both-sex target where the data carry no total.
+def _without_absent_totals(rows: pd.DataFrame, series: np.ndarray, reference: np.ndarray) -> pd.DataFrame:
+    """``rows`` with their series, less the optional total rows of a both-sex target where the data
+    carry no total.
 
     Female and male rows stay (无法评估 when absent); a total sent alone is judged on its own.
     """
     if "optional" not in rows:
-        return rows
-    keep = ~rows["optional"].to_numpy(dtype=bool) | (rows["series"].to_numpy() >= 0)
-    return rows[keep].drop(columns="optional").reset_index(drop=True)
+        return rows.assign(series=series, reference_series=reference)
+    keep = ~rows["optional"].to_numpy(dtype=bool) | (series >= 0)
+    kept = rows.loc[keep, [column for column in rows.columns if column != "optional"]].reset_index(drop=True)
+    kept["series"], kept["reference_series"] = series[keep], reference[keep]
+    return kept
