@@ -97,15 +97,24 @@ class _Formatter:
     def __init__(self, mask: np.ndarray, precision: np.ndarray | None = None) -> None:
         self.mask = mask
         self.precision = None if precision is None else np.asarray(precision, dtype=np.int64)[mask]
+        # texts already formatted, by array: a message and its other language repeat the same numbers
+        self._texts: dict[tuple[int, int | None, int], tuple[Any, pd.Series]] = {}
 
     def pick(self, values: np.ndarray | pd.Series) -> np.ndarray:
         return np.asarray(values)[self.mask]
 
     def __call__(self, values: np.ndarray | pd.Series, digits: int | None = None, *, extra: int = 0) -> pd.Series:
+        key = (id(values), digits, extra)
+        known = self._texts.get(key)
+        if known is not None and known[0] is values:  # the array is held, so its id is not reused
+            return known[1]
         if digits is None:
             digits_of: int | np.ndarray = 4 if self.precision is None else self.precision + extra
-            return _fmt(self.pick(values), digits_of)
-        return _fmt(self.pick(values), digits)
+            text = _fmt(self.pick(values), digits_of)
+        else:
+            text = _fmt(self.pick(values), digits)
+        self._texts[key] = (values, text)
+        return text
 
     def text(self, values: np.ndarray | pd.Series) -> pd.Series:
         return pd.Series(self.pick(values), dtype=object)
