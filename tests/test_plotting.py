@@ -290,3 +290,101 @@ def test_the_heatmap_hatches_uncertain_verdicts():
     hatched = [p for p in ax.patches if p.get_hatch() == "///"]
     assert [(p.get_x(), p.get_y()) for p in hatched] == [(-0.5, -0.5)]
     assert "不确定（区间含目标值）" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def counted_mmr(deaths, births, region="211400", first=2020):
+    deaths, births = np.asarray(deaths, dtype=float), np.asarray(births, dtype=float)
+    return pd.DataFrame({"region": region, "year": range(first, first + len(deaths)), "sex": "female",
+                         "indicator": "maternal_mortality_ratio", "value": deaths / births * 1e5, "numerator": deaths,
+                         "denominator": births})
+
+
+def charted_trajectories(monkeypatch, frame, plan, tmp_path, indicator="maternal_mortality_ratio"):
+    """The axes write_charts draws each trajectory on, with the projection it passed."""
+    import wdmonitor.plotting as plotting
+    from wdmonitor import evaluate
+
+    drawn = []
+
+    def recording(*args, **kwargs):
+        ax = plot_trajectory(*args, **kwargs)
+        drawn.append((ax, kwargs["projection"]))
+        return ax
+
+    monkeypatch.setattr(plotting, "plot_trajectory", recording)
+    write_charts(evaluate(frame, plan), frame, tmp_path / "charts", indicators=[indicator])
+    return drawn
+
+
+def dashed_from(ax, year):
+    return [line for line in ax.get_lines() if line.get_linestyle() == "--" and line.get_xdata()[0] == year]
+
+
+def test_the_charts_projection_of_a_counted_rate_is_the_count_model_w1_uses(plan, monkeypatch, tmp_path):
+    from wdmonitor import flag_early_warnings
+    from wdmonitor.rules import DEFAULT_RULES
+    from wdmonitor.trends import poisson_trend
+
+    deaths, births = [20, 24, 28, 33, 38], [200_000] * 5  # a large city whose MMR truly rises (methodology §5, case 11)
+    frame = counted_mmr(deaths, births)
+    [(ax, projection)] = charted_trajectories(monkeypatch, frame, plan, tmp_path)
+    years = np.arange(2025, plan.final_year + 1)
+    fit = poisson_trend(np.tile(np.asarray(deaths, dtype=float), (len(years), 1)), np.tile(np.asarray(births, dtype=float),
+                        (len(years), 1)), np.arange(2020, 2025), years, window=DEFAULT_RULES.trend_window,
+                        level=DEFAULT_RULES.count_level, multiplier=1e5)
+    [line] = dashed_from(ax, 2025)
+    assert list(line.get_xdata()) == list(years)
+    np.testing.assert_allclose(line.get_ydata(), fit.projection, rtol=1e-12)  # the GLM's line, not a straight one
+    assert projection.attrs["model"] == "poisson_glm"
+    band = ax.collections[-1].get_paths()[0].vertices
+    assert band[:, 1].min() == pytest.approx(fit.lower.min()) and band[:, 1].max() == pytest.approx(fit.upper.max())
+    assert "95%区间（泊松回归）" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # the same numbers W1 judges the final year by
+    w1 = flag_early_warnings(frame, plan, as_of=2024).table.query("check == 'W1' and region == '211400'")
+    at_final = w1[(w1["target_year"] == plan.final_year) & (w1["method"] == "poisson_glm")]
+    assert len(at_final) == 1
+    assert line.get_ydata()[-1] == pytest.approx(at_final["projection"].iloc[0], rel=1e-9)
+    assert band[:, 1].max() == pytest.approx(at_final["upper"].iloc[0], rel=1e-9)
+
+
+def test_the_charts_projection_of_a_counted_percentage_is_the_logistic_model(plan):
+    from wdmonitor.plotting import count_projection
+    from wdmonitor.trends import poisson_trend
+
+    screened, women = np.array([14_000.0, 13_800, 13_500, 13_300, 13_000]), np.full(5, 20_000.0)
+    frame = pd.DataFrame({"region": "211400", "year": range(2020, 2025), "sex": "female",
+                          "indicator": "cervical_cancer_screening_rate", "value": screened / women * 100,
+                          "numerator": screened, "denominator": women})
+    path = count_projection(frame, plan, "cervical_cancer_screening_rate", "211400", to_year=2030)
+    fit = poisson_trend(np.tile(screened, (6, 1)), np.tile(women, (6, 1)), np.arange(2020, 2025), np.arange(2025, 2031),
+                        multiplier=100, family="binomial")
+    assert path.attrs["model"] == "binomial_glm"
+    np.testing.assert_allclose(path["projection"], fit.projection, rtol=1e-12)
+    np.testing.assert_allclose(path[["pi_lower", "pi_upper"]].to_numpy(), np.column_stack([fit.lower, fit.upper]), rtol=1e-12)
+    ax = plot_trajectory(frame, plan, "cervical_cancer_screening_rate", region="211400", projection=path, lang="en")
+    assert "95% interval (logistic regression)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    # without counts the same values are projected by their straight line, as before
+    assert count_projection(frame.drop(columns=["numerator", "denominator"]), plan, "cervical_cancer_screening_rate",
+                            "211400") is None
+
+
+@pytest.mark.parametrize(("deaths", "note"), [
+    ([1, 0, 2, 1, 0], "近5年共4例，少于20例，不作预测"),  # a county: 4 deaths in five years
+    ([0, 0, 0, 0, 30], "近5年的计数无法估计趋势（事件集中在首年或末年），不作预测"),  # every event in the last year
+])
+def test_the_chart_says_when_a_counted_jurisdiction_is_too_noisy_to_project(plan, monkeypatch, tmp_path, deaths, note):
+    [(ax, projection)] = charted_trajectories(monkeypatch, counted_mmr(deaths, [3300, 3320, 3340, 3360, 3380]), plan, tmp_path)
+    assert projection is not None and projection.empty  # the count model withholds it, as W1 does
+    assert not dashed_from(ax, 2025)
+    assert note in [t.get_text() for t in ax.texts]
+
+
+def test_a_counted_percentage_with_few_rare_outcomes_is_not_projected(plan):
+    # 999 of 1,000 screened every year: one woman missed a year, 5 in five years (the rarer outcome)
+    frame = pd.DataFrame({"region": "211400", "year": range(2020, 2025), "sex": "female",
+                          "indicator": "cervical_cancer_screening_rate", "value": 99.9, "numerator": 999.0,
+                          "denominator": 1000.0})
+    projection = pd.DataFrame({"year": [2025, 2030], "projection": [99.9, 99.9]})
+    ax = plot_trajectory(frame, plan, "cervical_cancer_screening_rate", region="211400", projection=projection, lang="en")
+    assert not dashed_from(ax, 2025)
+    assert "5 events in 5 years, fewer than 20: not projected" in [t.get_text() for t in ax.texts]

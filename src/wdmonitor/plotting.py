@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "STATUS_COLOURS",
     "cjk_font",
+    "count_projection",
     "plot_area_status",
     "plot_sex_gap",
     "plot_status_heatmap",
@@ -196,18 +197,106 @@ def _count_intervals(series: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.nd
     return interval(k, n, MULTIPLIERS[unit])
 
 
-def _too_noisy(series: pd.DataFrame, unit: str, rules: Any) -> float | None:
-    """The events in the trend window when a counted rate has too few to project (else None)."""
-    from .pooling import MULTIPLIERS
+def _count_fit(series: pd.DataFrame, unit: str, rules: Any, target_years: np.ndarray) -> tuple[Any, float] | None:
+    """The count model W1 judges a counted series with, fitted for each of ``target_years``.
 
-    if unit == "percent" or unit not in MULTIPLIERS or not {"numerator", "denominator"} <= set(series.columns):
+    :func:`wdmonitor.trends.poisson_trend` on the series' numerators and denominators: the
+    Poisson GLM (log link, offset log n) for a rate, the logistic regression for a percentage,
+    over the last ``rules.trend_window`` years, at ``rules.count_level``, exactly as the early
+    warnings call it. Returns the fit (one row per target year) and the events it rests on
+    (for a percentage the rarer outcome: 999 of 1,000 screened is one event); None where the
+    unit has no counting scale or an observation of the trend window lacks its counts (the
+    series is then projected from its values).
+    """
+    from .pooling import MULTIPLIERS
+    from .trends import poisson_trend
+
+    if unit not in MULTIPLIERS or not {"numerator", "denominator"} <= set(series.columns) or series.empty:
         return None
-    counted = series[pd.to_numeric(series["numerator"], errors="coerce").notna()]
-    if counted.empty:
+    data = series.assign(_k=pd.to_numeric(series["numerator"], errors="coerce"),
+                         _n=pd.to_numeric(series["denominator"], errors="coerce"))
+    data = data[pd.to_numeric(data["value"], errors="coerce").notna()].groupby("year")[["_k", "_n"]].first()
+    if data.empty:
         return None
-    window = counted[counted["year"] > counted["year"].max() - rules.trend_window]
-    events = float(pd.to_numeric(window["numerator"], errors="coerce").sum())
-    return events if events < rules.count_min_events else None
+    years = data.index.to_numpy(dtype=float)
+    events, exposure = data["_k"].to_numpy(dtype=float), data["_n"].to_numpy(dtype=float)
+    window = years > years.max() - rules.trend_window
+    counted = np.isfinite(events) & np.isfinite(exposure) & (exposure > 0)
+    if not counted[window].all():
+        return None
+    family = "binomial" if unit == "percent" else "poisson"
+    rows = len(target_years)
+    fit = poisson_trend(np.tile(events, (rows, 1)), np.tile(exposure, (rows, 1)), years, target_years,
+                        window=rules.trend_window, level=rules.count_level, multiplier=MULTIPLIERS[unit], family=family)
+    informative = float(events[window].sum())
+    if family == "binomial":  # the rarer outcome carries the information
+        informative = min(informative, float(exposure[window].sum()) - informative)
+    return fit, informative
+
+
+def _withheld(series: pd.DataFrame, unit: str, rules: Any, language: str) -> str | None:
+    """Why a counted series is too noisy to project, as the chart says it (None when it is not).
+
+    The rule W1 applies: fewer than ``rules.count_min_events`` events in the trend window, or
+    no maximum-likelihood estimate (every event in the first or the last year, or no event).
+    """
+    counted = _count_fit(series, unit, rules, np.array([float(series["year"].max()) + 1.0])) if len(series) else None
+    if counted is None:
+        return None
+    fit, events = counted
+    window = rules.trend_window
+    if events < rules.count_min_events:
+        return (f"近{window}年共{events:.0f}例，少于{rules.count_min_events}例，不作预测" if language == "zh"
+                else f"{events:.0f} events in {window} years, fewer than {rules.count_min_events}: not projected")
+    if not bool(fit.estimable[0]):
+        return (f"近{window}年的计数无法估计趋势（事件集中在首年或末年），不作预测" if language == "zh"
+                else f"the counts of the last {window} years give no trend (the events fall in the first or the last year): not projected")
+    return None
+
+
+def count_projection(frame: pd.DataFrame, plan: Plan, indicator: str, region: str, sex: str | None = None, *,
+                     rules: Any = None, to_year: int | None = None, area_type: str = "total") -> pd.DataFrame | None:
+    """The projection of a counted series by the count model its early warning (W1) uses.
+
+    Year by year from the year after the latest observation to ``to_year`` (the plan's final
+    year): ``projection`` is the fitted expected rate of :func:`wdmonitor.trends.poisson_trend`
+    (Poisson GLM for a rate per 10万 or per 1000, logistic regression for a percentage), and
+    ``pi_lower``, ``pi_upper`` its Wald interval at ``rules.count_level`` (on the log or logit
+    scale, so never below 0 nor above 100%); ``attrs["model"]`` is ``"poisson_glm"`` or
+    ``"binomial_glm"``. Empty (same columns) where the series is too noisy to project: the
+    chart then says why. None where the series carries no counts (project it from its values
+    with :func:`wdmonitor.trends.project_series`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wdmonitor import load_plan
+    >>> plan = load_plan("tests/data/plans/minimal.yaml")
+    >>> deaths, births = [20, 24, 28, 33, 38], [200_000] * 5
+    >>> frame = pd.DataFrame({"region": "211400", "year": range(2020, 2025), "indicator": "maternal_mortality_ratio",
+    ...     "sex": "female", "value": [d / b * 1e5 for d, b in zip(deaths, births)], "numerator": deaths,
+    ...     "denominator": births})
+    >>> path = count_projection(frame, plan, "maternal_mortality_ratio", "211400", to_year=2026)
+    >>> path["year"].tolist(), path["projection"].round(1).tolist(), path.attrs["model"]
+    ([2025, 2026], [22.5, 26.3], 'poisson_glm')
+    """
+    from .rules import DEFAULT_RULES
+
+    rules = DEFAULT_RULES if rules is None else rules
+    definition = plan.indicator(indicator)
+    series = _series(frame, indicator, region, sex or definition.sexes[0].value, area_type)
+    if series.empty:
+        return None
+    targets = np.arange(int(series["year"].max()) + 1, (to_year or plan.final_year) + 1)
+    counted = _count_fit(series, definition.unit, rules, targets.astype(float))
+    if counted is None:
+        return None
+    fit, _ = counted
+    out = pd.DataFrame({"year": targets, "projection": fit.projection, "pi_lower": fit.lower, "pi_upper": fit.upper})
+    if _withheld(series, definition.unit, rules, "en") is not None:
+        out = out.iloc[0:0]
+    out.attrs["model"] = f"{fit.family}_glm"
+    return out
 
 
 def _integer_years(ax: Axes) -> None:
@@ -285,9 +374,11 @@ def plot_trajectory(
         Columns ``year``, ``projection`` and optionally ``pi_lower``, ``pi_upper``: drawn as
         a dashed line with a shaded interval, within the unit's natural range (rates and
         counts not below 0, percentages not above 100): a line reaching the bound stops
-        there, labelled. Where the observations carry counts and the trend window holds
-        fewer than ``rules.count_min_events`` events, no projection is drawn and the chart
-        says why (methodology §7).
+        there, labelled. Where the observations carry counts and the counts are too noisy to
+        project by the rule W1 applies (fewer than ``rules.count_min_events`` events in the
+        trend window, for a percentage of the rarer outcome, or no estimate of the count
+        model), no projection is drawn and the chart says why (methodology §7).
+        :func:`count_projection` gives the count model's projection.
     evaluation : Evaluation, optional
         Draws the time-proportional milestones (序时进度) the evaluation judged this series
         against, where the plan states only a later target: hollow markers.
@@ -363,10 +454,8 @@ def plot_trajectory(
         ax.axvline(year, color="grey", linestyle=":", linewidth=0.8)
         ax.annotate(label_zh if language == "zh" else label_en, (year, 0.98), xycoords=("data", "axes fraction"),
                     ha="right", va="top", fontsize=8, color="grey", **text_props)
-    noisy = _too_noisy(series, definition.unit, rules) if projection is not None and len(projection) else None
-    if noisy is not None:  # too few events: a trend through them is chance; say so instead of drawing one
-        note = (f"近{rules.trend_window}年共{noisy:.0f}例，少于{rules.count_min_events}例，不作预测" if language == "zh"
-                else f"{noisy:.0f} events in {rules.trend_window} years, fewer than {rules.count_min_events}: not projected")
+    note = _withheld(series, definition.unit, rules, language) if projection is not None else None
+    if note is not None:  # too noisy: a trend through these counts is chance; say so instead of drawing one
         ax.text(0.02, 0.03, note, transform=ax.transAxes, fontsize=8, color="#ef6c00", ha="left", va="bottom", **text_props)
     elif projection is not None and len(projection):
         band = _within_natural_range(projection, definition.unit)
@@ -380,9 +469,12 @@ def plot_trajectory(
                      else f"reaches {bound:g} (natural bound) about {year_reached:.0f}")
             ax.annotate(label, (year_reached, bound), textcoords="offset points", xytext=(4, 6), fontsize=8,
                         color="#ef6c00", **text_props)
+        model = projection.attrs.get("model")  # the count model's interval of the expected rate
+        band_label = {("poisson_glm", "zh"): "95%区间（泊松回归）", ("poisson_glm", "en"): "95% interval (Poisson regression)",
+                      ("binomial_glm", "zh"): "95%区间（logistic回归）", ("binomial_glm", "en"): "95% interval (logistic regression)",
+                      }.get((model, language), "95% 预测区间" if language == "zh" else "95% prediction interval")
         if {"pi_lower", "pi_upper"} <= set(band.columns):
-            ax.fill_between(band["year"], band["pi_lower"], band["pi_upper"], color="#ef6c00",
-                            alpha=0.15, label="95% 预测区间" if language == "zh" else "95% prediction interval")
+            ax.fill_between(band["year"], band["pi_lower"], band["pi_upper"], color="#ef6c00", alpha=0.15, label=band_label)
     region_name = region_names(plan, language).get(str(region), str(region))
     if sex == Sex.TOTAL.value:
         ax.set_title(f"{name} — {region_name}")
@@ -581,7 +673,10 @@ def write_charts(
     * ``area_<area>.png``: each area's numeric targets × regions (:func:`plot_area_status`);
     * ``trajectory_<indicator>.png``: for each key indicator (the indicators of the numeric
       main-goal targets, or ``indicators``), the jurisdiction's series against its targets,
-      with the OLS projection and its 95% prediction interval where the series allows one.
+      with its projection where the series allows one: for a series with counts the count
+      model W1 uses (:func:`count_projection`: Poisson GLM for a rate, logistic regression for
+      a percentage, its 95% interval as the band), or the chart's note that the counts are too
+      noisy to project; otherwise the OLS projection and its 95% prediction interval.
 
     Returns the paths written, in that order. This is what ``wdmonitor evaluate --charts DIR``
     calls. The figures are drawn without pyplot, so the backend and the figures open in a
@@ -633,7 +728,11 @@ def write_charts(
             continue
         sex = plan.indicator(indicator).sexes[0].value
         observed = series[series["sex"] == sex]["year"].nunique()
-        projection = project_series(frame, plan, indicator, top, sex, method="ols") if observed >= 3 else None
+        projection = None
+        if observed >= 3:  # the count model where the series has counts, as W1 judges it; else a line through the values
+            projection = count_projection(frame, plan, indicator, top, sex, rules=evaluation.rules)
+            if projection is None:
+                projection = project_series(frame, plan, indicator, top, sex, method="ols")
         ax = plot_trajectory(frame, plan, indicator, top, sex, projection=projection, evaluation=evaluation,
                              ax=new_axes(), lang=language, rules=evaluation.rules)
         save(ax, f"trajectory_{indicator}.png")
