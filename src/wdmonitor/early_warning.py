@@ -439,6 +439,20 @@ def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]
     )]
 
 
+def _one_sided(larger: np.ndarray, events_1: np.ndarray, exposure_1: np.ndarray, events_2: np.ndarray,
+               exposure_2: np.ndarray, binomial: np.ndarray) -> np.ndarray:
+    """The exact test of a change (:func:`~wdmonitor.intervals.count_change_test`) for a rise where
+    ``larger``, else for a fall: each alternative runs on its own rows only."""
+    from .intervals import count_change_test
+
+    out = np.full(len(larger), np.nan)
+    for alternative, side in (("larger", larger), ("smaller", ~larger)):
+        if side.any():
+            out[side] = count_change_test(events_1[side], exposure_1[side], events_2[side], exposure_2[side], alternative,
+                                          binomial[side])
+    return out
+
+
 def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: RuleSet,
                                   jurisdiction: str, hb_candidates: list[pd.DataFrame] | None = None) -> list[pd.DataFrame]:
     """W2 (a, b, c) and W3 on each observed series a target is judged on.
@@ -470,14 +484,15 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     counted = _counted(rows, block, events, exposure, years, rules.trend_window)
     binomial = _counted(rows, block, events, exposure, years, rules.trend_window, "wilson")  # Fisher's exact test
     counted = counted | binomial
-    index = np.arange(len(rows))
     at = np.maximum(last_col, 0)
     before = np.maximum(last_col - 1, 0)
-    # the exact conditional test of the latest year's events against the year before's
-    rise_p = count_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "larger", binomial)
-    fall_p = count_change_test(events[index, before], exposure[index, before], events[index, at], exposure[index, at], "smaller", binomial)
-    change_p = np.where(latest_change > 0, rise_p, fall_p)
     material = np.abs(latest_change) >= nil
+    # the exact test of the latest year's counts against the year before's, in the direction of
+    # the change and only where it can decide (a material change on counts)
+    tested = np.flatnonzero(material & counted)
+    change_p = np.full(len(rows), np.nan)
+    change_p[tested] = _one_sided(latest_change[tested] > 0, events[tested, before[tested]], exposure[tested, before[tested]],
+                                  events[tested, at[tested]], exposure[tested, at[tested]], binomial[tested])
     # a counted change must also be more than chance: W2 on counts needs p < count_alpha
     telling = material & (~counted | (change_p < rules.count_alpha))
     earlier = np.where(np.arange(changes.shape[1])[None, :] < (last_col - 1)[:, None], changes, np.nan)
@@ -562,8 +577,7 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         last_events, last_exposure = events[chosen, c_at], exposure[chosen, c_at]
         rest_events = window_events.sum(axis=1) - np.nan_to_num(last_events)
         rest_exposure = window_exposure.sum(axis=1) - np.nan_to_num(last_exposure)
-        rest_bad = np.where(c_sign < 0, count_change_test(rest_events, rest_exposure, last_events, last_exposure, "larger", b),
-                            count_change_test(rest_events, rest_exposure, last_events, last_exposure, "smaller", b)) < rules.count_alpha
+        rest_bad = _one_sided(c_sign < 0, rest_events, rest_exposure, last_events, last_exposure, b) < rules.count_alpha
         slope_bad[chosen] = np.where(usable, glm_bad, np.where(b, slope_bad[chosen] & rest_bad, rest_bad))
         previous_col = np.where(np.isnan(t_prev[chosen]), 0, t_prev[chosen] - years[0]).astype(np.int64)
         prev_events, prev_exposure = events[chosen, previous_col], exposure[chosen, previous_col]
@@ -574,8 +588,7 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         base_col = np.clip(rows["baseline_data_year"].to_numpy(dtype=float)[chosen] - years[0], 0, len(years) - 1)
         base_col = np.where(np.isnan(base_col), 0, base_col).astype(np.int64)
         base_events, base_exposure = events[chosen, base_col], exposure[chosen, base_col]
-        worse = np.where(c_sign < 0, count_change_test(base_events, base_exposure, last_events, last_exposure, "larger", b),
-                         count_change_test(base_events, base_exposure, last_events, last_exposure, "smaller", b)) < rules.count_alpha
+        worse = _one_sided(c_sign < 0, base_events, base_exposure, last_events, last_exposure, b) < rules.count_alpha
         worse_than_baseline[chosen] &= worse
         shown_slope[chosen] = np.where(usable, glm.slope, np.where(b, fit.slope[chosen], np.nan))
         slope_text[chosen] = np.where(usable, "poisson", np.where(b, "", "exact"))
