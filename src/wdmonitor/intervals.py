@@ -132,49 +132,56 @@ def poisson_change_test(events_1: ArrayLike, exposure_1: ArrayLike, events_2: Ar
 
 
 def _hypergeometric_upper(x: np.ndarray, total: np.ndarray, marked: np.ndarray, drawn: np.ndarray,
-                          block: int = 64) -> np.ndarray:
+                          tolerance: float = 1e-15) -> np.ndarray:
     """P(X ≥ x) for X hypergeometric (``drawn`` of ``total`` items, ``marked`` of them marked), exactly.
 
-    The pmf at the start comes from log binomial coefficients (``scipy.special.gammaln``); the
-    tail is summed by the pmf's ratio recurrence on the side of the mode away from it, where the
-    terms fall, so a row stops once its next terms are below 10⁻¹⁷ of its sum: about nine
-    standard deviations of terms, ``block`` at a time for every row at once. Below the mode,
-    P(X ≥ x) = 1 − P(X ≤ x − 1). Integers as floats; every row must have a valid table.
+    Every sum runs upwards from above the mode, where the terms fall: P(X ≥ x) itself when x
+    lies above the mode, else 1 − P(Y ≥ drawn − x + 1) with Y the unmarked items drawn. The
+    first term comes from log binomial coefficients (``scipy.special.gammaln``), the next ones
+    from the pmf's ratio recurrence, for every row at once in blocks of about eight standard
+    deviations of terms (rows grouped by that length); a row stops once what is left, below
+    term/(1 − ratio) past the mode, is under ``tolerance`` of its sum. Integers as floats;
+    every row must have a valid table.
     """
     from scipy.special import gammaln
 
-    def log_choose(n: np.ndarray, k: np.ndarray) -> np.ndarray:
-        return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
-
-    rest = total - marked
-    low_end, high_end = np.maximum(0.0, drawn - rest), np.minimum(marked, drawn)
     mode = np.floor((drawn + 1) * (marked + 1) / (total + 2))
-    upward = x > mode  # sum P(X = j), j = x, x + 1, … ; else 1 − Σ P(X = j), j = x − 1, x − 2, …
-    start = np.clip(np.where(upward, x, x - 1), low_end, high_end)
-    empty = np.where(upward, x > high_end, x - 1 < low_end)  # the sum has no term: P = 0 (up) or 1 (down)
+    direct = x > mode
+    m = np.where(direct, marked, total - marked)
+    start = np.where(direct, x, drawn - x + 1)
+    rest = total - m
+    low_end, high_end = np.maximum(0.0, drawn - rest), np.minimum(m, drawn)
+    start = np.maximum(start, low_end)
     with np.errstate(invalid="ignore"):
-        term = np.exp(log_choose(marked, start) + log_choose(rest, drawn - start) - log_choose(total, drawn))
-    term = np.where(empty, 0.0, term)
+        log_first = (gammaln(m + 1) - gammaln(start + 1) - gammaln(m - start + 1) + gammaln(rest + 1)
+                     - gammaln(drawn - start + 1) - gammaln(rest - drawn + start + 1)
+                     - gammaln(total + 1) + gammaln(drawn + 1) + gammaln(total - drawn + 1))
+    term = np.where(start <= high_end, np.exp(log_first), 0.0)
     tail = term.copy()
-    live = np.flatnonzero(term > 0)
-    steps = np.arange(block, dtype=float)
     j = start.copy()
+    share = m / total
+    sd = np.sqrt(drawn * share * (1 - share) * (total - drawn) / np.maximum(total - 1, 1))
+    length = 2.0 ** np.ceil(np.log2(np.clip(8 * sd + 8, 16, 1024)))  # terms a row needs, rounded up
+    live = np.flatnonzero(term > 0)
     while len(live):
-        js = j[live, None] + np.where(upward[live, None], steps, -steps)  # the term each ratio starts from
-        m, r, d = marked[live, None], rest[live, None], drawn[live, None]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(upward[live, None], (m - js) * (d - js) / ((js + 1) * (r - d + js + 1)),
-                             js * (r - d + js) / ((m - js + 1) * (d - js + 1)))
-        inside = np.where(upward[live, None], js + 1 <= high_end[live, None], js - 1 >= low_end[live, None])
-        terms = term[live, None] * np.cumprod(np.where(inside, ratio, 0.0), axis=1)
-        tail[live] += terms.sum(axis=1)
-        term[live] = terms[:, -1]
-        j[live] = js[:, -1] + np.where(upward[live], 1.0, -1.0)
-        last_ratio = np.where(inside[:, -1], ratio[:, -1], 0.0)
-        # the terms fall geometrically from here: what is left is below term / (1 − ratio)
-        left = term[live] / np.maximum(1.0 - last_ratio, 1e-300)
-        live = live[(left > 1e-17 * tail[live]) & (term[live] > 0)]
-    return np.where(upward, np.minimum(tail, 1.0), np.clip(1.0 - tail, 0.0, 1.0))
+        done = []
+        for size in np.unique(length[live]):
+            rows = live[length[live] == size]
+            for chunk in np.array_split(rows, max(1, int(len(rows) * size // 2_000_000))):
+                steps = j[chunk, None] + np.arange(int(size), dtype=float)  # the term each ratio starts from
+                mm, rr, dd = m[chunk, None], rest[chunk, None], drawn[chunk, None]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    ratio = np.where(steps + 1 <= high_end[chunk, None],
+                                     (mm - steps) * (dd - steps) / ((steps + 1) * (rr - dd + steps + 1)), 0.0)
+                terms = term[chunk, None] * np.cumprod(ratio, axis=1)
+                tail[chunk] += terms.sum(axis=1)
+                term[chunk] = terms[:, -1]
+                j[chunk] += size
+                left = term[chunk] / np.maximum(1.0 - ratio[:, -1], 1e-300)
+                done.append(chunk[(left <= tolerance * tail[chunk]) | (term[chunk] == 0)])
+        live = np.setdiff1d(live, np.concatenate(done), assume_unique=True)
+        length[live] = 1024.0
+    return np.where(direct, np.minimum(tail, 1.0), np.clip(1.0 - tail, 0.0, 1.0))
 
 
 def binomial_change_test(successes_1: ArrayLike, trials_1: ArrayLike, successes_2: ArrayLike, trials_2: ArrayLike,
