@@ -142,10 +142,28 @@ class SeriesMatrix:
     numerators: np.ndarray
     denominators: np.ndarray
     codes: KeyCodes = None  # type: ignore[assignment]  # built in __post_init__ when not given
+    # each row's running latest and earliest observed column, built on first use: the matrix
+    # never changes, and the engine asks for them a dozen times per run
+    _running: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.codes is None:
             object.__setattr__(self, "codes", KeyCodes.of(self.keys))
+
+    def _running_columns(self, which: str) -> np.ndarray:
+        """For each cell, the latest observed column at or before it (``"latest"``, -1 if none) or
+        the earliest at or after it (``"earliest"``, the width if none)."""
+        if which not in self._running:
+            observed = ~np.isnan(self.values)
+            width = self.values.shape[1]
+            if which == "latest":
+                positions = np.where(observed, np.arange(width), -1)
+                running = np.maximum.accumulate(positions, axis=1) if positions.size else positions
+            else:
+                positions = np.where(observed, np.arange(width), width)
+                running = np.minimum.accumulate(positions[:, ::-1], axis=1)[:, ::-1] if positions.size else positions
+            self._running[which] = running
+        return self._running[which]
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -167,9 +185,7 @@ class SeriesMatrix:
 
     def latest_index(self, year: np.ndarray | int, rows: np.ndarray | None = None) -> np.ndarray:
         """Column of the latest observation at or before ``year`` for each row, -1 if none."""
-        observed = ~np.isnan(self.values)
-        positions = np.where(observed, np.arange(self.values.shape[1]), -1)
-        running = np.maximum.accumulate(positions, axis=1) if positions.size else positions
+        running = self._running_columns("latest")
         rows = np.arange(len(self)) if rows is None else np.asarray(rows, dtype=np.int64)
         cols = np.broadcast_to(self.column(year), rows.shape)
         cols = np.minimum(cols, self.values.shape[1] - 1)
@@ -180,10 +196,8 @@ class SeriesMatrix:
 
     def earliest_index(self, year: np.ndarray | int, rows: np.ndarray | None = None) -> np.ndarray:
         """Column of the earliest observation at or after ``year`` for each row, -1 if none."""
-        observed = ~np.isnan(self.values)
         width = self.values.shape[1]
-        positions = np.where(observed, np.arange(width), width)
-        running = np.minimum.accumulate(positions[:, ::-1], axis=1)[:, ::-1] if positions.size else positions
+        running = self._running_columns("earliest")
         rows = np.arange(len(self)) if rows is None else np.asarray(rows, dtype=np.int64)
         cols = np.broadcast_to(self.column(year), rows.shape)
         cols = np.maximum(cols, 0)
