@@ -17,7 +17,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from evaluation_helpers import NO_DIRECTION, make_plan
+from evaluation_helpers import NO_DIRECTION, catalogue, make_plan
 from wdmonitor import Target
 from wdmonitor.evaluation import judge_frame
 from wdmonitor.rules import DEFAULT_RULES
@@ -374,3 +374,187 @@ def test_w2b_from_zero_states_no_percentage(previous):
     assert len(w2b) == 1
     assert pd.isna(w2b["relative_change"].iloc[0])
     assert "由0变为" in w2b["message_zh"].iloc[0]
+
+
+# == validation: the possible and plausible ranges (validation._ranges) ===========================
+# docs/submissions.md: a value outside its indicator's possible range is refused (possible_range:
+# a life expectancy of 178), a percentage outside [0, 100] is refused as percent_range, and a
+# value outside the plausible range is questioned (plausible_range, a warning). The ranges are
+# closed: a value on an end is inside.
+def submission(indicator: str, values: list[float], plan=None, sex: str = "female"):
+    from wdmonitor import check_submission
+
+    target = Target(id="v", indicator=indicator, kind="increase")
+    plan = plan or make_plan(target)
+    data = pd.DataFrame({"region": "211400", "indicator": indicator, "sex": sex, "year": range(2010, 2010 + 2 * len(values), 2),
+                         "value": values})  # two years apart: no year-on-year plausibility question
+    return check_submission(data, plan)
+
+
+def checks_of(report, value: float) -> set[tuple[str, str]]:
+    """The (check, severity) pairs the submission raised on ``value``."""
+    cases = report.failure_cases
+    cases = cases[pd.to_numeric(cases["value"], errors="coerce") == value]
+    return set(zip(cases["check"], cases["severity"], strict=True))
+
+
+def catalogue_entry(indicator: str):
+    """The bundled catalogue's definition of ``indicator``."""
+    return catalogue()[indicator]
+
+
+def with_ranges(indicator: str, **ranges):
+    """A plan whose ``indicator`` has the given possible / plausible ranges."""
+    plan = make_plan(Target(id="v", indicator=indicator, kind="increase"))
+    return replace(plan, indicators={**plan.indicators, indicator: replace(plan.indicators[indicator], **ranges)})
+
+
+def test_a_value_outside_the_possible_range_is_refused_and_its_ends_are_inside():
+    """Life expectancy: possible [0, 125], plausible [60, 95]. 125 is possible (and questioned),
+    125 + 10⁻⁶ and 178 are refused as possible_range; 95 is plausible, 95.001 questioned."""
+    indicator = "life_expectancy_female"
+    low, high = catalogue_entry(indicator).possible
+    p_low, p_high = catalogue_entry(indicator).plausible
+    report = submission(indicator, [high, high + 1e-6, 178.0, p_high, p_high + 1e-3, p_low, p_low - 1e-3])
+    assert checks_of(report, high) == {("plausible_range", "warning")}
+    assert checks_of(report, high + 1e-6) == {("possible_range", "error")}
+    assert checks_of(report, 178.0) == {("possible_range", "error")}
+    assert checks_of(report, p_high) == set()
+    assert checks_of(report, p_high + 1e-3) == {("plausible_range", "warning")}
+    assert checks_of(report, p_low) == set()
+    assert checks_of(report, p_low - 1e-3) == {("plausible_range", "warning")}
+    assert low == 0.0
+
+
+@pytest.mark.parametrize("value", [0.0, 0.5, 9.999])
+def test_a_value_below_a_possible_range_above_zero_is_refused(value):
+    """An indicator whose possible range is [10, 50]: a value of 0, 0.5 or just below 10 is refused as
+    possible_range (not only negative values leave a range from below); 10 is inside."""
+    plan = with_ranges("mean_years_schooling_female", possible=(10.0, 50.0), plausible=None)
+    report = submission("mean_years_schooling_female", [value, 10.0], plan)
+    assert checks_of(report, value) == {("possible_range", "error")}
+    assert checks_of(report, 10.0) == set()
+
+
+def test_a_percentage_with_its_own_possible_range_is_judged_on_it():
+    """A gross enrolment rate is a percentage whose possible range is [0, 200]: 150 is possible (and
+    questioned as above its plausible 120), 250 is refused as possible_range, not as percent_range."""
+    indicator = "upper_secondary_gross_enrolment_rate"
+    assert catalogue_entry(indicator).possible == (0.0, 200.0)
+    report = submission(indicator, [150.0, 250.0])
+    assert checks_of(report, 150.0) == {("plausible_range", "warning")}
+    assert checks_of(report, 250.0) == {("possible_range", "error")}
+
+
+def test_a_range_of_zero_to_hundred_in_another_unit_is_a_possible_range_not_a_percentage():
+    """Years of schooling with a possible range of [0, 100]: 150 is refused as possible_range (the
+    percent_range check belongs to percentages)."""
+    plan = with_ranges("mean_years_schooling_female", possible=(0.0, 100.0), plausible=None)
+    report = submission("mean_years_schooling_female", [150.0, 100.0], plan)
+    assert checks_of(report, 150.0) == {("possible_range", "error")}
+    assert checks_of(report, 100.0) == set()
+
+
+
+def test_a_value_inside_its_possible_range_and_below_its_plausible_one_is_questioned():
+    """Life expectancy 0 and 0.5 are possible (≥ 0) but below the plausible 60: questioned, not refused."""
+    report = submission("life_expectancy_female", [0.0, 0.5])
+    assert checks_of(report, 0.0) == {("plausible_range", "warning")}
+    assert checks_of(report, 0.5) == {("plausible_range", "warning")}
+
+
+def test_a_plain_percentage_with_a_plausible_range_is_questioned_outside_it():
+    """A percentage in [0, 100] with a plausible range of [20, 80]: 90 and 100 are questioned, 80 is
+    not; 100.5 is refused as percent_range and not also questioned."""
+    indicator = "cervical_cancer_screening_rate"
+    plan = with_ranges(indicator, plausible=(20.0, 80.0))
+    report = submission(indicator, [80.0, 90.0, 100.0, 100.5], plan)
+    assert checks_of(report, 80.0) == set()
+    assert checks_of(report, 90.0) == {("plausible_range", "warning")}
+    assert checks_of(report, 100.0) == {("plausible_range", "warning")}
+    assert checks_of(report, 100.5) == {("percent_range", "error")}
+
+
+# -- validation: a value against its counts, and the female count against its total ------------
+def counted(indicator: str, value: float, numerator: float, denominator: float, plan=None):
+    from wdmonitor import check_submission
+
+    data = pd.DataFrame({"region": ["211400"], "indicator": [indicator], "sex": ["female"], "year": [2022],
+                         "value": [value], "numerator": [numerator], "denominator": [denominator]})
+    return check_submission(data, plan or make_plan(Target(id="v", indicator=indicator, kind="increase")))
+
+
+def test_a_denominator_of_one_is_a_denominator():
+    """1 screened of 1 woman is 100%: a value of 50 does not match its counts and is refused."""
+    report = counted("cervical_cancer_screening_rate", 50.0, 1.0, 1.0)
+    assert checks_of(report, 50.0) == {("value_matches_counts", "error")}
+    assert checks_of(counted("cervical_cancer_screening_rate", 100.0, 1.0, 1.0), 100.0) == set()
+
+
+@pytest.mark.parametrize(("offset", "accepted"), [(0.05, True), (0.06, False)])
+def test_an_indicator_without_a_stated_precision_matches_its_counts_to_one_decimal(offset, accepted):
+    """Methodology §8: the reporting precision defaults to one decimal, so the value matches its counts
+    within 0.05: 3/4000 births is 75.0 per 10万; 75.05 matches, 75.06 does not."""
+    indicator = "maternal_mortality_ratio"
+    plan = with_ranges(indicator, precision=None)
+    value = 3 / 4000 * 1e5 + offset
+    report = counted(indicator, value, 3.0, 4000.0, plan)
+    assert checks_of(report, value) == (set() if accepted else {("value_matches_counts", "error")})
+
+
+def sex_rows(records):
+    from wdmonitor import check_submission
+
+    data = pd.DataFrame([{"region": "211400", "indicator": "kindergarten_enrolment", "sex": sex, "year": 2022,
+                          "value": value} for sex, value in records])
+    return check_submission(data, make_plan(Target(id="c", indicator="kindergarten_enrolment", kind="parity",
+                                                   area="education")))
+
+
+@pytest.mark.parametrize(("over", "refused"), [(0.0, False), (0.5, False), (0.5 + 1e-4, True), (1.0, True), (2.0, True)])
+def test_a_female_count_may_exceed_its_total_by_half_a_person_and_no_more(over, refused):
+    """female_le_total: a female count above the total of the same key by more than half a person
+    refuses both cells (no male count sent, so female + male = total is not checked)."""
+    total = 4000.0
+    report = sex_rows([("female", total + over), ("total", total)])
+    cases = report.failure_cases
+    hit = cases[cases["check"] == "female_le_total"]
+    assert sorted(pd.to_numeric(hit["value"]).tolist()) == ([total, total + over] if refused else [])
+    assert set(cases["check"]) <= {"female_le_total", "both_sexes"}
+
+
+# -- validation: the year-on-year plausibility question (validation._plausible_change) ----------
+def test_a_counted_rate_whose_jump_is_within_chance_is_not_questioned():
+    """One maternal death in 3,300 births and then none in 3,340 is a 100% fall of the MMR, which the
+    exact conditional test puts within chance (p = 1, two-sided): no plausible_change question; 60
+    deaths in 100,000 births and then 20 is not chance, and is questioned."""
+    from wdmonitor import check_submission
+
+    def mmr(region, deaths, births):
+        return pd.DataFrame({"region": region, "indicator": "maternal_mortality_ratio", "sex": "female",
+                             "year": [2021, 2022], "value": [d / b * 1e5 for d, b in zip(deaths, births, strict=True)],
+                             "numerator": deaths, "denominator": births})
+
+    data = pd.concat([mmr("211402", [1.0, 0.0], [3300.0, 3340.0]), mmr("211400", [60.0, 20.0], [1e5, 1e5])],
+                     ignore_index=True)
+    report = check_submission(data, make_plan(Target(id="m", indicator="maternal_mortality_ratio", kind="at_most",
+                                                     values={2025: 10.0})))
+    cases = report.failure_cases
+    questioned = cases[cases["check"] == "plausible_change"]
+    assert questioned["row"].tolist() == [3]  # the city's 2022 row, not the county's
+
+
+def test_the_plausibility_question_lands_on_its_row_whatever_the_frame_index():
+    """A submission whose frame index is not 0…n−1 (rows kept from a larger sheet): the row questioned
+    for a jump of more than 50% is the jumping one."""
+    from wdmonitor import check_submission
+
+    data = pd.DataFrame({"region": "211400", "indicator": "compulsory_education_retention_rate",
+                         "sex": ["female", "female", "male", "male"], "year": [2021, 2022, 2021, 2022],
+                         "value": [60.0, 95.0, 60.0, 61.0]}, index=[10, 11, 12, 13])
+    report = check_submission(data, make_plan(Target(id="b", indicator="compulsory_education_retention_rate",
+                                                     kind="increase", area="education")))
+    cases = report.failure_cases
+    questioned = cases[cases["check"] == "plausible_change"]
+    assert pd.to_numeric(questioned["value"]).tolist() == [95.0]
+    assert questioned["row"].tolist() == [1]  # the second row sent: the female 2022 value
