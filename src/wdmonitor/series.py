@@ -83,7 +83,7 @@ class KeyCodes:
 
     def code(self, column: str, value: object) -> int:
         """The code of one value of one key column, -1 where no series has it."""
-        return int(self.levels[SERIES_KEY.index(column)].get_indexer([value])[0])
+        return int(self.levels[SERIES_KEY.index(column)].get_indexer(pd.Index([value], dtype=object))[0])
 
     def encode(self, keys: pd.DataFrame) -> np.ndarray:
         """The codes of a key frame (columns :data:`SERIES_KEY`); -1 for a value no series has."""
@@ -91,13 +91,13 @@ class KeyCodes:
 
     def find(self, codes: np.ndarray) -> np.ndarray:
         """The row of each code tuple, -1 where no series has it."""
-        return np.asarray(self.index.get_indexer(self.combine(codes)), dtype=np.int64)
+        return np.asarray(self.index.get_indexer(pd.Index(self.combine(codes))), dtype=np.int64)
 
     def extended(self, keys: pd.DataFrame) -> KeyCodes:
         """These codes with the series of ``keys`` appended; new values join their column's levels."""
         levels = []
         for level, column in zip(self.levels, SERIES_KEY, strict=True):
-            values = keys[column]
+            values = pd.Index(keys[column])
             unseen = pd.unique(values[level.get_indexer(values) < 0])
             levels.append(level.append(pd.Index(unseen)) if len(unseen) else level)
         return KeyCodes(tuple(levels), np.vstack([self.codes, _encode(levels, keys)]))
@@ -116,7 +116,7 @@ def _combine(levels: Sequence[pd.Index], codes: np.ndarray | Sequence[np.ndarray
 
 def _encode(levels: Sequence[pd.Index], keys: pd.DataFrame) -> np.ndarray:
     """Each key column's position in its levels (-1 for a value not among them)."""
-    columns = [level.get_indexer(keys[column]) for level, column in zip(levels, SERIES_KEY, strict=True)]
+    columns = [level.get_indexer(pd.Index(keys[column])) for level, column in zip(levels, SERIES_KEY, strict=True)]
     return np.column_stack(columns).astype(np.int64).reshape(len(keys), len(SERIES_KEY))
 
 

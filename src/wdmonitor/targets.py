@@ -168,7 +168,7 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
     return rows
 
 
-def _region_dtype(regions: list[str], everywhere: np.ndarray, jurisdiction: str) -> object:
+def _region_dtype(regions: list[str], everywhere: np.ndarray, jurisdiction: str) -> Any:
     """The region column's dtype as the frame of the rows everywhere and of the jurisdiction's
     own rows, put together, gives it (object or text, by which of the two are empty)."""
     repeated = pd.DataFrame({"region": np.asarray(regions[:1] if everywhere.any() else [], dtype=object)})
