@@ -558,3 +558,23 @@ def test_the_plausibility_question_lands_on_its_row_whatever_the_frame_index():
     questioned = cases[cases["check"] == "plausible_change"]
     assert pd.to_numeric(questioned["value"]).tolist() == [95.0]
     assert questioned["row"].tolist() == [1]  # the second row sent: the female 2022 value
+
+
+# == the store: the latest version of each key (store._latest_versions) ===========================
+def test_two_keys_sent_twice_together_keep_one_latest_version_each(tmp_path):
+    """Two regions' values for the same indicator and year, sent together and then corrected
+    together: each key keeps only its last sent version (a key is all its columns, region too)."""
+    from pathlib import Path
+
+    from wdmonitor import Store, load_plan
+
+    store = Store(tmp_path / "versions.sqlite", plan=load_plan(Path(__file__).parent / "data" / "plans" / "minimal.yaml"))
+
+    def sent(a, b):
+        return pd.DataFrame({"region": ["211400", "211402"], "year": 2021, "indicator": "maternal_mortality_ratio",
+                             "sex": "female", "value": [a, b]})
+
+    store.add(sent(8.0, 5.0), department="卫健委", submitted_at="2023-03-01")
+    store.add(sent(9.0, 6.0), department="卫健委", submitted_at="2023-03-02")
+    frame = store.frame()
+    assert list(zip(frame["region"], frame["value"], strict=True)) == [("211400", 9.0), ("211402", 6.0)]
