@@ -86,7 +86,9 @@ def _clean_numbers(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     "1,234", "28.5%", "15.1/10万", "—", text) go through the cell-by-cell cleaning.
     """
     if values.dtype.kind in "fiu" and np.isfinite(values.to_numpy(dtype=float)[values.notna().to_numpy()]).all():
-        return values.astype(float), pd.Series(np.nan, index=values.index, dtype=object)  # the parser's plain numbers
+        # the parser's plain numbers; whole numbers stay integers (the year 2024, not 2024.0)
+        plain = values.astype(float) if values.dtype.kind == "f" else values.astype(object)
+        return plain, pd.Series(np.nan, index=values.index, dtype=object)
     values = values.astype(object)
     empty = values.isna() | values.eq("")
     with np.errstate(invalid="ignore"):
@@ -120,9 +122,11 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s*(?:%|‰|/\s*10\
 def _distinct(values: pd.Series, clean: Any) -> tuple[pd.Series, pd.Series]:
     """``clean(values)`` computed on the distinct values only, then spread back to every row."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cleaned, unit = clean(pd.Series(list(uniques) + [np.nan], dtype=object))
-    return (pd.Series(cleaned.to_numpy()[codes], index=values.index, dtype=cleaned.dtype),
-            pd.Series(unit.to_numpy()[codes], index=values.index, dtype=object))
+    cleaned, unit = clean(pd.Series(list(uniques), dtype=object))
+    # a missing cell stays missing; 2024 stays the integer 2024 (no NaN among the distinct values to make it a float)
+    cleaned = np.append(cleaned.to_numpy(dtype=object), np.nan)
+    unit = np.append(unit.to_numpy(dtype=object), np.nan)
+    return pd.Series(cleaned[codes], index=values.index, dtype=object), pd.Series(unit[codes], index=values.index, dtype=object)
 
 
 def _thousands(value: Any) -> Any:
