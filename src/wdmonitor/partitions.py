@@ -128,12 +128,12 @@ def _run(function: Callable[..., dict[str, Any]], frames: Iterable[pd.DataFrame]
     return list(Parallel(n_jobs=n_jobs)(delayed(function)(frame, *args) for frame in frames))
 
 
-def _frames(partitions: Iterable[pd.DataFrame] | Any, plan: Plan, as_of: Any) -> Iterable[pd.DataFrame]:
+def _frames(partitions: Iterable[pd.DataFrame] | Any, plan: Plan) -> Iterable[pd.DataFrame]:
     """The partitions: frames as given, or a :class:`~wdmonitor.Store` read province by province."""
     from .store import Store
 
     if isinstance(partitions, Store):
-        return partitions.partitions(as_of=as_of, plan=plan)
+        return partitions.partitions(plan=plan)
     if isinstance(partitions, pd.DataFrame):
         raise ArgumentError("partitions must be an iterable of frames (e.g. by_province(frame)) or a Store, not one frame / "
                             "分区须为多个数据框（如 by_province(frame)）或监测数据库，而非单个数据框")
@@ -262,7 +262,7 @@ def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, pl
     refused = check_choice(refused, "refused", ("raise", "skip"), "monitor_partitions")
     if year is None and as_of is None:
         year = plan.midterm_year
-    parts = _run(_part, _frames(partitions, plan, None), n_jobs, plan, year, as_of, method, rules, refused)
+    parts = _run(_part, _frames(partitions, plan), n_jobs, plan, year, as_of, method, rules, refused)
     counted = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
                "partitions": len(parts)}
     kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
