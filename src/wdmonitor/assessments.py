@@ -727,31 +727,33 @@ def _source(found: pd.DataFrame, lang: str) -> pd.Series:
 
 def _qualitative_everywhere(table: pd.DataFrame, plan: Plan, assessed: set[str]) -> pd.DataFrame:
     """Qualitative rows for every region of the table and every region assessed, next to the jurisdiction's."""
-    qualitative = table["kind"] == TargetKind.QUALITATIVE.value
+    qualitative = (table["kind"] == TargetKind.QUALITATIVE.value).to_numpy()
     if not qualitative.any():
         return table
-    wanted = [code for code in plan.region_codes if code in set(table["region"]) or code in assessed]
-    base = table[qualitative & (table["region"] == plan.jurisdiction.code)].drop_duplicates("target_id")
-    have = set(zip(table.loc[qualitative, "target_id"], table.loc[qualitative, "region"], strict=True))
-    position = {code: i for i, code in enumerate(plan.region_codes)}
-    names = {plan.jurisdiction.code: plan.jurisdiction.name_zh, **{r.code: r.name_zh for r in plan.regions}}
-    order = pd.Series(np.arange(len(table), dtype=float), index=table.index)
-    new, keys = [], []
-    for index, row in zip(base.index, base.to_dict("records"), strict=True):  # a few qualitative targets × a few regions
-        for code in wanted:
-            if (row["target_id"], code) in have:
-                continue
-            copy = dict(row)
-            copy["region"] = code
-            if "region_name" in copy:
-                copy["region_name"] = names.get(code, code)
-            new.append(copy)
-            keys.append(order[index] + (1 + position[code]) / (len(position) + 2))
-    if not new:
+    codes = np.asarray(plan.region_codes, dtype=object)
+    present = pd.Index(pd.unique(table["region"].astype(str))).union(pd.Index(sorted(assessed), dtype=object))
+    wanted = np.flatnonzero(pd.Index(codes).isin(present))  # positions in the plan's order
+    rows = np.flatnonzero(qualitative & (table["region"] == plan.jurisdiction.code).to_numpy())
+    rows = rows[~table["target_id"].iloc[rows].duplicated().to_numpy()]  # the jurisdiction's row of each target
+    base = table.iloc[rows]
+    # every (qualitative target, wanted region) pair the table does not have yet
+    target = np.repeat(np.arange(len(base)), len(wanted))
+    position = np.tile(wanted, len(base))
+    pairs = pd.MultiIndex.from_arrays([base["target_id"].to_numpy()[target], codes[position]])
+    have = pd.MultiIndex.from_arrays([table.loc[qualitative, "target_id"].astype(str), table.loc[qualitative, "region"].astype(str)])
+    missing = ~pairs.isin(have)
+    if not missing.any():
         return table
-    added = pd.DataFrame(new)
-    combined = pd.concat([table, added], ignore_index=True)
-    sort = np.concatenate([order.to_numpy(), np.asarray(keys)])
+    target, position = target[missing], position[missing]
+    added = base.iloc[target].reset_index(drop=True)
+    added["region"] = codes[position]
+    if "region_name" in added:
+        names = {plan.jurisdiction.code: plan.jurisdiction.name_zh, **{r.code: r.name_zh for r in plan.regions}}
+        added["region_name"] = pd.Series(codes[position]).map(names).fillna(pd.Series(codes[position])).to_numpy()
+    # each new row sorts just after its jurisdiction's row, the regions in the plan's order
+    keys = rows[target] + (1 + position) / (len(codes) + 2)
+    combined = pd.concat([table.reset_index(drop=True), added], ignore_index=True)
+    sort = np.concatenate([np.arange(len(table), dtype=float), keys])
     return combined.iloc[np.argsort(sort, kind="stable")].reset_index(drop=True)
 
 
