@@ -1,0 +1,115 @@
+"""Cases that tell the trend, target and interval rules apart from the mutants that survived.
+
+Each test here was written against a mutant mutmut generated of ``wdmonitor.trends``,
+``wdmonitor.targets``, ``wdmonitor.intervals`` or ``wdmonitor.attainment``
+(``tools/mutation.sh``; ``docs/testing.md`` records the run and the mutants judged
+equivalent). The expected values are computed in the test from an independent reference:
+statsmodels' OLS and Poisson GLM for the projections (methodology §4, W1), scipy.stats'
+exact distributions for the intervals, and the methodology's text for the target rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from scipy.stats import t as student
+
+from wdmonitor.trends import meeting_probability, poisson_trend, project
+
+
+# -- trends: the probability of meeting the target (meeting_probability) -------------------------
+def ols_probability(years, values, target_year, target, sign, *, geometric=False):
+    """P(the value at ``target_year`` meets ``target``) from statsmodels' OLS prediction.
+
+    The new observation is t-distributed around the prediction with the standard error of a
+    new observation (``se_obs``) and n − 2 degrees of freedom, on the log scale when geometric.
+    """
+    y = np.log(values) if geometric else np.asarray(values, dtype=float)
+    fit = sm.OLS(y, sm.add_constant(np.asarray(years, dtype=float))).fit()
+    prediction = fit.get_prediction(np.array([[1.0, float(target_year)]]))
+    bound = np.log(target) if geometric else target
+    score = sign * (prediction.predicted_mean[0] - bound) / prediction.se_obs[0]
+    return student.cdf(score, fit.df_resid)
+
+
+@pytest.mark.parametrize("sign", [1, -1], ids=["at-least", "at-most"])
+def test_a_geometric_target_below_one_has_a_probability_of_being_met(sign):
+    """A falling rate of 0.9 to 0.62 per mille with a target of 0.5: log(0.5) < 0 is a bound like any other.
+
+    Only a target of 0 or below has no log (and so no probability).
+    """
+    years = np.arange(2020, 2025)
+    values = np.array([0.9, 0.83, 0.78, 0.7, 0.62])
+    fit = project(values[None, :], years, np.array([2030]), method="ols", geometric=np.array([True]))
+    probability = meeting_probability(fit, np.array([0.5]), np.array([float(sign)]))
+    expected = ols_probability(years, values, 2030, 0.5, sign, geometric=True)
+    assert 0.0 < expected < 1.0
+    assert probability[0] == pytest.approx(expected, rel=1e-9)
+    assert np.isnan(meeting_probability(fit, np.array([0.0]), np.array([float(sign)]))[0])
+
+
+@pytest.mark.parametrize("sign", [1, -1], ids=["at-least", "at-most"])
+def test_three_points_give_a_probability_on_one_degree_of_freedom(sign):
+    """Three points in the window leave n − 2 = 1 degree of freedom: the t distribution with df 1."""
+    years = np.arange(2022, 2025)
+    values = np.array([60.0, 61.5, 62.0])
+    fit = project(values[None, :], years, np.array([2030]), method="ols")
+    assert fit.df[0] == 1
+    probability = meeting_probability(fit, np.array([65.0]), np.array([float(sign)]))
+    assert probability[0] == pytest.approx(ols_probability(years, values, 2030, 65.0, sign), rel=1e-9)
+
+
+def test_a_series_on_an_exact_straight_line_has_no_probability():
+    """No scatter about the line: the prediction has no spread (se 0), so no probability (NaN), not 0 or 1."""
+    years = np.arange(2020, 2024)
+    fit = project(np.array([[60.0, 61.0, 62.0, 63.0]]), years, np.array([2030]), method="ols")
+    assert fit.fitted_se[0] == 0.0 and fit.df[0] == 2
+    for target in (65.0, 75.0):
+        assert np.isnan(meeting_probability(fit, np.array([target]), np.array([1.0]))[0])
+
+
+# -- trends: the Poisson trend of counted rates (poisson_trend) ------------------------------------
+def glm_reference(deaths, births, years, target_year, multiplier=1.0):
+    """statsmodels' Poisson GLM of ``deaths`` on the year with offset log(births), quasi-likelihood
+    dispersion max(1, Pearson χ²/(m − 2)): (projection, lower, upper, annual change)."""
+    x = sm.add_constant(np.asarray(years, dtype=float) - np.mean(years))
+    model = sm.GLM(deaths, x, family=sm.families.Poisson(), offset=np.log(births)).fit()
+    dispersion = max(1.0, model.pearson_chi2 / model.df_resid)
+    scaled = sm.GLM(deaths, x, family=sm.families.Poisson(), offset=np.log(births)).fit(scale=dispersion)
+    frame = scaled.get_prediction(np.array([[1.0, target_year - np.mean(years)]]),
+                                  offset=np.log([multiplier])).summary_frame(alpha=0.05)
+    return (frame["mean"].iloc[0], frame["mean_ci_lower"].iloc[0], frame["mean_ci_upper"].iloc[0],
+            np.expm1(model.params[1]))
+
+
+def test_a_poisson_trend_fits_the_last_five_years_per_unit_of_exposure_by_default():
+    """Seven years of deaths and births, no window and no multiplier given: the GLM of the last five
+    years (Eurostat's recent trend, methodology §4), the rate per birth."""
+    years = np.arange(2018, 2025)
+    deaths = np.array([80.0, 20, 31, 36, 33, 41, 45])  # 2018–2019 far off the recent trend
+    births = np.array([150_000.0, 160_000, 200_000, 210_000, 190_000, 205_000, 215_000])
+    fit = poisson_trend(deaths[None, :], births[None, :], years, 2030)
+    projection, lower, upper, slope = glm_reference(deaths[2:], births[2:], years[2:], 2030)
+    assert fit.estimable[0] and fit.n_points[0] == 5 and fit.first_year[0] == 2020
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-7)
+    assert fit.lower[0] == pytest.approx(lower, rel=1e-4)
+    assert fit.upper[0] == pytest.approx(upper, rel=1e-4)
+    assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
+
+
+def test_a_poisson_trend_leaves_out_years_without_both_a_count_and_births():
+    """A year is used where deaths and births are both present and births are positive: a year with
+    no births stated, births of 0 or no deaths stated is left out, not read as a count."""
+    years = np.arange(2017, 2025)
+    deaths = np.array([30.0, 33, 31, np.nan, 36, 38, 35, 40])
+    births = np.array([200_000.0, 205_000, 0.0, 198_000, np.nan, 210_000, 207_000, 212_000])
+    fit = poisson_trend(deaths[None, :], births[None, :], years, 2030, window=8, multiplier=1e5)
+    keep = np.isfinite(deaths) & np.isfinite(births) & (births > 0)
+    assert keep.sum() == 5
+    projection, lower, upper, slope = glm_reference(deaths[keep], births[keep], years[keep], 2030, 1e5)
+    assert fit.estimable[0] and fit.n_points[0] == 5 and fit.events[0] == deaths[keep].sum()
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-7)
+    assert fit.lower[0] == pytest.approx(lower, rel=1e-4)
+    assert fit.upper[0] == pytest.approx(upper, rel=1e-4)
+    assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
