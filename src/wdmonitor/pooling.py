@@ -260,7 +260,7 @@ class GapInterval:
 def gap_interval(rows: Any, matrix: SeriesMatrix, value: np.ndarray, data_year: np.ndarray, baseline: np.ndarray,
                  baseline_year: np.ndarray, level: float) -> GapInterval:
     """:class:`GapInterval` for every ``gap_narrowing`` row (NaN and False elsewhere)."""
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the normal quantile, without scipy.stats' import
 
     from .intervals import gap_variance
 
@@ -278,7 +278,7 @@ def gap_interval(rows: Any, matrix: SeriesMatrix, value: np.ndarray, data_year: 
         ok = (col >= 0) & (col < variance.shape[1])
         return np.where(ok, variance[index, np.clip(col, 0, max(variance.shape[1] - 1, 0))], np.nan) if variance.size else np.full(n, np.nan)
 
-    half = norm.ppf(1 - (1 - level) / 2) * np.sqrt(at(data_year) + at(baseline_year))
+    half = ndtri(1 - (1 - level) / 2) * np.sqrt(at(data_year) + at(baseline_year))
     known = gap & np.isfinite(half) & np.isfinite(value)
     lower = np.where(known, np.maximum(value - half, 0.0), np.nan)
     upper = np.where(known, value + half, np.nan)

@@ -148,10 +148,10 @@ def project(values: np.ndarray, years: np.ndarray, target_year: np.ndarray, *, m
             mean_var = s2 * (1.0 / np.where(sw > 0, sw, np.nan) + (target - xbar) ** 2 / np.where(sxx > 0, sxx, np.nan))
             se = np.sqrt(mean_var + s2)  # a new observation with weight 1
         df = df_int.astype(float)
-        from scipy.stats import t as student
+        from scipy.special import stdtrit  # Student's t quantile, without scipy.stats' import
 
         with np.errstate(invalid="ignore"):
-            q = np.where(df > 0, student.ppf(1 - (1 - level) / 2, np.where(df > 0, df, 1)), np.nan)
+            q = np.where(df > 0, stdtrit(np.where(df > 0, df, 1), 1 - (1 - level) / 2), np.nan)
         lower, upper = fitted - q * se, fitted + q * se
     if np.any(geo):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -181,7 +181,7 @@ def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -
 
     From the prediction's t distribution on the fitted scale; NaN without an interval.
     """
-    from scipy.stats import t as student
+    from scipy.special import stdtr  # Student's t distribution function, without scipy.stats' import
 
     target = np.asarray(target, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -189,7 +189,7 @@ def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -
         bound = np.where(fit.geometric, np.log(np.where(target > 0, target, np.nan)), target)
         score = (centre - bound) / fit.fitted_se * np.asarray(sign, dtype=float)
         df = np.where(fit.df > 0, fit.df, np.nan)
-        probability = student.cdf(score, df)
+        probability = stdtr(df, score)
     return np.where(np.isfinite(score) & (fit.df > 0), probability, np.nan)
 
 
@@ -234,7 +234,7 @@ class PoissonTrend:
         binomial family) (Wald); NaN where the fit is not estimable or the target has no
         log (logit): 0 or below (or 100% and above).
         """
-        from scipy.stats import norm
+        from scipy.special import ndtr  # the normal distribution function, without scipy.stats' import
 
         target = np.asarray(target, dtype=float) / np.asarray(multiplier, dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -244,7 +244,7 @@ class PoissonTrend:
             else:
                 bound = np.log(np.where(target > 0, target, np.nan))
             score = np.asarray(sign, dtype=float) * (self.log_rate - bound) / self.log_rate_se
-        return np.where(self.estimable & np.isfinite(score), norm.cdf(score), np.nan)
+        return np.where(self.estimable & np.isfinite(score), ndtr(score), np.nan)
 
 
 def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, target_year: np.ndarray | int, *,
@@ -281,7 +281,7 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
     >>> bool(fit.estimable[0]), round(float(fit.slope[0]), 3), round(float(fit.projection[0]), 1)
     (True, 0.101, 39.1)
     """
-    from scipy.stats import norm
+    from scipy.special import ndtri  # the normal quantile, without scipy.stats' import
 
     k = np.asarray(events, dtype=float)
     n = np.asarray(exposure, dtype=float)
@@ -355,7 +355,7 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
         dispersion = np.where(points > 2, np.maximum(pearson / np.maximum(points - 2, 1), 1.0), 1.0)
     v00, v01, v11 = dispersion * i11 / safe, -dispersion * i01 / safe, dispersion * i00 / safe
     x_target = target - centre
-    z = norm.ppf(1 - (1 - level) / 2)
+    z = ndtri(1 - (1 - level) / 2)
     m = np.broadcast_to(np.asarray(multiplier, dtype=float), (rows,))
     with np.errstate(invalid="ignore", over="ignore"):
         log_rate = np.where(estimable, b0 + b1 * x_target, np.nan)
