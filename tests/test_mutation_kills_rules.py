@@ -113,3 +113,68 @@ def test_a_poisson_trend_leaves_out_years_without_both_a_count_and_births():
     assert fit.lower[0] == pytest.approx(lower, rel=1e-4)
     assert fit.upper[0] == pytest.approx(upper, rel=1e-4)
     assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
+
+
+def binomial_reference(successes, trials, years, target_year, multiplier=100.0):
+    """statsmodels' logistic GLM of successes out of trials on the year, dispersion as for Poisson:
+    (projection × multiplier, annual change of the odds)."""
+    x = sm.add_constant(np.asarray(years, dtype=float) - np.mean(years))
+    endog = np.column_stack([successes, np.asarray(trials) - np.asarray(successes)])
+    model = sm.GLM(endog, x, family=sm.families.Binomial()).fit()
+    frame = model.get_prediction(np.array([[1.0, target_year - np.mean(years)]])).summary_frame()
+    return frame["mean"].iloc[0] * multiplier, np.expm1(model.params[1])
+
+
+COUNTY_BIRTHS = np.array([3300.0, 3250, 3400, 3380, 3310])
+
+
+@pytest.mark.parametrize("deaths", [[2.0, 0, 3, 1, 2], [0.0, 1, 0, 2, 0]], ids=["one-year-without", "three-years-without"])
+def test_a_year_without_a_death_is_a_count_of_zero_in_the_poisson_trend(deaths):
+    """A county's year with no maternal death is a year with a count of 0, used like any other."""
+    deaths = np.array(deaths)
+    fit = poisson_trend(deaths[None, :], COUNTY_BIRTHS[None, :], np.arange(2020, 2025), 2030, multiplier=1e5)
+    projection, lower, upper, slope = glm_reference(deaths, COUNTY_BIRTHS, np.arange(2020, 2025), 2030, 1e5)
+    assert fit.estimable[0] and fit.n_points[0] == 5
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-7)
+    assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
+
+
+def test_a_single_death_in_a_middle_year_has_a_poisson_trend():
+    """One death, neither in the first nor in the last year: the estimate exists (a flat trend)."""
+    deaths = np.array([0.0, 0, 1, 0, 0])
+    fit = poisson_trend(deaths[None, :], COUNTY_BIRTHS[None, :], np.arange(2020, 2025), 2030, multiplier=1e5)
+    projection, lower, upper, slope = glm_reference(deaths, COUNTY_BIRTHS, np.arange(2020, 2025), 2030, 1e5)
+    assert fit.estimable[0] and fit.events[0] == 1
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-6)
+    assert fit.slope[0] == pytest.approx(slope, abs=1e-6)
+
+
+@pytest.mark.parametrize("family", ["poisson", "binomial"])
+def test_a_count_trend_needs_three_years(family):
+    """Two years of counts are not a trend (the two-parameter model would fit them exactly); three are."""
+    years = np.arange(2022, 2025)
+    events = np.array([30.0, 36, 41])
+    exposure = np.array([200.0, 210, 205]) if family == "binomial" else np.array([200_000.0, 210_000, 205_000])
+    multiplier = 100.0 if family == "binomial" else 1e5
+    two = poisson_trend(events[None, 1:], exposure[None, 1:], years[1:], 2030, multiplier=multiplier, family=family)
+    assert not two.estimable[0] and np.isnan(two.projection[0])
+    three = poisson_trend(events[None, :], exposure[None, :], years, 2030, multiplier=multiplier, family=family)
+    if family == "binomial":
+        projection, slope = binomial_reference(events, exposure, years, 2030)
+    else:
+        projection, _, _, slope = glm_reference(events, exposure, years, 2030, multiplier)
+    assert three.estimable[0] and three.n_points[0] == 3
+    assert three.projection[0] == pytest.approx(projection, rel=1e-7)
+    assert three.slope[0] == pytest.approx(slope, rel=1e-7)
+
+
+def test_a_year_of_a_single_trial_is_used_in_the_binomial_trend():
+    """A committee seat filled once in a year (one trial) is a year of counts: trials ≥ 1 are used."""
+    years = np.arange(2020, 2025)
+    successes = np.array([3.0, 1, 4, 4, 5])
+    trials = np.array([9.0, 1, 9, 8, 9])
+    fit = poisson_trend(successes[None, :], trials[None, :], years, 2030, multiplier=100, family="binomial")
+    projection, slope = binomial_reference(successes, trials, years, 2030)
+    assert fit.estimable[0] and fit.n_points[0] == 5
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-7)
+    assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
