@@ -453,6 +453,18 @@ def _one_sided(larger: np.ndarray, events_1: np.ndarray, exposure_1: np.ndarray,
     return out
 
 
+def _significant(need: np.ndarray, larger: np.ndarray, events_1: np.ndarray, exposure_1: np.ndarray, events_2: np.ndarray,
+                 exposure_2: np.ndarray, binomial: np.ndarray, alpha: float) -> np.ndarray:
+    """Where ``need``: whether the one-sided exact test (:func:`_one_sided`) gives p < ``alpha``;
+    False elsewhere, where the caller's flag no longer depends on it."""
+    out = np.zeros(len(need), dtype=bool)
+    rows = np.flatnonzero(need)
+    if len(rows):
+        out[rows] = _one_sided(larger[rows], events_1[rows], exposure_1[rows], events_2[rows], exposure_2[rows],
+                               binomial[rows]) < alpha
+    return out
+
+
 def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: RuleSet,
                                   jurisdiction: str, hb_candidates: list[pd.DataFrame] | None = None) -> list[pd.DataFrame]:
     """W2 (a, b, c) and W3 on each observed series a target is judged on.
@@ -577,18 +589,24 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         last_events, last_exposure = events[chosen, c_at], exposure[chosen, c_at]
         rest_events = window_events.sum(axis=1) - np.nan_to_num(last_events)
         rest_exposure = window_exposure.sum(axis=1) - np.nan_to_num(last_exposure)
-        rest_bad = _one_sided(c_sign < 0, rest_events, rest_exposure, last_events, last_exposure, b) < rules.count_alpha
+        # each exact test only on the rows whose flag it can still change
+        rest_bad = _significant(~usable & (~b | slope_bad[chosen]), c_sign < 0, rest_events, rest_exposure, last_events,
+                                last_exposure, b, rules.count_alpha)
         slope_bad[chosen] = np.where(usable, glm_bad, np.where(b, slope_bad[chosen] & rest_bad, rest_bad))
         previous_col = np.where(np.isnan(t_prev[chosen]), 0, t_prev[chosen] - years[0]).astype(np.int64)
         prev_events, prev_exposure = events[chosen, previous_col], exposure[chosen, previous_col]
-        rise = count_change_test(prev_events, prev_exposure, last_events, last_exposure, "larger", b) < rules.count_alpha
-        fall = count_change_test(prev_events, prev_exposure, last_events, last_exposure, "smaller", b) < rules.count_alpha
+        c_bad, c_good = step_bad[chosen], step_good[chosen]
+        rise = _significant(np.where(c_sign < 0, c_bad, c_good), np.ones(len(chosen), dtype=bool), prev_events, prev_exposure,
+                            last_events, last_exposure, b, rules.count_alpha)
+        fall = _significant(np.where(c_sign < 0, c_good, c_bad), np.zeros(len(chosen), dtype=bool), prev_events, prev_exposure,
+                            last_events, last_exposure, b, rules.count_alpha)
         step_bad[chosen] &= np.where(c_sign < 0, rise, fall)
         step_good[chosen] &= np.where(c_sign < 0, fall, rise)
         base_col = np.clip(rows["baseline_data_year"].to_numpy(dtype=float)[chosen] - years[0], 0, len(years) - 1)
         base_col = np.where(np.isnan(base_col), 0, base_col).astype(np.int64)
         base_events, base_exposure = events[chosen, base_col], exposure[chosen, base_col]
-        worse = _one_sided(c_sign < 0, base_events, base_exposure, last_events, last_exposure, b) < rules.count_alpha
+        worse = _significant(worse_than_baseline[chosen], c_sign < 0, base_events, base_exposure, last_events, last_exposure, b,
+                             rules.count_alpha)
         worse_than_baseline[chosen] &= worse
         shown_slope[chosen] = np.where(usable, glm.slope, np.where(b, fit.slope[chosen], np.nan))
         slope_text[chosen] = np.where(usable, "poisson", np.where(b, "", "exact"))
