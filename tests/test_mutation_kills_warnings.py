@@ -1,0 +1,164 @@
+"""Cases that tell the early-warning rules W1, W3, W4, W5 and W2c apart from the mutants that survived.
+
+Each test here was written against a mutant mutmut generated of ``early_warning`` (the run of
+2026-12-03 in ``docs/testing.md``, which also records the mutants judged equivalent). The
+expected values come from the rules as the methodology states them (``methodology.md`` §4, §7
+and §8, and the details of ``docs/methodology.md`` §4) and from the ``RuleSet`` fields, so a
+changed default moves the case with it. The tests read only the flag table
+(``flags_for_valid``), never the functions that build it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation_helpers import COUNTIES, make_plan, series, years
+from wdmonitor import Target
+from wdmonitor.early_warning import flags_for_valid
+from wdmonitor.rules import DEFAULT_RULES
+
+AS_OF = 2024
+JURISDICTION = "211400"
+HIGHER = "life_expectancy_female"  # years, higher is better, linear, one decimal
+LOWER = "anaemia_prevalence_pregnant"  # percent, lower is better, linear, one decimal
+SHARE = "female_share_peoples_congress_standing_committee"  # percent, higher is better, one decimal
+MMR = "maternal_mortality_ratio"  # per 100,000 live births, lower is better, counts behind it
+BY_SIGN = {1: HIGHER, -1: LOWER}
+ONE_SIDED = {1: "at_least", -1: "at_most"}
+UNIT = 0.1  # one unit of the last reported decimal of HIGHER, LOWER and SHARE
+SIGNS = pytest.mark.parametrize("d", [1, -1], ids=["higher", "lower"])
+RULES = pytest.mark.parametrize("rules", [
+    DEFAULT_RULES,
+    replace(DEFAULT_RULES, name="other", w1_min_distance_units=20, w1_hold_alert_share=0.125, count_min_events=30,
+            min_points_projection=2),
+], ids=["default", "other"])
+
+
+def frame(indicator: str, values: dict[int, float], *, region: str = JURISDICTION, sex: str = "female") -> pd.DataFrame:
+    return pd.DataFrame({"region": region, "year": list(values), "indicator": indicator, "sex": sex,
+                         "area_type": "total", "age_group": "total", "value": [float(v) for v in values.values()]})
+
+
+def flag_table(data: pd.DataFrame, *targets: Target, rules=DEFAULT_RULES, as_of: int = AS_OF) -> pd.DataFrame:
+    table = flags_for_valid(data, make_plan(*targets), as_of, rules=rules)
+    return getattr(table, "table", table)
+
+
+def checks(table: pd.DataFrame, check: str, region: str = JURISDICTION, **where) -> pd.DataFrame:
+    rows = table[(table["check"] == check) & (table["region"] == region)]
+    for name, value in where.items():
+        rows = rows[rows[name] == value]
+    return rows
+
+
+def severity(rows: pd.DataFrame) -> str:
+    """The only flag's severity, or 'none' when nothing is flagged."""
+    assert len(rows) <= 1, rows
+    return rows["severity"].iloc[0] if len(rows) else "none"
+
+
+# == W1 =========================================================================================
+def test_w1_projects_to_the_evaluation_years_after_as_of_only():
+    """Methodology §4: W1 projects to every evaluation year E *after* as_of. At as_of = 2025, the
+    plan's mid-term year, a flat series short of its target is projected to 2030 only: the
+    mid-term year is judged by attainment, not projected."""
+    target = Target(id="w1", indicator=HIGHER, kind="at_least", values={2025: 60.0, 2030: 60.0})
+    data = frame(HIGHER, years(2020, 50.0, 50.0, 50.0, 50.0, 50.0, 50.0))
+    w1 = checks(flag_table(data, target, as_of=2025), "W1")
+    assert w1["target_year"].tolist() == [2030]
+    before = checks(flag_table(data.query("year <= 2024"), target, as_of=2024), "W1")
+    assert sorted(before["target_year"]) == [2025, 2030]
+
+
+def test_w1_projects_from_two_points_when_the_rule_set_asks_for_two():
+    """min_points_projection = 2 (its lowest allowed value): a series of two points inside the trend
+    window is projected — a straight line through two points — and flat at 50 against 60, its share
+    of the distance is 0 (alert); one point is not projected and is too short."""
+    rules = replace(DEFAULT_RULES, name="two-points", min_points_projection=2)
+    target = Target(id="w1", indicator=HIGHER, kind="at_least", values={2025: 60.0})
+    two = flag_table(frame(HIGHER, {2023: 50.0, 2024: 50.0}), target, rules=rules)
+    assert severity(checks(two, "W1", target_year=2025)) == "alert"
+    assert checks(two, "too_short").empty
+    one = flag_table(frame(HIGHER, {2024: 50.0}), target, rules=rules)
+    assert checks(one, "W1").empty
+    assert severity(checks(one, "too_short")) == "watch"
+
+
+@RULES
+@SIGNS
+def test_w1_share_of_the_distance_needs_w1_min_distance_units_reporting_units(rules, d):
+    """docs/methodology.md §4: P = d(ŷ − y_b)/|T − y_b| is used only when |T − y_b| is at least
+    w1_min_distance_units reporting units; closer, T is a level to hold (warning on a material miss,
+    alert beyond w1_hold_alert_share of T). A flat series at y_b = 50 is projected at 50: at exactly
+    the minimum distance P = 0 < w1_alert (alert, P reported); half a unit closer the miss is material
+    but below w1_hold_alert_share of T (warning, no P); at twice the distance P = 0 again (alert)."""
+    base = 50.0
+    distance = rules.w1_min_distance_units * UNIT
+    indicator = BY_SIGN[d]
+    data = frame(indicator, years(2020, base, base, base, base, base))
+    for units_away, expected in [(distance, "alert"), (distance - UNIT / 2, "warning"), (2 * distance, "alert")]:
+        goal = base + d * units_away
+        assert abs(goal - base) / abs(goal) < rules.w1_hold_alert_share  # a miss that holds no alert of its own
+        target = Target(id="w1", indicator=indicator, kind=ONE_SIDED[d], values={2025: goal})
+        w1 = checks(flag_table(data, target, rules=rules), "W1", target_year=2025)
+        assert severity(w1) == expected, units_away
+        share = w1["progress_share"].iloc[0]
+        if expected == "alert":
+            assert share == pytest.approx(0.0, abs=1e-12)
+        else:
+            assert np.isnan(share)
+
+
+def test_w1_an_increase_from_zero_that_stays_at_zero_is_projected_no_better():
+    """docs/methodology.md §4: a direction target warns when ŷ is not materially better than y_b; only
+    a *lower-is-better* level at 0 projected at 0 (a closed gap, no death) is exempt. A share of women
+    at 0% every year with an 'increase' target stays at 0: a warning. The same series of zeros with a
+    'decrease' target on a lower-is-better rate is not flagged."""
+    up = Target(id="up", indicator=SHARE, kind="increase")
+    zeros = years(2020, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert severity(checks(flag_table(frame(SHARE, zeros), up), "W1", target_year=2025)) == "warning"
+    down = Target(id="down", indicator=LOWER, kind="decrease")
+    assert checks(flag_table(frame(LOWER, zeros), down), "W1").empty
+
+
+# == counted rates: count_min_events events in the trend window (methodology §7) ==================
+def mmr(deaths: list[float], births: list[float], *, region: str = JURISDICTION, first: int = 2020) -> pd.DataFrame:
+    deaths_, births_ = np.asarray(deaths, dtype=float), np.asarray(births, dtype=float)
+    return series(MMR, years(first, *(deaths_ / births_ * 1e5)), region=region, numerators=deaths_,
+                  denominators=births_)
+
+
+def window_deaths(total: int) -> list[float]:
+    """Five years' deaths (the trend window) summing to ``total``, as evenly as whole deaths go."""
+    per_year = [total // 5] * 5
+    for i in range(total % 5):
+        per_year[i] += 1
+    return [float(d) for d in per_year]
+
+
+@pytest.mark.parametrize("rules", [DEFAULT_RULES, replace(DEFAULT_RULES, name="thirty", count_min_events=30)],
+                         ids=["default", "thirty"])
+def test_a_counted_rate_with_count_min_events_events_is_projected_and_one_fewer_is_not(rules):
+    """Methodology §7: W1 on a rate with counts is the Poisson GLM's, and a window holding fewer than
+    count_min_events events is too noisy to project (W1 withheld, too_few_events said). On 20,000
+    births a year an MMR about 20/10万 (4 deaths a year) is flat against a target of 10: with exactly
+    count_min_events deaths in the five years the GLM judges it (its probability of meeting 10 is
+    below w1_count_warning, so flagged, an alert if below w1_count_alert); with one death fewer it is
+    not projected."""
+    target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0})
+    births = [20_000.0] * 5
+    enough = flag_table(mmr(window_deaths(rules.count_min_events), births), target, rules=rules)
+    w1 = checks(enough, "W1", target_year=2025)
+    assert w1["method"].tolist() == ["poisson_glm"]
+    probability = w1["probability"].iloc[0]
+    assert probability < rules.w1_count_warning
+    assert severity(w1) == ("alert" if probability < rules.w1_count_alert else "warning")
+    assert checks(enough, "too_few_events").empty
+    fewer = flag_table(mmr(window_deaths(rules.count_min_events - 1), births), target, rules=rules)
+    assert checks(fewer, "W1").empty
+    too_few = checks(fewer, "too_few_events")
+    assert severity(too_few) == "none" and len(too_few) == 1
