@@ -178,3 +178,44 @@ def test_a_year_of_a_single_trial_is_used_in_the_binomial_trend():
     assert fit.estimable[0] and fit.n_points[0] == 5
     assert fit.projection[0] == pytest.approx(projection, rel=1e-7)
     assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
+
+
+def test_a_single_failure_in_a_middle_year_has_a_binomial_trend():
+    """Every trial succeeded but one, in neither the first nor the last year: the estimate exists."""
+    years = np.arange(2020, 2025)
+    trials = np.array([9.0, 9, 10, 9, 9])
+    successes = trials - np.array([0.0, 0, 1, 0, 0])
+    fit = poisson_trend(successes[None, :], trials[None, :], years, 2030, multiplier=100, family="binomial")
+    projection, slope = binomial_reference(successes, trials, years, 2030)
+    assert fit.estimable[0]
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-6)
+    assert fit.slope[0] == pytest.approx(slope, abs=1e-6)
+
+
+def test_one_death_in_the_middle_of_three_years_has_the_glm_interval():
+    """Few expected events make the information matrix's determinant small (2/3 here): the interval
+    is still the GLM's, however little information there is."""
+    deaths = np.array([0.0, 1, 0])
+    births = np.full(3, 3300.0)
+    years = np.arange(2022, 2025)
+    fit = poisson_trend(deaths[None, :], births[None, :], years, 2030, multiplier=1e5)
+    projection, lower, upper, slope = glm_reference(deaths, births, years, 2030, 1e5)
+    assert fit.estimable[0]
+    assert fit.projection[0] == pytest.approx(projection, rel=1e-6)
+    assert fit.lower[0] == pytest.approx(lower, rel=1e-4)
+    assert fit.upper[0] == pytest.approx(upper, rel=1e-4)
+
+
+def test_three_scattered_years_widen_the_interval_by_the_dispersion_on_one_degree_of_freedom():
+    """Counts of 30, 60 and 35 scatter more than Poisson counts do: φ = Pearson χ²/(3 − 2) > 1
+    scales the variance (quasi-likelihood, methodology §4 via PoissonTrend)."""
+    deaths = np.array([30.0, 60, 35])
+    births = np.array([200_000.0, 210_000, 205_000])
+    years = np.arange(2022, 2025)
+    x = sm.add_constant(years - years.mean())
+    chi2 = sm.GLM(deaths, x, family=sm.families.Poisson(), offset=np.log(births)).fit().pearson_chi2
+    fit = poisson_trend(deaths[None, :], births[None, :], years, 2030, multiplier=1e5)
+    projection, lower, upper, slope = glm_reference(deaths, births, years, 2030, 1e5)
+    assert chi2 > 1.5 and fit.dispersion[0] == pytest.approx(chi2 / 1, rel=1e-6)
+    assert fit.lower[0] == pytest.approx(lower, rel=1e-4)
+    assert fit.upper[0] == pytest.approx(upper, rel=1e-4)
