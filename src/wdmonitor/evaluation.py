@@ -21,6 +21,7 @@ not_attained 2024 True
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,44 +66,44 @@ def _trace(table: pd.DataFrame, year: int) -> pd.Series:
 
     A milestone (序时进度) is the target at the evaluation year ``year``, on the way to the
     stated one: its trace names both, ``T(2025, milestone towards 70 in 2030)=68.5524``.
+    Each clause is formatted only for the rows it applies to.
     """
-    def year_of(column: str) -> pd.Series:
-        return _number(pd.Series(table[column]))
+    index, table = table.index, table.reset_index(drop=True)
     target = "T(" + table["target_year"].astype(str) + ", " + table["target_source"].astype(str) + ")"
-    milestone = table["target_source"] == "milestone"
-    if milestone.any():
-        towards = (f"T({year}, milestone towards " + _number(table["stated_target"]) + " in "
-                   + table["stated_target_year"].astype(str) + ")")
-        target = target.where(~milestone, towards)
+    milestone = np.flatnonzero((table["target_source"] == "milestone").to_numpy())
+    if len(milestone):
+        t = table.iloc[milestone]
+        target.iloc[milestone] = (f"T({year}, milestone towards " + _number(t["stated_target"]) + " in "
+                                  + t["stated_target_year"].astype(str) + ")").to_numpy()
     trace = (
-        "y_b(" + year_of("baseline_data_year") + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
-        + "; y_E(" + year_of("data_year") + ")=" + _number(table["value"])
+        "y_b(" + _number(table["baseline_data_year"]) + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
+        + "; y_E(" + _number(table["data_year"]) + ")=" + _number(table["value"])
         + "; " + target + "=" + _number(table["target"])
     )
-    one_sided = table["shortfall"].notna()
-    trace = trace.where(~one_sided, trace + "; s=d·(T−y)=" + _number(table["shortfall"]) + ", basic≤" + _number(table["threshold"]))
-    banded = table["band_lower"].notna()
-    trace = trace.where(~banded, trace + "; band=[" + _number(table["band_lower"]) + ", " + _number(table["band_upper"]) + "], distance=" + _number(table["distance"]))
-    relative = table["reference_value"].notna()
-    trace = trace.where(~relative, trace + "; reference " + table["reference"].astype(str) + "=" + _number(table["reference_value"]))
-    slower = table["pre_baseline_change"].notna()
-    trace = trace.where(~slower, trace + "; change/yr before b=" + _number(table["pre_baseline_change"]) + ", since b=" + _number(table["post_baseline_change"]))
-    interval = table["ci_lower"].notna()
-    trace = trace.where(~interval, trace + "; 95% CI [" + _number(table["ci_lower"]) + ", " + _number(table["ci_upper"]) + "] from "
-                        + _number(table["numerator"]) + "/" + _number(table["denominator"]))
-    pooled = table["pooled"].fillna(False).astype(bool) if "pooled" in table else pd.Series(False, index=table.index)
-    trace = trace.where(~pooled, trace + " (pooled " + table["pooled_years"].astype(str) + ", Σd/Σn)")
-    conflict = table["baseline_conflict"].fillna(False).astype(bool)
-    trace = trace.where(~conflict, trace + "; the plan states y_b=" + _number(table["plan_baseline"])
-                        + " (observed value used, W5 reports both)")
-    final = table["final_shortfall"].notna()
-    trace = trace.where(~final, trace + "; final T(" + year_of("final_year") + ")=" + _number(table["final_target_value"])
-                        + ": s_F=d·(T_F−y)=" + _number(table["final_shortfall"]) + ", basic≤"
-                        + _number(table["final_threshold"]) + " → final " + table["final_status"].astype(str))
-    progress = table["progress"].notna()
-    trace = trace.where(~progress, trace + "; " + table["progress_measure"].astype(str) + "=" + _number(table["progress"])
-                        + " at " + _number(table["latest_year"]))
-    return trace + " → " + table["status"].astype(str)
+
+    def clause(where: Any, text: Callable[[pd.DataFrame], pd.Series]) -> None:
+        rows = np.flatnonzero(np.asarray(where, dtype=bool))
+        if len(rows):
+            trace.iloc[rows] = (trace.iloc[rows] + text(table.iloc[rows])).to_numpy()
+
+    clause(table["shortfall"].notna(), lambda t: "; s=d·(T−y)=" + _number(t["shortfall"]) + ", basic≤" + _number(t["threshold"]))
+    clause(table["band_lower"].notna(), lambda t: "; band=[" + _number(t["band_lower"]) + ", " + _number(t["band_upper"])
+           + "], distance=" + _number(t["distance"]))
+    clause(table["reference_value"].notna(), lambda t: "; reference " + t["reference"].astype(str) + "=" + _number(t["reference_value"]))
+    clause(table["pre_baseline_change"].notna(), lambda t: "; change/yr before b=" + _number(t["pre_baseline_change"])
+           + ", since b=" + _number(t["post_baseline_change"]))
+    clause(table["ci_lower"].notna(), lambda t: "; 95% CI [" + _number(t["ci_lower"]) + ", " + _number(t["ci_upper"]) + "] from "
+           + _number(t["numerator"]) + "/" + _number(t["denominator"]))
+    if "pooled" in table:
+        clause(table["pooled"].fillna(False).astype(bool), lambda t: " (pooled " + t["pooled_years"].astype(str) + ", Σd/Σn)")
+    clause(table["baseline_conflict"].fillna(False).astype(bool), lambda t: "; the plan states y_b=" + _number(t["plan_baseline"])
+           + " (observed value used, W5 reports both)")
+    clause(table["final_shortfall"].notna(), lambda t: "; final T(" + _number(t["final_year"]) + ")=" + _number(t["final_target_value"])
+           + ": s_F=d·(T_F−y)=" + _number(t["final_shortfall"]) + ", basic≤" + _number(t["final_threshold"])
+           + " → final " + t["final_status"].astype(str))
+    clause(table["progress"].notna(), lambda t: "; " + t["progress_measure"].astype(str) + "=" + _number(t["progress"])
+           + " at " + _number(t["latest_year"]))
+    return pd.Series((trace + " → " + table["status"].astype(str)).to_numpy(), index=index)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
