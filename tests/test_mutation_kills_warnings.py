@@ -162,3 +162,56 @@ def test_a_counted_rate_with_count_min_events_events_is_projected_and_one_fewer_
     assert checks(fewer, "W1").empty
     too_few = checks(fewer, "too_few_events")
     assert severity(too_few) == "none" and len(too_few) == 1
+
+
+# == W3 ===========================================================================================
+def direction_target(d: int) -> Target:
+    return Target(id="w3", indicator=BY_SIGN[d], kind="increase" if d > 0 else "decrease")
+
+
+@SIGNS
+def test_w3_a_slope_counts_by_the_change_it_makes_over_its_window(d):
+    """docs/methodology.md §4: a W3 move counts when material — the slope's change over its window, or
+    the last change, at least half a reporting unit (0.05) in the wrong direction. A target met with
+    room (T ten points on the good side), so no alert: two points a year apart falling 0.03 — the
+    slope's change over its one-year window is 0.03, nil, and so is the last change: nothing. Four
+    points falling 0.02 a year: the slope's change over three years is 0.06, material, while the last
+    change (0.02) is not materially good: a warning."""
+    indicator, nil = BY_SIGN[d], DEFAULT_RULES.materiality * UNIT
+    target = Target(id="w3", indicator=indicator, kind=ONE_SIDED[d], values={2025: 50.0 - d * 10.0})
+    short = {2023: 50.0, 2024: 50.0 - d * 0.03}
+    assert 0.03 < nil
+    assert checks(flag_table(frame(indicator, short), target), "W3").empty
+    slow = {2021 + i: 50.0 - d * 0.02 * i for i in range(4)}
+    assert 3 * 0.02 >= nil
+    assert severity(checks(flag_table(frame(indicator, slow), target), "W3")) == "warning"
+
+
+@SIGNS
+def test_w3_a_direction_target_worse_than_its_baseline_is_an_alert(d):
+    """Methodology §4 (W3): worse than the baseline → alert; a direction target (increase, decrease)
+    states no T, so being materially worse than the baseline is failing it. 50 at the baseline year,
+    then a steady move of 0.2 a year the wrong way: materially worse than 50, an alert (not only the
+    warning of a slope and a last change the wrong way)."""
+    indicator = BY_SIGN[d]
+    worse = {2020 + i: 50.0 - d * 0.2 * i for i in range(5)}
+    assert severity(checks(flag_table(frame(indicator, worse), direction_target(d)), "W3")) == "alert"
+
+
+# == W2c: Hidiroglou–Berthelot across regions ====================================================
+def regions_changing(x0: list[float], x1: list[float]) -> pd.DataFrame:
+    parts = [frame(HIGHER, {AS_OF - 1: a, AS_OF: b}, region=c.code) for c, a, b in zip(COUNTIES, x0, x1, strict=False)]
+    return pd.concat([*parts, frame(HIGHER, {AS_OF - 1: 50.0, AS_OF: 50.0})], ignore_index=True)
+
+
+def test_w2c_regions_that_all_change_alike_hold_no_outlier():
+    """Hidiroglou–Berthelot: an outlier's effect lies *beyond* E_med − C·d_Q1 or E_med + C·d_Q3. Six
+    counties of different sizes whose values all rise by the same quarter (ratios exact in binary):
+    every ratio is the median, every effect 0, so E_med = Q1 = Q3 = 0 and d_Q1 = d_Q3 = max(0, |A·0|)
+    = 0 — no effect lies beyond 0, no county is an outlier. One county doubling instead is."""
+    target = Target(id="w2", indicator=HIGHER, kind="increase")
+    x0 = [8.0, 16.0, 24.0, 32.0, 48.0, 64.0]
+    alike = flag_table(regions_changing(x0, [a * 1.25 for a in x0]), target)
+    assert alike[alike["check"] == "W2c"].empty
+    one = flag_table(regions_changing(x0, [a * (2.0 if i == 4 else 1.25) for i, a in enumerate(x0)]), target)
+    assert one.loc[one["check"] == "W2c", "region"].tolist() == [COUNTIES[4].code]
