@@ -209,7 +209,8 @@ def test_w2c_regions_that_all_change_alike_hold_no_outlier():
     counties of different sizes whose values all rise by the same quarter (ratios exact in binary):
     every ratio is the median, every effect 0, so E_med = Q1 = Q3 = 0 and d_Q1 = d_Q3 = max(0, |A·0|)
     = 0 — no effect lies beyond 0, no county is an outlier. One county doubling instead is, with the
-    effect E = s·max(x₀, x₁)^U, s = r/r_med − 1 = 2/1.25 − 1 (its size weighs in at the power U)."""
+    effect E = s·max(x₀, x₁)^U, s = r/r_med − 1 = 2/1.25 − 1 (its size weighs in at the power U); one
+    county halving is too, below the median (s = 1 − r_med/r = 1 − 1.25/0.5)."""
     target = Target(id="w2", indicator=HIGHER, kind="increase")
     x0 = [8.0, 16.0, 24.0, 32.0, 48.0, 64.0]
     alike = flag_table(regions_changing(x0, [a * 1.25 for a in x0]), target)
@@ -218,4 +219,9 @@ def test_w2c_regions_that_all_change_alike_hold_no_outlier():
     w2c = one[one["check"] == "W2c"]
     assert w2c["region"].tolist() == [COUNTIES[4].code]
     effect = (2.0 / 1.25 - 1) * max(48.0, 96.0) ** DEFAULT_RULES.hb_u
+    assert w2c["hb_effect"].iloc[0] == pytest.approx(effect, rel=1e-12)
+    low = flag_table(regions_changing(x0, [a * (0.5 if i == 4 else 1.25) for i, a in enumerate(x0)]), target)
+    w2c = low[low["check"] == "W2c"]
+    assert w2c["region"].tolist() == [COUNTIES[4].code]
+    effect = (1 - 1.25 / 0.5) * max(48.0, 24.0) ** DEFAULT_RULES.hb_u
     assert w2c["hb_effect"].iloc[0] == pytest.approx(effect, rel=1e-12)
