@@ -20,7 +20,9 @@ from wdmonitor.partitions import (
     by_region,
     evaluate_partitions,
     flag_early_warnings_partitions,
+    iter_partitions,
     monitor_partitions,
+    write_partitions,
 )
 from wdmonitor.sample import generate_sample
 from wdmonitor.vocabulary import GapBetween
@@ -129,3 +131,46 @@ def test_files_are_read_where_they_are_judged_and_each_once(frame, one_frame, tm
     pd.testing.assert_frame_equal(evaluation.table, one_frame[0].table)
     pd.testing.assert_frame_equal(warnings.table, one_frame[1].table)
     assert evaluation.provenance["rows_in"] == warnings.provenance["rows_in"] == len(frame)
+
+
+def _same_rows(pieces: list[pd.DataFrame], whole: pd.DataFrame) -> None:
+    """The pieces together hold exactly the rows of ``whole`` (in any order)."""
+    together = pd.concat(pieces, ignore_index=True)
+    columns = ["target_id", "region", "sex", "area_type"] if "target_id" in whole and "flag" not in whole else None
+    keys = columns or ["region", "indicator", "sex", "area_type", "flag", "check", "target_id", "target_year", "message_en"]
+    order = lambda t: t.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(order(together.astype(object)), order(whole.astype(object)))
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_streamed_partitions_hold_the_rows_of_the_whole_frame(frame, one_frame, n_jobs):
+    if n_jobs != 1:
+        pytest.importorskip("joblib")
+    pairs = list(iter_partitions(by_region(frame, PLAN, "county"), PLAN, 2025, 2024, n_jobs=n_jobs))
+    assert len(pairs) == len(list(by_region(frame, PLAN, "county"))) + 1  # each partition, then the last pass
+    last_verdicts, last_flags = pairs[-1]
+    assert set(last_verdicts["region"]) == {PLAN.jurisdiction.code}
+    assert "W2c" in set(last_flags["check"])  # the comparison among regions comes once every region is seen
+    assert not any((p[1]["check"] == "W2c").any() for p in pairs[:-1])
+    _same_rows([p[0] for p in pairs], one_frame[0].table)
+    _same_rows([p[1] for p in pairs], one_frame[1].table)
+
+
+def test_written_partitions_are_the_tables_of_the_whole_frame(frame, one_frame, tmp_path):
+    summary = write_partitions(by_region(frame, PLAN, "county"), PLAN, tmp_path, 2025, 2024)
+    parts = len(list(by_region(frame, PLAN, "county")))
+    assert summary["partitions"] == parts and summary["rows_in"] == len(frame)
+    assert summary["verdict_rows"] == len(one_frame[0].table) and summary["flags"] == len(one_frame[1].table)
+    assert summary["unjudged"] == one_frame[0].provenance["unjudged"]
+    names = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert names == sorted([f"evaluation-{n:03d}.csv" for n in range(1, parts + 1)] + ["evaluation-last.csv"]
+                           + [f"warnings-{n:03d}.csv" for n in range(1, parts + 1)] + ["warnings-last.csv"])
+    read = pd.concat([pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False) for p in tmp_path.glob("evaluation-*.csv")])
+    assert sorted(zip(read["target_id"], read["region"], read["sex"], strict=True)) == sorted(
+        zip(one_frame[0].table["target_id"], one_frame[0].table["region"], one_frame[0].table["sex"], strict=True))
+
+
+def test_a_region_split_over_two_streamed_partitions_is_refused(frame):
+    county = frame[frame["region"] == "211402"]
+    with pytest.raises(ArgumentError, match="211402.*partitions 1 and 2"):
+        list(iter_partitions([county[county["year"] < 2020], county[county["year"] >= 2020]], PLAN, 2025, 2024))

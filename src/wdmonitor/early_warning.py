@@ -407,6 +407,10 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
     return parts
 
 
+#: What W2c reads of a candidate row (kept small: a partitioned run keeps every partition's candidates)
+_HB_COLUMNS = ("indicator", "name_zh", "region", "sex", "area_type", "target_id", "sign", "precision")
+
+
 def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]:
     """W2c: the Hidiroglou–Berthelot outliers among the regions' changes from ``as_of − 1`` to ``as_of``.
 
@@ -547,7 +551,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     # (c) Hidiroglou–Berthelot across regions on (y_{as_of−1}, y_{as_of})
     # a counted region whose change is within chance is no outlier (it still counts in the quartiles)
     chance = counted & ~((last_col == as_of - years[0]) & telling) if len(years) else np.zeros(len(rows), dtype=bool)
-    hb = rows.assign(_x0=matrix.at(series, as_of - 1), _x1=matrix.at(series, as_of), _chance=chance)
+    hb = rows[[c for c in _HB_COLUMNS if c in rows]].assign(_x0=matrix.at(series, as_of - 1), _x1=matrix.at(series, as_of),
+                                                             _chance=chance)
     hb = hb[(hb["region"] != jurisdiction) & (hb["_x0"] > 0) & (hb["_x1"] > 0)]
     if hb_candidates is not None:  # partitions: every partition's candidates are compared together at the end
         hb_candidates.append(hb)

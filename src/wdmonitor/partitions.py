@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from .evaluation import Evaluation
     from .indicators import Plan
 
-__all__ = ["by_province", "by_region", "evaluate_partitions", "flag_early_warnings_partitions", "monitor_partitions"]
+__all__ = ["by_province", "by_region", "evaluate_partitions", "flag_early_warnings_partitions", "iter_partitions",
+           "monitor_partitions", "write_partitions"]
 
 
 def by_province(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
@@ -82,13 +83,16 @@ def by_region(frame: pd.DataFrame, plan: Plan, level: str = "county") -> Iterato
 
 
 def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as_of: int | None, method: str,
-          rules: RuleSet, refused: str) -> dict[str, Any]:
+          rules: RuleSet, refused: str, finish: bool = False) -> dict[str, Any]:
     """One partition read (a path), validated once, judged at ``year`` and flagged as of ``as_of``.
 
     The jurisdiction's rows and the comparisons across regions are left to the last pass:
-    the rows they stand on are kept (``kept``), and W2c's candidates are returned.
+    the rows they stand on are kept (``kept``), and W2c's candidates are returned. With
+    ``finish`` the verdict rows and flags are finished here, as the tables print them
+    (:func:`_finished_part`), for a caller that lets each partition go once it is written.
     """
-    from .early_warning import flags_for_valid
+    from .early_warning import finished_flags, flags_for_valid
+    from .evaluation import evaluation_of
 
     frame = read_submission(partition, plan) if isinstance(partition, (str, Path)) else partition
     report = prepare_submission(frame, plan)
@@ -98,12 +102,20 @@ def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as
                            "rows_valid": len(valid)}
     if year is not None:
         judged = judge_all(valid, plan, year, rules)
-        out.update(table=judged.table[judged.table["region"] != jurisdiction], unjudged=judged.unjudged)
+        table = judged.table
+        if finish:  # the qualitative rows of the partition's regions are copied from the jurisdiction's
+            table = evaluation_of(table, judged.unjudged, plan, year, None, rules, {}).table
+        out.update(table=table[table["region"] != jurisdiction].reset_index(drop=True), unjudged=judged.unjudged)
     if as_of is not None:
         candidates: list[pd.DataFrame] = []
         flags = flags_for_valid(valid, plan, as_of, method=method, rules=rules, hb_candidates=candidates)
-        out.update(flags=flags[flags["region"] != jurisdiction], candidates=candidates)
+        flags = flags[flags["region"] != jurisdiction]
+        out.update(flags=finished_flags([flags], plan, as_of, rules) if finish else flags, candidates=candidates)
     return out
+
+
+def _finished_part(partition: pd.DataFrame | str | Path, *args: Any) -> dict[str, Any]:
+    return _part(partition, *args, finish=True)
 
 
 def _kept(valid: pd.DataFrame, jurisdiction: str, keep: frozenset[str]) -> pd.DataFrame:
@@ -117,15 +129,16 @@ def _spread_indicators(plan: Plan) -> frozenset[str]:
 
 
 def _run(function: Callable[..., dict[str, Any]], frames: Iterable[pd.DataFrame], n_jobs: int | None,
-         *args: Any) -> list[dict[str, Any]]:
-    """``function(frame, *args)`` for every partition, one after another or through joblib."""
+         *args: Any) -> Iterator[dict[str, Any]]:
+    """``function(frame, *args)`` for every partition, one after another or through joblib, each
+    result as soon as it (and every one before it) is done."""
     if n_jobs in (None, 1):
-        return [function(frame, *args) for frame in frames]
+        return (function(frame, *args) for frame in frames)
     try:
         from joblib import Parallel, delayed
     except ImportError as error:  # pragma: no cover - the optional extra
         raise ArgumentError("n_jobs needs joblib: pip install 'wdmonitor[parallel]' / 并行计算需要安装 joblib") from error
-    return list(Parallel(n_jobs=n_jobs)(delayed(function)(frame, *args) for frame in frames))
+    return Parallel(n_jobs=n_jobs, return_as="generator")(delayed(function)(frame, *args) for frame in frames)
 
 
 def _frames(partitions: Iterable[pd.DataFrame] | Any, plan: Plan) -> Iterable[pd.DataFrame]:
@@ -144,12 +157,17 @@ def _check_disjoint(tables: list[pd.DataFrame], jurisdiction: str) -> None:
     """A region's rows must all be in one partition: otherwise its series would be judged in pieces."""
     seen: dict[str, int] = {}
     for number, table in enumerate(tables):
-        for region in pd.unique(table["region"]):
-            if region != jurisdiction and seen.setdefault(region, number) != number:
-                raise ArgumentError(
-                    f"region {region} has rows in partitions {seen[region] + 1} and {number + 1}; each region's rows must be "
-                    f"in one partition (split by region, e.g. by_province) / 地区{region}的数据分散在第{seen[region] + 1}和第"
-                    f"{number + 1}个分区，同一地区的数据须在同一分区")
+        _claim(seen, table["region"], number, jurisdiction)
+
+
+def _claim(seen: dict[str, int], regions: pd.Series, number: int, jurisdiction: str) -> None:
+    """Note that partition ``number`` (from 0) holds ``regions``; a region another partition holds is an error."""
+    for region in pd.unique(regions):
+        if region != jurisdiction and seen.setdefault(region, number) != number:
+            raise ArgumentError(
+                f"region {region} has rows in partitions {seen[region] + 1} and {number + 1}; each region's rows must be "
+                f"in one partition (split by region, e.g. by_province) / 地区{region}的数据分散在第{seen[region] + 1}和第"
+                f"{number + 1}个分区，同一地区的数据须在同一分区")
 
 
 def _ordered(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -262,7 +280,7 @@ def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, pl
     refused = check_choice(refused, "refused", ("raise", "skip"), "monitor_partitions")
     if year is None and as_of is None:
         year = plan.midterm_year
-    parts = _run(_part, _frames(partitions, plan), n_jobs, plan, year, as_of, method, rules, refused)
+    parts = list(_run(_part, _frames(partitions, plan), n_jobs, plan, year, as_of, method, rules, refused))
     counted = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
                "partitions": len(parts)}
     kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
@@ -294,3 +312,91 @@ def _combined_warnings(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Pl
     provenance = {"plan": plan.id, "year": as_of, "projection": method, "rules": rules.name,
                   "rules_sha256": rules.digest(), "wdmonitor": __version__, **counted}
     return EarlyWarnings(table=table, plan=plan, as_of=as_of, method=method, rules=rules, provenance=provenance)
+
+
+def iter_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path, year: int | None,
+                    as_of: int | None, *, method: str = "trend", rules: RuleSet = DEFAULT_RULES, n_jobs: int | None = 1,
+                    refused: str = "raise") -> Iterator[tuple[pd.DataFrame | None, pd.DataFrame | None]]:
+    """The verdict rows and the flags partition by partition, each as soon as it is done: memory bounded by a partition.
+
+    Yields ``(verdicts, flags)`` for each partition (its regions' rows of
+    :attr:`Evaluation.table <wdmonitor.Evaluation.table>` at ``year`` and of
+    :attr:`EarlyWarnings.table <wdmonitor.EarlyWarnings.table>` as of ``as_of``; None for a
+    year not asked), then one last pair: the jurisdiction's verdicts (its spread across regions
+    included) and flags, and W2c's flags, which compare every region. Only the rows those stand
+    on (the jurisdiction's and the spread indicators') and W2c's candidates are kept between
+    partitions, so a township panel runs in the memory of its largest province. Together the
+    pairs hold the rows :func:`monitor_partitions` returns, partition by partition instead of in
+    the tables' order. The parameters are those of :func:`monitor_partitions`; the committee's
+    assessments are applied to an evaluation in memory (:func:`evaluate_partitions`).
+    """
+    for _kind, verdicts, flags, _counted in _stream(partitions, plan, year, as_of, method, rules, n_jobs, refused):
+        yield verdicts, flags
+
+
+def write_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path, folder: str | Path,
+                     year: int | None, as_of: int | None, *, method: str = "trend", rules: RuleSet = DEFAULT_RULES,
+                     n_jobs: int | None = 1, refused: str = "raise") -> dict[str, Any]:
+    """:func:`iter_partitions` written as it runs: ``evaluation-NNN.csv`` and ``warnings-NNN.csv`` per partition.
+
+    The last pair (the jurisdiction's rows and W2c) is ``evaluation-last.csv`` and
+    ``warnings-last.csv``; files are UTF-8 CSV (:func:`~wdmonitor.writers.write_csv`), every
+    column of the tables. Returns what was run: rows read and valid, partitions, verdict rows,
+    flags, the series no verdict stands on (``unjudged``) and the files written.
+    """
+    folder = Path(folder)
+    from .writers import write_csv
+
+    summary: dict[str, Any] = {"verdict_rows": 0, "flags": 0, "files": []}
+    stream = _stream(partitions, plan, year, as_of, method, rules, n_jobs, refused)
+    for number, (kind, verdicts, flags, counted) in enumerate(stream, start=1):
+        name = "last" if kind == "last" else f"{number:03d}"
+        for stem, table in (("evaluation", verdicts), ("warnings", flags)):
+            if table is not None:
+                summary["files"].append(write_csv(table, folder / f"{stem}-{name}.csv"))
+        summary["verdict_rows"] += 0 if verdicts is None else len(verdicts)
+        summary["flags"] += 0 if flags is None else len(flags)
+        summary.update(counted or {})
+    return summary
+
+
+def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: int | None, method: str, rules: RuleSet,
+            n_jobs: int | None, refused: str) -> Iterator[tuple[str, pd.DataFrame | None, pd.DataFrame | None, dict[str, Any] | None]]:
+    """("part", verdicts, flags, None) per partition, then ("last", verdicts, flags, what was run)."""
+    from .arguments import check_choice, check_plan, check_rules, check_year
+    from .early_warning import finished_flags, flags_for_valid, hb_flags
+    from .evaluation import evaluation_of
+    from .trends import METHODS
+
+    plan = check_plan(plan, "iter_partitions")
+    year, rules = check_year(year, "iter_partitions"), check_rules(rules, "iter_partitions")
+    as_of = check_year(as_of, "iter_partitions", "as_of")
+    method = check_choice(method, "method", METHODS, "iter_partitions")
+    refused = check_choice(refused, "refused", ("raise", "skip"), "iter_partitions")
+    if year is None and as_of is None:
+        year = plan.midterm_year
+    jurisdiction = plan.jurisdiction.code
+    kept, candidates, unjudged, owner = [], [], [], {}
+    counted = {"rows_in": 0, "rows_valid": 0, "partitions": 0}
+    for part in _run(_finished_part, _frames(partitions, plan), n_jobs, plan, year, as_of, method, rules, refused):
+        for key in ("rows_in", "rows_valid"):
+            counted[key] += part[key]
+        counted["partitions"] += 1
+        kept.append(part["kept"])
+        candidates.extend(c for c in part.get("candidates", []) if len(c))
+        unjudged.append(part.get("unjudged", pd.DataFrame()))
+        for key in ("table", "flags"):
+            if key in part:
+                _claim(owner, part[key]["region"], counted["partitions"] - 1, jurisdiction)
+        yield "part", part.get("table"), part.get("flags"), None
+    rows = pd.concat(kept, ignore_index=True)
+    verdicts = flags = None
+    if year is not None:
+        whole = judge_all(rows, plan, int(year), rules).table
+        verdicts = evaluation_of(whole[whole["region"] == jurisdiction], pd.DataFrame(), plan, int(year), None, rules, {}).table
+        counted["unjudged"] = _combined_unjudged(unjudged).to_dict("records")
+    if as_of is not None:
+        whole = flags_for_valid(rows, plan, int(as_of), method=method, rules=rules, hb_candidates=[])
+        outliers = hb_flags(pd.concat(candidates, ignore_index=True), int(as_of), rules) if candidates else []
+        flags = finished_flags([whole[whole["region"] == jurisdiction], *outliers], plan, int(as_of), rules)
+    yield "last", verdicts, flags, counted
