@@ -125,6 +125,25 @@ def test_w1_an_increase_from_zero_that_stays_at_zero_is_projected_no_better():
     assert checks(flag_table(frame(LOWER, zeros), down), "W1").empty
 
 
+
+@RULES
+@SIGNS
+def test_w1_a_projected_miss_of_exactly_the_hold_alert_share_of_t_is_a_warning(rules, d):
+    """Methodology §4: a level to hold warns when ŷ fails T and alerts when it fails T by *more than*
+    w1_hold_alert_share of T. T = 20 and a baseline beyond it; a trend of one a year the wrong way
+    reaching ŷ = T·(1 − d·share) exactly (halves and quarters, exact in binary): a warning. A tenth
+    further: an alert."""
+    share, goal = rules.w1_hold_alert_share, 20.0
+    target = Target(id="w1", indicator=BY_SIGN[d], kind=ONE_SIDED[d], values={2025: goal})
+    for beyond, expected in [(0.0, "warning"), (UNIT, "alert")]:
+        projected = goal * (1 - d * share) - d * beyond
+        assert abs(goal - projected) / goal == pytest.approx(share + beyond / goal, abs=1e-15)
+        values = {2020 + i: projected + d * (5 - i) for i in range(5)}  # slope −d a year, ŷ_2025 = projected
+        assert d * (values[2020] - goal) > 0  # the baseline holds T: a level to hold
+        w1 = checks(flag_table(frame(BY_SIGN[d], values), target, rules=rules), "W1", target_year=2025)
+        assert w1["projection"].iloc[0] == pytest.approx(projected, abs=1e-12)
+        assert severity(w1) == expected, beyond
+
 # == counted rates: count_min_events events in the trend window (methodology §7) ==================
 def mmr(deaths: list[float], births: list[float], *, region: str = JURISDICTION, first: int = 2020) -> pd.DataFrame:
     deaths_, births_ = np.asarray(deaths, dtype=float), np.asarray(births, dtype=float)
