@@ -219,3 +219,63 @@ def test_three_scattered_years_widen_the_interval_by_the_dispersion_on_one_degre
     assert chi2 > 1.5 and fit.dispersion[0] == pytest.approx(chi2 / 1, rel=1e-6)
     assert fit.lower[0] == pytest.approx(lower, rel=1e-4)
     assert fit.upper[0] == pytest.approx(upper, rel=1e-4)
+
+
+# -- targets: the target rows (targets._sign, target_rows) -----------------------------------------
+HIGHER = "life_expectancy_female"  # years, higher is better
+LOWER = "anaemia_prevalence_pregnant"  # percent, lower is better
+
+
+def target_table(*targets, year=2025, regions=("211400",)):
+    from evaluation_helpers import make_plan
+    from wdmonitor.targets import target_rows
+
+    return target_rows(make_plan(*targets), year, list(regions))
+
+
+def one_row(target, **kwargs):
+    rows = target_table(target, **kwargs)
+    rows = rows[rows["target_id"] == target.id]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+@pytest.mark.parametrize(("kind", "indicator", "sign"), [
+    ("at_least", LOWER, 1), ("at_most", HIGHER, -1),  # the kind states d whatever the indicator's direction
+    ("increase", LOWER, 1), ("decrease", HIGHER, -1),
+    ("around", LOWER, -1), ("around", HIGHER, 1),  # else the indicator's direction does (左右: which side is good)
+])
+def test_a_target_s_direction_is_its_kind_s_else_its_indicator_s(kind, indicator, sign):
+    from wdmonitor import Target
+
+    values = {2025: float("nan")} if kind in ("increase", "decrease") else {2025: 50.0}
+    assert one_row(Target(id="t", indicator=indicator, kind=kind, values=values)).sign == sign
+
+
+@pytest.mark.parametrize(("relation", "indicator", "sign"), [
+    (None, LOWER, 1), ("not_below", LOWER, 1),  # 不低于: at least the reference, whatever the indicator
+    ("commensurate", LOWER, -1), ("commensurate", HIGHER, 1),  # 相适应: the indicator's direction
+])
+def test_a_relative_to_target_s_direction_is_not_below_or_the_indicator_s(relation, indicator, sign):
+    from wdmonitor import Target
+
+    target = Target(id="r", indicator=indicator, kind="relative_to", reference="female_share_party_members",
+                    relation=relation)
+    assert one_row(target).sign == sign
+
+
+@pytest.mark.parametrize(("delta", "sign"), [(-0.5, -1), (0.0, 1), (0.5, 1), (5.0, 1)])
+def test_a_relative_to_baseline_target_s_direction_is_the_sign_of_its_delta(delta, sign):
+    """y_E ≥ y_b + Δ (methodology §2): Δ ≥ 0 is met from above (+1), Δ < 0 from below (−1)."""
+    from wdmonitor import Target
+
+    target = Target(id="d", indicator=HIGHER, kind="relative_to_baseline", values={2025: delta, 2030: 10.0},
+                    delta_mode="points")
+    assert one_row(target).sign == sign
+
+
+def test_a_qualitative_target_without_an_indicator_has_no_direction():
+    from wdmonitor import Target
+
+    row = one_row(Target(id="q", indicator=None, kind="qualitative", text_zh="建立健全工作机制"))
+    assert row.sign == 0 and row.precision == 1 and row.unit == ""
