@@ -279,3 +279,29 @@ def test_a_qualitative_target_without_an_indicator_has_no_direction():
 
     row = one_row(Target(id="q", indicator=None, kind="qualitative", text_zh="建立健全工作机制"))
     assert row.sign == 0 and row.precision == 1 and row.unit == ""
+
+
+def test_a_relative_to_baseline_target_without_a_delta_is_a_row_met_from_above():
+    """No Δ stated (the plan's clause gives none yet): the row is still made, with no stated target,
+    and read as a rise (Δ taken as positive)."""
+    from wdmonitor import Target
+
+    row = one_row(Target(id="d", indicator=HIGHER, kind="relative_to_baseline", values={}, delta_mode="points"))
+    assert row.sign == 1 and np.isnan(row.target_stated)
+
+
+# -- trends: the geometric scale falls back to the linear one (project) ----------------------------
+@pytest.mark.parametrize("method", ["trend", "ols"])
+def test_a_geometric_series_with_a_zero_in_its_window_is_projected_on_the_linear_scale(method):
+    """A zero has no log: a rate that reached 0 in the window is fitted on the value scale."""
+    years = np.arange(2020, 2025)
+    values = np.array([[3.0, 2.0, 0.0, 1.0, 0.5]])
+    fit = project(values, years, np.array([2030]), method=method, geometric=np.array([True]))
+    linear = project(values, years, np.array([2030]), method=method, geometric=np.array([False]))
+    assert not fit.geometric[0]
+    if method == "trend":
+        assert fit.slope[0] == pytest.approx((0.5 - 3.0) / 4)
+    else:
+        ols = sm.OLS(values[0], sm.add_constant(years.astype(float))).fit()
+        assert fit.slope[0] == pytest.approx(ols.params[1], rel=1e-9)
+    assert fit.projection[0] == pytest.approx(linear.projection[0], rel=1e-12)
