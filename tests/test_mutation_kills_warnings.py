@@ -244,3 +244,58 @@ def test_w2c_regions_that_all_change_alike_hold_no_outlier():
     assert w2c["region"].tolist() == [COUNTIES[4].code]
     effect = (1 - 1.25 / 0.5) * max(48.0, 24.0) ** DEFAULT_RULES.hb_u
     assert w2c["hb_effect"].iloc[0] == pytest.approx(effect, rel=1e-12)
+
+
+# == W4: a counted gap widens only beyond its interval (methodology §7) ============================
+def area_gap(urban_deaths: dict[int, float], rural_deaths: dict[int, float], births: float = 100_000.0) -> pd.DataFrame:
+    """A city's MMR in its urban and rural areas on ``births`` a year in each (deaths by year)."""
+    parts = []
+    for area, deaths in (("urban", urban_deaths), ("rural", rural_deaths)):
+        k = np.asarray(list(deaths.values()), dtype=float)
+        parts.append(series(MMR, dict(zip(deaths, k / births * 1e5, strict=True)), area_type=area, numerators=k,
+                            denominators=np.full(len(k), births)))
+    return pd.concat(parts, ignore_index=True)
+
+
+def gap_interval(year_a: int, year_b: int, urban: dict[int, float], rural: dict[int, float],
+                 births: float = 100_000.0) -> float:
+    """z·sqrt(Var_a + Var_b) for the change of an urban–rural gap between two years: each year's gap
+    variance the sum of its two rates' Poisson variances, max(k, 1)/n² × 10^10 (per 10万), and z the
+    normal quantile of count_level (1.96)."""
+    from scipy.stats import norm
+
+    z = norm.ppf(1 - (1 - DEFAULT_RULES.count_level) / 2)
+    variance = [(max(urban[y], 1) + max(rural[y], 1)) / births**2 * 1e10 for y in (year_a, year_b)]
+    return z * float(np.sqrt(sum(variance)))
+
+
+GAP_TARGET = Target(id="gap", indicator=MMR, kind="gap_narrowing", gap_between="area_type")
+
+
+def test_w4_a_counted_gap_widening_within_its_interval_is_not_a_widening():
+    """The gap between the rural and the urban MMR (per 10万, 100,000 births a year in each, so a rate
+    is its deaths) is 50 for four years and then 50 + x. Against last year and against the baseline
+    alike, x widens the gap only beyond z·sqrt(Var_2024 + Var_2023) (about 36): x = 35 is within it
+    (nothing), x = 37 beyond it and 74% wider than at baseline (an alert)."""
+    urban = {y: 50.0 for y in range(2020, 2025)}
+    for x, expected in [(35.0, "none"), (37.0, "alert")]:
+        rural = {**{y: 100.0 for y in range(2020, 2024)}, 2024: 100.0 + x}
+        interval = gap_interval(2023, 2024, urban, rural)
+        assert (x < interval) == (expected == "none") and abs(x - interval) < 1.5
+        w4 = checks(flag_table(area_gap(urban, rural), GAP_TARGET), "W4")
+        assert severity(w4) == expected, x
+
+
+def test_w4_a_counted_gap_observed_first_in_the_earliest_year_keeps_its_interval():
+    """A gap observed in 2015 and 2024 only (2015 is the earliest year the engine holds: the previous
+    observation and the substituted baseline): 50, then 80. The change, 30, is within
+    z·sqrt(Var_2024 + Var_2015) (about 35), so not a widening — the earliest year's variance counts
+    like any other year's; 40 wider would be beyond it (an alert, 80% wider than at baseline)."""
+    urban = {2015: 50.0, 2024: 50.0}
+    for x, expected in [(30.0, "none"), (40.0, "alert")]:
+        rural = {2015: 100.0, 2024: 100.0 + x}
+        assert (x < gap_interval(2015, 2024, urban, rural)) == (expected == "none")
+        w4 = checks(flag_table(area_gap(urban, rural), GAP_TARGET), "W4")
+        assert severity(w4) == expected, x
+        if len(w4):
+            assert (w4["gap_previous"].iloc[0], w4["gap_baseline"].iloc[0]) == (50.0, 50.0)
