@@ -35,13 +35,15 @@ def ols_probability(years, values, target_year, target, sign, *, geometric=False
 
 @pytest.mark.parametrize("sign", [1, -1], ids=["at-least", "at-most"])
 def test_a_geometric_target_below_one_has_a_probability_of_being_met(sign):
-    """A falling rate of 0.9 to 0.62 per mille with a target of 0.5: log(0.5) < 0 is a bound like any other.
-
-    Only a target of 0 or below has no log (and so no probability).
+    """A falling rate of 0.9 to 0.62 per mille with a target of 0.5: values and a target below 1
+    have logs below 0, a scale like any other. Only a target of 0 or below has no log (and so no
+    probability).
     """
     years = np.arange(2020, 2025)
     values = np.array([0.9, 0.83, 0.78, 0.7, 0.62])
     fit = project(values[None, :], years, np.array([2030]), method="ols", geometric=np.array([True]))
+    assert fit.geometric[0]
+    assert fit.slope[0] == pytest.approx(np.expm1(sm.OLS(np.log(values), sm.add_constant(years * 1.0)).fit().params[1]))
     probability = meeting_probability(fit, np.array([0.5]), np.array([float(sign)]))
     expected = ols_probability(years, values, 2030, 0.5, sign, geometric=True)
     assert 0.0 < expected < 1.0
