@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation_helpers import COUNTIES, make_plan, series, years
+from evaluation_helpers import COUNTIES, NO_DIRECTION, make_plan, series, years
 from wdmonitor import Target
 from wdmonitor.early_warning import flags_for_valid
 from wdmonitor.rules import DEFAULT_RULES
@@ -113,14 +113,18 @@ def test_w1_share_of_the_distance_needs_w1_min_distance_units_reporting_units(ru
             assert np.isnan(share)
 
 
-def test_w1_an_increase_from_zero_that_stays_at_zero_is_projected_no_better():
+def test_w1_only_a_lower_is_better_series_of_zeros_is_never_projected_to_miss():
     """docs/methodology.md §4: a direction target warns when ŷ is not materially better than y_b; only
-    a *lower-is-better* level at 0 projected at 0 (a closed gap, no death) is exempt. A share of women
-    at 0% every year with an 'increase' target stays at 0: a warning. The same series of zeros with a
-    'decrease' target on a lower-is-better rate is not flagged."""
-    up = Target(id="up", indicator=SHARE, kind="increase")
+    a *lower-is-better* level at 0 projected at 0 (a closed gap, no death) is exempt, and a series of
+    zeros of such a rate is never projected to miss. A share of women at 0% every year with an
+    'increase' target stays at 0: a warning. A balance (no better side) at 0% every year against 50%
+    左右 is projected outside its band [50 ± 3%]: a warning. The same zeros with a 'decrease' target on
+    a lower-is-better rate: nothing."""
     zeros = years(2020, 0.0, 0.0, 0.0, 0.0, 0.0)
+    up = Target(id="up", indicator=SHARE, kind="increase")
     assert severity(checks(flag_table(frame(SHARE, zeros), up), "W1", target_year=2025)) == "warning"
+    balance = Target(id="balance", indicator=NO_DIRECTION, kind="around", values={2025: 50.0})
+    assert severity(checks(flag_table(frame(NO_DIRECTION, zeros), balance), "W1", target_year=2025)) == "warning"
     down = Target(id="down", indicator=LOWER, kind="decrease")
     assert checks(flag_table(frame(LOWER, zeros), down), "W1").empty
 
