@@ -307,3 +307,16 @@ def test_a_geometric_series_with_a_zero_in_its_window_is_projected_on_the_linear
         ols = sm.OLS(values[0], sm.add_constant(years.astype(float))).fit()
         assert fit.slope[0] == pytest.approx(ols.params[1], rel=1e-9)
     assert fit.projection[0] == pytest.approx(linear.projection[0], rel=1e-12)
+
+
+@pytest.mark.parametrize("method", ["trend", "ols"])
+def test_two_points_give_a_line_through_them_and_no_interval(method):
+    """Two observations (2023 and 2024, so Σ(x − x̄)² = ½) are enough for a projection, the line
+    through both; with no degree of freedom left there is no interval and no standard error."""
+    years = np.arange(2020, 2025)
+    values = np.array([[np.nan, np.nan, np.nan, 62.0, 63.5]])
+    fit = project(values, years, np.array([2030]), method=method)
+    assert fit.n_points[0] == 2 and fit.df[0] == 0
+    assert fit.slope[0] == pytest.approx(1.5)
+    assert fit.projection[0] == pytest.approx(63.5 + 6 * 1.5)
+    assert np.isnan(fit.lower[0]) and np.isnan(fit.upper[0]) and np.isnan(fit.fitted_se[0])
