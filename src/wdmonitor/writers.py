@@ -23,11 +23,13 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["EXCEL_CELL_CHARACTERS", "Sheet", "neutralise", "neutralise_value", "write_csv", "write_excel"]
@@ -68,11 +70,19 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
     Only object and string columns are visited; numbers, dates and booleans are untouched.
     """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    # what neutralise_value would change: a formula's first sign, a control character, a lone surrogate
+    unsafe = re.compile("^[" + re.escape("".join(_FORMULA_STARTS)) + "]|" + ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff]")
     out = frame.copy()
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series):
-            out[column] = series.map(neutralise_value).astype(object)
+            values = series.to_numpy(dtype=object)
+            codes, uniques = pd.factorize(values)  # each distinct text looked at once
+            fixed = np.array([neutralise_value(v) if isinstance(v, str) and (len(v) > EXCEL_CELL_CHARACTERS or unsafe.search(v))
+                              else v for v in uniques] + [None], dtype=object)
+            out[column] = pd.Series(np.where(codes >= 0, fixed[codes], values), index=out.index, dtype=object)
     return out
 
 
