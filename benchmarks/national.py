@@ -21,6 +21,7 @@ Usage::
 
     python benchmarks/national.py                              # the national cycle
     python benchmarks/national.py --partitions --jobs 2        # the same, province by province, 2 processes
+    python benchmarks/national.py --partitions --jobs 2 --groups 2   # the provinces in 2 partitions, one per core
     python benchmarks/national.py --units 40000 --partitions   # township scale, bounded memory
     python benchmarks/national.py --scale 0.1 --growth         # a tenth, and how cost grows
 """
@@ -124,7 +125,7 @@ def _floor_child(folder: Path) -> dict[str, float]:
     return {"read": read, "groupby": time.perf_counter() - started, "series": len(series), "rows": len(data)}
 
 
-def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int) -> dict[str, float]:
+def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: int = 0) -> dict[str, float]:
     """The library's cycle on the files, in this (fresh) process."""
     from wdmonitor import check_submission
     from wdmonitor.readers import read_files
@@ -138,7 +139,8 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int) -> dict[
 
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:  # each province's verdicts and flags written, then let go
-            run = write_partitions(paths, plan, out, plan.midterm_year, 2024, n_jobs=jobs, refused="skip")
+            parts = [paths[number::groups] for number in range(groups)] if groups else paths  # provinces, or groups of them
+            run = write_partitions(parts, plan, out, plan.midterm_year, 2024, n_jobs=jobs, refused="skip")
         figures = {"partitioned": time.perf_counter() - started, "rows_valid": run["rows_valid"],
                    "table_rows": run["verdict_rows"], "flags": run["flags"]}
         if jobs != 1:
@@ -169,13 +171,13 @@ def _in_fresh_process(*args: str) -> dict[str, float]:
 
 
 def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None = None, partitions: bool = False,
-          jobs: int = 1) -> dict[str, float]:
+          jobs: int = 1, groups: int = 0) -> dict[str, float]:
     units = units or max(int(UNITS * (scale or 1.0)), 4)
     plan = national_plan(units)
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_panel(plan, Path(tmp))
         floor = _in_fresh_process("floor", tmp)
-        run = _in_fresh_process("cycle", tmp, str(units), str(int(partitions)), str(jobs))
+        run = _in_fresh_process("cycle", tmp, str(units), str(int(partitions)), str(jobs), str(groups))
     rows = floor["rows"]
     figures = {"units": units, "rows": rows, "refused": rows - run["rows_valid"], "floor": floor["process"], **run}
     if not partitions:
@@ -186,7 +188,8 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
         print(f"floor: {floor['process']:.2f} s (pandas alone, imports included: read the CSV files {floor['read']:.2f} s, "
               f"one groupby over the {floor['series']:,} series {floor['groupby']:.2f} s)")
         if partitions:
-            print(f"read + validate + evaluate + early warnings, by province with {jobs} process(es): "
+            print(f"read + validate + evaluate + early warnings, {f'in {groups} groups of provinces' if groups else 'by province'}"
+                  f" with {jobs} process(es), each partition's tables written to CSV: "
                   f"{run['partitioned']:.2f} s ({run['table_rows']:,} verdict rows, {run['flags']:,} flags)")
         else:
             print(f"read + validate: {run['read_validate']:.2f} s")
@@ -252,11 +255,11 @@ def reference_loop(series: int = 300) -> None:
 
 
 def _child(args: list[str]) -> int:
-    """``--child floor FOLDER`` or ``--child cycle FOLDER UNITS PARTITIONS JOBS``: one JSON line of figures."""
+    """``--child floor FOLDER`` or ``--child cycle FOLDER UNITS PARTITIONS JOBS [GROUPS]``: one JSON line of figures."""
     if args[0] == "floor":
         figures = _floor_child(Path(args[1]))
     else:
-        figures = _cycle_child(Path(args[1]), int(args[2]), bool(int(args[3])), int(args[4]))
+        figures = _cycle_child(Path(args[1]), int(args[2]), bool(int(args[3])), int(args[4]), int(args[5]) if len(args) > 5 else 0)
     print(json.dumps({**figures, "peak_mb": peak_mb()}))
     return 0
 
@@ -270,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, help="number of units instead of --scale (40000: about township level)")
     parser.add_argument("--partitions", action="store_true", help="run the cycle province by province (bounded memory)")
     parser.add_argument("--jobs", type=int, default=1, help="with --partitions: provinces at once in joblib's processes")
+    parser.add_argument("--groups", type=int, default=0,
+                        help="with --partitions: the provinces' files in this many partitions (2 with --jobs 2: one per core)")
     parser.add_argument("--growth", action="store_true",
                         help="also run 10%%, 30%% and 100%% of --scale and print the cost per million rows")
     parser.add_argument("--reference-series", type=int, default=300, help="series in the per-series comparison (default 300)")
@@ -277,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     import platform
 
     print(f"machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
-    cycle(args.scale, units=args.units, partitions=args.partitions, jobs=args.jobs)
+    cycle(args.scale, units=args.units, partitions=args.partitions, jobs=args.jobs, groups=args.groups)
     if args.units is None:
         reference_loop(args.reference_series)
     if args.growth:

@@ -174,3 +174,15 @@ def test_a_region_split_over_two_streamed_partitions_is_refused(frame):
     county = frame[frame["region"] == "211402"]
     with pytest.raises(ArgumentError, match="211402.*partitions 1 and 2"):
         list(iter_partitions([county[county["year"] < 2020], county[county["year"] >= 2020]], PLAN, 2025, 2024))
+
+
+def test_a_list_of_files_is_one_partition(frame, one_frame, tmp_path):
+    paths = []
+    for number, part in enumerate(by_region(frame, PLAN, "county")):
+        paths.append(tmp_path / f"part_{number}.csv")
+        part.to_csv(paths[-1], index=False)
+    groups = [paths[0::2], paths[1::2]]  # any grouping of whole regions' files
+    evaluation, warnings = monitor_partitions(groups, PLAN, 2025, 2024)
+    assert evaluation.provenance["partitions"] == 2
+    pd.testing.assert_frame_equal(evaluation.table, one_frame[0].table)
+    pd.testing.assert_frame_equal(warnings.table, one_frame[1].table)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from .engine import judge_all
 from .errors import ArgumentError
-from .readers import read_submission
+from .readers import read_files, read_submission
 from .rules import DEFAULT_RULES, RuleSet
 from .validation import prepare_submission, valid_or_raise
 from .vocabulary import GapBetween
@@ -82,7 +82,7 @@ def by_region(frame: pd.DataFrame, plan: Plan, level: str = "county") -> Iterato
         yield part
 
 
-def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as_of: int | None, method: str,
+def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, year: int | None, as_of: int | None, method: str,
           rules: RuleSet, refused: str, finish: bool = False) -> dict[str, Any]:
     """One partition read (a path), validated once, judged at ``year`` and flagged as of ``as_of``.
 
@@ -94,7 +94,12 @@ def _part(partition: pd.DataFrame | str | Path, plan: Plan, year: int | None, as
     from .early_warning import finished_flags, flags_for_valid
     from .evaluation import evaluation_of
 
-    frame = read_submission(partition, plan) if isinstance(partition, (str, Path)) else partition
+    if isinstance(partition, (str, Path)):
+        frame = read_submission(partition, plan)
+    elif isinstance(partition, (list, tuple)):  # files read together as one partition (a group of provinces)
+        frame = read_files(partition, plan)
+    else:
+        frame = partition
     report = prepare_submission(frame, plan)
     valid = valid_or_raise(report) if refused == "raise" else report.valid
     jurisdiction = plan.jurisdiction.code
@@ -218,8 +223,10 @@ def evaluate_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, p
     partitions : iterable of DataFrame or path, or Store
         Canonical frames, each holding every row of its regions (:func:`by_province`,
         :func:`by_region`), or files (one per province: each is read where it is judged,
-        in the worker when ``n_jobs`` is set); or a monitoring database, read province by
-        province (:meth:`Store.partitions <wdmonitor.Store.partitions>`).
+        in the worker when ``n_jobs`` is set), or lists of files read together as one
+        partition (a group of provinces: one partition per core spends the least on each
+        partition's fixed cost); or a monitoring database, read province by province
+        (:meth:`Store.partitions <wdmonitor.Store.partitions>`).
     plan : Plan, str or Path
     year : int, optional
         The evaluation year; the plan's mid-term year by default.
