@@ -303,3 +303,30 @@ def test_w4_a_counted_gap_observed_first_in_the_earliest_year_keeps_its_interval
         assert severity(w4) == expected, x
         if len(w4):
             assert (w4["gap_previous"].iloc[0], w4["gap_baseline"].iloc[0]) == (50.0, 50.0)
+
+
+# == W3 on counts: the GLM's slope from count_min_events events (methodology §7) ====================
+def test_w3_on_counts_reads_the_poisson_glm_slope_from_count_min_events_events():
+    """Methodology §7: W3 on a rate with counts counts a slope only when the Poisson GLM's 95% interval
+    lies wholly on the bad side of 0, and the GLM needs count_min_events events in the window; with
+    fewer, the latest year's events are tested exactly against the rest of the window's. Deaths 1, 2,
+    4, 5, 8 on 20,000 births a year (20 events): the GLM's slope interval (statsmodels) lies above 0,
+    while neither exact test (8 of 20 against a fifth, 8 of 13 against a half) is below count_alpha:
+    a warning from the slope. Deaths 1, 2, 4, 5, 7 (19 events): the exact test decides, nothing."""
+    import statsmodels.api as sm
+    from scipy.stats import binom
+
+    births = np.full(5, 20_000.0)
+    rules = DEFAULT_RULES
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    for deaths, expected in [([1.0, 2.0, 4.0, 5.0, 8.0], "warning"), ([1.0, 2.0, 4.0, 5.0, 7.0], "none")]:
+        k = np.asarray(deaths)
+        glm = sm.GLM(k, sm.add_constant(np.arange(2020.0, 2025.0)), family=sm.families.Poisson(),
+                     offset=np.log(births)).fit()
+        slope_lower = glm.conf_int(alpha=1 - rules.count_level)[1][0]
+        rest = binom.sf(k[-1] - 1, k.sum(), births[-1] / births.sum())  # the latest year against the window
+        step = binom.sf(k[-1] - 1, k[-1] + k[-2], 0.5)  # the latest year against the year before
+        assert slope_lower > 0 and rest >= rules.count_alpha and step >= rules.count_alpha
+        assert (k.sum() >= rules.count_min_events) == (expected == "warning")
+        w3 = checks(flag_table(mmr(deaths, list(births)), target, rules=rules), "W3")
+        assert severity(w3) == expected, deaths
