@@ -277,16 +277,7 @@ def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, pl
     (their number is ``provenance["rows_in"] − provenance["rows_valid"]``) instead of raising
     :class:`~wdmonitor.errors.SubmissionError` as :func:`~wdmonitor.evaluate` does.
     """
-    from .arguments import check_choice, check_plan, check_rules, check_year
-    from .trends import METHODS
-
-    plan = check_plan(plan, "monitor_partitions")
-    year, rules = check_year(year, "monitor_partitions"), check_rules(rules, "monitor_partitions")
-    as_of = check_year(as_of, "monitor_partitions", "as_of")
-    method = check_choice(method, "method", METHODS, "monitor_partitions")
-    refused = check_choice(refused, "refused", ("raise", "skip"), "monitor_partitions")
-    if year is None and as_of is None:
-        year = plan.midterm_year
+    plan, year, as_of, method, rules, refused = _checked("monitor_partitions", plan, year, as_of, method, rules, refused)
     parts = list(_run(_part, _frames(partitions, plan), n_jobs, plan, year, as_of, method, rules, refused))
     counted = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
                "partitions": len(parts)}
@@ -300,6 +291,21 @@ def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, pl
     if as_of is not None:
         warnings = _combined_warnings(parts, kept, plan, int(as_of), method, rules, counted)
     return evaluation, warnings
+
+
+def _checked(function: str, plan: Any, year: Any, as_of: Any, method: Any, rules: Any, refused: Any) -> tuple[Any, ...]:
+    """The arguments of a partitioned run checked (wdmonitor's errors name ``function``); the mid-term year by default."""
+    from .arguments import check_choice, check_plan, check_rules, check_year
+    from .trends import METHODS
+
+    plan = check_plan(plan, function)
+    year, rules = check_year(year, function), check_rules(rules, function)
+    as_of = check_year(as_of, function, "as_of")
+    method = check_choice(method, "method", METHODS, function)
+    refused = check_choice(refused, "refused", ("raise", "skip"), function)
+    if year is None and as_of is None:
+        year = plan.midterm_year
+    return plan, year, as_of, method, rules, refused
 
 
 def _combined_warnings(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, as_of: int, method: str,
@@ -370,18 +376,10 @@ def write_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan
 def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: int | None, method: str, rules: RuleSet,
             n_jobs: int | None, refused: str) -> Iterator[tuple[str, pd.DataFrame | None, pd.DataFrame | None, dict[str, Any] | None]]:
     """("part", verdicts, flags, None) per partition, then ("last", verdicts, flags, what was run)."""
-    from .arguments import check_choice, check_plan, check_rules, check_year
     from .early_warning import finished_flags, flags_for_valid, hb_flags
     from .evaluation import evaluation_of
-    from .trends import METHODS
 
-    plan = check_plan(plan, "iter_partitions")
-    year, rules = check_year(year, "iter_partitions"), check_rules(rules, "iter_partitions")
-    as_of = check_year(as_of, "iter_partitions", "as_of")
-    method = check_choice(method, "method", METHODS, "iter_partitions")
-    refused = check_choice(refused, "refused", ("raise", "skip"), "iter_partitions")
-    if year is None and as_of is None:
-        year = plan.midterm_year
+    plan, year, as_of, method, rules, refused = _checked("iter_partitions", plan, year, as_of, method, rules, refused)
     jurisdiction = plan.jurisdiction.code
     kept, candidates, unjudged, owner = [], [], [], {}
     counted = {"rows_in": 0, "rows_valid": 0, "partitions": 0}
