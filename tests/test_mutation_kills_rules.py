@@ -320,3 +320,18 @@ def test_two_points_give_a_line_through_them_and_no_interval(method):
     assert fit.slope[0] == pytest.approx(1.5)
     assert fit.projection[0] == pytest.approx(63.5 + 6 * 1.5)
     assert np.isnan(fit.lower[0]) and np.isnan(fit.upper[0]) and np.isnan(fit.fitted_se[0])
+
+
+def test_escap_weights_only_the_years_before_the_target_year():
+    """ESCAP's w_i = (E − t_min)/(E − t_i) is defined for t_i < E: a year at E (infinite weight) or
+    after it (negative weight) carries none, so projecting back to 2023 from 2020–2024 is the
+    weighted regression on 2020–2022 with weights 1, 1.5 and 3."""
+    years = np.arange(2020, 2025)
+    values = np.array([60.0, 61.0, 61.6, 63.0, 62.4])
+    fit = project(values[None, :], years, np.array([2023]), method="escap")
+    before = years < 2023
+    weights = (2023 - 2020) / (2023 - years[before])
+    np.testing.assert_allclose(weights, [1.0, 1.5, 3.0])
+    wls = sm.WLS(values[before], sm.add_constant(years[before] * 1.0), weights=weights).fit()
+    assert fit.slope[0] == pytest.approx(wls.params[1], rel=1e-9)
+    assert fit.projection[0] == pytest.approx(wls.params[0] + wls.params[1] * 2023, rel=1e-9)
