@@ -53,13 +53,17 @@ def test_a_geometric_target_below_one_has_a_probability_of_being_met(sign):
 
 @pytest.mark.parametrize("sign", [1, -1], ids=["at-least", "at-most"])
 def test_three_points_give_a_probability_on_one_degree_of_freedom(sign):
-    """Three points in the window leave n − 2 = 1 degree of freedom: the t distribution with df 1."""
+    """Three points in the window leave n − 2 = 1 degree of freedom: the probability and the
+    prediction interval come from the t distribution with df 1."""
     years = np.arange(2022, 2025)
     values = np.array([60.0, 61.5, 62.0])
     fit = project(values[None, :], years, np.array([2030]), method="ols")
     assert fit.df[0] == 1
     probability = meeting_probability(fit, np.array([65.0]), np.array([float(sign)]))
     assert probability[0] == pytest.approx(ols_probability(years, values, 2030, 65.0, sign), rel=1e-9)
+    frame = sm.OLS(values, sm.add_constant(years * 1.0)).fit().get_prediction(np.array([[1.0, 2030.0]])).summary_frame()
+    assert fit.lower[0] == pytest.approx(frame["obs_ci_lower"].iloc[0], rel=1e-9)  # t(1): a wide interval
+    assert fit.upper[0] == pytest.approx(frame["obs_ci_upper"].iloc[0], rel=1e-9)
 
 
 def test_a_series_on_an_exact_straight_line_has_no_probability():
