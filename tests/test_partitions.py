@@ -156,8 +156,11 @@ def test_streamed_partitions_hold_the_rows_of_the_whole_frame(frame, one_frame, 
     _same_rows([p[1] for p in pairs], one_frame[1].table)
 
 
-def test_written_partitions_are_the_tables_of_the_whole_frame(frame, one_frame, tmp_path):
-    summary = write_partitions(by_region(frame, PLAN, "county"), PLAN, tmp_path, 2025, 2024)
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_written_partitions_are_the_tables_of_the_whole_frame(frame, one_frame, tmp_path, n_jobs):
+    if n_jobs != 1:
+        pytest.importorskip("joblib")
+    summary = write_partitions(by_region(frame, PLAN, "county"), PLAN, tmp_path, 2025, 2024, n_jobs=n_jobs)  # written by the workers
     parts = len(list(by_region(frame, PLAN, "county")))
     assert summary["partitions"] == parts and summary["rows_in"] == len(frame)
     assert summary["verdict_rows"] == len(one_frame[0].table) and summary["flags"] == len(one_frame[1].table)

@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -119,8 +120,21 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
     return out
 
 
-def _finished_part(partition: pd.DataFrame | str | Path, *args: Any) -> dict[str, Any]:
-    return _part(partition, *args, finish=True)
+def _finished_part(numbered: tuple[int, Any], folder: Path | None, *args: Any) -> dict[str, Any]:
+    """Partition ``numbered = (number, partition)`` finished (:func:`_part`); with a ``folder``, its
+    verdict rows and flags written there by the worker itself (``evaluation-NNN.csv``,
+    ``warnings-NNN.csv``) and only their regions and sizes returned."""
+    number, partition = numbered
+    part = _part(partition, *args, finish=True)
+    part["regions"] = pd.unique(pd.concat([part[k]["region"].astype(object) for k in ("table", "flags") if k in part]))
+    if folder is not None:
+        from .writers import write_csv
+
+        for key, stem in (("table", "evaluation"), ("flags", "warnings")):
+            if key in part:
+                part.setdefault("files", []).append(write_csv(part[key], folder / f"{stem}-{number:03d}.csv"))
+                part[f"{key}_rows"] = len(part.pop(key))
+    return part
 
 
 def _kept(valid: pd.DataFrame, jurisdiction: str, keep: frozenset[str]) -> pd.DataFrame:
@@ -140,10 +154,18 @@ def _run(function: Callable[..., dict[str, Any]], frames: Iterable[pd.DataFrame]
     if n_jobs in (None, 1):
         return (function(frame, *args) for frame in frames)
     try:
-        from joblib import Parallel, delayed
+        from joblib import Parallel, delayed, effective_n_jobs
     except ImportError as error:  # pragma: no cover - the optional extra
         raise ArgumentError("n_jobs needs joblib: pip install 'wdmonitor[parallel]' / 并行计算需要安装 joblib") from error
-    return Parallel(n_jobs=n_jobs, return_as="generator")(delayed(function)(frame, *args) for frame in frames)
+
+    def batches() -> Iterator[dict[str, Any]]:
+        # two partitions a worker at a time: finished results never pile up behind a slow consumer
+        pending = iter(frames)
+        with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
+            while batch := list(itertools.islice(pending, 2 * effective_n_jobs(n_jobs))):
+                yield from parallel(delayed(function)(frame, *args) for frame in batch)
+
+    return batches()
 
 
 def _frames(partitions: Iterable[pd.DataFrame] | Any, plan: Plan) -> Iterable[pd.DataFrame]:
@@ -343,8 +365,8 @@ def iter_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan:
     the tables' order. The parameters are those of :func:`monitor_partitions`; the committee's
     assessments are applied to an evaluation in memory (:func:`evaluate_partitions`).
     """
-    for _kind, verdicts, flags, _counted in _stream(partitions, plan, year, as_of, method, rules, n_jobs, refused):
-        yield verdicts, flags
+    for part in _stream(partitions, plan, year, as_of, method, rules, n_jobs, refused, None):
+        yield part.get("table"), part.get("flags")
 
 
 def write_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan: Plan | str | Path, folder: str | Path,
@@ -352,30 +374,35 @@ def write_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, plan
                      n_jobs: int | None = 1, refused: str = "raise") -> dict[str, Any]:
     """:func:`iter_partitions` written as it runs: ``evaluation-NNN.csv`` and ``warnings-NNN.csv`` per partition.
 
-    The last pair (the jurisdiction's rows and W2c) is ``evaluation-last.csv`` and
-    ``warnings-last.csv``; files are UTF-8 CSV (:func:`~wdmonitor.writers.write_csv`), every
-    column of the tables. Returns what was run: rows read and valid, partitions, verdict rows,
-    flags, the series no verdict stands on (``unjudged``) and the files written.
+    Each partition's files are written where it is judged (in the worker with ``n_jobs``), so
+    its rows never travel or wait; the last pair (the jurisdiction's rows and W2c) is
+    ``evaluation-last.csv`` and ``warnings-last.csv``. Files are UTF-8 CSV
+    (:func:`~wdmonitor.writers.write_csv`), every column of the tables. Returns what was run:
+    rows read and valid, partitions, verdict rows, flags, the series no verdict stands on
+    (``unjudged``) and the files written.
     """
-    folder = Path(folder)
     from .writers import write_csv
 
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {"verdict_rows": 0, "flags": 0, "files": []}
-    stream = _stream(partitions, plan, year, as_of, method, rules, n_jobs, refused)
-    for number, (kind, verdicts, flags, counted) in enumerate(stream, start=1):
-        name = "last" if kind == "last" else f"{number:03d}"
-        for stem, table in (("evaluation", verdicts), ("warnings", flags)):
-            if table is not None:
-                summary["files"].append(write_csv(table, folder / f"{stem}-{name}.csv"))
-        summary["verdict_rows"] += 0 if verdicts is None else len(verdicts)
-        summary["flags"] += 0 if flags is None else len(flags)
-        summary.update(counted or {})
+    for part in _stream(partitions, plan, year, as_of, method, rules, n_jobs, refused, folder):
+        if part.get("last"):
+            for key, stem in (("table", "evaluation"), ("flags", "warnings")):
+                if part[key] is not None:
+                    summary["files"].append(write_csv(part[key], folder / f"{stem}-last.csv"))
+                    part[f"{key}_rows"] = len(part[key])
+            summary.update(part["counted"])
+        summary["files"].extend(part.get("files", []))
+        summary["verdict_rows"] += part.pop("table_rows", 0)
+        summary["flags"] += part.pop("flags_rows", 0)
     return summary
 
 
 def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: int | None, method: str, rules: RuleSet,
-            n_jobs: int | None, refused: str) -> Iterator[tuple[str, pd.DataFrame | None, pd.DataFrame | None, dict[str, Any] | None]]:
-    """("part", verdicts, flags, None) per partition, then ("last", verdicts, flags, what was run)."""
+            n_jobs: int | None, refused: str, folder: Path | None) -> Iterator[dict[str, Any]]:
+    """Each partition's finished result (:func:`_finished_part`), then the last: the jurisdiction's
+    verdicts and flags, W2c's flags and what was run (``last``, ``table``, ``flags``, ``counted``)."""
     from .early_warning import finished_flags, flags_for_valid, hb_flags
     from .evaluation import evaluation_of
 
@@ -383,17 +410,16 @@ def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: i
     jurisdiction = plan.jurisdiction.code
     kept, candidates, unjudged, owner = [], [], [], {}
     counted = {"rows_in": 0, "rows_valid": 0, "partitions": 0}
-    for part in _run(_finished_part, _frames(partitions, plan), n_jobs, plan, year, as_of, method, rules, refused):
+    numbered = enumerate(_frames(partitions, plan), start=1)
+    for part in _run(_finished_part, numbered, n_jobs, folder, plan, year, as_of, method, rules, refused):
         for key in ("rows_in", "rows_valid"):
             counted[key] += part[key]
         counted["partitions"] += 1
-        kept.append(part["kept"])
-        candidates.extend(c for c in part.get("candidates", []) if len(c))
-        unjudged.append(part.get("unjudged", pd.DataFrame()))
-        for key in ("table", "flags"):
-            if key in part:
-                _claim(owner, part[key]["region"], counted["partitions"] - 1, jurisdiction)
-        yield "part", part.get("table"), part.get("flags"), None
+        _claim(owner, part.pop("regions"), counted["partitions"] - 1, jurisdiction)
+        kept.append(part.pop("kept"))
+        candidates.extend(c for c in part.pop("candidates", []) if len(c))
+        unjudged.append(part.pop("unjudged", pd.DataFrame()))
+        yield part
     rows = pd.concat(kept, ignore_index=True)
     verdicts = flags = None
     if year is not None:
@@ -404,4 +430,4 @@ def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: i
         whole = flags_for_valid(rows, plan, int(as_of), method=method, rules=rules, hb_candidates=[])
         outliers = hb_flags(pd.concat(candidates, ignore_index=True), int(as_of), rules) if candidates else []
         flags = finished_flags([whole[whole["region"] == jurisdiction], *outliers], plan, int(as_of), rules)
-    yield "last", verdicts, flags, counted
+    yield {"last": True, "table": verdicts, "flags": flags, "counted": counted}
