@@ -330,3 +330,25 @@ def test_w3_on_counts_reads_the_poisson_glm_slope_from_count_min_events_events()
         assert (k.sum() >= rules.count_min_events) == (expected == "warning")
         w3 = checks(flag_table(mmr(deaths, list(births)), target, rules=rules), "W3")
         assert severity(w3) == expected, deaths
+
+
+def test_w3_on_counts_a_straight_line_the_counts_cannot_tell_from_flat_is_no_deterioration():
+    """Methodology §7: on a rate with counts W3's slope is the Poisson GLM's, counted only when its 95%
+    interval lies wholly on the bad side of 0 — whatever the least-squares line says. Deaths 5, 4, 4,
+    5, 5 on 20,000 births a year (23 events): the straight line through the rates rises 0.5/10万 a
+    year, 2/10万 over the window (material, the wrong way for a lower-is-better rate), the last change
+    is 0 and the latest rate equals the baseline's; the GLM's slope interval (statsmodels) holds 0, so
+    nothing."""
+    import statsmodels.api as sm
+
+    births = np.full(5, 20_000.0)
+    deaths = [5.0, 4.0, 4.0, 5.0, 5.0]
+    rates = np.asarray(deaths) / births * 1e5
+    slope = np.polyfit(np.arange(2020.0, 2025.0), rates, 1)[0]
+    assert slope * 4 >= DEFAULT_RULES.materiality * UNIT and rates[-1] == rates[-2] == rates[0]
+    glm = sm.GLM(np.asarray(deaths), sm.add_constant(np.arange(2020.0, 2025.0)), family=sm.families.Poisson(),
+                 offset=np.log(births)).fit()
+    lower, upper = glm.conf_int(alpha=1 - DEFAULT_RULES.count_level)[1]
+    assert lower < 0 < upper and sum(deaths) >= DEFAULT_RULES.count_min_events
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    assert checks(flag_table(mmr(deaths, list(births)), target), "W3").empty
