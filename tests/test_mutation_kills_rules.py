@@ -1,11 +1,10 @@
-"""Cases that tell the trend, target and interval rules apart from the mutants that survived.
+"""Cases that tell the trend and target rules apart from the mutants that survived.
 
-Each test here was written against a mutant mutmut generated of ``wdmonitor.trends``,
-``wdmonitor.targets``, ``wdmonitor.intervals`` or ``wdmonitor.attainment``
-(``tools/mutation.sh``; ``docs/testing.md`` records the run and the mutants judged
-equivalent). The expected values are computed in the test from an independent reference:
-statsmodels' OLS and Poisson GLM for the projections (methodology §4, W1), scipy.stats'
-exact distributions for the intervals, and the methodology's text for the target rows.
+Each test here was written against a mutant mutmut generated of ``wdmonitor.trends`` or
+``wdmonitor.targets`` (``tools/mutation.sh``; ``docs/testing.md`` records the run and the
+mutants judged equivalent). The expected values are computed in the test from an independent
+reference: statsmodels' OLS, WLS and Poisson and logistic GLMs for the projections
+(methodology §4, W1), and the methodology's text for the target rows' directions.
 """
 
 from __future__ import annotations
@@ -15,6 +14,9 @@ import pytest
 import statsmodels.api as sm
 from scipy.stats import t as student
 
+from evaluation_helpers import make_plan
+from wdmonitor import Target
+from wdmonitor.targets import target_rows
 from wdmonitor.trends import meeting_probability, poisson_trend, project
 
 
@@ -233,9 +235,6 @@ LOWER = "anaemia_prevalence_pregnant"  # percent, lower is better
 
 
 def target_table(*targets, year=2025, regions=("211400",)):
-    from evaluation_helpers import make_plan
-    from wdmonitor.targets import target_rows
-
     return target_rows(make_plan(*targets), year, list(regions))
 
 
@@ -252,8 +251,6 @@ def one_row(target, **kwargs):
     ("around", LOWER, -1), ("around", HIGHER, 1),  # else the indicator's direction does (左右: which side is good)
 ])
 def test_a_target_s_direction_is_its_kind_s_else_its_indicator_s(kind, indicator, sign):
-    from wdmonitor import Target
-
     values = {2025: float("nan")} if kind in ("increase", "decrease") else {2025: 50.0}
     assert one_row(Target(id="t", indicator=indicator, kind=kind, values=values)).sign == sign
 
@@ -263,8 +260,6 @@ def test_a_target_s_direction_is_its_kind_s_else_its_indicator_s(kind, indicator
     ("commensurate", LOWER, -1), ("commensurate", HIGHER, 1),  # 相适应: the indicator's direction
 ])
 def test_a_relative_to_target_s_direction_is_not_below_or_the_indicator_s(relation, indicator, sign):
-    from wdmonitor import Target
-
     target = Target(id="r", indicator=indicator, kind="relative_to", reference="female_share_party_members",
                     relation=relation)
     assert one_row(target).sign == sign
@@ -273,16 +268,12 @@ def test_a_relative_to_target_s_direction_is_not_below_or_the_indicator_s(relati
 @pytest.mark.parametrize(("delta", "sign"), [(-0.5, -1), (0.0, 1), (0.5, 1), (5.0, 1)])
 def test_a_relative_to_baseline_target_s_direction_is_the_sign_of_its_delta(delta, sign):
     """y_E ≥ y_b + Δ (methodology §2): Δ ≥ 0 is met from above (+1), Δ < 0 from below (−1)."""
-    from wdmonitor import Target
-
     target = Target(id="d", indicator=HIGHER, kind="relative_to_baseline", values={2025: delta, 2030: 10.0},
                     delta_mode="points")
     assert one_row(target).sign == sign
 
 
 def test_a_qualitative_target_without_an_indicator_has_no_direction():
-    from wdmonitor import Target
-
     row = one_row(Target(id="q", indicator=None, kind="qualitative", text_zh="建立健全工作机制"))
     assert row.sign == 0 and row.precision == 1 and row.unit == ""
 
@@ -290,8 +281,6 @@ def test_a_qualitative_target_without_an_indicator_has_no_direction():
 def test_a_relative_to_baseline_target_without_a_delta_is_a_row_met_from_above():
     """No Δ stated (the plan's clause gives none yet): the row is still made, with no stated target,
     and read as a rise (Δ taken as positive)."""
-    from wdmonitor import Target
-
     row = one_row(Target(id="d", indicator=HIGHER, kind="relative_to_baseline", values={}, delta_mode="points"))
     assert row.sign == 1 and np.isnan(row.target_stated)
 
