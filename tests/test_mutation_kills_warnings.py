@@ -1,7 +1,7 @@
 """Cases that tell the early-warning rules W1, W3, W4, W5 and W2c apart from the mutants that survived.
 
-Each test here was written against mutants mutmut generated of ``early_warning`` (the run of
-2026-12-03 in ``docs/testing.md``, which also records the mutants judged equivalent): the
+Each test here was written against mutants mutmut generated of ``early_warning`` (the third run of
+2026-12-02 in ``docs/testing.md``, which also records the mutants judged equivalent): the
 survivors of the existing tests, and a few read as likely survivors before the run reached them.
 The expected values come from the rules as the methodology states them (``methodology.md`` §4, §7
 and §8, and the details of ``docs/methodology.md`` §4) and from the ``RuleSet`` fields, so a
