@@ -1,10 +1,11 @@
-"""Cases that tell the trend and target rules apart from the mutants that survived.
+"""Cases that tell the trend, target and interval rules apart from the mutants that survived.
 
-Each test here was written against a mutant mutmut generated of ``wdmonitor.trends`` or
-``wdmonitor.targets`` (``tools/mutation.sh``; ``docs/testing.md`` records the run and the
-mutants judged equivalent). The expected values are computed in the test from an independent
-reference: statsmodels' OLS, WLS and Poisson and logistic GLMs for the projections
-(methodology §4, W1), and the methodology's text for the target rows' directions.
+Each test here was written against a mutant mutmut generated of ``wdmonitor.trends``,
+``wdmonitor.targets`` or ``wdmonitor.intervals`` (``tools/mutation.sh``; ``docs/testing.md``
+records the run and the mutants judged equivalent). The expected values are computed in the
+test from an independent reference: statsmodels' OLS, WLS and Poisson and logistic GLMs for
+the projections (methodology §4, W1), scipy.stats' hypergeometric and binomial distributions
+for the exact tests, and the methodology's text for the target rows' directions.
 """
 
 from __future__ import annotations
@@ -328,3 +329,33 @@ def test_escap_weights_only_the_years_before_the_target_year():
     wls = sm.WLS(values[before], sm.add_constant(years[before] * 1.0), weights=weights).fit()
     assert fit.slope[0] == pytest.approx(wls.params[1], rel=1e-9)
     assert fit.projection[0] == pytest.approx(wls.params[0] + wls.params[1] * 2023, rel=1e-9)
+
+
+# -- intervals: the exact tests of a change (binomial_change_test, count_change_test) -------------
+@pytest.mark.parametrize("year", [1, 2])
+def test_fishers_test_takes_a_year_of_one_trial_and_refuses_a_year_of_none(year):
+    """One trial is a year of counts (1 success of 1, then 0 of 5: P(X ≤ 0) for X hypergeometric
+    with 1 success among 6 trials, 5 of them drawn, is 1/6); no trial is no count (NaN)."""
+    from scipy.stats import hypergeom
+
+    from wdmonitor.intervals import binomial_change_test
+
+    if year == 1:
+        p = binomial_change_test([1], [1], [0], [5], "smaller")[0]
+        assert p == pytest.approx(hypergeom.cdf(0, 6, 1, 5), rel=1e-9) and p == pytest.approx(1 / 6, rel=1e-9)
+        assert np.isnan(binomial_change_test([0], [0], [2], [7], "larger")[0])
+    else:
+        p = binomial_change_test([0], [5], [1], [1], "larger")[0]
+        assert p == pytest.approx(hypergeom.sf(0, 6, 1, 1), rel=1e-9) and p == pytest.approx(1 / 6, rel=1e-9)
+        assert np.isnan(binomial_change_test([2], [7], [0], [0], "smaller")[0])
+
+
+def test_the_change_test_of_counts_is_poissons_unless_asked_for_fishers():
+    """Without ``binomial`` the counts are events and exposure (a rate): the conditional test of two
+    Poisson counts, 9 of the 12 events in the second of two equal exposures: P(X ≥ 9), X ~ B(12, ½)."""
+    from scipy.stats import binom
+
+    from wdmonitor.intervals import count_change_test
+
+    p = count_change_test([3], [10_000], [9], [10_000])[0]
+    assert p == pytest.approx(binom.sf(8, 12, 0.5), rel=1e-12)
