@@ -85,7 +85,8 @@ def prepared(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     return valid_or_raise(prepare_submission(frame, plan))
 
 
-def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAULT_RULES) -> Judged:
+def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAULT_RULES, *,
+              only: list[str] | None = None) -> Judged:
     """Judge every target of ``plan`` for every region and sex of ``valid`` at ``year``.
 
     Parameters
@@ -97,6 +98,10 @@ def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAU
     year : int
         Evaluation year E.
     rules : RuleSet
+    only : list of str, optional
+        Judge only these regions' targets (still on every region's series: a jurisdiction's
+        spread across its sub-regions stands on theirs); the partitioned run's last pass
+        judges the jurisdiction alone this way.
 
     Returns
     -------
@@ -104,6 +109,8 @@ def judge_all(valid: pd.DataFrame, plan: Plan, year: int, rules: RuleSet = DEFAU
     """
     horizon = max([int(year), *plan.evaluation_years])
     matrix, regions = matrix_for(valid, plan, horizon, rules.trend_window)
+    if only is not None:
+        regions = [code for code in regions if code in set(only)]
     rows, full = attach_series(target_rows(plan, int(year), regions), matrix, plan)
     rows = apply_proxies(rows, full, plan, int(year), regions)
     table = judge(rows, full, int(year), rules)

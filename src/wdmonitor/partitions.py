@@ -217,8 +217,8 @@ def _combined_table(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan,
     """Every partition's verdict rows and the jurisdiction's, in one table; and the unjudged series."""
     jurisdiction = plan.jurisdiction.code
     _check_disjoint([p["table"] for p in parts], jurisdiction)
-    whole = judge_all(kept, plan, year, rules).table
-    table = pd.concat([whole[whole["region"] == jurisdiction], *(p["table"] for p in parts)], ignore_index=True)
+    whole = judge_all(kept, plan, year, rules, only=[jurisdiction]).table
+    table = pd.concat([whole, *(p["table"] for p in parts)], ignore_index=True)
     return _ordered(table, plan), _combined_unjudged([p["unjudged"] for p in parts])
 
 
@@ -330,19 +330,26 @@ def _checked(function: str, plan: Any, year: Any, as_of: Any, method: Any, rules
     return plan, year, as_of, method, rules, refused
 
 
+def _last_flags(kept: pd.DataFrame, candidates: list[pd.DataFrame], plan: Plan, as_of: int, method: str,
+                rules: RuleSet) -> list[pd.DataFrame]:
+    """The jurisdiction's flags, judged on the kept rows, and W2c over every partition's candidates at once."""
+    from .early_warning import flags_for_valid, hb_flags
+
+    now = judge_all(kept[kept["year"].astype("int64") <= as_of], plan, as_of, rules, only=[plan.jurisdiction.code])
+    whole = flags_for_valid(kept, plan, as_of, method=method, rules=rules, judged=now, hb_candidates=[])
+    # W2c compares each region's change with every other region's
+    return [whole, *(hb_flags(pd.concat(candidates, ignore_index=True), as_of, rules) if candidates else [])]
+
+
 def _combined_warnings(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, as_of: int, method: str,
                        rules: RuleSet, counted: dict[str, int]) -> EarlyWarnings:
     """Every partition's flags, the jurisdiction's, and W2c over every partition's candidates at once."""
     from . import __version__
-    from .early_warning import EarlyWarnings, finished_flags, flags_for_valid, hb_flags
+    from .early_warning import EarlyWarnings, finished_flags
 
-    jurisdiction = plan.jurisdiction.code
-    _check_disjoint([p["flags"] for p in parts], jurisdiction)
-    whole = flags_for_valid(kept, plan, as_of, method=method, rules=rules, hb_candidates=[])
-    # W2c compares each region's change with every other region's: the candidates of all partitions at once
+    _check_disjoint([p["flags"] for p in parts], plan.jurisdiction.code)
     candidates = [c for p in parts for c in p["candidates"] if len(c)]
-    outliers = hb_flags(pd.concat(candidates, ignore_index=True), as_of, rules) if candidates else []
-    table = finished_flags([whole[whole["region"] == jurisdiction], *(p["flags"] for p in parts), *outliers], plan,
+    table = finished_flags([*(p["flags"] for p in parts), *_last_flags(kept, candidates, plan, as_of, method, rules)], plan,
                            as_of, rules)
     provenance = {"plan": plan.id, "year": as_of, "projection": method, "rules": rules.name,
                   "rules_sha256": rules.digest(), "wdmonitor": __version__, **counted}
@@ -403,7 +410,7 @@ def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: i
             n_jobs: int | None, refused: str, folder: Path | None) -> Iterator[dict[str, Any]]:
     """Each partition's finished result (:func:`_finished_part`), then the last: the jurisdiction's
     verdicts and flags, W2c's flags and what was run (``last``, ``table``, ``flags``, ``counted``)."""
-    from .early_warning import finished_flags, flags_for_valid, hb_flags
+    from .early_warning import finished_flags
     from .evaluation import evaluation_of
 
     plan, year, as_of, method, rules, refused = _checked("iter_partitions", plan, year, as_of, method, rules, refused)
@@ -422,12 +429,12 @@ def _stream(partitions: Any, plan: Plan | str | Path, year: int | None, as_of: i
         yield part
     rows = pd.concat(kept, ignore_index=True)
     verdicts = flags = None
+    # the jurisdiction alone is judged on the kept rows (a township plan's every target for
+    # every region present would be millions of rows no one reads)
     if year is not None:
-        whole = judge_all(rows, plan, int(year), rules).table
-        verdicts = evaluation_of(whole[whole["region"] == jurisdiction], pd.DataFrame(), plan, int(year), None, rules, {}).table
+        whole = judge_all(rows, plan, int(year), rules, only=[jurisdiction]).table
+        verdicts = evaluation_of(whole, pd.DataFrame(), plan, int(year), None, rules, {}).table
         counted["unjudged"] = _combined_unjudged(unjudged).to_dict("records")
     if as_of is not None:
-        whole = flags_for_valid(rows, plan, int(as_of), method=method, rules=rules, hb_candidates=[])
-        outliers = hb_flags(pd.concat(candidates, ignore_index=True), int(as_of), rules) if candidates else []
-        flags = finished_flags([whole[whole["region"] == jurisdiction], *outliers], plan, int(as_of), rules)
+        flags = finished_flags(_last_flags(rows, candidates, plan, int(as_of), method, rules), plan, int(as_of), rules)
     yield {"last": True, "table": verdicts, "flags": flags, "counted": counted}
