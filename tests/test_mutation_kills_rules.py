@@ -235,8 +235,8 @@ HIGHER = "life_expectancy_female"  # years, higher is better
 LOWER = "anaemia_prevalence_pregnant"  # percent, lower is better
 
 
-def target_table(*targets, year=2025, regions=("211400",)):
-    return target_rows(make_plan(*targets), year, list(regions))
+def target_table(*targets, year=2025, regions=("211400",), precision=None):
+    return target_rows(make_plan(*targets, precision=precision), year, list(regions))
 
 
 def one_row(target, **kwargs):
@@ -359,3 +359,34 @@ def test_the_change_test_of_counts_is_poissons_unless_asked_for_fishers():
 
     p = count_change_test([3], [10_000], [9], [10_000])[0]
     assert p == pytest.approx(binom.sf(8, 12, 0.5), rel=1e-12)
+
+
+def test_a_target_row_is_judged_in_its_year_and_a_later_stated_value_is_a_milestone():
+    """A value stated for the evaluation year is that year's target (not a milestone); judged the
+    year before, the same value is a milestone; a kind without values is judged in the evaluation
+    year, a qualitative one in its final year (methodology §2)."""
+    at_least = Target(id="a", indicator=HIGHER, kind="at_least", values={2025: 80.0, 2030: 81.0})
+    assert not one_row(at_least, year=2025).milestone and one_row(at_least, year=2025).target_year == 2025
+    assert one_row(at_least, year=2024).milestone and one_row(at_least, year=2024).target_year == 2025
+    increase = one_row(Target(id="i", indicator=HIGHER, kind="increase", values={2030: float("nan")}), year=2025)
+    assert increase.target_year == 2025 and not increase.milestone
+    qualitative = one_row(Target(id="q", indicator=None, kind="qualitative", text_zh="建立健全工作机制", values={2030: float("nan")}))
+    assert qualitative.target_year == 2030
+
+
+def test_a_relative_to_baseline_row_takes_the_baseline_year_its_target_states():
+    target = Target(id="d", indicator=HIGHER, kind="relative_to_baseline", values={2025: 1.0}, delta_mode="points",
+                    baseline_years={2025: 2019})
+    assert one_row(target).baseline_year == 2019
+    plain = Target(id="e", indicator=HIGHER, kind="relative_to_baseline", values={2025: 1.0}, delta_mode="points")
+    assert one_row(plain).baseline_year == make_plan(plain).baseline_year
+
+
+def test_a_parity_row_is_reported_to_two_decimals_at_least_and_other_rows_to_their_own():
+    """Methodology §8: a parity index is reported to at least 2 decimals; other kinds keep the
+    indicator's precision (1 here); an indicator without a natural limit has none (NaN)."""
+    parity = one_row(Target(id="p", indicator="kindergarten_enrolment", kind="parity", area="education"), precision=1)
+    assert parity.precision == 2
+    other = target_table(Target(id="a", indicator=HIGHER, kind="at_least", values={2025: 80.0}), precision=1)
+    assert other["precision"].tolist() == [1]
+    assert other["natural_limit"].dtype == float and np.isnan(other["natural_limit"].iloc[0])
