@@ -79,6 +79,14 @@ def test_probability_from_the_prediction_distribution():
     assert probability[0] < 0.5
 
 
+def test_a_target_without_a_direction_has_no_probability_of_being_met():
+    values = np.array([[np.nan, np.nan, 60, 61, 62, 62.5, 63.5]] * 2)
+    fit = project(values, YEARS, np.array([2030, 2030]), method="ols")
+    probability = meeting_probability(fit, np.array([70.0, 70.0]), np.array([0.0, 1.0]))
+    assert np.isnan(probability[0])  # "at least" or "at most" is what a probability of meeting needs
+    assert 0 < probability[1] < 0.5
+
+
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="projection method must be one of trend, ols, escap"):
         project(np.ones((1, 3)), np.arange(3), np.array([5]), method="arima")

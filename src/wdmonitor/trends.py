@@ -179,7 +179,8 @@ def project(values: np.ndarray, years: np.ndarray, target_year: np.ndarray, *, m
 def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -> np.ndarray:
     """Probability that the value at the target year meets ``target`` (``sign`` +1: at least).
 
-    From the prediction's t distribution on the fitted scale; NaN without an interval.
+    From the prediction's t distribution on the fitted scale; NaN without an interval, and
+    where ``sign`` is 0 (a target with no direction has no side to meet it on).
     """
     from scipy.special import stdtr  # Student's t distribution function, without scipy.stats' import
 
@@ -190,7 +191,7 @@ def meeting_probability(fit: Projection, target: np.ndarray, sign: np.ndarray) -
         score = (centre - bound) / fit.fitted_se * np.asarray(sign, dtype=float)
         df = np.where(fit.df > 0, fit.df, np.nan)
         probability = stdtr(df, score)
-    return np.where(np.isfinite(score) & (fit.df > 0), probability, np.nan)
+    return np.where(np.isfinite(score) & (fit.df > 0) & (np.asarray(sign, dtype=float) != 0), probability, np.nan)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
