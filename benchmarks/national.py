@@ -189,8 +189,8 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
               f"one groupby over the {floor['series']:,} series {floor['groupby']:.2f} s)")
         if partitions:
             print(f"read + validate + evaluate + early warnings, {f'in {groups} groups of provinces' if groups else 'by province'}"
-                  f" with {jobs} process(es), each partition's tables written to CSV: "
-                  f"{run['partitioned']:.2f} s ({run['table_rows']:,} verdict rows, {run['flags']:,} flags)")
+                  f" with {jobs} process(es): {run['partitioned']:.2f} s ({run['table_rows']:,} verdict rows, "
+                  f"{run['flags']:,} flags, each partition's written to CSV by its worker)")
         else:
             print(f"read + validate: {run['read_validate']:.2f} s")
             print(f"evaluate (mid-term): {run['evaluate']:.2f} s ({run['table_rows']:,} verdict rows)")
