@@ -4,7 +4,9 @@ Every verdict and every warning stands on one series (a region's indicator, sex 
 type) or on a pair of series of the same region (a gap between the sexes or between town
 and country), so a national or township panel splits exactly along its regions: each
 partition is validated, judged and flagged on its own, and only its verdict rows and flags
-are kept. Memory is bounded by the largest partition (plus the results), not by the panel.
+are kept. Memory is bounded by the largest partition (plus the results), not by the panel;
+:func:`iter_partitions` and :func:`write_partitions` let each partition's results go as well,
+for a township panel whose results alone outgrow memory.
 The one verdict that spans regions, a jurisdiction's spread across its sub-regions (区域差距),
 is judged at the end on the rows of the indicators it needs, kept from every partition.
 
