@@ -177,14 +177,20 @@ def test_a_count_trend_needs_three_years(family):
     assert three.slope[0] == pytest.approx(slope, rel=1e-7)
 
 
+def _binomial_fit_and_reference(successes, trials, years):
+    """The library's binomial trend of one series to 2030 (asserted estimable), and statsmodels' projection and slope."""
+    fit = poisson_trend(successes[None, :], trials[None, :], years, 2030, multiplier=100, family="binomial")
+    assert fit.estimable[0]
+    return (fit, *binomial_reference(successes, trials, years, 2030))
+
+
 def test_a_year_of_a_single_trial_is_used_in_the_binomial_trend():
     """A committee seat filled once in a year (one trial) is a year of counts: trials ≥ 1 are used."""
     years = np.arange(2020, 2025)
     successes = np.array([3.0, 1, 4, 4, 5])
     trials = np.array([9.0, 1, 9, 8, 9])
-    fit = poisson_trend(successes[None, :], trials[None, :], years, 2030, multiplier=100, family="binomial")
-    projection, slope = binomial_reference(successes, trials, years, 2030)
-    assert fit.estimable[0] and fit.n_points[0] == 5
+    fit, projection, slope = _binomial_fit_and_reference(successes, trials, years)
+    assert fit.n_points[0] == 5
     assert fit.projection[0] == pytest.approx(projection, rel=1e-7)
     assert fit.slope[0] == pytest.approx(slope, rel=1e-7)
 
@@ -194,9 +200,7 @@ def test_a_single_failure_in_a_middle_year_has_a_binomial_trend():
     years = np.arange(2020, 2025)
     trials = np.array([9.0, 9, 10, 9, 9])
     successes = trials - np.array([0.0, 0, 1, 0, 0])
-    fit = poisson_trend(successes[None, :], trials[None, :], years, 2030, multiplier=100, family="binomial")
-    projection, slope = binomial_reference(successes, trials, years, 2030)
-    assert fit.estimable[0]
+    fit, projection, slope = _binomial_fit_and_reference(successes, trials, years)
     assert fit.projection[0] == pytest.approx(projection, rel=1e-6)
     assert fit.slope[0] == pytest.approx(slope, abs=1e-6)
 
