@@ -35,7 +35,10 @@ if [ "$#" -eq 0 ]; then
         'wdmonitor.targets.x__pair__*' \
         'wdmonitor.early_warning.x__projected_miss__*' 'wdmonitor.early_warning.x__volatility_and_deterioration__*' \
         'wdmonitor.early_warning.x__gap_widening__*' 'wdmonitor.early_warning.x__data_flags__*' \
-        'wdmonitor.early_warning.x__last_two__*' \
+        'wdmonitor.early_warning.x__last_two__*' 'wdmonitor.early_warning.x_hb_flags__*' \
+        'wdmonitor.early_warning.x__one_sided__*' 'wdmonitor.early_warning.x__significant__*' \
+        'wdmonitor.early_warning.x__all_zero__*' 'wdmonitor.early_warning.x__window_events__*' \
+        'wdmonitor.early_warning.x__counted__*' \
         'wdmonitor.trends.x_project__*' 'wdmonitor.trends.x__weighted_fit__*' 'wdmonitor.trends.x_meeting_probability__*' \
         'wdmonitor.intervals.*' \
         'wdmonitor.validation.x_check_submission__*' \
