@@ -353,3 +353,36 @@ def test_w3_on_counts_a_straight_line_the_counts_cannot_tell_from_flat_is_no_det
     assert lower < 0 < upper and sum(deaths) >= DEFAULT_RULES.count_min_events
     target = Target(id="mmr", indicator=MMR, kind="decrease")
     assert checks(flag_table(mmr(deaths, list(births)), target), "W3").empty
+
+
+# == the trend window of the counts (_window_events, _counted; the fifth run) =======================
+@pytest.mark.parametrize("rules", [DEFAULT_RULES, replace(DEFAULT_RULES, name="thirty", count_min_events=30)],
+                         ids=["default", "thirty"])
+def test_events_before_the_trend_window_do_not_count_towards_count_min_events(rules):
+    """Methodology §7: the events counted are those of the trend window, the last trend_window
+    observed years. A year before the window with many deaths does not lift a window of
+    count_min_events − 1 deaths to enough: too_few_events is said, and W1 is withheld."""
+    window = window_deaths(rules.count_min_events - 1)
+    births = [20_000.0] * (rules.trend_window + 1)
+    deaths = [float(rules.count_min_events)] + window
+    first = AS_OF - rules.trend_window
+    table = flag_table(mmr(deaths, births, first=first), Target(id="mmr", indicator=MMR, kind="at_most",
+                                                                values={2025: 10.0}), rules=rules)
+    assert len(checks(table, "too_few_events")) == 1
+    assert checks(table, "W1").empty
+
+
+def test_a_year_without_counts_before_the_trend_window_leaves_the_rate_counted():
+    """Methodology §7: a rate is judged on its counts when every observation *of its trend window* has
+    them. A value reported without counts the year before the window does not stop the window's
+    count_min_events − 1 deaths from being too few (too_few_events, W1 withheld)."""
+    rules = DEFAULT_RULES
+    window = window_deaths(rules.count_min_events - 1)
+    first = AS_OF - rules.trend_window
+    deaths = np.asarray([np.nan] + window)
+    births = np.asarray([np.nan] + [20_000.0] * rules.trend_window)
+    values = [30.0] + [d / 20_000.0 * 1e5 for d in window]
+    data = series(MMR, years(first, *values), numerators=deaths, denominators=births)
+    table = flag_table(data, Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0}), rules=rules)
+    assert len(checks(table, "too_few_events")) == 1
+    assert checks(table, "W1").empty
