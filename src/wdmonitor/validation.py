@@ -558,30 +558,75 @@ def _numbers(c: _Checked) -> list[pd.DataFrame]:
 
 
 def _schema(c: _Checked) -> list[pd.DataFrame]:
-    """``schema_*``: the pandera model of the canonical frame (lazy: every failure at once)."""
-    data = c.data
-    typed = data.copy()
-    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
-        # pandas' string dtype lets pandera check the type by dtype instead of cell by cell
-        typed[name] = typed[name].astype("string")
+    """``schema_*``: the pandera model of the canonical frame (lazy: every failure at once).
+
+    pandera checks a frame of representatives (:func:`_representatives`): a few thousand rows
+    stand for millions, and each failure found on a representative is every row it stands for.
+    """
     import pandera.pandas as pa  # imported here: pandera costs ~0.4 s and only validation needs it
 
     from .contract import SubmissionModel
 
+    data = c.data
+    schema = SubmissionModel.to_schema()
+    compact, groups = _representatives(data, schema)
+    for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
+        # pandas' string dtype lets pandera check the type by dtype instead of cell by cell
+        compact[name] = compact[name].astype("string")
     parts = []
     try:
-        SubmissionModel.validate(typed[[c for c in SubmissionModel.to_schema().columns]], lazy=True)
+        schema.validate(compact, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases.dropna(subset=["index"])
         for name, (en, zh) in _MODEL_MESSAGES.items():
-            rows = set(cases.loc[cases["column"] == name, "index"].astype(int))
+            failed = np.zeros(len(compact), dtype=bool)
+            failed[cases.loc[cases["column"] == name, "index"].astype(int).to_numpy()] = True
+            mask = failed[groups[name]]
             if name in (col.VALUE, col.YEAR):
-                rows -= set(np.flatnonzero(c.bad_value if name == col.VALUE else c.bad_year))
+                mask &= ~np.asarray(c.bad_value if name == col.VALUE else c.bad_year, dtype=bool)
             if name == col.VALUE:
-                rows -= set(np.flatnonzero(c.blank.to_numpy()))  # reported as no data
-            mask = pd.Series(np.isin(np.arange(len(data)), sorted(rows)), index=data.index)
+                mask &= ~c.blank.to_numpy()  # reported as no data
             parts.append(_failures(data, mask, name, Check(f"schema_{name}"), en, zh))
     return parts
+
+
+def _representatives(data: pd.DataFrame, schema: Any) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The model's columns with one row per distinct value of each, and each row's representative.
+
+    A column's checks look at one value at a time, so one row of each distinct value stands
+    for all the rows holding it; a column with no checks is judged only on its type and on
+    whether a value is missing, so one present and one missing row stand for all of it. The
+    columns are padded to one length by repeating their last representative. ``groups[name]``
+    is, per input row, the position of its representative. A model with checks across
+    columns or of uniqueness is checked on the whole frame.
+    """
+    names = list(schema.columns)
+    whole = bool(schema.checks) or bool(schema.unique) or any(schema.columns[n].unique for n in names)
+    if whole or not len(data):
+        positions = np.arange(len(data))
+        return data[names].reset_index(drop=True), {name: positions for name in names}
+    chosen, groups = {}, {}
+    for name in names:
+        values = data[name]
+        if not schema.columns[name].checks:
+            codes = values.isna().to_numpy().astype(np.int64)
+        elif isinstance(values.dtype, pd.CategoricalDtype):
+            codes = values.cat.codes.to_numpy().astype(np.int64)
+        else:
+            codes = pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
+        first = pd.Series(codes).drop_duplicates()  # the first row of each distinct value, in order of appearance
+        group_of_code = np.zeros(int(codes.max()) + 2, dtype=np.int64)
+        group_of_code[first.to_numpy() + 1] = np.arange(len(first))
+        chosen[name], groups[name] = first.index.to_numpy(), group_of_code[codes + 1]
+    length = max(len(rows) for rows in chosen.values())
+    compact = pd.DataFrame({name: data[name].iloc[np.r_[rows, np.repeat(rows[-1], length - len(rows))]].to_numpy()
+                            for name, rows in chosen.items()})
+    for name in names:  # the representatives keep their column's type (a categorical becomes its categories' type)
+        if isinstance(data[name].dtype, pd.CategoricalDtype):
+            compact[name] = compact[name].astype(object)
+        elif compact[name].dtype != data[name].dtype:
+            compact[name] = compact[name].astype(data[name].dtype)
+    return compact, groups
 
 
 def _identifiers(c: _Checked) -> list[pd.DataFrame]:
