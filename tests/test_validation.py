@@ -239,3 +239,51 @@ def test_checking_the_valid_rows_again_finds_nothing_new(plan, pairs):
     assert again.errors.empty and again.no_data.empty
     assert len(again.valid) == len(report.valid)
     assert len(report.valid) == 2 * sum(f == m == "none" for f, m in pairs)
+
+
+_LABELS = {
+    "region": ["211400", "211402", "2114", "abcdef", None],
+    "sex": ["female", "male", "total", "x", "", None],
+    "area_type": ["urban", "rural", "total", "城区", None],
+    "indicator": ["maternal_mortality_ratio", "other", None],
+    "age_group": ["total", None],
+}
+
+
+def _pandera_rows(frame: pd.DataFrame) -> set[tuple[str, int]]:
+    """(column, row) of every failure pandera finds checking the model on every row."""
+    import pandera.pandas as pa
+
+    from wdmonitor.contract import SubmissionModel
+
+    typed = frame.copy()
+    for name in _LABELS:
+        typed[name] = typed[name].astype("string")
+    try:
+        SubmissionModel.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases.dropna(subset=["index"])
+        return {(c, int(i)) for c, i in zip(cases["column"], cases["index"], strict=True)}
+    return set()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_pandera_on_representatives_finds_the_rows_pandera_finds_on_every_row(data):
+    """Each failure pandera finds on a representative is every row it stands for, and no other."""
+    from wdmonitor.contract import SubmissionModel
+    from wdmonitor.validation import _representatives
+
+    n = data.draw(st.integers(1, 40))
+    columns = {name: data.draw(st.lists(st.sampled_from(labels), min_size=n, max_size=n)) for name, labels in _LABELS.items()}
+    numbers = st.lists(st.sampled_from([2021.0, 2022.0, np.nan]), min_size=n, max_size=n)
+    frame = pd.DataFrame({**columns, "year": data.draw(numbers), "value": data.draw(numbers)})
+    categorical = data.draw(st.booleans())  # validation's key columns are categoricals; plain text too
+    if categorical:
+        for name in _LABELS:
+            frame[name] = frame[name].astype("category")
+    compact, groups = _representatives(frame, SubmissionModel.to_schema())
+    assert len(compact) <= n
+    spread = {(column, int(r)) for column, i in _pandera_rows(compact)
+              for r in np.flatnonzero(groups[column] == i)}
+    assert spread == _pandera_rows(frame.astype({name: object for name in _LABELS}))
