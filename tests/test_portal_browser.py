@@ -126,13 +126,25 @@ def _wait_for_file(folder: Path, suffix: str, timeout: float = 30) -> Path:
 
 def _go(driver, by: str, value: str) -> None:
     """Click what leads to another page and wait until that page has replaced this one."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, value).click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+
+    def replaced(_driver) -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:  # Chromium mid-navigation: the old document's node is already gone
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, 60).until(replaced)
 
 
 def _log_in(driver, base: str, username: str) -> None:
