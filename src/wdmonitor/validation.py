@@ -598,10 +598,11 @@ def _representatives(data: pd.DataFrame, schema: Any) -> tuple[pd.DataFrame, dic
     whether a value is missing, so one present and one missing row stand for all of it. The
     columns are padded to one length by repeating their last representative. ``groups[name]``
     is, per input row, the position of its representative. A model with checks across
-    columns or of uniqueness is checked on the whole frame.
+    columns, of uniqueness or that coerces values is checked on the whole frame.
     """
     names = list(schema.columns)
-    whole = bool(schema.checks) or bool(schema.unique) or any(schema.columns[n].unique for n in names)
+    whole = bool(schema.checks) or bool(schema.unique) or bool(schema.coerce) or any(
+        schema.columns[n].unique or schema.columns[n].coerce for n in names)
     if whole or not len(data):
         positions = np.arange(len(data))
         return data[names].reset_index(drop=True), {name: positions for name in names}
