@@ -386,3 +386,38 @@ def test_a_year_without_counts_before_the_trend_window_leaves_the_rate_counted()
     table = flag_table(data, Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0}), rules=rules)
     assert len(checks(table, "too_few_events")) == 1
     assert checks(table, "W1").empty
+
+
+# == a series of zeros and the exact tests' alpha (_all_zero, _significant; the sixth run) =========
+@pytest.mark.parametrize("d", [-1, 1], ids=["lower", "higher"])
+def test_a_series_of_zeros_is_read_over_the_trend_window_only(d):
+    """docs/methodology.md §4: a lower-is-better series of zeros — no event *in any year of the
+    window* — is never projected to miss; a higher-is-better series held at 0 is, like any other
+    miss. At as_of = 2025 the trend window is 2021–2025: a series at 3.0 in 2020 and 0 in every
+    year of the window projects to 0, outside a band of [5, 10]. Lower is better: a series of
+    zeros, no W1 — the year before the window does not count. Higher is better: W1's warning."""
+    indicator = {-1: LOWER, 1: SHARE}[d]
+    first = 2025 - DEFAULT_RULES.trend_window
+    values = {first: 3.0, **{year: 0.0 for year in range(first + 1, 2026)}}
+    target = Target(id="b", indicator=indicator, kind="band", lower=5.0, upper=10.0)
+    w1 = checks(flag_table(frame(indicator, values), target, as_of=2025), "W1")
+    assert severity(w1) == ("none" if d < 0 else "warning")
+
+
+@pytest.mark.parametrize("deaths", [1, 2, 3])
+def test_w3_on_counts_an_exact_p_of_count_alpha_is_not_below_it(deaths):
+    """Methodology §7: a counted change counts only when the exact test gives p *below* count_alpha.
+    An MMR observed in two years on equal births, 0 deaths then ``deaths``: the conditional test of
+    the rise gives P(X ≥ deaths | deaths, ½) = ½**deaths, exact in binary. Too few events for the
+    GLM, so W3's slope is the exact test of the latest year against the rest of the window (here
+    the year before), its step and its comparison with the baseline (the plan's baseline year
+    unobserved, 2023's 0 stands in) the same test: with count_alpha = ½**deaths, p is not below it
+    and nothing moves (no W3); with count_alpha a little above, all three are bad, and a direction
+    target (no T) worse than its baseline fails it — W3's alert."""
+    p = 0.5 ** deaths
+    data = mmr([0.0, float(deaths)], [1_000.0, 1_000.0], first=AS_OF - 1)
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    at = replace(DEFAULT_RULES, name="at_p", count_alpha=p)
+    assert checks(flag_table(data, target, rules=at), "W3").empty
+    above = replace(DEFAULT_RULES, name="above_p", count_alpha=p * 1.01)
+    assert severity(checks(flag_table(data, target, rules=above), "W3")) == "alert"
