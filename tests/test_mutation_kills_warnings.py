@@ -421,3 +421,18 @@ def test_w3_on_counts_an_exact_p_of_count_alpha_is_not_below_it(deaths):
     assert checks(flag_table(data, target, rules=at), "W3").empty
     above = replace(DEFAULT_RULES, name="above_p", count_alpha=p * 1.01)
     assert severity(checks(flag_table(data, target, rules=above), "W3")) == "alert"
+
+
+@pytest.mark.parametrize("deaths", [1, 2, 3])
+def test_w2_on_counts_an_exact_p_of_count_alpha_is_not_below_it(deaths):
+    """Methodology §7: W2 on counts only when the exact conditional test gives p < count_alpha. 0
+    deaths then ``deaths`` on equal births: p = P(X ≥ deaths | deaths, ½) = ½**deaths exactly. At
+    count_alpha = p the change from 0 is within chance (no W2b); a little above it, W2b's watch,
+    stated from 0 (never a percentage)."""
+    p = 0.5 ** deaths
+    data = mmr([0.0, float(deaths)], [1_000.0, 1_000.0], first=AS_OF - 1)
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    assert checks(flag_table(data, target, rules=replace(DEFAULT_RULES, name="at_p", count_alpha=p)), "W2b").empty
+    w2b = checks(flag_table(data, target, rules=replace(DEFAULT_RULES, name="above_p", count_alpha=p * 1.01)), "W2b")
+    assert severity(w2b) == "watch"
+    assert w2b["relative_change"].isna().all() and w2b["message_en"].str.contains("from 0 to").all()
