@@ -436,3 +436,20 @@ def test_w2_on_counts_an_exact_p_of_count_alpha_is_not_below_it(deaths):
     w2b = checks(flag_table(data, target, rules=replace(DEFAULT_RULES, name="above_p", count_alpha=p * 1.01)), "W2b")
     assert severity(w2b) == "watch"
     assert w2b["relative_change"].isna().all() and w2b["message_en"].str.contains("from 0 to").all()
+
+
+@pytest.mark.parametrize("missing", ["deaths", "births"])
+def test_a_rate_missing_either_count_in_a_year_of_its_window_is_not_judged_on_counts(missing):
+    """Methodology §7: the Poisson GLM judges a rate from its events and exposure (the births), so a
+    rate is judged on counts only when every observation of its trend window has both. An MMR at
+    40/10万 (8 deaths on 20,000 births a year) flat against at most 10 is W1's alert by the GLM
+    when every year has its counts; with one year's deaths (or births) not reported it is judged by
+    the screen's projection, the plain trend, as a rate without counts is."""
+    target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0})
+    deaths, births = np.full(5, 8.0), np.full(5, 20_000.0)
+    values = deaths / births * 1e5
+    full = checks(flag_table(series(MMR, years(2020, *values), numerators=deaths, denominators=births), target), "W1")
+    assert set(full["method"]) == {"poisson_glm"}
+    (deaths if missing == "deaths" else births)[2] = np.nan
+    partial = checks(flag_table(series(MMR, years(2020, *values), numerators=deaths, denominators=births), target), "W1")
+    assert set(partial["method"]) == {"trend"} and len(partial) == 2
