@@ -453,3 +453,18 @@ def test_a_rate_missing_either_count_in_a_year_of_its_window_is_not_judged_on_co
     (deaths if missing == "deaths" else births)[2] = np.nan
     partial = checks(flag_table(series(MMR, years(2020, *values), numerators=deaths, denominators=births), target), "W1")
     assert set(partial["method"]) == {"trend"} and len(partial) == 2
+
+
+@pytest.mark.parametrize("births, judged_by", [(0.0, "trend"), (1.0, "poisson_glm")], ids=["no_birth", "one_birth"])
+def test_a_year_of_the_window_counts_when_it_has_any_exposure(births, judged_by):
+    """Methodology §7: the GLM's offset is log n, the year's births: a year reported with 0 births
+    (its value from elsewhere) has no count behind it, so the MMR is judged by the screen's trend;
+    a year of a single birth (and no death) is a count like any other, and the GLM judges the rate
+    (8 deaths on 20,000 births in the other four years, flat at 40/10万 against at most 10)."""
+    target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0})
+    deaths, exposure = np.full(5, 8.0), np.full(5, 20_000.0)
+    values = deaths / exposure * 1e5
+    deaths[2], exposure[2] = 0.0, births
+    values[2] = 40.0 if births == 0 else 0.0
+    w1 = checks(flag_table(series(MMR, years(2020, *values), numerators=deaths, denominators=exposure), target), "W1")
+    assert set(w1["method"]) == {judged_by} and len(w1) == 2
