@@ -468,3 +468,22 @@ def test_a_year_of_the_window_counts_when_it_has_any_exposure(births, judged_by)
     values[2] = 40.0 if births == 0 else 0.0
     w1 = checks(flag_table(series(MMR, years(2020, *values), numerators=deaths, denominators=exposure), target), "W1")
     assert set(w1["method"]) == {judged_by} and len(w1) == 2
+
+
+def test_w3_exact_test_of_the_latest_year_against_the_rest_of_the_trend_window_only():
+    """Methodology §7 (docs/methodology.md §4): with fewer than count_min_events events W3's slope
+    counts when the latest year's events against the rest *of the window's* differ by the exact
+    test. An MMR on 10,000 births a year: 10 deaths in 2019, before the window 2020–2024, then
+    1, 1, 1, 1 and 6. The window's 10 deaths are too few for the GLM; 6 against the rest's 4 on
+    four times the births gives p = P(X ≥ 6 | 10, 1/5) < count_alpha, so the slope is bad; the
+    last change 1 → 6 is within chance (P(X ≥ 6 | 7, ½) = 1/16), not good: W3's warning. Counting
+    2019 in the rest (14 deaths on five times the births) would leave p ≈ 0.10."""
+    from scipy.stats import binom
+
+    rules = DEFAULT_RULES
+    assert binom.sf(5, 10, 1 / 5) < rules.count_alpha < binom.sf(5, 20, 1 / 6)
+    assert binom.sf(5, 7, 0.5) > rules.count_alpha
+    data = mmr([10.0, 1.0, 1.0, 1.0, 1.0, 6.0], [10_000.0] * 6, first=AS_OF - rules.trend_window)
+    w3 = checks(flag_table(data, Target(id="w3", indicator=MMR, kind="decrease"), rules=rules), "W3")
+    assert severity(w3) == "warning"
+    assert w3["message_en"].str.startswith("few events, by the exact test").all()
