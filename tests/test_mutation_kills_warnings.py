@@ -487,3 +487,14 @@ def test_w3_exact_test_of_the_latest_year_against_the_rest_of_the_trend_window_o
     w3 = checks(flag_table(data, Target(id="w3", indicator=MMR, kind="decrease"), rules=rules), "W3")
     assert severity(w3) == "warning"
     assert w3["message_en"].str.startswith("few events, by the exact test").all()
+
+
+@pytest.mark.parametrize("level", [30.0, 70.0], ids=["below", "above"])
+def test_w1_a_balance_has_no_good_side_of_its_band(level):
+    """Methodology §8 (左右): a level 左右 a share of women is reached at or above the band's lower
+    edge, unless the plan means a balance, which has no better side. A balance (an indicator with no
+    direction) held at 30% or at 70% against 50% 左右 is projected outside its band [50 ± 3%] on
+    either side: W1's warning both times."""
+    balance = Target(id="balance", indicator=NO_DIRECTION, kind="around", values={2025: 50.0})
+    data = frame(NO_DIRECTION, years(2020, *[level] * 5))
+    assert severity(checks(flag_table(data, balance), "W1", target_year=2025)) == "warning"
