@@ -498,3 +498,18 @@ def test_w1_a_balance_has_no_good_side_of_its_band(level):
     balance = Target(id="balance", indicator=NO_DIRECTION, kind="around", values={2025: 50.0})
     data = frame(NO_DIRECTION, years(2020, *[level] * 5))
     assert severity(checks(flag_table(data, balance), "W1", target_year=2025)) == "warning"
+
+
+@pytest.mark.parametrize("zero_in", [AS_OF - 1, AS_OF], ids=["from_zero", "to_zero"])
+def test_w2c_a_region_at_zero_in_either_year_is_no_candidate(zero_in):
+    """Hidiroglou–Berthelot compares the ratios x₁/x₀ of regions positive in both years: a county at
+    0 in as_of − 1 (or in as_of) has no ratio (its effect would be infinite) and is left out of W2c,
+    its change W2's business. Five counties rising alike by a quarter and a sixth going 0 → 40 (or
+    40 → 0): no W2c outlier."""
+    target = Target(id="w2", indicator=SHARE, kind="increase")
+    x0, x1 = [8.0, 16.0, 24.0, 32.0, 48.0], [10.0, 20.0, 30.0, 40.0, 60.0]
+    pair = {AS_OF - 1: 40.0, AS_OF: 40.0, zero_in: 0.0}
+    parts = [frame(SHARE, {AS_OF - 1: a, AS_OF: b}, region=c.code) for c, a, b in zip(COUNTIES, x0, x1, strict=False)]
+    parts.append(frame(SHARE, pair, region=COUNTIES[5].code))
+    table = flag_table(pd.concat([*parts, frame(SHARE, {AS_OF - 1: 50.0, AS_OF: 50.0})], ignore_index=True), target)
+    assert table[table["check"] == "W2c"].empty
