@@ -423,21 +423,6 @@ def test_w3_on_counts_an_exact_p_of_count_alpha_is_not_below_it(deaths):
     assert severity(checks(flag_table(data, target, rules=above), "W3")) == "alert"
 
 
-@pytest.mark.parametrize("deaths", [1, 2, 3])
-def test_w2_on_counts_an_exact_p_of_count_alpha_is_not_below_it(deaths):
-    """Methodology §7: W2 on counts only when the exact conditional test gives p < count_alpha. 0
-    deaths then ``deaths`` on equal births: p = P(X ≥ deaths | deaths, ½) = ½**deaths exactly. At
-    count_alpha = p the change from 0 is within chance (no W2b); a little above it, W2b's watch,
-    stated from 0 (never a percentage)."""
-    p = 0.5 ** deaths
-    data = mmr([0.0, float(deaths)], [1_000.0, 1_000.0], first=AS_OF - 1)
-    target = Target(id="mmr", indicator=MMR, kind="decrease")
-    assert checks(flag_table(data, target, rules=replace(DEFAULT_RULES, name="at_p", count_alpha=p)), "W2b").empty
-    w2b = checks(flag_table(data, target, rules=replace(DEFAULT_RULES, name="above_p", count_alpha=p * 1.01)), "W2b")
-    assert severity(w2b) == "watch"
-    assert w2b["relative_change"].isna().all() and w2b["message_en"].str.contains("from 0 to").all()
-
-
 @pytest.mark.parametrize("missing", ["deaths", "births"])
 def test_a_rate_missing_either_count_in_a_year_of_its_window_is_not_judged_on_counts(missing):
     """Methodology §7: the Poisson GLM judges a rate from its events and exposure (the births), so a
@@ -513,3 +498,13 @@ def test_w2c_a_region_at_zero_in_either_year_is_no_candidate(zero_in):
     parts.append(frame(SHARE, pair, region=COUNTIES[5].code))
     table = flag_table(pd.concat([*parts, frame(SHARE, {AS_OF - 1: 50.0, AS_OF: 50.0})], ignore_index=True), target)
     assert table[table["check"] == "W2c"].empty
+
+
+def test_w2_reads_a_change_into_the_second_year_the_engine_holds():
+    """Methodology §4 (W2b): a year-on-year change of w2_relative_change or more is a watch. The
+    engine's years start in 2015; a share of women observed in 2015 and 2016 only, 40 → 50, changes
+    by 25% in 2016 (as_of), a change like any other: W2b's watch."""
+    target = Target(id="w2", indicator=SHARE, kind="increase")
+    w2b = checks(flag_table(frame(SHARE, {2015: 40.0, 2016: 50.0}), target, as_of=2016), "W2b")
+    assert severity(w2b) == "watch"
+    assert w2b["relative_change"].iloc[0] == pytest.approx(10.0 / 40.0)
