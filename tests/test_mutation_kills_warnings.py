@@ -508,3 +508,16 @@ def test_w2_reads_a_change_into_the_second_year_the_engine_holds():
     w2b = checks(flag_table(frame(SHARE, {2015: 40.0, 2016: 50.0}), target, as_of=2016), "W2b")
     assert severity(w2b) == "watch"
     assert w2b["relative_change"].iloc[0] == pytest.approx(10.0 / 40.0)
+
+
+def test_w4_judges_a_gap_target_on_the_first_series_of_the_data():
+    """docs/methodology.md §4: W4 warns when a gap is wider by at least half a reporting unit than
+    last year and than at baseline; an alert from w4_alert_widening (10%) wider than the baseline. A
+    gap_narrowing target on a series reported as it is — the only series of the data, so the first
+    the engine holds — at 10 in 2020 and 2023 and 10.5 in 2024: 0.5 wider than both, 5% against
+    the baseline, W4's warning."""
+    target = Target(id="w4", indicator=LOWER, kind="gap_narrowing")
+    w4 = checks(flag_table(frame(LOWER, {2020: 10.0, 2023: 10.0, 2024: 10.5}), target), "W4")
+    assert 0.5 / 10.0 < DEFAULT_RULES.w4_alert_widening
+    assert severity(w4) == "warning"
+    assert w4["relative_change"].iloc[0] == pytest.approx(0.5 / 10.0)
