@@ -21,6 +21,7 @@ not_attained 2024 True
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,11 +55,38 @@ _STATUS_ORDER = (Status.ATTAINED_EARLY.value, Status.ATTAINED.value, Status.BASI
                  Status.NEEDS_ASSESSMENT.value, Status.NOT_ASSESSABLE.value, Status.NOT_ATTAINED.value)
 
 
-def _number(values: pd.Series) -> pd.Series:
-    """Numbers as short text for traces ('' for NaN), without a per-row Python format call."""
-    numeric = pd.to_numeric(values, errors="coerce").astype(float)
-    text = numeric.round(4).astype(str).str.replace(r"\.0$", "", regex=True)
-    return text.where(numeric.notna(), "–")
+def _number(values: pd.Series) -> np.ndarray:
+    """Numbers as short text for traces ('–' for NaN), each distinct number formatted once."""
+    numeric = pd.to_numeric(values, errors="coerce").astype(float).to_numpy(dtype=float)
+    # years, targets and rounded values repeat across regions; told apart by their bits so
+    # that -0.0 keeps its sign
+    codes, bits = pd.factorize(np.round(numeric, 4).view(np.int64))
+    text = np.array([(t[:-2] if t.endswith(".0") else t) if isinstance(t, str) else "–"  # NaN stays NaN in astype(str)
+                     for t in pd.Series(bits.view(np.float64)).astype(str).tolist()], dtype=object)
+    return np.where(np.isnan(numeric), "–", text[codes]).astype(object)
+
+
+def _label(values: pd.Series) -> np.ndarray:
+    """Labels as text for traces, each distinct label converted once (a missing one as '–')."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    text = np.append(pd.Series(distinct, dtype=object).astype(str).to_numpy(dtype=object), "–")
+    return text[codes]
+
+
+def _joined(*parts: str | np.ndarray) -> np.ndarray:
+    """Row by row, the text pieces joined (a str piece is the same on every row): one join per row."""
+    n = next(len(p) for p in parts if not isinstance(p, str))
+    columns = [itertools.repeat(p, n) if isinstance(p, str) else p for p in parts]
+    return np.array(["".join(row) for row in zip(*columns, strict=False)], dtype=object)
+
+
+#: The columns a trace's clauses read (the rows of a clause are taken from these alone).
+_TRACE_COLUMNS = pd.Index([
+    "shortfall", "threshold", "band_lower", "band_upper", "distance", "reference", "reference_value",
+    "pre_baseline_change", "post_baseline_change", "ci_lower", "ci_upper", "numerator", "denominator", "pooled_years",
+    "plan_baseline", "final_year", "final_target_value", "final_shortfall", "final_threshold", "final_status",
+    "progress_measure", "progress", "latest_year",
+])
 
 
 def _trace(table: pd.DataFrame, year: int) -> pd.Series:
@@ -66,44 +94,49 @@ def _trace(table: pd.DataFrame, year: int) -> pd.Series:
 
     A milestone (序时进度) is the target at the evaluation year ``year``, on the way to the
     stated one: its trace names both, ``T(2025, milestone towards 70 in 2030)=68.5524``.
-    Each clause is formatted only for the rows it applies to.
+    Each clause is formatted only for the rows it applies to, and each row's pieces are
+    joined once.
     """
     index, table = table.index, table.reset_index(drop=True)
-    target = "T(" + table["target_year"].astype(str) + ", " + table["target_source"].astype(str) + ")"
+    target = _joined("T(", _label(table["target_year"]), ", ", _label(table["target_source"]), ")")
     milestone = np.flatnonzero((table["target_source"] == "milestone").to_numpy())
     if len(milestone):
         t = table.iloc[milestone]
-        target.iloc[milestone] = (f"T({year}, milestone towards " + _number(t["stated_target"]) + " in "
-                                  + t["stated_target_year"].astype(str) + ")").to_numpy()
-    trace = (
-        "y_b(" + _number(table["baseline_data_year"]) + ", " + table["baseline_source"].astype(str) + ")=" + _number(table["baseline"])
-        + "; y_E(" + _number(table["data_year"]) + ")=" + _number(table["value"])
-        + "; " + target + "=" + _number(table["target"])
-    )
+        target[milestone] = _joined(f"T({year}, milestone towards ", _number(t["stated_target"]), " in ",
+                                    _label(t["stated_target_year"]), ")")
+    clauses = [_joined("y_b(", _number(table["baseline_data_year"]), ", ", _label(table["baseline_source"]), ")=",
+                       _number(table["baseline"]), "; y_E(", _number(table["data_year"]), ")=", _number(table["value"]),
+                       "; ", target, "=", _number(table["target"]))]
 
-    def clause(where: Any, text: Callable[[pd.DataFrame], pd.Series]) -> None:
+    def clause(where: Any, text: Callable[[pd.DataFrame], np.ndarray]) -> None:
         rows = np.flatnonzero(np.asarray(where, dtype=bool))
         if len(rows):
-            trace.iloc[rows] = (trace.iloc[rows] + text(table.iloc[rows])).to_numpy()
+            column = np.full(len(table), "", dtype=object)
+            column[rows] = text(table[_TRACE_COLUMNS.intersection(table.columns)].iloc[rows])
+            clauses.append(column)
 
-    clause(table["shortfall"].notna(), lambda t: "; s=d·(T−y)=" + _number(t["shortfall"]) + ", basic≤" + _number(t["threshold"]))
-    clause(table["band_lower"].notna(), lambda t: "; band=[" + _number(t["band_lower"]) + ", " + _number(t["band_upper"])
-           + "], distance=" + _number(t["distance"]))
-    clause(table["reference_value"].notna(), lambda t: "; reference " + t["reference"].astype(str) + "=" + _number(t["reference_value"]))
-    clause(table["pre_baseline_change"].notna(), lambda t: "; change/yr before b=" + _number(t["pre_baseline_change"])
-           + ", since b=" + _number(t["post_baseline_change"]))
-    clause(table["ci_lower"].notna(), lambda t: "; 95% CI [" + _number(t["ci_lower"]) + ", " + _number(t["ci_upper"]) + "] from "
-           + _number(t["numerator"]) + "/" + _number(t["denominator"]))
+    clause(table["shortfall"].notna(), lambda t: _joined("; s=d·(T−y)=", _number(t["shortfall"]), ", basic≤",
+                                                         _number(t["threshold"])))
+    clause(table["band_lower"].notna(), lambda t: _joined("; band=[", _number(t["band_lower"]), ", ", _number(t["band_upper"]),
+                                                          "], distance=", _number(t["distance"])))
+    clause(table["reference_value"].notna(), lambda t: _joined("; reference ", _label(t["reference"]), "=",
+                                                               _number(t["reference_value"])))
+    clause(table["pre_baseline_change"].notna(), lambda t: _joined("; change/yr before b=", _number(t["pre_baseline_change"]),
+                                                                   ", since b=", _number(t["post_baseline_change"])))
+    clause(table["ci_lower"].notna(), lambda t: _joined("; 95% CI [", _number(t["ci_lower"]), ", ", _number(t["ci_upper"]),
+                                                        "] from ", _number(t["numerator"]), "/", _number(t["denominator"])))
     if "pooled" in table:
-        clause(table["pooled"].fillna(False).astype(bool), lambda t: " (pooled " + t["pooled_years"].astype(str) + ", Σd/Σn)")
-    clause(table["baseline_conflict"].fillna(False).astype(bool), lambda t: "; the plan states y_b=" + _number(t["plan_baseline"])
-           + " (observed value used, W5 reports both)")
-    clause(table["final_shortfall"].notna(), lambda t: "; final T(" + _number(t["final_year"]) + ")=" + _number(t["final_target_value"])
-           + ": s_F=d·(T_F−y)=" + _number(t["final_shortfall"]) + ", basic≤" + _number(t["final_threshold"])
-           + " → final " + t["final_status"].astype(str))
-    clause(table["progress"].notna(), lambda t: "; " + t["progress_measure"].astype(str) + "=" + _number(t["progress"])
-           + " at " + _number(t["latest_year"]))
-    return pd.Series((trace + " → " + table["status"].astype(str)).to_numpy(), index=index)
+        clause(table["pooled"].fillna(False).astype(bool), lambda t: _joined(" (pooled ", _label(t["pooled_years"]), ", Σd/Σn)"))
+    clause(table["baseline_conflict"].fillna(False).astype(bool),
+           lambda t: _joined("; the plan states y_b=", _number(t["plan_baseline"]), " (observed value used, W5 reports both)"))
+    clause(table["final_shortfall"].notna(),
+           lambda t: _joined("; final T(", _number(t["final_year"]), ")=", _number(t["final_target_value"]),
+                             ": s_F=d·(T_F−y)=", _number(t["final_shortfall"]), ", basic≤", _number(t["final_threshold"]),
+                             " → final ", _label(t["final_status"])))
+    clause(table["progress"].notna(), lambda t: _joined("; ", _label(t["progress_measure"]), "=", _number(t["progress"]),
+                                                        " at ", _number(t["latest_year"])))
+    clauses += [" → ", _label(table["status"])]
+    return pd.Series(_joined(*clauses), index=index, dtype=str)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
