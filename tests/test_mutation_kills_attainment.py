@@ -1,0 +1,59 @@
+"""Cases that tell attainment's rules apart from the mutants that survived the boundary tests.
+
+Each test here was written against a mutant mutmut generated of a function of
+``wdmonitor.attainment`` (``tools/mutation.sh``; ``docs/testing.md`` records the runs and the
+mutants judged equivalent) that ``test_rule_boundaries.py`` and ``test_mutation_kills.py`` left
+alive. The expected values come from the methodology's formulas (``methodology.md`` §1–§3, §7,
+§8) and the ``RuleSet`` fields, computed in the test.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from evaluation_helpers import make_plan, with_age_group
+from wdmonitor import Target
+from wdmonitor.evaluation import judge_frame
+from wdmonitor.rules import DEFAULT_RULES
+
+E, B = 2025, 2020  # evaluation year; the plan's baseline year (make_plan: start 2021)
+PRECISION = 4  # reporting precision of every indicator: differences of 10⁻³ are material (§8)
+
+
+def frame(indicator: str, values: dict[int, float], *, sex: str = "female") -> pd.DataFrame:
+    return pd.DataFrame({"region": "211400", "year": list(values), "indicator": indicator, "sex": sex,
+                         "area_type": "total", "age_group": "total", "value": [float(v) for v in values.values()]})
+
+
+def judged(target: Target, data: pd.DataFrame, *, rules=DEFAULT_RULES, year: int = E) -> pd.Series:
+    """The jurisdiction's row of a one-target plan, judged at ``year``."""
+    table = judge_frame(data, make_plan(target, precision=PRECISION), year, rules)
+    rows = table[(table["target_id"] == target.id) & (table["region"] == "211400")]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+# -- _band: a parity target's own band, on both edges -----------------------------------------------
+def parity_data(ratio: float, *, male: float = 10000.0) -> pd.DataFrame:
+    """Girls and boys enrolled at E with a female/male ratio ``ratio``; the age group one girl per boy."""
+    return with_age_group(pd.concat([frame("kindergarten_enrolment", {E: ratio * male}, sex="female"),
+                                     frame("kindergarten_enrolment", {E: male}, sex="male")], ignore_index=True))
+
+
+@pytest.mark.parametrize("edge", [0, 1], ids=["lower", "upper"])
+@pytest.mark.parametrize("own", [(0.95, 1.05), (0.99, 1.01)], ids=["wider", "narrower"])
+def test_a_parity_target_reads_each_edge_of_its_own_band(edge, own):
+    """Methodology §1/§8: a parity target stating its band [L, U] is judged inside it, each edge the
+    plan's, not the rule set's parity_band (which only stands in for an edge the plan leaves out)."""
+    default = DEFAULT_RULES.parity_band
+    target = Target(id="p", indicator="kindergarten_enrolment", kind="parity", area="education",
+                    lower=own[0], upper=own[1])
+    # halfway between the plan's edge and the rule set's: inside exactly one of the two bands
+    ratio = (own[edge] + default[edge]) / 2
+    inside_own = own[0] <= ratio <= own[1]
+    assert inside_own != (default[0] <= ratio <= default[1])
+    r = judged(target, parity_data(ratio))
+    assert r.value == pytest.approx(ratio, rel=1e-12)
+    assert (r.band_lower, r.band_upper) == pytest.approx(own, rel=1e-12)
+    assert r.status == ("attained" if inside_own else "not_attained"), ratio
