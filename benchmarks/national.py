@@ -7,7 +7,8 @@ and a few defects, written as one CSV per province. Then, each in a fresh Python
 that imports are included, it times and prints, each on its own line:
 
 - the floor: pandas reading the same CSV files and one groupby over the series keys;
-- the library's cycle: read + validate, evaluate (mid-term), early warnings, their total,
+- the library's cycle: read + validate, evaluate (mid-term), early warnings (as of the mid-term year,
+  on the evaluation's engine run, unless `--as-of` says otherwise), their total,
   the whole process (imports included), peak memory, and the ratio library / floor.
 
 ``--units 40000`` simulates township scale (about 33 million rows) and ``--partitions`` runs
@@ -125,14 +126,16 @@ def _floor_child(folder: Path) -> dict[str, float]:
     return {"read": read, "groupby": time.perf_counter() - started, "series": len(series), "rows": len(data)}
 
 
-def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: int = 0) -> dict[str, float]:
-    """The library's cycle on the files, in this (fresh) process."""
+def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: int = 0, as_of: int = 0) -> dict[str, float]:
+    """The library's cycle on the files, in this (fresh) process: evaluated at the mid-term and
+    warned as of ``as_of`` (the mid-term year when 0: one engine run for both, as the annual report runs)."""
     from wdmonitor import check_submission
+    from wdmonitor.engine import judge_all
     from wdmonitor.readers import read_files
-    from wdmonitor.early_warning import flags_for_valid
-    from wdmonitor.evaluation import judge_frame
+    from wdmonitor.early_warning import flags_for_valid, shared_run
 
     plan = national_plan(units)
+    as_of = as_of or plan.midterm_year
     paths = sorted(folder.glob("*.csv"))
     if partitions:
         from wdmonitor.partitions import write_partitions
@@ -140,7 +143,7 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as out:  # each province's verdicts and flags written, then let go
             parts = [paths[number::groups] for number in range(groups)] if groups else paths  # provinces, or groups of them
-            run = write_partitions(parts, plan, out, plan.midterm_year, 2024, n_jobs=jobs, refused="skip")
+            run = write_partitions(parts, plan, out, plan.midterm_year, as_of, n_jobs=jobs, refused="skip")
         figures = {"partitioned": time.perf_counter() - started, "rows_valid": run["rows_valid"],
                    "table_rows": run["verdict_rows"], "flags": run["flags"]}
         if jobs != 1:
@@ -152,10 +155,11 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
     report = check_submission(read_files(paths, plan), plan)
     read_validate = time.perf_counter() - started
     started = time.perf_counter()
-    table = judge_frame(report.valid, plan, plan.midterm_year)
+    judged = judge_all(report.valid, plan, plan.midterm_year)
+    table = judged.table
     evaluate_s = time.perf_counter() - started
     started = time.perf_counter()
-    flags = flags_for_valid(report.valid, plan, 2024)
+    flags = flags_for_valid(report.valid, plan, as_of, judged=shared_run(judged, report.valid, as_of))
     return {"read_validate": read_validate, "evaluate": evaluate_s, "warnings": time.perf_counter() - started,
             "rows_valid": len(report.valid), "table_rows": len(table), "flags": len(flags)}
 
@@ -171,13 +175,13 @@ def _in_fresh_process(*args: str) -> dict[str, float]:
 
 
 def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None = None, partitions: bool = False,
-          jobs: int = 1, groups: int = 0) -> dict[str, float]:
+          jobs: int = 1, groups: int = 0, as_of: int = 0) -> dict[str, float]:
     units = units or max(int(UNITS * (scale or 1.0)), 4)
     plan = national_plan(units)
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_panel(plan, Path(tmp))
         floor = _in_fresh_process("floor", tmp)
-        run = _in_fresh_process("cycle", tmp, str(units), str(int(partitions)), str(jobs), str(groups))
+        run = _in_fresh_process("cycle", tmp, str(units), str(int(partitions)), str(jobs), str(groups), str(as_of))
     rows = floor["rows"]
     figures = {"units": units, "rows": rows, "refused": rows - run["rows_valid"], "floor": floor["process"], **run}
     if not partitions:
@@ -194,7 +198,8 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
         else:
             print(f"read + validate: {run['read_validate']:.2f} s")
             print(f"evaluate (mid-term): {run['evaluate']:.2f} s ({run['table_rows']:,} verdict rows)")
-            print(f"early warnings: {run['warnings']:.2f} s ({run['flags']:,} flags)")
+            shared = "on the evaluation's engine run" if as_of in (0, plan.midterm_year) else "a second engine run"
+            print(f"early warnings (as of {as_of or plan.midterm_year}, {shared}): {run['warnings']:.2f} s ({run['flags']:,} flags)")
             print(f"total: {figures['total']:.2f} s")
         print(f"process (imports included): {run['process']:.2f} s")
         print(f"library / floor: {run['process'] / floor['process']:.1f}x")
@@ -255,11 +260,11 @@ def reference_loop(series: int = 300) -> None:
 
 
 def _child(args: list[str]) -> int:
-    """``--child floor FOLDER`` or ``--child cycle FOLDER UNITS PARTITIONS JOBS [GROUPS]``: one JSON line of figures."""
+    """``--child floor FOLDER`` or ``--child cycle FOLDER UNITS PARTITIONS JOBS GROUPS AS_OF``: one JSON line of figures."""
     if args[0] == "floor":
         figures = _floor_child(Path(args[1]))
     else:
-        figures = _cycle_child(Path(args[1]), int(args[2]), bool(int(args[3])), int(args[4]), int(args[5]) if len(args) > 5 else 0)
+        figures = _cycle_child(Path(args[1]), int(args[2]), bool(int(args[3])), int(args[4]), int(args[5]), int(args[6]))
     print(json.dumps({**figures, "peak_mb": peak_mb()}))
     return 0
 
@@ -277,12 +282,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --partitions: the provinces' files in this many partitions (2 with --jobs 2: one per core)")
     parser.add_argument("--growth", action="store_true",
                         help="also run 10%%, 30%% and 100%% of --scale and print the cost per million rows")
+    parser.add_argument("--as-of", type=int, default=0,
+                        help="warn as of this year (default the mid-term year, on the evaluation's engine run; "
+                             "2024: the warnings a year earlier, a second engine run)")
     parser.add_argument("--reference-series", type=int, default=300, help="series in the per-series comparison (default 300)")
     args = parser.parse_args(argv)
     import platform
 
     print(f"machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
-    cycle(args.scale, units=args.units, partitions=args.partitions, jobs=args.jobs, groups=args.groups)
+    cycle(args.scale, units=args.units, partitions=args.partitions, jobs=args.jobs, groups=args.groups, as_of=args.as_of)
     if args.units is None:
         reference_loop(args.reference_series)
     if args.growth:

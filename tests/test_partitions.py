@@ -189,3 +189,19 @@ def test_a_list_of_files_is_one_partition(frame, one_frame, tmp_path):
     assert evaluation.provenance["partitions"] == 2
     pd.testing.assert_frame_equal(evaluation.table, one_frame[0].table)
     pd.testing.assert_frame_equal(warnings.table, one_frame[1].table)
+
+
+def test_warnings_as_of_the_evaluation_year_stand_on_the_evaluation_s_engine_run(frame):
+    from wdmonitor.early_warning import flags_for_valid, shared_run
+    from wdmonitor.engine import judge_all, prepared
+
+    valid = prepared(frame, PLAN)
+    last = int(valid["year"].max())
+    judged = judge_all(valid, PLAN, last)
+    assert shared_run(judged, valid, last) is judged
+    pd.testing.assert_frame_equal(flags_for_valid(valid, PLAN, last, judged=judged), flags_for_valid(valid, PLAN, last))
+    assert shared_run(judged, valid, last - 1) is None  # another year: the warnings run the engine themselves
+    assert shared_run(judged, valid.copy(), last) is None  # other rows
+    earlier = valid[valid["year"].astype("int64") <= last - 1]  # judged a year early, on rows with a later year
+    assert shared_run(judge_all(valid, PLAN, last - 1), valid, last - 1) is None
+    assert shared_run(judge_all(earlier, PLAN, last - 1), earlier, last - 1) is not None

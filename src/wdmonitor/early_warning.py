@@ -797,6 +797,18 @@ def flags_for_valid(valid: pd.DataFrame, plan: Plan, as_of: int, *, method: str 
     return finished_flags(parts, plan, as_of, rules)
 
 
+def shared_run(judged: Judged | None, valid: pd.DataFrame, as_of: int) -> Judged | None:
+    """``judged`` when the warnings as of ``as_of`` can stand on it, else None.
+
+    An evaluation at ``as_of`` of a frame with no year after ``as_of`` is the very run the
+    warnings would make (:func:`flags_for_valid` leaves out only the later rows), so a cycle
+    that evaluates and warns at the same year runs the engine once.
+    """
+    if judged is None or judged.year != int(as_of) or judged.valid is not valid:
+        return None
+    return judged if not len(valid) or int(valid["year"].astype("int64").max()) <= int(as_of) else None
+
+
 def finished_flags(parts: list[pd.DataFrame], plan: Plan, as_of: int, rules: RuleSet) -> pd.DataFrame:
     """The flag table of the rules' flag frames: columns :data:`FLAG_COLUMNS`, region names, and most
     severe first, then by indicator, region, sex, flag, check and target year."""

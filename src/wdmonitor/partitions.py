@@ -94,7 +94,7 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
     ``finish`` the verdict rows and flags are finished here, as the tables print them
     (:func:`_finished_part`), for a caller that lets each partition go once it is written.
     """
-    from .early_warning import finished_flags, flags_for_valid
+    from .early_warning import finished_flags, flags_for_valid, shared_run
     from .evaluation import evaluation_of
 
     if isinstance(partition, (str, Path)):
@@ -108,6 +108,7 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
     jurisdiction = plan.jurisdiction.code
     out: dict[str, Any] = {"kept": _kept(valid, jurisdiction, _spread_indicators(plan)), "rows_in": len(frame),
                            "rows_valid": len(valid)}
+    judged = None
     if year is not None:
         judged = judge_all(valid, plan, year, rules)
         table = judged.table
@@ -116,7 +117,8 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
         out.update(table=table[table["region"] != jurisdiction].reset_index(drop=True), unjudged=judged.unjudged)
     if as_of is not None:
         candidates: list[pd.DataFrame] = []
-        flags = flags_for_valid(valid, plan, as_of, method=method, rules=rules, hb_candidates=candidates)
+        flags = flags_for_valid(valid, plan, as_of, method=method, rules=rules, judged=shared_run(judged, valid, as_of),
+                                hb_candidates=candidates)
         flags = flags[flags["region"] != jurisdiction]
         out.update(flags=finished_flags([flags], plan, as_of, rules) if finish else flags, candidates=candidates)
     return out
