@@ -896,8 +896,8 @@ def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
         jump = np.abs(data[col.VALUE].to_numpy(dtype=float) - previous) / np.where(previous != 0, np.abs(previous), np.nan)
     # a rate per 10万 from few events (1 death, then 0) jumps by chance: with counts behind both
     # years, the change is questioned only when the exact conditional test finds it unlikely
-    by_chance = _chance_change(data, order, before, follows)
-    jumped = pd.Series(clean & (jump > PLAUSIBLE_CHANGE) & (year - prev_year == 1) & ~by_chance, index=data.index)
+    jumped = clean & (jump > PLAUSIBLE_CHANGE) & (year - prev_year == 1)
+    jumped = pd.Series(jumped & ~_chance_change(data, order, before, follows, jumped), index=data.index)
     previous_all = pd.Series(previous, index=data.index)
 
     def previous_text(m: np.ndarray) -> pd.Series:
@@ -912,19 +912,23 @@ def _plausible_change(c: _Checked) -> list[pd.DataFrame]:
 CHANGE_ALPHA = 0.01
 
 
-def _chance_change(data: pd.DataFrame, order: np.ndarray, before: np.ndarray, follows: np.ndarray) -> np.ndarray:
+def _chance_change(data: pd.DataFrame, order: np.ndarray, before: np.ndarray, follows: np.ndarray,
+                   asked: np.ndarray) -> np.ndarray:
     """Rows of a Poisson rate whose change from the previous year chance alone explains.
 
     The exact conditional test (Przyborowski & Wilenski 1940): given d₁ + d₂ events, d₂ is
     binomial with p = n₂ / (n₁ + n₂) when the rate did not change; the change is chance when
     the two-sided p-value is at least :data:`CHANGE_ALPHA`. ``order`` lists the rows compared,
     each series by year; ``before[i]`` is the row before ``order[i]``, its previous year where
-    ``follows[i]``.
+    ``follows[i]``. Only the rows ``asked`` (a mask over ``data``: the large changes) are tested.
     """
     from scipy.special import bdtr, bdtrc  # the binomial cdf and survival function, without scipy.stats' import
 
+    tested = asked[order]
+    order, before, follows = order[tested], before[tested], follows[tested]
+
     numerator, denominator = data[col.NUMERATOR].to_numpy(dtype=float), data[col.DENOMINATOR].to_numpy(dtype=float)
-    poisson = data["_unit"].isin(["per_100k", "per_10k", "per_mille", "per_million"]).to_numpy()[order]
+    poisson = data["_unit"].iloc[order].isin(["per_100k", "per_10k", "per_mille", "per_million"]).to_numpy()
     d2, n2 = numerator[order], denominator[order]
     d1, n1 = np.where(follows, numerator[before], np.nan), np.where(follows, denominator[before], np.nan)
     # events are whole numbers: a fractional total has no binomial law (scipy's gives NaN: never chance)
