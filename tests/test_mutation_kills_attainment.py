@@ -57,3 +57,19 @@ def test_a_parity_target_reads_each_edge_of_its_own_band(edge, own):
     assert r.value == pytest.approx(ratio, rel=1e-12)
     assert (r.band_lower, r.band_upper) == pytest.approx(own, rel=1e-12)
     assert r.status == ("attained" if inside_own else "not_attained"), ratio
+
+
+# -- _maintained: maintained_all_years belongs to maintain_* targets only -------------------------
+@pytest.mark.parametrize("kind", ["at_least", "increase", "around"])
+def test_maintained_all_years_is_reported_for_maintain_targets_only(kind):
+    """Methodology §2: a maintain_* target reports whether T held in every year (maintained_all_years
+    beside its status); other kinds have no such reading, so the column is empty (None) for them,
+    even where their value would happen to hold the target every year."""
+    values = {B: 46.0, 2022: 46.0, E: 46.0}
+    targets = {} if kind == "increase" else {E: 45.0}
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind=kind, values=targets),
+               frame("life_expectancy_female", values))
+    assert r.maintained_all_years is None
+    held = judged(Target(id="t", indicator="life_expectancy_female", kind="maintain_at_least", values={E: 45.0}),
+                  frame("life_expectancy_female", values))
+    assert bool(held.maintained_all_years) is True
