@@ -73,3 +73,48 @@ def test_maintained_all_years_is_reported_for_maintain_targets_only(kind):
     held = judged(Target(id="t", indicator="life_expectancy_female", kind="maintain_at_least", values={E: 45.0}),
                   frame("life_expectancy_female", values))
     assert bool(held.maintained_all_years) is True
+
+
+# -- judge: a gap between two counted rates, and a gap held at 0 (methodology §7) ----------------
+MMR = "maternal_mortality_ratio"  # per 10万 live births, lower is better
+
+
+def area_rates(deaths: dict[str, tuple[float, float]], births: float) -> pd.DataFrame:
+    """Urban and rural maternal mortality at B and E from deaths (at B, at E) on ``births`` a year."""
+    parts = []
+    for area_type, (at_b, at_e) in deaths.items():
+        part = frame(MMR, {B: at_b / births * 1e5, E: at_e / births * 1e5}, sex="female")
+        parts.append(part.assign(area_type=area_type, numerator=[at_b, at_e], denominator=[births, births]))
+    return pd.concat(parts, ignore_index=True)
+
+
+GAP = Target(id="g", indicator=MMR, kind="gap_narrowing", gap_between="area_type")
+
+
+@pytest.mark.parametrize("births", [100_000.0, 10_000_000.0], ids=["wide", "narrow"])
+def test_a_gap_between_two_counted_rates_carries_the_interval_of_the_difference(births):
+    """§7: the gap's interval is the difference's, from the sum of the two rates' Poisson variances
+    (d/n²·m² each, at E and at the baseline year); the verdict is uncertain when the baseline gap
+    lies inside it. Urban 40 → 30 and rural 25 → 25 deaths per 100 000 births (50 000 000 in the
+    narrow case, the same rates): the gap 15 → 5 narrows (attained)."""
+    from scipy.stats import norm
+
+    scale = births / 100_000.0
+    deaths = {"urban": (40.0 * scale, 30.0 * scale), "rural": (25.0 * scale, 25.0 * scale)}
+    r = judged(GAP, area_rates(deaths, births))
+    gap_b, gap_e = 40.0 - 25.0, 30.0 - 25.0
+    assert (r.baseline, r.value) == pytest.approx((gap_b, gap_e), rel=1e-9)
+    variance = sum(d / births**2 * 1e10 for pair in deaths.values() for d in pair)  # Var_E + Var_b of the gap
+    half = norm.ppf(1 - (1 - DEFAULT_RULES.ci_level) / 2) * variance**0.5
+    lower, upper = max(gap_e - half, 0.0), gap_e + half
+    assert (r.ci_lower, r.ci_upper) == pytest.approx((lower, upper), rel=1e-9)
+    assert r.status == "attained"
+    assert bool(r.uncertain) is bool(lower <= gap_b <= upper)
+
+
+def test_a_counted_gap_of_zero_held_at_zero_is_attained():
+    """§7: a gap of 0 that stays 0 is closed (attained), not "not narrowing"."""
+    r = judged(GAP, area_rates({"urban": (0.0, 0.0), "rural": (0.0, 0.0)}, 100_000.0))
+    assert (r.baseline, r.value) == (0.0, 0.0)
+    assert r.status == "attained"
+
