@@ -529,3 +529,23 @@ def test_a_hundred_times_the_counts_never_removes_a_w2_or_w3_flag(women, extra, 
             assert small.loc["W3", "severity"] == "warning" and shares[-1] - shares[-2] >= 0.05
             continue
         assert check in large.index
+
+
+@pytest.mark.parametrize(("scale", "flagged"), [(1, False), (100, True)], ids=["few-deaths", "many-deaths"])
+def test_w2c_an_outlier_among_regions_whose_change_is_within_chance_is_no_outlier(scale, flagged):
+    """The other counties' MMRs do not move (ratio 1, effect 0, so E_med = 0 and both quartile
+    distances 0): the one county that triples is the Hidiroglou–Berthelot outlier. With 1 then 3
+    deaths on 3,300 births the exact conditional test gives P(X ≥ 3 | 4, ½) = 5/16 ≥ count_alpha:
+    within chance, no W2c; with 100 then 300 deaths on 330,000 births the same rates are beyond
+    chance, and W2c flags the county (methodology §7: a counted change counts only beyond chance)."""
+    from evaluation_helpers import COUNTIES
+    from wdmonitor.intervals import poisson_change_test
+
+    births = [3300.0 * scale] * 2
+    parts = [mmr([1 * scale, 3 * scale], births, region=COUNTIES[0].code, first=2023)]
+    parts += [mmr([k, k], [4000.0, 4000.0], region=c.code, first=2023) for k, c in zip([2, 3, 1, 2, 4], COUNTIES[1:6], strict=False)]
+    p = poisson_change_test([1 * scale], [births[0]], [3 * scale], [births[1]], "larger")[0]
+    assert bool(p < DEFAULT_RULES.count_alpha) == flagged and (scale > 1 or p == pytest.approx(5 / 16))
+    flags = warnings_of(pd.concat(parts, ignore_index=True), MMR_TARGET)
+    w2c = set(flags.loc[flags["check"] == "W2c", "region"])
+    assert w2c == ({COUNTIES[0].code} if flagged else set())

@@ -409,6 +409,8 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
 
 #: What W2c reads of a candidate row (kept small: a partitioned run keeps every partition's candidates)
 _HB_COLUMNS = ("indicator", "name_zh", "region", "sex", "area_type", "target_id", "sign", "precision")
+#: A candidate's counts in the two years (events and exposure), for the exact test of an outlier's change
+_HB_COUNTS = ("_events_0", "_exposure_0", "_events_1", "_exposure_1")
 
 
 def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]:
@@ -416,7 +418,9 @@ def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]
 
     ``hb`` holds the candidate series (positive in both years, the jurisdiction left out)
     with their two values ``_x0``, ``_x1`` and ``_chance`` (a counted change within chance:
-    no outlier, though it counts in the quartiles); every region's candidates at once.
+    no outlier, though it counts in the quartiles; NaN where the exact test of the change,
+    on the counts ``_HB_COUNTS``, is still to run: it runs here, on the outliers only);
+    every region's candidates at once.
     """
     groups = ["indicator", "sex", "area_type", "sign"]
     hb = hb[hb.groupby(groups)["region"].transform("size") >= rules.hb_min_regions].reset_index(drop=True)
@@ -433,7 +437,13 @@ def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]
     d_q1 = np.maximum(e_med - q1, np.abs(rules.hb_a * e_med))
     d_q3 = np.maximum(q3 - e_med, np.abs(rules.hb_a * e_med))
     outlier = (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3)
-    mask = outlier.to_numpy() & ~hb["_chance"].to_numpy(dtype=bool)
+    chance = hb["_chance"].to_numpy(dtype=float).copy()
+    ask = outlier.to_numpy() & np.isnan(chance)
+    if ask.any():
+        p = _one_sided(hb["_larger"].to_numpy(dtype=bool)[ask], *(hb[c].to_numpy(dtype=float)[ask] for c in _HB_COUNTS),
+                       hb["_binomial"].to_numpy(dtype=bool)[ask])
+        chance[ask] = ~(p < rules.count_alpha)
+    mask = outlier.to_numpy() & (chance != 1)
     effects = effect.to_numpy()
     return [_frame(
         hb, mask, "volatility", "W2c", Severity.WARNING.value,
@@ -503,14 +513,6 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     at = np.maximum(last_col, 0)
     before = np.maximum(last_col - 1, 0)
     material = np.abs(latest_change) >= nil
-    # the exact test of the latest year's counts against the year before's, in the direction of
-    # the change and only where it can decide (a material change on counts)
-    tested = np.flatnonzero(material & counted)
-    change_p = np.full(len(rows), np.nan)
-    change_p[tested] = _one_sided(latest_change[tested] > 0, events[tested, before[tested]], exposure[tested, before[tested]],
-                                  events[tested, at[tested]], exposure[tested, at[tested]], binomial[tested])
-    # a counted change must also be more than chance: W2 on counts needs p < count_alpha
-    telling = material & (~counted | (change_p < rules.count_alpha))
     earlier = np.where(np.arange(changes.shape[1])[None, :] < (last_col - 1)[:, None], changes, np.nan)
     count = (~np.isnan(earlier)).sum(axis=1)
     parts = []
@@ -524,7 +526,25 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         spread = np.where(mad > 0, mad / 0.6745, 1.253314 * mean_ad)
         deviation = latest_change - median
         z = np.where(spread > 0, deviation / spread, np.where(np.abs(deviation) > 0, np.inf * np.sign(deviation), 0.0))
-    flagged = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold) & telling
+    unusual = (count >= rules.w2_min_changes) & ~np.isnan(latest_change) & (np.abs(z) > rules.w2_z_threshold)
+    # (b) a year-on-year change of 10% or more
+    with np.errstate(invalid="ignore", divide="ignore"):
+        previous = block[np.arange(len(rows)), np.maximum(last_col - 1, 0)]
+        from_zero = np.abs(previous) < nil  # a change from 0 is never a percentage
+        relative = np.where(from_zero, np.nan, np.abs(latest_change) / np.abs(previous))
+    large = (from_zero | (relative >= rules.w2_relative_change - 1e-12)) & ~np.isnan(latest_change)
+    # a counted change must also be more than chance: W2 on counts needs p < count_alpha, by the
+    # exact test of the latest year's counts against the year before's in the direction of the
+    # change, run only where it decides a flag (a material change on counts that W2a or W2b would
+    # flag); W2c's candidates are tested among its outliers only (hb_flags)
+    asked = material & counted & (unusual | large)
+    larger = latest_change > 0
+    counts = (events[np.arange(len(rows)), before], exposure[np.arange(len(rows)), before], events[np.arange(len(rows)), at],
+              exposure[np.arange(len(rows)), at])
+    change_p = np.full(len(rows), np.nan)
+    change_p[asked] = _one_sided(larger[asked], *(c[asked] for c in counts), binomial[asked])
+    telling = material & (~counted | (change_p < rules.count_alpha))
+    flagged = unusual & telling
     parts.append(_frame(
         rows, flagged, "volatility", "W2a", Severity.WARNING.value,
         lambda f: f(t_last, 0) + "年变动" + f(latest_change, extra=1) + "，与以往变动（中位数" + f(median, extra=1) + "）相比异常，修正z值" + f(z, 2) + "，波动较大",
@@ -533,12 +553,7 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
         latest_year=t_last, latest_value=y_last, last_change=latest_change, z_score=z,
     ))
 
-    # (b) a year-on-year change of 10% or more
-    with np.errstate(invalid="ignore", divide="ignore"):
-        previous = block[np.arange(len(rows)), np.maximum(last_col - 1, 0)]
-        from_zero = np.abs(previous) < nil  # a change from 0 is never a percentage
-        relative = np.where(from_zero, np.nan, np.abs(latest_change) / np.abs(previous))
-    flagged = (from_zero | (relative >= rules.w2_relative_change - 1e-12)) & ~np.isnan(latest_change) & telling
+    flagged = large & telling
     parts.append(_frame(
         rows, flagged, "volatility", "W2b", Severity.WATCH.value,
         lambda f: (f(t_last, 0) + "年较上年变动" + f(relative * 100, 1) + "%，需关注").where(
@@ -550,9 +565,13 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
 
     # (c) Hidiroglou–Berthelot across regions on (y_{as_of−1}, y_{as_of})
     # a counted region whose change is within chance is no outlier (it still counts in the quartiles)
-    chance = counted & ~((last_col == as_of - years[0]) & telling) if len(years) else np.zeros(len(rows), dtype=bool)
-    hb = rows[[c for c in _HB_COLUMNS if c in rows]].assign(_x0=matrix.at(series, as_of - 1), _x1=matrix.at(series, as_of),
-                                                             _chance=chance)
+    # W2c: a counted change within chance is no outlier; NaN where the exact test is left to hb_flags
+    latest = (last_col == as_of - years[0]) if len(years) else np.zeros(len(rows), dtype=bool)
+    chance = (counted & ~(latest & telling)).astype(float) if len(years) else np.zeros(len(rows))
+    chance[latest & material & counted & ~asked] = np.nan
+    hb = rows[[c for c in _HB_COLUMNS if c in rows]].assign(
+        _x0=matrix.at(series, as_of - 1), _x1=matrix.at(series, as_of), _chance=chance, _larger=larger,
+        _binomial=binomial, **dict(zip(_HB_COUNTS, counts, strict=True)))
     hb = hb[(hb["region"] != jurisdiction) & (hb["_x0"] > 0) & (hb["_x1"] > 0)]
     if hb_candidates is not None:  # partitions: every partition's candidates are compared together at the end
         hb_candidates.append(hb)
