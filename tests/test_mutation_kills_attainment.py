@@ -118,3 +118,20 @@ def test_a_counted_gap_of_zero_held_at_zero_is_attained():
     assert (r.baseline, r.value) == (0.0, 0.0)
     assert r.status == "attained"
 
+
+# -- judge: the year of the target shown, and the plan's own words beside it ---------------------
+@pytest.mark.parametrize(("targets", "source", "year"), [
+    ({2030: 50.0}, "milestone", E),  # a final target only: the milestone at E (序时进度) is shown
+    ({E: 45.0, 2030: 50.0}, "stated", E),
+    ({2030: 50.0}, "next_target", 2030),  # the baseline already meets T_F: T_F itself (§1)
+])
+def test_the_target_year_is_the_year_of_the_target_shown(targets, source, year):
+    """Methodology §1: where a plan gives only a final target, the mid-term milestone is the
+    time-proportional point at E, so the target shown is of year E; the plan's own target and year
+    stay beside it (stated_target, stated_target_year)."""
+    base = 55.0 if source == "next_target" else 40.0
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="at_least", values=targets),
+               frame("life_expectancy_female", {B: base, E: 46.0}))
+    assert (r.target_source, r.target_year) == (source, year)
+    stated_year = min(y for y in targets if y >= E)
+    assert (r.stated_target, r.stated_target_year) == (targets[stated_year], stated_year)
