@@ -135,3 +135,27 @@ def test_the_target_year_is_the_year_of_the_target_shown(targets, source, year):
     assert (r.target_source, r.target_year) == (source, year)
     stated_year = min(y for y in targets if y >= E)
     assert (r.stated_target, r.stated_target_year) == (targets[stated_year], stated_year)
+
+
+# -- _final_status: the final Δ of a relative_to_baseline target is added to the baseline used ----
+@pytest.mark.parametrize(("data", "source"), [
+    ({2019: 50.0, E: 60.0}, "substituted"),  # no value in the baseline year: the latest before it
+    ({E: 60.0}, "plan"),  # the plan states y_b
+])
+def test_the_final_target_of_a_relative_to_baseline_target_adds_its_delta_to_the_baseline_used(data, source):
+    """§2: relative_to_baseline is met at y_b + Δ; the final Δ (2030) is measured from the same y_b as
+    the mid-term Δ, also where y_b is substituted or stated by the plan, so 60 ≥ 50 + 10 is already the
+    final target met (提前实现, §2)."""
+    from wdmonitor.indicators import Baseline
+
+    base, mid, final = 50.0, 5.0, 10.0
+    target = Target(id="t", indicator="life_expectancy_female", kind="relative_to_baseline",
+                    values={E: mid, 2030: final}, delta_mode="points")
+    baselines = [Baseline(indicator="life_expectancy_female", year=B, value=base)] if source == "plan" else []
+    table = judge_frame(frame("life_expectancy_female", data), make_plan(target, baselines=baselines, precision=PRECISION),
+                        E, DEFAULT_RULES)
+    r = table[table["region"] == "211400"].iloc[0]
+    assert (r.baseline, r.baseline_source) == (base, source)
+    assert r.target == pytest.approx(base + mid)
+    assert r.final_target_value == pytest.approx(base + final)
+    assert (r.status, r.final_status) == ("attained_early", "attained_early")
