@@ -159,3 +159,20 @@ def test_the_final_target_of_a_relative_to_baseline_target_adds_its_delta_to_the
     assert r.target == pytest.approx(base + mid)
     assert r.final_target_value == pytest.approx(base + final)
     assert (r.status, r.final_status) == ("attained_early", "attained_early")
+
+
+# -- _final_status: the final target met as reported (§8) -------------------------------------------
+@pytest.mark.parametrize("d", [1, -1], ids=["higher", "lower"])
+@pytest.mark.parametrize(("units", "expected"), [(0.4, "attained_early"), (0.6, "basically_attained")])
+def test_a_final_shortfall_below_half_a_reported_unit_is_attained_early(d, units, expected):
+    """§8: a shortfall smaller than half a unit of the last reported decimal is nil, 已实现 when the
+    value as reported meets the target; against the final target at E that is 提前实现 (§2). 0.6 of a
+    unit short is a real shortfall, within the 基本实现 threshold."""
+    indicator = "life_expectancy_female" if d > 0 else "anaemia_prevalence_pregnant"
+    base = 60.0 if d > 0 else 30.0
+    mid, final = base + 5.0 * d, base + 10.0 * d
+    value = final - d * units * 10.0**-PRECISION
+    r = judged(Target(id="t", indicator=indicator, kind="at_least" if d > 0 else "at_most",
+                      values={E: mid, 2030: final}), frame(indicator, {B: base, E: value}))
+    assert r.final_status == expected
+    assert r.status == ("attained_early" if expected == "attained_early" else "attained")
