@@ -287,3 +287,15 @@ def test_pandera_on_representatives_finds_the_rows_pandera_finds_on_every_row(da
     spread = {(column, int(r)) for column, i in _pandera_rows(compact)
               for r in np.flatnonzero(groups[column] == i)}
     assert spread == _pandera_rows(frame.astype({name: object for name in _LABELS}))
+
+
+def test_checking_leaves_the_caller_s_frame_as_it_was(plan):
+    # the checks parse, clean and rename key columns on their own copy, never the caller's
+    frame = pd.DataFrame([row(value="9.8"), row(year=2022, region=" 211400 ", sex="female", value="1,200"),
+                          row(year=2023, value="bad")])
+    before = frame.copy(deep=True)
+    report = check_submission(frame, plan)
+    assert len(report.valid) == 1 and len(report.failure_cases) >= 2
+    pd.testing.assert_frame_equal(frame, before)
+    report.valid.loc[0, "value"] = -1.0  # writing into the valid frame reaches neither the report's input nor the caller's
+    pd.testing.assert_frame_equal(frame, before)

@@ -270,6 +270,10 @@ def _where(rows: pd.DataFrame, column: str) -> tuple[pd.Series, pd.Series]:
     return pd.Series(en, index=rows.index), pd.Series(zh, index=rows.index)
 
 
+#: pandas 3 copies on write: a shallow copy's columns never reach the caller's frame
+_SHALLOW_COPY_IS_SAFE = int(pd.__version__.split(".")[0]) >= 3
+
+
 def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     missing = [c for c in col.REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -282,7 +286,7 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             f"expected {', '.join(col.REQUIRED_COLUMNS)} / 报送数据缺少必填列：{'、'.join(COLUMN_NAMES_ZH[m] for m in missing)}"
             f"（应有{'、'.join(COLUMN_NAMES_ZH[c] for c in col.REQUIRED_COLUMNS)}）"
         )
-    data = frame.copy()
+    data = frame.copy(deep=_SHALLOW_COPY_IS_SAFE is False)  # the checks only replace whole columns of their own frame
     data["_row"] = np.arange(len(data))
     if col.SOURCE_FILE not in data:
         data[col.SOURCE_FILE] = "<frame>"
@@ -986,7 +990,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
         failures[name] = failures[name].map(lambda v: v.value if isinstance(v, StrEnum) else v).astype(object)
     data = checked.data
     refused = set(failures.loc[failures["severity"].isin([Severity.ERROR.value, Severity.NO_DATA.value]), "row"])
-    valid = data[~data["_row"].isin(refused)].copy()
+    valid = data[~data["_row"].isin(refused)]  # a new frame: its columns are replaced below, never written into
     valid[col.YEAR] = valid[col.YEAR].astype("int64")
     if col.UNIT in valid.columns:
         valid[col.UNIT] = valid["_unit"].astype("str")
