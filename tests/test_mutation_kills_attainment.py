@@ -176,3 +176,38 @@ def test_a_final_shortfall_below_half_a_reported_unit_is_attained_early(d, units
                       values={E: mid, 2030: final}), frame(indicator, {B: base, E: value}))
     assert r.final_status == expected
     assert r.status == ("attained_early" if expected == "attained_early" else "attained")
+
+
+# -- _cagr: a CAGR needs levels above zero, any such level (methodology §3) ------------------------
+@pytest.mark.parametrize("d", [1, -1], ids=["increase", "decrease"])
+def test_growth_to_zero_is_the_relative_linear_change(d):
+    """§3: g = d·CAGR over the last ≤ trend_window years; levels at or below zero use the relative
+    linear change instead (library choice), so a fall from 4 to 0 over two years is d·(0 − 4)/2/4,
+    not d·(−100%)."""
+    indicator = "life_expectancy_female" if d > 0 else "anaemia_prevalence_pregnant"
+    first, latest, span = 4.0, 0.0, 2
+    r = judged(Target(id="t", indicator=indicator, kind="increase" if d > 0 else "decrease"),
+               frame(indicator, {B: first, E - span: first, E: latest}))
+    assert r.progress_measure == "growth"
+    assert r.progress == pytest.approx(d * (latest - first) / span / abs(first), rel=1e-12)
+
+
+@pytest.mark.parametrize(("first", "latest"), [(0.5, 0.8), (0.8, 0.5), (0.5, 1.25)])
+def test_growth_between_levels_below_one_is_a_cagr(first, latest):
+    """§3: g = d·CAGR(a→c) = d·((y_c/y_a)^(1/(c−a)) − 1) for any levels above zero, below 1 as well."""
+    span = 2
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="increase"),
+               frame("life_expectancy_female", {B: first, E - span: first, E: latest}))
+    assert r.progress == pytest.approx((latest / first) ** (1 / span) - 1, rel=1e-12)
+
+
+def test_the_ratio_on_the_geometric_scale_after_one_year_is_a_ratio_of_annual_rates():
+    """§3, geometric scale: R = d·CAGR(b→t_L) / |CAGR needed b→F|, also with t_L one year after b."""
+    base, latest, final = 30.0, 29.0, 15.0
+    year = B + 1
+    r = judged(Target(id="t", indicator="maternal_mortality_ratio", kind="at_most", values={2030: final}),
+               frame("maternal_mortality_ratio", {B: base, year: latest}), year=year)
+    current = (latest / base) ** (1 / (year - B)) - 1
+    needed = (final / base) ** (1 / (2030 - B)) - 1
+    assert r.progress_measure == "ratio"
+    assert r.progress == pytest.approx(-1 * current / abs(needed), rel=1e-12)
