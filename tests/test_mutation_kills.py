@@ -511,16 +511,20 @@ def sex_rows(records):
                                                    area="education")))
 
 
+@pytest.mark.parametrize("sex", ["female", "male"])
 @pytest.mark.parametrize(("over", "refused"), [(0.0, False), (0.5, False), (0.5 + 1e-4, True), (1.0, True), (2.0, True)])
-def test_a_female_count_may_exceed_its_total_by_half_a_person_and_no_more(over, refused):
-    """female_le_total: a female count above the total of the same key by more than half a person
-    refuses both cells (no male count sent, so female + male = total is not checked)."""
+def test_a_count_of_one_sex_may_exceed_its_total_by_half_a_person_and_no_more(sex, over, refused):
+    """female_le_total and male_le_total: a count of either sex above the total of the same key by
+    more than half a person refuses both cells (the other sex not sent, so female + male = total is
+    not checked)."""
     total = 4000.0
-    report = sex_rows([("female", total + over), ("total", total)])
+    report = sex_rows([(sex, total + over), ("total", total)])
     cases = report.failure_cases
-    hit = cases[cases["check"] == "female_le_total"]
+    hit = cases[cases["check"] == f"{sex}_le_total"]
     assert sorted(pd.to_numeric(hit["value"]).tolist()) == ([total, total + over] if refused else [])
-    assert set(cases["check"]) <= {"female_le_total", "both_sexes"}
+    assert set(cases["check"]) <= {f"{sex}_le_total", "both_sexes"}
+    if refused:
+        assert hit["message_zh"].str.contains("女性" if sex == "female" else "男性").all()
 
 
 # -- validation: the year-on-year plausibility question (validation._plausible_change) ----------

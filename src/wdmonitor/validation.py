@@ -494,6 +494,7 @@ class Check(StrEnum):
     VALUE_MATCHES_COUNTS = "value_matches_counts"
     DUPLICATE_KEY = "duplicate_key"
     FEMALE_LE_TOTAL = "female_le_total"
+    MALE_LE_TOTAL = "male_le_total"
     FEMALE_PLUS_MALE_IS_TOTAL = "female_plus_male_is_total"
     URBAN_PLUS_RURAL_IS_TOTAL = "urban_plus_rural_is_total"
     TOTAL_BETWEEN_PARTS = "total_between_parts"
@@ -829,7 +830,7 @@ def _duplicates(c: _Checked) -> list[pd.DataFrame]:
 
 
 def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
-    """``female_le_total``, ``female_plus_male_is_total``: for counts, the sexes against their total."""
+    """``female_le_total``, ``male_le_total``, ``female_plus_male_is_total``: for counts, the sexes against their total."""
     data, key = c.data, list(col.KEY)
     counts = (data["_unit"].isin(_COUNT_UNITS) & c.known).to_numpy()
     if not counts.any():
@@ -839,10 +840,12 @@ def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
                                 ("female", "male", "total")).T
     sex = data[col.SEX].to_numpy(dtype=object)
     rows = complete & counts
-    over = female > total + 0.5
-    parts = [_failures(data, over[codes] & rows & np.isin(sex, ["female", "total"]), col.VALUE, Check.FEMALE_LE_TOTAL,
-                       "the female count exceeds the total (合计) of the same key; both cells are refused",
-                       "女性人数大于合计数，两项均不予接受")]
+    parts = []
+    for part, values, check, zh in (("female", female, Check.FEMALE_LE_TOTAL, "女性"), ("male", male, Check.MALE_LE_TOTAL, "男性")):
+        over = values > total + 0.5  # half a person: a count is a whole number
+        parts.append(_failures(data, over[codes] & rows & np.isin(sex, [part, "total"]), col.VALUE, check,
+                               f"the {part} count exceeds the total (合计) of the same key; both cells are refused",
+                               f"{zh}人数大于合计数，两项均不予接受"))
     full = np.isfinite(female + male + total)
     off = full & ~np.isclose(female + male, total, rtol=1e-9, atol=0.5)
     parts.append(_failures(data, off[codes] & rows & (sex == "total"), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
