@@ -294,21 +294,19 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
         data[col.SOURCE_SHEET] = ""
     if col.SOURCE_ROW not in data:
         data[col.SOURCE_ROW] = data["_row"] + 1
-    for name in (col.AREA_TYPE, col.AGE_GROUP):
-        if name not in data:
-            data[name] = "total"
-        data[name] = data[name].astype(object).where(data[name].notna(), "total")
     names = plan.region_names()
     data[col.REGION] = _categorical(data[col.REGION], lambda v: names.get(str(v).strip(), str(v).strip()))  # names → codes
     for name in (col.INDICATOR, col.SEX):
         data[name] = _categorical(data[name], lambda v: str(v).strip())
-    for name in (col.AREA_TYPE, col.AGE_GROUP):
-        data[name] = _categorical(data[name], lambda v: v)
+    for name in (col.AREA_TYPE, col.AGE_GROUP):  # not sent, or a blank cell: the total
+        values = data[name] if name in data else pd.Series(np.nan, index=data.index, dtype=object)
+        data[name] = _categorical(values, lambda v: v, missing="total")
     return data
 
 
-def _categorical(values: pd.Series, clean: Any) -> pd.Series:
-    """Key column as a categorical, each distinct label cleaned once (one factorisation).
+def _categorical(values: pd.Series, clean: Any, missing: Any = None) -> pd.Series:
+    """Key column as a categorical, each distinct label cleaned once (one factorisation);
+    a missing label stays missing, or becomes ``missing`` when given.
 
     Duplicates, sex pairs and series groupings then work on integer codes; the valid frame
     gets plain text columns back at the end of :func:`check_submission`.
@@ -318,9 +316,13 @@ def _categorical(values: pd.Series, clean: Any) -> pd.Series:
     except TypeError:  # a list, dict or set in a key cell: kept as its text, refused as an unknown label
         values = values.map(lambda v: repr(v) if isinstance(v, (list, dict, set)) else v)
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    cleaned = [clean(v) for v in uniques]  # one call per distinct label
+    cleaned = [clean(v) for v in uniques] + ([] if missing is None else [missing])  # one call per distinct label
     new_codes, categories = pd.factorize(pd.Series(cleaned, dtype=object), use_na_sentinel=True)
-    mapping = np.append(new_codes, -1)
+    if missing is not None:  # the last code stands for a missing label
+        new_codes, codes = new_codes[:-1], np.where(codes < 0, len(uniques), codes)
+        mapping = np.append(new_codes, pd.Index(categories).get_loc(missing))
+    else:
+        mapping = np.append(new_codes, -1)
     return pd.Series(pd.Categorical.from_codes(mapping[codes], categories=pd.Index(categories, dtype=object)), index=values.index)
 
 
