@@ -9,6 +9,8 @@ alive. The expected values come from the methodology's formulas (``methodology.m
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -211,3 +213,39 @@ def test_the_ratio_on_the_geometric_scale_after_one_year_is_a_ratio_of_annual_ra
     needed = (final / base) ** (1 / (2030 - B)) - 1
     assert r.progress_measure == "ratio"
     assert r.progress == pytest.approx(-1 * current / abs(needed), rel=1e-12)
+
+
+# -- _targets_at: the geometric milestone for levels below 1 ---------------------------------------
+@pytest.mark.parametrize(("base", "final"), [(0.8, 0.4), (3.0, 0.5)])
+def test_the_geometric_milestone_holds_for_levels_below_one(base, final):
+    """§1: on the geometric scale T_M = y_b·(T_F/y_b)^((E−b)/(F−b)), for any levels above zero."""
+    share = (E - B) / (2030 - B)
+    milestone = base * (final / base) ** share
+    r = judged(Target(id="t", indicator="maternal_mortality_ratio", kind="at_most", values={2030: final}),
+               frame("maternal_mortality_ratio", {B: base, E: milestone}))
+    assert r.target_source == "milestone"
+    assert r.target == pytest.approx(milestone, rel=1e-12)
+    assert r.status in ("attained", "attained_early")
+
+
+# -- _targets_at: a geometric milestone is never taken through a zero --------------------------------
+@pytest.mark.parametrize(("indicator", "d", "base", "final"), [
+    ("life_expectancy_female", 1, 0.0, 40.0),  # a higher-is-better level on the geometric scale, from 0
+    ("maternal_mortality_ratio", -1, 30.0, 0.0),  # a rate with a final target of 0
+])
+def test_a_geometric_milestone_through_zero_is_the_linear_one(indicator, d, base, final):
+    """§1: T_M = y_b·(T_F/y_b)^((E−b)/(F−b)) on the geometric scale needs y_b and T_F above zero
+    (§7: a geometric projection is never made through a 0); otherwise the linear
+    T_M = y_b + (T_F − y_b)(E − b)/(F − b)."""
+    from wdmonitor.vocabulary import Scale
+
+    target = Target(id="t", indicator=indicator, kind="at_least" if d > 0 else "at_most", values={2030: final})
+    plan = make_plan(target, precision=PRECISION)
+    plan = replace(plan, indicators={**plan.indicators, indicator: replace(plan.indicators[indicator], scale=Scale.GEOMETRIC)})
+    milestone = base + (final - base) * (E - B) / (2030 - B)
+    table = judge_frame(frame(indicator, {B: base, E: milestone}), plan, E, DEFAULT_RULES)
+    r = table[table["region"] == "211400"].iloc[0]
+    assert bool(r.geometric)
+    assert r.target_source == "milestone"
+    assert r.target == pytest.approx(milestone, rel=1e-12)
+    assert r.status == "attained"
