@@ -761,9 +761,11 @@ def _ranges(c: _Checked) -> list[pd.DataFrame]:
 
 
 def _half_unit(c: _Checked) -> pd.Series:
-    """Per row, half a unit of the indicator's last reported decimal (methodology §8)."""
-    precision = _indicator_map(c, "precision").astype(float).fillna(1.0)
-    return 0.5 * 10.0 ** -precision
+    """Per row, half a unit of the indicator's last reported decimal (methodology §8; one
+    decimal for an unknown indicator), looked up once per indicator."""
+    halves = {i: 0.5 * np.power(10.0, -float(1 if d.precision is None else d.precision)) for i, d in c.plan.indicators.items()}
+    return pd.Series(_per_label(c.data[col.INDICATOR], halves, dtype=float, default=0.5 * np.power(10.0, -1.0)),
+                     index=c.data.index)
 
 
 def _counts_behind(c: _Checked) -> list[pd.DataFrame]:
