@@ -366,6 +366,13 @@ def _numbered(key: np.ndarray) -> np.ndarray:
     return np.unique(key, return_inverse=True)[1].astype(np.int64)
 
 
+def _is(labels: pd.Series, *wanted: Any) -> np.ndarray:
+    """Per row, whether the label is one of ``wanted``, compared on the column's integer codes."""
+    codes, uniques = _codes(labels)
+    found = pd.Index(uniques).get_indexer(list(wanted))
+    return np.isin(codes, found[found >= 0])
+
+
 def _per_label(labels: pd.Series, values: dict[Any, Any], dtype: Any = object, default: Any = np.nan) -> np.ndarray:
     """Per row, ``values[label]`` (``default`` for another or a missing label), looked up once per distinct label."""
     codes, uniques = _codes(labels)
@@ -804,11 +811,10 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
     counts = usable & data["_unit"].isin(_COUNT_UNITS).to_numpy()
     rates = usable & data["_unit"].isin(list(_SCALES)).to_numpy()
     slack = _half_unit(c).to_numpy() * (1 + 1e-9)
-    area = data[col.AREA_TYPE].to_numpy(dtype=object)
     codes, complete = c.key(without=col.AREA_TYPE)
     urban, rural, total = _wide(data, counts & complete, codes, col.AREA_TYPE, ("urban", "rural", "total")).T
     off = np.abs(urban + rural - total) > 0.5  # NaN where a part is missing: never off
-    parts = [_failures(data, off[codes] & complete & counts & (area == "total"), col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
+    parts = [_failures(data, off[codes] & complete & counts & _is(data[col.AREA_TYPE], "total"), col.VALUE, Check.URBAN_PLUS_RURAL_IS_TOTAL,
                        "urban + rural must equal total for counts", "城镇与农村之和须等于合计")]
     for between, first, second in ((col.SEX, "female", "male"), (col.AREA_TYPE, "urban", "rural")):
         codes, complete = c.key(without=between)
@@ -816,7 +822,7 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
         one, other, total = _wide(data, rows, codes, between, (first, second, "total")).T
         half = _wide(data, rows, codes, between, ("total",), values=slack)[:, 0]
         off = (total < np.minimum(one, other) - half) | (total > np.maximum(one, other) + half)
-        flagged = off[codes] & rows & (data[between] == "total").to_numpy()
+        flagged = off[codes] & rows & _is(data[between], "total")
         en = f"the total rate must lie between its {first} and {second} values (a total is a weighted mean of its parts)"
         zh = {"female": "合计比率须介于女性与男性数值之间（合计为各部分的加权平均）",
               "urban": "合计比率须介于城镇与农村数值之间（合计为各部分的加权平均）"}[first]
@@ -842,17 +848,16 @@ def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
     codes, complete = c.key(without=col.SEX)
     female, male, total = _wide(data, counts & ~c.duplicated.to_numpy() & complete, codes, col.SEX,
                                 ("female", "male", "total")).T
-    sex = data[col.SEX].to_numpy(dtype=object)
     rows = complete & counts
     parts = []
     for part, values, check, zh in (("female", female, Check.FEMALE_LE_TOTAL, "女性"), ("male", male, Check.MALE_LE_TOTAL, "男性")):
         over = values > total + 0.5  # half a person: a count is a whole number
-        parts.append(_failures(data, over[codes] & rows & np.isin(sex, [part, "total"]), col.VALUE, check,
+        parts.append(_failures(data, over[codes] & rows & _is(data[col.SEX], part, "total"), col.VALUE, check,
                                f"the {part} count exceeds the total (合计) of the same key; both cells are refused",
                                f"{zh}人数大于合计数，两项均不予接受"))
     full = np.isfinite(female + male + total)
     off = full & ~np.isclose(female + male, total, rtol=1e-9, atol=0.5)
-    parts.append(_failures(data, off[codes] & rows & (sex == "total"), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
+    parts.append(_failures(data, off[codes] & rows & _is(data[col.SEX], "total"), col.VALUE, Check.FEMALE_PLUS_MALE_IS_TOTAL,
                            "female + male must equal total for counts", "女性与男性之和须等于合计"))
     return parts
 
@@ -860,9 +865,9 @@ def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
 def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
     """``both_sexes``: an indicator compared between the sexes needs both, each valid."""
     data, key = c.data, list(col.KEY)
-    sex = data[col.SEX].to_numpy(dtype=object)
+    female, male, total = (_is(data[col.SEX], label) for label in ("female", "male", "total"))
     both = (data["_scope"] == "both").to_numpy() & ~c.blank.to_numpy()
-    needs_pair = both & np.isin(sex, ["female", "male"])
+    needs_pair = both & (female | male)
     if not needs_pair.any():
         return []
     # A partner refused for its own reasons counts as missing: otherwise the lonely sex
@@ -878,8 +883,7 @@ def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
         return present[codes]
 
     # 合计 | 其中：女 — one sex beside its total is judged on its own and on the total (methodology §8)
-    paired_or_total = (keys_with(paired & (sex == "female")) & keys_with(paired & (sex == "male"))
-                       | keys_with(both & kept & (sex == "total")))
+    paired_or_total = keys_with(paired & female) & keys_with(paired & male) | keys_with(both & kept & total)
     lonely = paired & ~paired_or_total
     return [_failures(data, lonely, col.SEX, Check.BOTH_SEXES,
                       "this indicator needs female and male rows (or one sex and the total) for the same key; "
