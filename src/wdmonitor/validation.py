@@ -680,11 +680,12 @@ def _sex_scope(c: _Checked) -> list[pd.DataFrame]:
     c.known = pd.Series(c.known.to_numpy(), index=data.index)
     sex_known = data[col.SEX].isin([s.value for s in Sex])
     allowed_pairs = {(i.id, s.value) for i in indicators.values() for s in i.sex_scope.allowed_sexes}
-    pair, _ = _key(data, [col.INDICATOR, col.SEX])
-    distinct, first = np.unique(pair, return_index=True)
-    ids, sexes = data[col.INDICATOR].to_numpy(dtype=object), data[col.SEX].to_numpy(dtype=object)
-    ok = np.array([(ids[r], sexes[r]) in allowed_pairs for r in first], dtype=bool)
-    allowed = pd.Series(ok[np.searchsorted(distinct, pair)], index=data.index)
+    pair, _ = _key(data, [col.INDICATOR, col.SEX])  # numbered 0, 1, …: each pair judged once, on one of its rows
+    first = np.zeros(pair.max(initial=-1) + 1, dtype=np.int64)
+    first[pair[::-1]] = np.arange(len(pair) - 1, -1, -1)
+    ids, sexes = data[col.INDICATOR].iloc[first].to_numpy(dtype=object), data[col.SEX].iloc[first].to_numpy(dtype=object)
+    ok = np.array([(i, s) in allowed_pairs for i, s in zip(ids, sexes, strict=True)], dtype=bool)
+    allowed = pd.Series(ok[pair], index=data.index)
     return [_failures(data, c.known.to_numpy() & sex_known & ~allowed, col.SEX, Check.SEX_SCOPE,
                       lambda m: "sex is not allowed for this indicator (" + data["_scope"][m].astype(str) + " indicator: "
                       + data["_allowed"][m].astype(str) + ")", "性别与指标的性别范围不符")]
