@@ -215,6 +215,22 @@ def test_the_ratio_on_the_geometric_scale_after_one_year_is_a_ratio_of_annual_ra
     assert r.progress == pytest.approx(-1 * current / abs(needed), rel=1e-12)
 
 
+# -- _baseline: the substitute is the nearest year on either side -----------------------------------
+@pytest.mark.parametrize(("data", "year"), [
+    ({B - 1: 41.0, E: 50.0}, B - 1),  # the latest before b
+    ({B - DEFAULT_RULES.trend_window - 1: 41.0, E: 50.0}, B - DEFAULT_RULES.trend_window - 1),  # however long before
+    ({B + 1: 41.0, B + 2: 42.0, E: 50.0}, B + 1),  # none before b: the earliest after it
+    ({B + 2: 42.0, E: 50.0}, B + 2),
+])
+def test_a_missing_baseline_is_substituted_by_the_nearest_year(data, year):
+    """Methodology §4/W5 and the engine's rule: without a value in the baseline year, the latest
+    observation before it, else the earliest after it (before the data year judged), marked
+    substituted."""
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="at_least", values={E: 55.0}),
+               frame("life_expectancy_female", data))
+    assert (r.baseline, r.baseline_data_year, r.baseline_source) == (data[year], year, "substituted")
+
+
 # -- _targets_at: the geometric milestone for levels below 1 ---------------------------------------
 @pytest.mark.parametrize(("base", "final"), [(0.8, 0.4), (3.0, 0.5)])
 def test_the_geometric_milestone_holds_for_levels_below_one(base, final):
