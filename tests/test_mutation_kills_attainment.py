@@ -265,3 +265,19 @@ def test_a_geometric_milestone_through_zero_is_the_linear_one(indicator, d, base
     assert r.target_source == "milestone"
     assert r.target == pytest.approx(milestone, rel=1e-12)
     assert r.status == "attained"
+
+
+# -- _baseline: a target's own baseline year is substituted the same way ---------------------------
+def test_a_missing_own_baseline_year_is_substituted_by_the_earliest_year_after_it():
+    """A relative_to_baseline target measured from its own baseline year (baseline_years), here
+    trend_window + 5 years before the plan's: without a value that year or before it, the earliest
+    observation after it stands in (substituted) — also the first year of all the data — and
+    T = y_b + Δ (points, §2)."""
+    own = B - DEFAULT_RULES.trend_window - 5
+    first = B - DEFAULT_RULES.trend_window  # the data begin here
+    target = Target(id="t", indicator="life_expectancy_female", kind="relative_to_baseline", values={E: 5.0},
+                    delta_mode="points", baseline_years={E: own})
+    r = judged(target, frame("life_expectancy_female", {first: 50.0, E: 56.0}))
+    assert (r.baseline, r.baseline_data_year, r.baseline_source) == (50.0, first, "substituted")
+    assert r.target == pytest.approx(55.0)
+    assert r.status == "attained"
