@@ -267,6 +267,33 @@ def test_a_geometric_milestone_through_zero_is_the_linear_one(indicator, d, base
     assert r.status == "attained"
 
 
+# -- _baseline_conflict: a stated baseline the data contradict (as reported) ---------------------
+SCREENING = "cervical_cancer_screening_rate"  # percent, higher is better
+
+
+@pytest.mark.parametrize(("stated", "data", "source", "conflict"), [
+    (74.25, {B: 80.0}, "observed", True),  # the data hold another value for that year
+    (80.0 + 0.4 * 10.0**-PRECISION, {B: 80.0}, "observed", False),  # the same value as reported (§8)
+    (80.0 + 0.6 * 10.0**-PRECISION, {B: 80.0}, "observed", True),  # a reported unit apart
+    (None, {B: 80.0}, "observed", False),  # the plan states none
+    (74.25, {2019: 80.0}, "plan", False),  # no value that year: the plan's baseline is used, nothing contradicts it
+])
+def test_a_baseline_conflict_is_a_stated_baseline_the_observed_value_contradicts_as_reported(stated, data, source,
+                                                                                             conflict):
+    """Where the plan states a baseline and the data hold another value for that year (as reported, to
+    the reporting precision), both are kept and the observed one is used; otherwise no conflict."""
+    from wdmonitor.indicators import Baseline
+
+    target = Target(id="b", indicator=SCREENING, kind="at_least", values={2030: 90.0})
+    baselines = [] if stated is None else [Baseline(indicator=SCREENING, year=B, value=stated)]
+    plan = make_plan(target, baselines=baselines, precision=PRECISION)
+    table = judge_frame(frame(SCREENING, {**data, 2022: 82.0, E: 84.0}), plan, E, DEFAULT_RULES)
+    r = table[table["region"] == "211400"].iloc[0]
+    assert r.baseline_source == source
+    assert r.baseline == (80.0 if source == "observed" else stated)
+    assert bool(r.baseline_conflict) is conflict
+
+
 # -- _baseline: a target's own baseline year is substituted the same way ---------------------------
 def test_a_missing_own_baseline_year_is_substituted_by_the_earliest_year_after_it():
     """A relative_to_baseline target measured from its own baseline year (baseline_years), here
