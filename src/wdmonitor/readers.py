@@ -200,13 +200,18 @@ def _common_share(text: str, encoding: str) -> float:
 
 def _decode(path: Path, raw: bytes) -> str:
     """The text of a file, its encoding decided from the whole file, or a refusal saying what was tried."""
+    return _decoded(path, raw)[0]
+
+
+def _decoded(path: Path, raw: bytes) -> tuple[str, str]:
+    """:func:`_decode`'s text and the encoding it was decoded from."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16")
+            return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         pass
     for encoding in LEGACY_ENCODINGS:
@@ -215,7 +220,7 @@ def _decode(path: Path, raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if "\x00" not in text and _common_share(text, encoding) >= COMMON_SHARE:
-            return text
+            return text, encoding
     raise SubmissionError(
         f"{path.name}: the text encoding could not be decided (tried UTF-8, UTF-16 with a byte-order mark, "
         f"GB18030, Big5); save the file as UTF-8 (CSV UTF-8 in Excel or WPS) / "
@@ -247,20 +252,26 @@ def _plain_csv(text: str, names: Names) -> bool:
 _LABEL_COLUMNS = (col.REGION, col.YEAR, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP)
 
 
-def _read_csv(path: Path, text: str) -> pd.DataFrame:
-    from io import StringIO
+def _read_csv(path: Path, text: str, utf8: bytes | None = None) -> pd.DataFrame:
+    """A plain CSV through pandas' C parser: from its bytes when they are UTF-8 (``utf8``: the
+    parser reads them as they are), else from the decoded text."""
+    from io import BytesIO, StringIO
 
+    def source() -> BytesIO | StringIO:
+        return BytesIO(utf8) if utf8 is not None else StringIO(text)
+
+    encoding = "utf-8-sig" if utf8 is not None else None
     try:
         # numeric columns go through pandas' C parser (an empty cell is missing); the parser
         # keeps a column as text when any cell is not a plain number, and the cleaning below
         # then handles "1,234", "28.5%", full-width digits and the like
-        header = pd.read_csv(StringIO(text), nrows=0).columns
+        header = pd.read_csv(source(), nrows=0, encoding=encoding).columns
         numeric = [c for c in header if _canonical_header(c) in (col.VALUE, col.NUMERATOR, col.DENOMINATOR)]
         # the key columns as categories: the parser hashes each label once, and names are then
         # resolved once per category (they are plain text again when read_submission returns)
         labels = {c: "category" if _canonical_header(c) in _LABEL_COLUMNS else object for c in header if c not in numeric}
-        frame = pd.read_csv(StringIO(text), dtype=labels, keep_default_na=False, na_values={c: [""] for c in numeric},
-                            skip_blank_lines=False)
+        frame = pd.read_csv(source(), dtype=labels, keep_default_na=False, na_values={c: [""] for c in numeric},
+                            skip_blank_lines=False, encoding=encoding)
     except pd.errors.EmptyDataError as error:
         raise SubmissionError(f"{path.name}: the file is empty; expected a header row and data rows / 文件为空，应有表头和数据行") from error
     except pd.errors.ParserError as error:
@@ -464,9 +475,9 @@ def read_submission(path_or_frame: str | Path | pd.DataFrame, plan: Plan, *,
         raw = _read_bytes(path)
         digest = hashlib.sha256(raw).hexdigest()
         if suffix in (".csv", ".txt"):
-            text = _decode(path, raw)
+            text, encoding = _decoded(path, raw)
             if _plain_csv(text, names):
-                frame = _from_sent_frame(_read_csv(path, text), source, 2)
+                frame = _from_sent_frame(_read_csv(path, text, raw if encoding == "utf-8-sig" else None), source, 2)
                 layout = Layout((SheetLayout(source, "", "read", kind="long", header_rows=(1,)),))
             else:
                 frame, sheet_layout = read_table(text_grid(text, source), names, source)
