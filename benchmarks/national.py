@@ -2,7 +2,8 @@
 
 Generates a SYNTHETIC panel (seeded): about 2,850 county-level units × the indicators of the
 葫芦岛 plan's numeric targets (70 indicators, with references and urban/rural series) × 11
-years (2015–2025) × the sexes each needs, with counts behind rates, 2% of the rows missing
+years (2015–2025) × the sexes each needs, with counts behind rates, each total made of its
+urban and rural parts, levels inside each indicator's plausible range, 2% of the rows missing
 and a few defects, written as one CSV per province. Then, each in a fresh Python process so
 that imports are included, it times and prints, each on its own line:
 
@@ -90,26 +91,45 @@ def panel(plan, seed: int = 7) -> pd.DataFrame:
     parts = []
     for indicator_id, spec in _needed(plan).items():
         unit = plan.indicators[indicator_id].unit
-        for area_type in sorted(spec["area_types"]):
-            for sex in spec["sexes"]:
-                values = _levels(rng, unit, spec["goal"], spec["sign"], n, YEARS).ravel()
+        scale = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4}.get(unit)
+        for sex in spec["sexes"]:
+            areas = {}
+            for area_type in ("urban", "rural", "total"):  # a total with urban and rural parts is made of them
+                if area_type not in spec["area_types"]:
+                    continue
                 frame = pd.DataFrame({"region": np.repeat(codes, len(YEARS)), "year": np.tile(YEARS, n),
                                       "indicator": indicator_id, "sex": sex, "area_type": area_type})
-                scale = {"percent": 100.0, "per_100k": 1e5, "per_10k": 1e4}.get(unit)
-                if scale is not None:
-                    denominator = np.round(np.exp(rng.uniform(np.log(500), np.log(50000), len(values))))
-                    numerator = np.round(values / scale * denominator) if unit == "percent" else rng.poisson(values / scale * denominator)
-                    frame["numerator"] = numerator.astype(float)
-                    frame["denominator"] = denominator
-                    frame["value"] = numerator / denominator * scale
+                if area_type == "total" and areas:
+                    frame = _total_of(frame, areas["urban"], areas["rural"], scale)
                 else:
-                    frame["value"] = np.round(values, 2)
+                    frame = _observed(rng, frame, _levels(rng, unit, spec["goal"], spec["sign"], n, YEARS).ravel(), unit, scale)
+                areas[area_type] = frame
                 parts.append(frame)
     data = pd.concat(parts, ignore_index=True)
     data = data[rng.random(len(data)) > 0.02]  # missing years
     defects = rng.choice(len(data), size=max(len(data) // 20000, 1), replace=False)
     data.iloc[defects, data.columns.get_loc("value")] = -1.0  # a few defects the validation refuses
     return data.reset_index(drop=True)
+
+
+def _observed(rng: np.random.Generator, frame: pd.DataFrame, values: np.ndarray, unit: str, scale: float | None) -> pd.DataFrame:
+    """Values as a county reports them: with the counts behind a rate or share (a county's few
+    hundred to fifty thousand births or women), else rounded to two decimals."""
+    if scale is None:
+        return frame.assign(value=np.round(values, 2))
+    denominator = np.round(np.exp(rng.uniform(np.log(500), np.log(50000), len(values))))
+    numerator = np.round(values / scale * denominator) if unit == "percent" else rng.poisson(values / scale * denominator)
+    return frame.assign(numerator=numerator.astype(float), denominator=denominator, value=numerator / denominator * scale)
+
+
+def _total_of(frame: pd.DataFrame, urban: pd.DataFrame, rural: pd.DataFrame, scale: float | None) -> pd.DataFrame:
+    """The total of an urban and a rural series: their counts summed, or (values alone) their mean,
+    so that a total lies between its parts as real totals do."""
+    if scale is None:
+        return frame.assign(value=np.round((urban["value"].to_numpy() + rural["value"].to_numpy()) / 2, 2))
+    numerator = urban["numerator"].to_numpy() + rural["numerator"].to_numpy()
+    denominator = urban["denominator"].to_numpy() + rural["denominator"].to_numpy()
+    return frame.assign(numerator=numerator, denominator=denominator, value=numerator / denominator * scale)
 
 
 def peak_mb(who: int = resource.RUSAGE_SELF) -> float:

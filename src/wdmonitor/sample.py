@@ -89,6 +89,9 @@ def _needed(plan: Plan) -> dict[str, dict]:
                 spec["area_types"] |= {"urban", "rural"}
             if kind == "slower_increase" or (target.baseline_years and min(target.baseline_years.values()) < YEARS[0]):
                 spec["pre"] = True
+    for indicator_id, spec in needed.items():  # no numeric goal: a typical level, inside the plausible range
+        if np.isnan(spec["goal"]):
+            spec["goal"] = _TYPICAL.get(indicator_id, np.nan)
     return needed
 
 
@@ -127,7 +130,7 @@ def generate_sample(plan: Plan | None = None, seed: int = SEED) -> pd.DataFrame:
         years = np.concatenate([PRE_YEARS, YEARS]) if spec["pre"] else YEARS
         for area_type in sorted(spec["area_types"]):
             for sex in spec["sexes"]:
-                goal = spec["goal"] if not np.isnan(spec["goal"]) else _TYPICAL.get(indicator_id, np.nan)
+                goal = spec["goal"]
                 if area_type == "rural" and unit == "per_100k":
                     goal = goal * 1.5
                 if sex == "male" and unit in ("yuan", "person") and not np.isnan(goal):
