@@ -546,6 +546,13 @@ def test_w2c_an_outlier_among_regions_whose_change_is_within_chance_is_no_outlie
     parts += [mmr([k, k], [4000.0, 4000.0], region=c.code, first=2023) for k, c in zip([2, 3, 1, 2, 4], COUNTIES[1:6], strict=False)]
     p = poisson_change_test([1 * scale], [births[0]], [3 * scale], [births[1]], "larger")[0]
     assert bool(p < DEFAULT_RULES.count_alpha) == flagged and (scale > 1 or p == pytest.approx(5 / 16))
-    flags = warnings_of(pd.concat(parts, ignore_index=True), MMR_TARGET)
+    frame = pd.concat(parts, ignore_index=True)
+    flags = warnings_of(frame, MMR_TARGET)
     w2c = set(flags.loc[flags["check"] == "W2c", "region"])
     assert w2c == ({COUNTIES[0].code} if flagged else set())
+    # county by county, the exact test runs where every partition's candidates meet (hb_flags)
+    from wdmonitor.partitions import by_region, flag_early_warnings_partitions
+
+    plan = make_plan(MMR_TARGET)
+    partitioned = flag_early_warnings_partitions(by_region(frame, plan, "county"), plan, 2024).table
+    assert set(partitioned.loc[partitioned["check"] == "W2c", "region"]) == w2c
