@@ -244,6 +244,28 @@ def test_the_geometric_milestone_holds_for_levels_below_one(base, final):
     assert r.status in ("attained", "attained_early")
 
 
+# -- _progress: progress needs an observation after the baseline year; the latest one is reported --
+@pytest.mark.parametrize(("kind", "targets"), [("at_least", {2030: 50.0}), ("increase", {}), ("around", {2030: 60.0})])
+def test_no_progress_class_without_an_observation_after_the_baseline_year(kind, targets):
+    """Methodology §3: progress needs an observation after the baseline year; without one it is
+    empty — even where the baseline value already meets the target (no target_achieved)."""
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind=kind, values=targets),
+               frame("life_expectancy_female", {B - 1: 59.0, B: 60.0}))
+    assert (r.latest_year, r.latest_value) == (B, 60.0)
+    assert r.progress_class is None
+    assert pd.isna(r.progress)
+
+
+def test_the_latest_observation_is_reported_however_early():
+    """t_L, y_L (§ notation) are the latest observation up to E, reported beside the verdict also when
+    it lies before the whole trend window (here the only one, trend_window + 1 years before b)."""
+    year = B - DEFAULT_RULES.trend_window - 1
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="at_least", values={E: 50.0}),
+               frame("life_expectancy_female", {year: 41.0}))
+    assert r.status == "not_assessable"
+    assert (r.latest_year, r.latest_value) == (year, 41.0)
+
+
 # -- _targets_at: a geometric milestone is never taken through a zero --------------------------------
 @pytest.mark.parametrize(("indicator", "d", "base", "final"), [
     ("life_expectancy_female", 1, 0.0, 40.0),  # a higher-is-better level on the geometric scale, from 0
