@@ -521,3 +521,29 @@ def test_w4_judges_a_gap_target_on_the_first_series_of_the_data():
     assert 0.5 / 10.0 < DEFAULT_RULES.w4_alert_widening
     assert severity(w4) == "warning"
     assert w4["relative_change"].iloc[0] == pytest.approx(0.5 / 10.0)
+
+
+# == W1 on counts: a probability of meeting T exactly at a threshold (the seventh run) =============
+def test_w1_on_counts_a_probability_of_meeting_t_at_a_threshold_is_not_below_it():
+    """Methodology §7: W1 on a rate with counts is a warning when the Poisson GLM's probability of
+    meeting T is *below* w1_count_warning (0.20), an alert when *below* w1_count_alert (0.05). An MMR
+    about 20/10万 (4 deaths a year on 20,000 births) flat against a target of 10 in 2025: the screen
+    says alert (no progress), the GLM gives a probability p (the W1 row's trace). With either
+    threshold set to p itself, p is not below it: at w1_count_warning = p nothing is flagged, at
+    w1_count_alert = p the flag is a warning; a threshold a step above p lifts it a class."""
+    target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0})
+    data = mmr([4.0] * 5, [20_000.0] * 5)
+    w1 = checks(flag_table(data, target), "W1", target_year=2025)
+    assert w1["method"].tolist() == ["poisson_glm"]
+    p = float(w1["probability"].iloc[0])
+    assert 0.0 < p < 1.0
+    above = float(np.nextafter(p, 1.0))
+
+    def w1_severity(warning: float, alert: float) -> str:
+        rules = replace(DEFAULT_RULES, name=f"w1-count-{warning!r}-{alert!r}", w1_count_warning=warning, w1_count_alert=alert)
+        return severity(checks(flag_table(data, target, rules=rules), "W1", target_year=2025))
+
+    assert w1_severity(p, p / 2) == "none"
+    assert w1_severity(above, p / 2) == "warning"
+    assert w1_severity((1.0 + p) / 2, p) == "warning"
+    assert w1_severity((1.0 + p) / 2, above) == "alert"
