@@ -547,3 +547,14 @@ def test_w1_on_counts_a_probability_of_meeting_t_at_a_threshold_is_not_below_it(
     assert w1_severity(above, p / 2) == "warning"
     assert w1_severity((1.0 + p) / 2, p) == "warning"
     assert w1_severity((1.0 + p) / 2, above) == "alert"
+
+
+def test_w1_on_counts_names_its_model_in_either_language():
+    """Methodology §7: W1 on a rate with counts is a Poisson GLM (log link, offset log n), and its
+    message says so in both languages, as the trace's method does. The MMR flat at about 20/10万
+    against 10: "Poisson regression" in English, 泊松回归 in Chinese, never logistic."""
+    target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 10.0})
+    w1 = checks(flag_table(mmr([4.0] * 5, [20_000.0] * 5), target), "W1", target_year=2025)
+    assert w1["method"].tolist() == ["poisson_glm"]
+    assert "by a Poisson regression" in w1["message_en"].iloc[0] and "logistic" not in w1["message_en"].iloc[0]
+    assert "泊松回归" in w1["message_zh"].iloc[0] and "logistic" not in w1["message_zh"].iloc[0]
