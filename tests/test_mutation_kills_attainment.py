@@ -266,6 +266,43 @@ def test_the_latest_observation_is_reported_however_early():
     assert (r.latest_year, r.latest_value) == (year, 41.0)
 
 
+# -- _progress_ratio: the goal of an around target is its band; no distance, no ratio -------------
+NONE_SIDE = "test_share_no_direction"  # percent, no good direction (evaluation_helpers.NO_DIRECTION)
+BY_SIGN = {1: "life_expectancy_female", -1: "anaemia_prevalence_pregnant", 0: NONE_SIDE}
+
+
+@pytest.mark.parametrize("d", [1, -1, 0], ids=["higher", "lower", "none"])
+@pytest.mark.parametrize("tolerance", [None, 0.05], ids=["rule-set", "stated"])
+def test_an_around_goal_is_achieved_inside_its_band_or_beyond_it_on_the_good_side(d, tolerance):
+    """§2–§3: progress is target_achieved when y_L meets T; for 左右 that is inside T·(1 ± tolerance)
+    (closed) or, where a side is better, beyond the band on that side."""
+    final = 60.0
+    tol = DEFAULT_RULES.around_tolerance if tolerance is None else tolerance
+    lower, upper = final * (1 - tol), final * (1 + tol)
+
+    def progress_class(latest):
+        target = Target(id="t", indicator=BY_SIGN[d], kind="around", values={2030: final}, tolerance=tolerance)
+        return judged(target, frame(BY_SIGN[d], {B: 40.0, E: latest})).progress_class
+
+    for latest in (lower, lower + 1e-3, upper - 1e-3, upper):
+        assert progress_class(latest) == "target_achieved", latest
+    above, below = progress_class(upper + 1e-3), progress_class(lower - 1e-3)
+    assert (above == "target_achieved") is (d > 0)
+    assert (below == "target_achieved") is (d < 0)
+
+
+@pytest.mark.parametrize("d", [1, -1], ids=["higher", "lower"])
+def test_a_baseline_at_the_goal_leaves_no_ratio(d):
+    """§3: R divides by the distance |T − y_b|; with the baseline at the goal there is none, so R is
+    empty — the class still says whether y_L holds the goal."""
+    final = 40.0
+    for latest, klass in [(final + d, "target_achieved"), (final - d, "deterioration")]:
+        r = judged(Target(id="t", indicator=BY_SIGN[d], kind="at_least" if d > 0 else "at_most", values={2030: final}),
+                   frame(BY_SIGN[d], {B: final, E: latest}))
+        assert pd.isna(r.progress), latest
+        assert r.progress_class == klass
+
+
 # -- _targets_at: a geometric milestone is never taken through a zero --------------------------------
 @pytest.mark.parametrize(("indicator", "d", "base", "final"), [
     ("life_expectancy_female", 1, 0.0, 40.0),  # a higher-is-better level on the geometric scale, from 0
@@ -330,3 +367,35 @@ def test_a_missing_own_baseline_year_is_substituted_by_the_earliest_year_after_i
     assert (r.baseline, r.baseline_data_year, r.baseline_source) == (50.0, first, "substituted")
     assert r.target == pytest.approx(55.0)
     assert r.status == "attained"
+
+
+# -- _progress_ratio: R after one year of a one-year target; toward the goal without a good side --
+def test_the_ratio_of_a_target_one_year_after_the_baseline():
+    """§3: R = [d(y_L − y_b)/(t_L − b)] / [|T − y_b|/(F − b)], also with F = t_L = b + 1."""
+    year, base, latest, final = B + 1, 40.0, 42.0, 45.0
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="at_least", values={year: final}),
+               frame("life_expectancy_female", {B: base, year: latest}), year=year)
+    ratio = (latest - base) / (year - B) / (abs(final - base) / (year - B))
+    assert r.progress == pytest.approx(ratio, rel=1e-12)
+    assert r.progress_class == "limited_progress"
+
+
+@pytest.mark.parametrize(("base", "latest", "final"), [(80.0, 75.0, 60.0), (40.0, 45.0, 60.0)], ids=["down", "up"])
+def test_the_ratio_of_an_around_target_without_a_good_side_is_measured_toward_the_goal(base, latest, final):
+    """§3: R is the share of the distance |T − y_b| covered over the share of time elapsed; with no better
+    side (d = 0) the distance is covered in the direction of T, so moving toward T is progress."""
+    r = judged(Target(id="t", indicator=NONE_SIDE, kind="around", values={2030: final}),
+               frame(NONE_SIDE, {B: base, E: latest}))
+    toward = 1 if final > base else -1
+    ratio = toward * (latest - base) / (E - B) / (abs(final - base) / (2030 - B))
+    assert ratio > 0
+    assert r.progress == pytest.approx(ratio, rel=1e-12)
+
+
+def test_no_ratio_for_a_goal_due_in_the_baseline_year():
+    """§3: R divides the distance by the time F − b the plan allows; a goal due in the baseline year
+    allows none, so R is empty (and the class says only whether y_L holds the goal)."""
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="at_least", values={B: 45.0}),
+               frame("life_expectancy_female", {B: 40.0, E: 42.0}))
+    assert pd.isna(r.progress)
+    assert r.progress_class is None
