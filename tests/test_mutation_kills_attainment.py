@@ -303,6 +303,49 @@ def test_a_baseline_at_the_goal_leaves_no_ratio(d):
         assert r.progress_class == klass
 
 
+# -- _progress_growth: a band without a good side grows toward its band ----------------------------
+@pytest.mark.parametrize(("window", "latest"), [(30.0, 36.0), (70.0, 60.0)], ids=["below-rising", "above-falling"])
+def test_growth_of_a_band_target_without_a_good_side_is_measured_toward_the_band(window, latest):
+    """§3, no numeric goal: g = d·CAGR over the last ≤ trend_window years; a band on an indicator with no
+    better side (d = 0) has the band for a goal, so the good direction is toward the band (its middle):
+    rising from below, falling from above, both progress."""
+    lower, upper, span = 40.0, 50.0, 2
+    target = Target(id="b", indicator=NONE_SIDE, kind="band", lower=lower, upper=upper)
+    r = judged(target, frame(NONE_SIDE, {B: window, E - span: window, E: latest}))
+    toward = 1 if (lower + upper) / 2 > latest else -1
+    growth = toward * ((latest / window) ** (1 / span) - 1)
+    assert growth > DEFAULT_RULES.substantial_growth
+    assert r.progress_measure == "growth"
+    assert r.progress == pytest.approx(growth, rel=1e-12)
+    assert r.progress_class == "substantial_progress"
+
+
+@pytest.mark.parametrize("latest", [40.0, 45.0, 50.0])
+def test_a_band_target_inside_its_band_has_achieved_it(latest):
+    """§3: target_achieved when y_L meets the goal; for a band, inside it (closed); outside it, the class
+    of its growth."""
+    target = Target(id="b", indicator=NONE_SIDE, kind="band", lower=40.0, upper=50.0)
+    assert judged(target, frame(NONE_SIDE, {B: 30.0, E - 2: 30.0, E: latest})).progress_class == "target_achieved"
+    assert judged(target, frame(NONE_SIDE, {B: 30.0, E - 2: 30.0, E: 39.0})).progress_class == "substantial_progress"
+
+
+# -- _progress_growth: each growth class is closed below, at equality ------------------------------
+@pytest.mark.parametrize("rules", [DEFAULT_RULES, replace(DEFAULT_RULES, substantial_growth=0.04, moderate_growth=0.02)],
+                         ids=["default", "other"])
+@pytest.mark.parametrize(("field", "klass"), [("substantial_growth", "substantial_progress"),
+                                              ("moderate_growth", "moderate_progress")])
+def test_growth_equal_to_a_class_threshold_is_in_that_class(rules, field, klass):
+    """§3: g ≥ 1.5%/yr substantial, ≥ 0.5% moderate (closed below). A level below zero grows by the relative
+    linear change (library choice), (y_L − y_first)/span/|y_first|, which here is the threshold exactly:
+    −100 → −100 + 100·threshold in one year."""
+    threshold = getattr(rules, field)
+    first = -100.0
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind="increase"),
+               frame("life_expectancy_female", {B: first, E - 1: first, E: first + 100.0 * threshold}), rules=rules)
+    assert r.progress == threshold  # computed exactly equal to the threshold
+    assert r.progress_class == klass
+
+
 # -- _targets_at: a geometric milestone is never taken through a zero --------------------------------
 @pytest.mark.parametrize(("indicator", "d", "base", "final"), [
     ("life_expectancy_female", 1, 0.0, 40.0),  # a higher-is-better level on the geometric scale, from 0
