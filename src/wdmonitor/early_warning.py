@@ -539,8 +539,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     # flag); W2c's candidates are tested among its outliers only (hb_flags)
     asked = material & counted & (unusual | large)
     larger = latest_change > 0
-    counts = (events[np.arange(len(rows)), before], exposure[np.arange(len(rows)), before], events[np.arange(len(rows)), at],
-              exposure[np.arange(len(rows)), at])
+    each = np.arange(len(rows))
+    counts = (events[each, before], exposure[each, before], events[each, at], exposure[each, at])
     change_p = np.full(len(rows), np.nan)
     change_p[asked] = _one_sided(larger[asked], *(c[asked] for c in counts), binomial[asked])
     telling = material & (~counted | (change_p < rules.count_alpha))
@@ -566,9 +566,12 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     # (c) Hidiroglou–Berthelot across regions on (y_{as_of−1}, y_{as_of})
     # a counted region whose change is within chance is no outlier (it still counts in the quartiles)
     # W2c: a counted change within chance is no outlier; NaN where the exact test is left to hb_flags
-    latest = (last_col == as_of - years[0]) if len(years) else np.zeros(len(rows), dtype=bool)
-    chance = (counted & ~(latest & telling)).astype(float) if len(years) else np.zeros(len(rows))
-    chance[latest & material & counted & ~asked] = np.nan
+    if len(years):
+        latest = last_col == as_of - years[0]
+        chance = (counted & ~(latest & telling)).astype(float)
+        chance[latest & material & counted & ~asked] = np.nan
+    else:
+        chance = np.zeros(len(rows))
     hb = rows[[c for c in _HB_COLUMNS if c in rows]].assign(
         _x0=matrix.at(series, as_of - 1), _x1=matrix.at(series, as_of), _chance=chance, _larger=larger,
         _binomial=binomial, **dict(zip(_HB_COUNTS, counts, strict=True)))

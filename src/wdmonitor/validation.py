@@ -286,7 +286,7 @@ def _prepare(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             f"expected {', '.join(col.REQUIRED_COLUMNS)} / 报送数据缺少必填列：{'、'.join(COLUMN_NAMES_ZH[m] for m in missing)}"
             f"（应有{'、'.join(COLUMN_NAMES_ZH[c] for c in col.REQUIRED_COLUMNS)}）"
         )
-    data = frame.copy(deep=_SHALLOW_COPY_IS_SAFE is False)  # the checks only replace whole columns of their own frame
+    data = frame.copy(deep=not _SHALLOW_COPY_IS_SAFE)  # the checks only replace whole columns of their own frame
     data["_row"] = np.arange(len(data))
     if col.SOURCE_FILE not in data:
         data[col.SOURCE_FILE] = "<frame>"
@@ -771,7 +771,7 @@ def _ranges(c: _Checked) -> list[pd.DataFrame]:
 def _half_unit(c: _Checked) -> pd.Series:
     """Per row, half a unit of the indicator's last reported decimal (methodology §8; one
     decimal for an unknown indicator), looked up once per indicator."""
-    halves = {i: 0.5 * np.power(10.0, -float(1 if d.precision is None else d.precision)) for i, d in c.plan.indicators.items()}
+    halves = {i: 0.5 * np.power(10.0, -float(d.precision)) for i, d in c.plan.indicators.items()}  # precision: never None
     return pd.Series(_per_label(c.data[col.INDICATOR], halves, dtype=float, default=0.5 * np.power(10.0, -1.0)),
                      index=c.data.index)
 
