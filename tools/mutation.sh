@@ -19,6 +19,7 @@
 # gap in the tests, or an equivalent change recorded in docs/testing.md. It takes hours for
 # every rule function, so it is run by hand or nightly, never by .ci/run. Results stay in
 # mutants/ (ignored by git): `mutmut results`, `mutmut show NAME`, `mutmut browse`.
+# To judge a list of mutants again in a snapshot this made, tools/mutation_fork.py (faster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
