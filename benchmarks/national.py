@@ -305,13 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", type=int, default=0,
                         help="warn as of this year (default the mid-term year, on the evaluation's engine run; "
                              "2024: the warnings a year earlier, a second engine run)")
-    parser.add_argument("--reference-series", type=int, default=300, help="series in the per-series comparison (default 300)")
+    parser.add_argument("--reference-series", type=int, default=300, help="series in the per-series comparison (default 300; 0 leaves it out)")
     args = parser.parse_args(argv)
     import platform
 
     print(f"machine: {platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
     cycle(args.scale, units=args.units, partitions=args.partitions, jobs=args.jobs, groups=args.groups, as_of=args.as_of)
-    if args.units is None:
+    if args.units is None and args.reference_series > 0:
         reference_loop(args.reference_series)
     if args.growth:
         for share in (0.1, 0.3, 1.0):  # of --scale: 10%, 30% and 100% of the nation by default

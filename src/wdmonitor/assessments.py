@@ -774,15 +774,18 @@ def awaiting_assessment(evaluation: Any, lang: str = "zh") -> pd.DataFrame:
 def assessment_trace(table: pd.DataFrame) -> pd.Series:
     """The trace of each qualitative row: the committee's verdict, its basis and source, or that it awaits one."""
     trace = table["trace"].astype(str)
-    qualitative = table["kind"] == TargetKind.QUALITATIVE.value
+    qualitative = (table["kind"] == TargetKind.QUALITATIVE.value).to_numpy()
     if not qualitative.any():
         return trace
-    basis = table["assessment_basis"].astype(str) if "assessment_basis" in table else pd.Series("", index=table.index)
-    assessed = ("assessed (" + basis + "): " + table["evidence"].astype(str) + " — " + table["assessed_by"].astype(str)
-                + ", " + table["assessed_on"].astype(str) + "; source " + table["assessment_source"].astype(str)
-                + " → " + table["status"].astype(str))
-    waiting = "qualitative: no assessment recorded → " + table["status"].astype(str)
-    return trace.where(~qualitative, assessed.where(basis != "", waiting))
+    rows = table[qualitative]  # the text is built for the qualitative rows alone
+    basis = rows["assessment_basis"].astype(str) if "assessment_basis" in rows else pd.Series("", index=rows.index)
+    assessed = ("assessed (" + basis + "): " + rows["evidence"].astype(str) + " — " + rows["assessed_by"].astype(str)
+                + ", " + rows["assessed_on"].astype(str) + "; source " + rows["assessment_source"].astype(str)
+                + " → " + rows["status"].astype(str))
+    waiting = "qualitative: no assessment recorded → " + rows["status"].astype(str)
+    trace = trace.copy()
+    trace[qualitative] = assessed.where(basis != "", waiting).to_numpy()
+    return trace
 
 
 def assessment_columns(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame | None:

@@ -61,8 +61,8 @@ def _number(values: pd.Series) -> np.ndarray:
     # years, targets and rounded values repeat across regions; told apart by their bits so
     # that -0.0 keeps its sign
     codes, bits = pd.factorize(np.round(numeric, 4).view(np.int64))
-    text = np.array([(t[:-2] if t.endswith(".0") else t) if isinstance(t, str) else "–"  # NaN stays NaN in astype(str)
-                     for t in pd.Series(bits.view(np.float64)).astype(str).tolist()], dtype=object)
+    # Python's str of each distinct float (what Series.astype(str) gives, without its string array)
+    text = np.array([t[:-2] if t.endswith(".0") else t for t in map(str, bits.view(np.float64).tolist())], dtype=object)
     return np.where(np.isnan(numeric), "–", text[codes]).astype(object)
 
 

@@ -187,12 +187,15 @@ def proxy_trace(table: pd.DataFrame) -> pd.Series:
     trace = table["trace"].astype(str)
     if "judged_on" not in table:
         return trace
-    used = table["judged_on"].astype(str) != ""
+    used = (table["judged_on"].astype(str) != "").to_numpy()
     if not used.any():
         return trace
-    note = ("proxy: judged on " + table["judged_on"].astype(str) + " for " + table["proxy_for"].astype(str)
-            + " (no value of " + table["proxy_for"].astype(str) + " at E) — " + (table["proxy_reading"].astype(str) if "proxy_reading" in table else "") + "; ")
-    return trace.where(~used, note + trace)
+    rows = table[used]  # the note is built for the rows judged on a proxy alone
+    note = ("proxy: judged on " + rows["judged_on"].astype(str) + " for " + rows["proxy_for"].astype(str)
+            + " (no value of " + rows["proxy_for"].astype(str) + " at E) — " + (rows["proxy_reading"].astype(str) if "proxy_reading" in rows else "") + "; ")
+    trace = trace.copy()
+    trace[used] = (note + trace[used]).to_numpy()
+    return trace
 
 
 def proxy_rows(table: pd.DataFrame) -> pd.Series:
