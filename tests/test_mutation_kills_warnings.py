@@ -558,3 +558,92 @@ def test_w1_on_counts_names_its_model_in_either_language():
     assert w1["method"].tolist() == ["poisson_glm"]
     assert "by a Poisson regression" in w1["message_en"].iloc[0] and "logistic" not in w1["message_en"].iloc[0]
     assert "泊松回归" in w1["message_zh"].iloc[0] and "logistic" not in w1["message_zh"].iloc[0]
+
+
+# == W2c on counts: a small change's exact test, run among the outliers (hb_flags) =================
+def counties_flat_but_one(moving: tuple[float, float], births: float = 100_000.0) -> pd.DataFrame:
+    """An MMR in six counties on ``births`` a year in as_of − 1 and as_of: the first county's deaths
+    ``moving``, the other five's the same in both years (ratio 1), and the city flat."""
+    parts = [mmr(list(moving), [births] * 2, region=COUNTIES[0].code, first=AS_OF - 1)]
+    parts += [mmr([k, k], [births] * 2, region=c.code, first=AS_OF - 1) for k, c in zip([18.0, 19.0, 20.0, 21.0, 22.0], COUNTIES[1:6], strict=True)]
+    parts.append(mmr([120.0, 120.0], [6 * births] * 2, first=AS_OF - 1))
+    return pd.concat(parts, ignore_index=True)
+
+
+@pytest.mark.parametrize("moving", [(16.0, 17.0), (17.0, 16.0)], ids=["rise", "fall"])
+def test_w2c_a_small_counted_change_is_an_outlier_only_with_p_below_count_alpha(moving):
+    """Methodology §4 (W2c) and §7: a counted change is flagged only when the exact conditional test
+    gives p *below* count_alpha. Five counties flat and one whose deaths go 16 → 17 (or 17 → 16) on
+    100,000 births a year: every other ratio is 1, so E_med = Q1 = Q3 = 0, both quartile distances
+    max(0, |A·0|) = 0, and the county that moves is the Hidiroglou–Berthelot outlier. Its change,
+    6.25% (5.9%), is below w2_relative_change and there are no earlier changes, so neither W2a nor W2b
+    asks for the exact test: it is decided among W2c's outliers. Given the 33 deaths, the later
+    year's are binomial(33, ½) on equal births, so P(X ≥ 17) = P(X ≤ 16) = ½ by symmetry. At
+    count_alpha = ½, p is not below it: within chance, no W2c; at count_alpha a step above ½ it is
+    beyond chance: W2c's warning; at the default 0.01 within chance again."""
+    from math import comb
+
+    from wdmonitor.intervals import poisson_change_test
+
+    low, high = sorted(moving)
+    assert abs(high / low - 1) < DEFAULT_RULES.w2_relative_change
+    half = sum(comb(33, k) for k in range(17, 34)) / 2**33
+    assert half == 0.5
+    p = poisson_change_test([moving[0]], [1e5], [moving[1]], [1e5], "larger" if moving[1] > moving[0] else "smaller")[0]
+    assert p == half  # the exact tail is ½ in floating point as well
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    data = counties_flat_but_one(moving)
+
+    def w2c(alpha: float) -> pd.DataFrame:
+        rules = replace(DEFAULT_RULES, name=f"w2c-alpha-{alpha!r}", count_alpha=alpha)
+        table = flag_table(data, target, rules=rules)
+        return table[table["check"] == "W2c"]
+
+    assert w2c(0.5).empty
+    beyond = w2c(float(np.nextafter(0.5, 1.0)))
+    assert beyond["region"].tolist() == [COUNTIES[0].code]
+    assert beyond["severity"].tolist() == ["warning"]
+    ratio = moving[1] / moving[0]  # the rates per 100,000 are the deaths themselves
+    s = ratio - 1 if ratio > 1 else 1 - 1 / ratio
+    assert beyond["hb_effect"].iloc[0] == pytest.approx(s * max(moving) ** DEFAULT_RULES.hb_u, rel=1e-12)
+    assert w2c(DEFAULT_RULES.count_alpha).empty
+
+
+@pytest.mark.parametrize(("moving", "flagged"), [((2000.0, 2001.0), False), ((2000.0, 2010.0), True)], ids=["nil", "material"])
+def test_w2c_a_counted_nil_change_is_no_outlier_whatever_its_p(moving, flagged):
+    """Methodology §8: a change smaller than half a unit of the last reported decimal is nil, no
+    warning; §7: a counted change counts only when p is below count_alpha. On 10,000,000 births a
+    year, five counties flat and one going 2,000 → 2,001 deaths: its MMR moves 20.00 → 20.01, less
+    than half of 0.1, and although the county is the Hidiroglou–Berthelot outlier (every other ratio
+    1) and the exact test's p, about ½, is below a count_alpha of 0.9, a nil change is no W2c. The
+    same county going 2,000 → 2,010 deaths (20.0 → 20.1, material; p about 0.45) is W2c's warning."""
+    from wdmonitor.intervals import poisson_change_test
+
+    births = 1e7
+    change = (moving[1] - moving[0]) / births * 1e5
+    nil = DEFAULT_RULES.materiality * UNIT
+    assert (change >= nil) == flagged
+    p = poisson_change_test([moving[0]], [births], [moving[1]], [births], "larger")[0]
+    assert 0.4 < p <= 0.5 + 1e-9  # P(X ≥ d₂ | d₁ + d₂, ½): ½ for one death more, a little less for ten
+    rules = replace(DEFAULT_RULES, name="w2c-alpha-0.9", count_alpha=0.9)
+    parts = [mmr(list(moving), [births] * 2, region=COUNTIES[0].code, first=AS_OF - 1)]
+    parts += [mmr([k, k], [births] * 2, region=c.code, first=AS_OF - 1)
+              for k, c in zip([1800.0, 1900.0, 2100.0, 2200.0, 2300.0], COUNTIES[1:6], strict=True)]
+    parts.append(mmr([12_300.0, 12_300.0], [6 * births] * 2, first=AS_OF - 1))
+    table = flag_table(pd.concat(parts, ignore_index=True), Target(id="mmr", indicator=MMR, kind="decrease"), rules=rules)
+    w2c = table[table["check"] == "W2c"]
+    assert w2c["region"].tolist() == ([COUNTIES[0].code] if flagged else [])
+
+
+def test_w2c_takes_in_regions_positive_below_one():
+    """Hidiroglou–Berthelot compares the regions positive in both years, however small: six counties
+    whose share of women is below 1% (0.2 to 1.0), five flat and one going 0.5 → 1.0. Every other
+    ratio is 1, so E_med = Q1 = Q3 = 0 and the county that doubles is the outlier, its effect
+    s·max(x₀, x₁)^U = (2/1 − 1)·1.0^U = 1."""
+    target = Target(id="w2", indicator=SHARE, kind="increase")
+    x0, x1 = [0.5, 0.2, 0.4, 0.6, 0.8, 1.0], [1.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    parts = [frame(SHARE, {AS_OF - 1: a, AS_OF: b}, region=c.code) for c, a, b in zip(COUNTIES, x0, x1, strict=True)]
+    table = flag_table(pd.concat([*parts, frame(SHARE, {AS_OF - 1: 50.0, AS_OF: 50.0})], ignore_index=True), target)
+    w2c = table[table["check"] == "W2c"]
+    assert w2c["region"].tolist() == [COUNTIES[0].code]
+    assert w2c["hb_effect"].iloc[0] == pytest.approx((2.0 / 1.0 - 1) * 1.0 ** DEFAULT_RULES.hb_u, rel=1e-12)
