@@ -442,3 +442,64 @@ def test_no_ratio_for_a_goal_due_in_the_baseline_year():
                frame("life_expectancy_female", {B: 40.0, E: 42.0}))
     assert pd.isna(r.progress)
     assert r.progress_class is None
+
+
+# -- _status: a change smaller than half a reported unit is no change (§8) --------------------------
+@pytest.mark.parametrize("d", [1, -1], ids=["increase", "decrease"])
+@pytest.mark.parametrize(("units", "expected"), [(0.4, "not_attained"), (0.6, "attained")])
+def test_a_move_below_half_a_reported_unit_is_no_move(d, units, expected):
+    """§8: a change smaller than half a unit of the last reported decimal is nil, so an increase
+    (decrease) target is met only when the value as reported has moved the right way (§2,
+    d·(y_E − y_b) > 0): 0.4 of a unit moves nothing, 0.6 of a unit is a move of one unit as reported."""
+    indicator = BY_SIGN[d]
+    base = 40.0
+    r = judged(Target(id="t", indicator=indicator, kind="increase" if d > 0 else "decrease"),
+               frame(indicator, {B: base, E: base + d * units * 10.0**-PRECISION}))
+    assert r.status == expected
+
+
+# -- _status: 不低于 R holds down to the floating-point allowance, closed -----------------------------
+@pytest.mark.parametrize(("times", "expected"), [(1.0, "attained"), (1.5, "not_attained")])
+def test_not_below_the_reference_holds_at_the_allowance_itself(times, expected):
+    """§2: relative_to 不低于 is y_E ≥ R_E; as everywhere in the engine, a value within the floating-point
+    allowance 10⁻⁹·max(|R|, 1) of R counts as on it (test_mutation_kills.py), the allowance included:
+    R less exactly the allowance is not below R, R less 1.5 times the allowance is."""
+    reference = 30.0
+    value = reference - times * 1e-9 * max(abs(reference), 1.0)
+    target = Target(id="r", indicator="female_share_party_congress_delegates", kind="relative_to",
+                    reference="female_share_party_members", relation="not_below", area="decision_making")
+    data = pd.concat([frame("female_share_party_congress_delegates", {E: value}),
+                      frame("female_share_party_members", {E: reference})], ignore_index=True)
+    r = judged(target, data)
+    assert (r.value, r.reference_value) == (value, reference)
+    assert r.status == expected
+
+
+# -- _status: 相适应 within ±commensurate_tolerance of R, the edge and its allowance included ---------
+def commensurate_edge(tolerance: float) -> tuple[float, float]:
+    """A reference R and a value y with |y − R| exactly tolerance·|R| + 10⁻⁹ in floating point (the
+    edge of 相适应 with the engine's absolute allowance): for most R no double lies there exactly."""
+    for thousandths in range(1, 100_000):
+        reference = thousandths / 1000
+        edge = tolerance * abs(reference) + 1e-9
+        for value in (reference + edge, reference - edge):
+            if abs(value - reference) == edge:
+                return reference, value
+    raise AssertionError("no reference with a value exactly at the edge")
+
+
+def test_commensurate_holds_at_the_edge_of_the_tolerance_and_its_allowance():
+    """§2: relative_to 相适应 is met within ±commensurate_tolerance (3%) of R_E, closed, with the engine's
+    10⁻⁹ allowance for floating-point noise: a value exactly at tolerance·|R| + 10⁻⁹ from R is met,
+    one 10⁻⁹ further is not."""
+    tolerance = DEFAULT_RULES.commensurate_tolerance
+    reference, value = commensurate_edge(tolerance)
+    target = Target(id="r", indicator="female_share_party_congress_delegates", kind="relative_to",
+                    reference="female_share_party_members", relation="commensurate", area="decision_making")
+    for shown, expected in [(value, "attained"), (value + (value - reference) / abs(value - reference) * 1e-9,
+                                                  "not_attained")]:
+        data = pd.concat([frame("female_share_party_congress_delegates", {E: shown}),
+                          frame("female_share_party_members", {E: reference})], ignore_index=True)
+        r = judged(target, data)
+        assert (r.value, r.reference_value) == (shown, reference)
+        assert r.status == expected, shown
