@@ -503,3 +503,18 @@ def test_commensurate_holds_at_the_edge_of_the_tolerance_and_its_allowance():
         r = judged(target, data)
         assert (r.value, r.reference_value) == (shown, reference)
         assert r.status == expected, shown
+
+
+# -- _status: a relative_to row's distance is how far the value lies from its reference ------------
+@pytest.mark.parametrize(("value", "expected"), [(28.0, "not_attained"), (33.5, "attained")])
+def test_the_distance_of_a_relative_to_target_is_the_value_less_its_reference(value, expected):
+    """§2/§4: relative_to compares y_E with R_E of the same region, sex and year; the trace carries the
+    signed distance y_E − R_E (below the reference negative), not a sum."""
+    reference = 30.0
+    target = Target(id="r", indicator="female_share_party_congress_delegates", kind="relative_to",
+                    reference="female_share_party_members", relation="not_below", area="decision_making")
+    data = pd.concat([frame("female_share_party_congress_delegates", {E: value}),
+                      frame("female_share_party_members", {E: reference})], ignore_index=True)
+    r = judged(target, data)
+    assert r.distance == pytest.approx(value - reference, rel=1e-12)
+    assert r.status == expected
