@@ -518,3 +518,17 @@ def test_the_distance_of_a_relative_to_target_is_the_value_less_its_reference(va
     r = judged(target, data)
     assert r.distance == pytest.approx(value - reference, rel=1e-12)
     assert r.status == expected
+
+
+# -- _status: relative_to without its reference in the year judged is not assessable ---------------
+@pytest.mark.parametrize("relation", ["not_below", "commensurate"])
+def test_relative_to_without_the_reference_in_the_year_judged_is_not_assessable(relation):
+    """§2: relative_to compares y_E with R_E of the same region, sex and year; with R observed only in
+    another year (here b) there is nothing to compare with: 无法评估, not 未实现."""
+    target = Target(id="r", indicator="female_share_party_congress_delegates", kind="relative_to",
+                    reference="female_share_party_members", relation=relation, area="decision_making")
+    data = pd.concat([frame("female_share_party_congress_delegates", {B: 25.0, E: 31.0}),
+                      frame("female_share_party_members", {B: 30.0})], ignore_index=True)
+    r = judged(target, data)
+    assert pd.isna(r.reference_value)
+    assert r.status == "not_assessable"
