@@ -532,3 +532,15 @@ def test_relative_to_without_the_reference_in_the_year_judged_is_not_assessable(
     r = judged(target, data)
     assert pd.isna(r.reference_value)
     assert r.status == "not_assessable"
+
+
+# -- _status: a valued target without a number is not assessable ------------------------------------
+@pytest.mark.parametrize("kind", ["at_least", "maintain_at_least", "around"])
+def test_a_valued_target_built_without_a_value_is_not_assessable(kind):
+    """§2: a one-sided or 左右 target is judged against its T; a Target built in code without any value
+    (a plan file is refused for it, registry: "needs values by year") has no T to judge against, so it is
+    无法评估 — not 未实现, whatever the data."""
+    r = judged(Target(id="t", indicator="life_expectancy_female", kind=kind, values={}),
+               frame("life_expectancy_female", {B: 40.0, E: 45.0}))
+    assert pd.isna(r.target)
+    assert r.status == "not_assessable"
