@@ -544,3 +544,41 @@ def test_a_valued_target_built_without_a_value_is_not_assessable(kind):
                frame("life_expectancy_female", {B: 40.0, E: 45.0}))
     assert pd.isna(r.target)
     assert r.status == "not_assessable"
+
+
+# -- _progress_growth: the natural-limit factor, for a higher-is-better level approaching its ceiling -----
+def growth_class(target: Target, values: dict[int, float], plan=None) -> pd.Series:
+    table = judge_frame(frame(target.indicator, values), plan or make_plan(target, precision=PRECISION), E, DEFAULT_RULES)
+    return table[table["region"] == "211400"].iloc[0]
+
+
+def test_the_growth_thresholds_of_a_proportion_with_a_ceiling_of_one_are_scaled():
+    """§3: near a natural limit the growth thresholds are scaled by C = 1 − (y_b/limit)^4.44 (Open SDG);
+    for a proportion whose ceiling is 1 (declared here: the bundled catalogue's ceilings are 100%) at
+    y_b = 0.8, C = 1 − 0.8^4.44, and 1.2%/yr clears 1.5%·C (substantial), not 1.5%."""
+    rules = DEFAULT_RULES
+    indicator, level, growth, span = "life_expectancy_female", 0.8, 0.012, 2
+    scale = 1 - (level / 1.0) ** rules.natural_limit_exponent
+    assert rules.substantial_growth * scale <= growth < rules.substantial_growth
+    target = Target(id="t", indicator=indicator, kind="increase")
+    plan = make_plan(target, precision=PRECISION)
+    plan = replace(plan, indicators={**plan.indicators, indicator: replace(plan.indicators[indicator], natural_limit=1.0)})
+    r = growth_class(target, {B: level, E - span: level, E: level * (1 + growth) ** span}, plan)
+    assert r.progress == pytest.approx(growth, rel=1e-9)
+    assert r.progress_class == "substantial_progress"
+
+
+def test_the_growth_of_a_band_without_a_good_side_falling_toward_it_is_not_scaled():
+    """§3: the factor C scales the thresholds for a level approaching its ceiling (test_rule_boundaries: a
+    lower-is-better rate is not scaled). A band on a percent with no better side, [40, 50], approached from
+    80% by falling 1.2%/yr moves away from the ceiling of 100%: unscaled, 1.2% is moderate (≥ 0.5%,
+    < 1.5%), though 1.5%·C at y_b = 80 would be below it."""
+    rules = DEFAULT_RULES
+    level, fall, span = 80.0, 0.012, 2
+    scale = 1 - (level / 100.0) ** rules.natural_limit_exponent
+    assert rules.moderate_growth <= fall < rules.substantial_growth
+    assert fall >= rules.substantial_growth * scale  # scaled, it would be substantial
+    target = Target(id="b", indicator=NONE_SIDE, kind="band", lower=40.0, upper=50.0)
+    r = growth_class(target, {B: level, E - span: level, E: level * (1 - fall) ** span})
+    assert r.progress == pytest.approx(fall, rel=1e-9)
+    assert r.progress_class == "moderate_progress"
