@@ -299,3 +299,18 @@ def test_checking_leaves_the_caller_s_frame_as_it_was(plan):
     pd.testing.assert_frame_equal(frame, before)
     report.valid.loc[0, "value"] = -1.0  # writing into the valid frame reaches neither the report's input nor the caller's
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_the_valid_frame_s_key_columns_hold_the_valid_rows_labels_only(plan):
+    # a refused row's unknown indicator and region are not categories of the valid frame
+    frame = pd.DataFrame([row(), row(year=2022), row(indicator="no_such_indicator", region="999999")])
+    report = check_submission(frame, plan)
+    valid = report.valid
+    assert len(valid) == 2 and set(report.errors["row"]) == {2}
+    for name, labels in (("region", ["211400"]), ("indicator", ["maternal_mortality_ratio"]), ("sex", ["female"]),
+                         ("area_type", ["total"]), ("age_group", ["total"])):
+        assert isinstance(valid[name].dtype, pd.CategoricalDtype), name
+        assert valid[name].cat.categories.tolist() == labels, name
+    # compared, filtered and grouped as text
+    assert (valid["region"] == "211400").all()
+    assert valid.groupby("sex")["value"].sum().to_dict() == {"female": pytest.approx(19.6)}

@@ -77,7 +77,9 @@ class SubmissionReport:
     Attributes
     ----------
     valid : DataFrame
-        Canonical rows that passed every check, values in the indicator's unit.
+        Canonical rows that passed every check, values in the indicator's unit; the key
+        columns (region, indicator, sex, area_type, age_group) are categoricals of the
+        valid rows' labels.
     failure_cases : DataFrame
         One row per failure or warning: ``row`` (0-based position in the input),
         ``column``, ``value``, ``check``, ``severity`` (``error``, ``warning``, or
@@ -309,7 +311,7 @@ def _categorical(values: pd.Series, clean: Any, missing: Any = None) -> pd.Serie
     a missing label stays missing, or becomes ``missing`` when given.
 
     Duplicates, sex pairs and series groupings then work on integer codes; the valid frame
-    gets plain text columns back at the end of :func:`check_submission`.
+    keeps them (its categories the valid rows' labels), for the engine's series keys.
     """
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -356,13 +358,18 @@ def _numbered(key: np.ndarray) -> np.ndarray:
     """Each distinct value of ``key`` (non-negative integers) numbered 0, 1, … in increasing order.
 
     Where the values are small enough (a few tens of millions), a table marks those present
-    and a running count numbers them, several times faster than hashing millions of keys.
+    and numbers them in order, several times faster than hashing millions of keys; only the
+    table's present places are written and read (a running count over a sparse table of tens
+    of millions of places took twice as long).
     """
     largest = int(key.max(initial=-1))
     if largest < 1 << 25:
         present = np.zeros(largest + 1, dtype=bool)
         present[key] = True
-        return (np.cumsum(present, dtype=np.int32) - 1)[key].astype(np.int64)
+        found = np.flatnonzero(present)
+        number = np.empty(largest + 1, dtype=np.int32)  # read only where a key is present
+        number[found] = np.arange(len(found), dtype=np.int32)
+        return number[key].astype(np.int64)
     return np.unique(key, return_inverse=True)[1].astype(np.int64)
 
 
@@ -1011,7 +1018,7 @@ def check_submission(frame: pd.DataFrame, plan: Plan) -> SubmissionReport:
             valid = valid.drop(columns=name)
     valid = valid.drop(columns=["_row", "_unit", "_scope", "_allowed", "_factor"]).reset_index(drop=True)
     for name in (col.REGION, col.INDICATOR, col.SEX, col.AREA_TYPE, col.AGE_GROUP):
-        valid[name] = valid[name].astype(object)
+        valid[name] = valid[name].cat.remove_unused_categories()  # the valid rows' labels only
     layout = frame.attrs.get("layout")
     if layout is not None:
         failures = pd.concat([failures, _layout_failures(layout)], ignore_index=True) if any(
