@@ -14,7 +14,8 @@ mutant; a child over its CPU limit is a timeout, which mutmut also counts as kil
 
 One line per mutant: its name, killed / survived / timeout / no tests, and the seconds it took.
 The test files are the snapshot's (tools/mutation.sh writes a commit to it only once): to judge a
-test added since, copy the test file into ``mutants/tests/`` and its tests are run too.
+test added since, copy its file into ``mutants/tests/`` and name it with ``--tests``, as
+``--tests tests/test_mutation_kills_attainment.py::test_name`` (the mutant names then come first).
 ``mutmut show NAME`` in the snapshot shows a mutant's diff.
 """
 
@@ -76,6 +77,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mutants", nargs="+", help="mutant names, as wdmonitor.attainment.x__status__mutmut_132")
     parser.add_argument("--jobs", type=int, default=1, help="children running at once (default 1)")
+    parser.add_argument("--tests", nargs="+", metavar="NODE_ID",
+                        help="run these tests (under mutants/, e.g. a test file added since) instead of the recorded ones")
     options = parser.parse_args()
 
     snapshot = Path.cwd()
@@ -87,7 +90,7 @@ def main() -> int:
 
     import pytest
 
-    planned = {mutant: tests_of(mutant, stats) for mutant in options.mutants}
+    planned = {mutant: options.tests or tests_of(mutant, stats) for mutant in options.mutants}
     files = sorted({test.split("::")[0] for tests in planned.values() for test in tests})
     if files:  # import the libraries and the test modules once, in the parent the children copy
         with open(os.devnull, "w") as quiet:
