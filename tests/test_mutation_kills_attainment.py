@@ -571,14 +571,37 @@ def test_the_growth_thresholds_of_a_proportion_with_a_ceiling_of_one_are_scaled(
 def test_the_growth_of_a_band_without_a_good_side_falling_toward_it_is_not_scaled():
     """§3: the factor C scales the thresholds for a level approaching its ceiling (test_rule_boundaries: a
     lower-is-better rate is not scaled). A band on a percent with no better side, [40, 50], approached from
-    80% by falling 1.2%/yr moves away from the ceiling of 100%: unscaled, 1.2% is moderate (≥ 0.5%,
-    < 1.5%), though 1.5%·C at y_b = 80 would be below it."""
+    80% by falling 1.2%/yr moves away from the ceiling of 100% (declared, as the catalogue gives every
+    percentage): unscaled, 1.2% is moderate (≥ 0.5%, < 1.5%), though 1.5%·C at y_b = 80 would be below it."""
     rules = DEFAULT_RULES
     level, fall, span = 80.0, 0.012, 2
     scale = 1 - (level / 100.0) ** rules.natural_limit_exponent
     assert rules.moderate_growth <= fall < rules.substantial_growth
     assert fall >= rules.substantial_growth * scale  # scaled, it would be substantial
     target = Target(id="b", indicator=NONE_SIDE, kind="band", lower=40.0, upper=50.0)
-    r = growth_class(target, {B: level, E - span: level, E: level * (1 - fall) ** span})
+    plan = make_plan(target, precision=PRECISION)
+    plan = replace(plan, indicators={**plan.indicators, NONE_SIDE: replace(plan.indicators[NONE_SIDE], natural_limit=100.0)})
+    r = growth_class(target, {B: level, E - span: level, E: level * (1 - fall) ** span}, plan)
     assert r.progress == pytest.approx(fall, rel=1e-9)
     assert r.progress_class == "moderate_progress"
+
+
+# -- _progress_growth: 相适应 without a good side grows toward its reference ---------------------------
+@pytest.mark.parametrize(("window", "latest"), [(40.0, 36.0), (20.0, 24.0)], ids=["above-falling", "below-rising"])
+def test_growth_of_a_commensurate_target_without_a_good_side_is_measured_toward_the_reference(window, latest):
+    """§3, no numeric goal: g = d·CAGR over the last ≤ trend_window years; for 相适应 (within ±3% of R) on an
+    indicator with no better side the goal is R itself, so the good direction is toward R: falling from
+    above it and rising from below it are both progress."""
+    span, reference = 2, 30.0
+    target = Target(id="r", indicator=NONE_SIDE, kind="relative_to", reference="female_share_party_members",
+                    relation="commensurate", area="decision_making")
+    data = pd.concat([frame(NONE_SIDE, {B: window, E - span: window, E: latest}),
+                      frame("female_share_party_members", {B: reference, E - span: reference, E: reference})],
+                     ignore_index=True)
+    r = judged(target, data)
+    toward = 1 if reference > latest else -1
+    growth = toward * ((latest / window) ** (1 / span) - 1)
+    assert growth > DEFAULT_RULES.substantial_growth
+    assert r.status == "not_attained"
+    assert r.progress == pytest.approx(growth, rel=1e-12)
+    assert r.progress_class == "substantial_progress"
