@@ -422,12 +422,14 @@ def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]
     on the counts ``_HB_COUNTS``, is still to run: it runs here, on the outliers only);
     every region's candidates at once.
     """
-    groups = ["indicator", "sex", "area_type", "sign"]
-    hb = hb[hb.groupby(groups)["region"].transform("size") >= rules.hb_min_regions].reset_index(drop=True)
+    group = hb.groupby(["indicator", "sex", "area_type", "sign"], sort=False).ngroup().fillna(-1).to_numpy(dtype=np.int64)  # the keys hashed once
+    size = np.bincount(group[group >= 0], minlength=group.max(initial=-1) + 1)
+    kept = (group >= 0) & (size[np.maximum(group, 0)] >= rules.hb_min_regions)
+    hb = hb[kept].reset_index(drop=True)
     if not len(hb):
         return []
     ratio = hb["_x1"] / hb["_x0"]
-    keys = [hb[g] for g in groups]
+    keys = group[kept]
     med = ratio.groupby(keys).transform("median")
     s = np.where(ratio < med, 1 - med / ratio, ratio / med - 1)
     effect = pd.Series(s * np.maximum(hb["_x0"], hb["_x1"]) ** rules.hb_u, index=hb.index)
