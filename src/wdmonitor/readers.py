@@ -232,7 +232,12 @@ def _plain_csv(text: str, names: Names) -> bool:
     import csv
     import io
 
-    first_lines = "\n".join(text.split("\n", 3)[:3])
+    end = -1
+    for _ in range(3):  # the first three lines, without copying the rest of the text
+        end = text.find("\n", end + 1)
+        if end < 0:
+            break
+    first_lines = text if end < 0 else text[:end]
     head = list(csv.reader(io.StringIO(first_lines, newline="")))  # a carriage return inside a quoted cell is text
     if not head:
         return True
