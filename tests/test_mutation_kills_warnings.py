@@ -647,3 +647,21 @@ def test_w2c_takes_in_regions_positive_below_one():
     w2c = table[table["check"] == "W2c"]
     assert w2c["region"].tolist() == [COUNTIES[0].code]
     assert w2c["hb_effect"].iloc[0] == pytest.approx((2.0 / 1.0 - 1) * 1.0 ** DEFAULT_RULES.hb_u, rel=1e-12)
+
+
+@pytest.mark.parametrize(("latest", "flagged"), [(48.04, False), (48.5, True)], ids=["nil", "material"])
+def test_w2c_a_nil_change_without_counts_is_no_outlier(latest, flagged):
+    """Methodology §8: a change smaller than half a unit of the last reported decimal is nil, no
+    warning, whether or not counts stand behind the value. Five counties' share of women rises by a
+    quarter and one stays at 48: every other ratio is 1.25, so E_med = Q1 = Q3 = 0 and the one that
+    does not rise is the Hidiroglou–Berthelot outlier. 48 → 48.04 moves less than half of 0.1: nil,
+    no W2c; 48 → 48.5 is material, and is W2c's warning."""
+    change = latest - 48.0
+    assert (change >= DEFAULT_RULES.materiality * UNIT) == flagged
+    target = Target(id="w2", indicator=SHARE, kind="increase")
+    x0 = [48.0, 20.0, 24.0, 28.0, 32.0, 36.0]
+    x1 = [latest, *(v * 1.25 for v in x0[1:])]
+    parts = [frame(SHARE, {AS_OF - 1: a, AS_OF: b}, region=c.code) for c, a, b in zip(COUNTIES, x0, x1, strict=True)]
+    table = flag_table(pd.concat([*parts, frame(SHARE, {AS_OF - 1: 30.0, AS_OF: 36.0})], ignore_index=True), target)
+    w2c = table[table["check"] == "W2c"]
+    assert w2c["region"].tolist() == ([COUNTIES[0].code] if flagged else [])

@@ -570,7 +570,8 @@ def _volatility_and_deterioration(now: pd.DataFrame, matrix: SeriesMatrix, as_of
     # W2c: a counted change within chance is no outlier; NaN where the exact test is left to hb_flags
     if len(years):
         latest = last_col == as_of - years[0]
-        chance = (counted & ~(latest & telling)).astype(float)
+        # a change too small to count (§8, nil) is no outlier either, counted or not
+        chance = ((counted & ~(latest & telling)) | (latest & ~material)).astype(float)
         chance[latest & material & counted & ~asked] = np.nan
     else:
         chance = np.zeros(len(rows))
