@@ -160,6 +160,30 @@ def test_template_fill_read_evaluate_for_a_city_and_its_counties(tmp_path, plan)
     assert sheet.cell(row=2, column=header.index("评估依据") + 1).value == "市妇儿工委2025年家庭建设评估（市妇儿工委，2025-03-05）"
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_the_verdicts_on_a_partitioned_evaluation_are_those_of_one_frame(tmp_path, plan, n_jobs):
+    """Each partition's rows are traced where they are judged; the committee's verdicts, the
+    qualitative rows of every region and their traces come once every partition is in."""
+    from wdmonitor.partitions import by_region, evaluate_partitions
+
+    if n_jobs != 1:
+        pytest.importorskip("joblib")
+    path = fill(write_assessment_template(plan, tmp_path / "定性评估.xlsx"), {
+        "G4": "已实现", "H4": "鼓楼区卫健局健康管理报告", "I4": "鼓楼区妇儿工委", "J4": "2025-03-01",
+        "G6": "基本实现", "H6": "晋安区妇儿工委自评报告", "I6": "晋安区妇儿工委", "J6": "2025-03-02",
+    })
+    whole = evaluate(data(), plan, 2025, assessments=path).table
+    partitioned = evaluate_partitions(by_region(data(), plan, "county"), plan, 2025, assessments=path, n_jobs=n_jobs).table
+    pd.testing.assert_frame_equal(partitioned, whole)
+    city = whole.set_index(["target_id", "region"]).loc[("health-10", CITY)]
+    assert (city["assessment_basis"], city["trace"].split(":")[0]) == ("summarised", "assessed (summarised)")
+    numeric = whole[whole["kind"] != "qualitative"]  # health-7 judged on its proxy in every region, health-3 unobserved
+    proxied = numeric["target_id"] == "health-7"
+    assert numeric.loc[proxied, "trace"].str.startswith("proxy: judged on health_literacy_residents for "
+                                                        "health_literacy_female").tolist() == [True] * 3
+    assert numeric.loc[~proxied, "trace"].str.startswith("y_b(").tolist() == [True] * 3
+
+
 def test_a_city_is_not_summarised_while_a_county_is_missing_and_a_recorded_verdict_stands(plan):
     one = read_assessments(pd.DataFrame({"target_id": ["health-10"], "region": ["鼓楼区"], "status": ["已实现"],
                                          "evidence": ["报告"]}), plan)

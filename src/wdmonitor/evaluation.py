@@ -465,6 +465,20 @@ def data_digest(valid: pd.DataFrame) -> str:
     return hashlib.sha256(pd.util.hash_pandas_object(values, index=False).to_numpy().tobytes()).hexdigest()
 
 
+def traced(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The engine's verdict rows with their traces (:func:`_trace`, and the note of a row judged on a proxy).
+
+    A row's trace stands on that row alone, so a partition's rows are traced where they are
+    judged and :func:`evaluation_of` keeps those traces; a qualitative row's trace is the
+    committee's verdict, written by :func:`evaluation_of` once every region's row is there.
+    """
+    from .proxies import proxy_trace
+
+    table = table.assign(trace=_trace(table, year))
+    table["trace"] = proxy_trace(table)
+    return table
+
+
 def evaluation_of(table: pd.DataFrame, unjudged: pd.DataFrame, plan: Plan, year: int, assessments: Any,
                   rules: RuleSet, provenance: dict[str, Any]) -> Evaluation:
     """The :class:`Evaluation` of the engine's verdict rows: the committee's assessments, names, traces, provenance.
@@ -474,14 +488,13 @@ def evaluation_of(table: pd.DataFrame, unjudged: pd.DataFrame, plan: Plan, year:
     """
     from . import __version__
     from .assessments import apply_assessments, assessment_trace
-    from .proxies import proxy_trace
     from .tables import region_names
 
+    if "trace" not in table:  # rows traced already (a partition's, in its worker) keep their traces
+        table = traced(table, year)
     # every region's qualitative rows, with the committee's verdicts (recorded or summarised)
     table = apply_assessments(table, assessments, plan)
     table["region_name"] = table["region"].map(region_names(plan))
-    table["trace"] = _trace(table, year)
-    table["trace"] = proxy_trace(table)
     table["trace"] = assessment_trace(table)
     table = table[list(TABLE_COLUMNS)].reset_index(drop=True)
     given = dict(provenance)

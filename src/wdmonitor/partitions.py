@@ -95,7 +95,7 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
     (:func:`_finished_part`), for a caller that lets each partition go once it is written.
     """
     from .early_warning import finished_flags, flags_for_valid, shared_run
-    from .evaluation import evaluation_of
+    from .evaluation import evaluation_of, traced
 
     if isinstance(partition, (str, Path)):
         frame = read_submission(partition, plan)
@@ -111,7 +111,7 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
     judged = None
     if year is not None:
         judged = judge_all(valid, plan, year, rules)
-        table = judged.table
+        table = traced(judged.table, year)  # each row's trace where it is judged: in the worker with n_jobs
         if finish:  # the qualitative rows of the partition's regions are copied from the jurisdiction's
             table = evaluation_of(table, judged.unjudged, plan, year, None, rules, {}).table
         out.update(table=table[table["region"] != jurisdiction].reset_index(drop=True), unjudged=judged.unjudged)
@@ -202,26 +202,22 @@ def _claim(seen: dict[str, int], regions: pd.Series, number: int, jurisdiction: 
 
 
 def _ordered(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """Verdict rows in the engine's order: by target as the plan lists them, its series, then region, then as they came."""
-    from .targets import _series_specs
-
-    specs = {}
-    for target in plan.targets:
-        for _, sex, area_type, derivation in _series_specs(target, plan.indicators.get(target.indicator or "")):
-            specs.setdefault((target.id, sex.rstrip("?"), area_type, derivation), len(specs))
+    """Verdict rows in the engine's order: by target and series as the plan lists them (``spec``, kept
+    on a row judged on a proxy), then region, then as they came."""
     regions = {code: number for number, code in enumerate(plan.region_codes)}
-    spec = pd.Series(list(zip(table["target_id"], table["sex"], table["area_type"], table["derivation"], strict=True)))
     order = np.lexsort((np.arange(len(table)), table["region"].map(regions).fillna(len(regions)).to_numpy(),
-                        spec.map(specs).fillna(len(specs)).to_numpy()))
+                        table["spec"].to_numpy()))
     return table.iloc[order].reset_index(drop=True)
 
 
 def _combined_table(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, year: int,
                     rules: RuleSet) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every partition's verdict rows and the jurisdiction's, in one table; and the unjudged series."""
+    """Every partition's verdict rows and the jurisdiction's, in one table, traced; and the unjudged series."""
+    from .evaluation import traced
+
     jurisdiction = plan.jurisdiction.code
     _check_disjoint([p["table"] for p in parts], jurisdiction)
-    whole = judge_all(kept, plan, year, rules, only=[jurisdiction]).table
+    whole = traced(judge_all(kept, plan, year, rules, only=[jurisdiction]).table, year)
     table = pd.concat([whole, *(p["table"] for p in parts)], ignore_index=True)
     return _ordered(table, plan), _combined_unjudged([p["unjudged"] for p in parts])
 

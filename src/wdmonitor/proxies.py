@@ -162,7 +162,7 @@ def apply_proxies(rows: pd.DataFrame, matrix: SeriesMatrix, plan: Plan, year: in
         return out
     taken = proxy_rows.iloc[position[use]]
     keep = {"target_id", "area", "goal_no", "section", "region", "text_zh", "reading", "indicator", "name_zh", "name_en",
-            "baseline_year", "final_baseline_year"}
+            "baseline_year", "final_baseline_year", "spec"}
     index = out.index[use]
     for column in proxy_rows.columns:
         if column in keep or column not in out.columns:

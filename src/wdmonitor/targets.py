@@ -146,6 +146,7 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             records.append(row)
     # one record per target and series; then repeated over the regions (no loop over regions)
     specs = pd.DataFrame.from_records(records)
+    specs["spec"] = np.arange(len(specs))  # the rows' order: by target and series as the plan lists them, then region
     everywhere = specs["_everywhere"].to_numpy(dtype=bool)
     copies = np.where(everywhere, len(regions), 1)  # in the specs' order, each region in turn: one take
     taken = np.repeat(np.arange(len(specs)), copies)
