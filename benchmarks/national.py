@@ -14,7 +14,9 @@ that imports are included, it times and prints, each on its own line:
 
 ``--units 40000`` simulates township scale (about 33 million rows) and ``--partitions`` runs
 the cycle province by province (:func:`wdmonitor.partitions.monitor_partitions`), so memory is
-bounded by the largest province; ``--jobs 2`` runs the provinces in joblib's processes.
+bounded by the largest province; ``--jobs 2`` runs the provinces in joblib's processes. ``--jobs 2``
+alone runs the in-memory cycle on two cores: the provinces in two groups, each read, validated,
+judged, traced and flagged in its own process, the evaluation and the warnings returned whole.
 ``--scale 0.1`` runs a tenth of the units; ``--growth`` also runs 10%, 30% and 100% of that
 scale to show how cost grows. A per-series reference loop (one statsmodels fit and one
 comparison per series, the way an analyst would write it) runs on a sample of series.
@@ -22,7 +24,8 @@ comparison per series, the way an analyst would write it) runs on a sample of se
 Usage::
 
     python benchmarks/national.py                              # the national cycle
-    python benchmarks/national.py --partitions --jobs 2        # the same, province by province, 2 processes
+    python benchmarks/national.py --jobs 2                     # the same in memory on 2 cores (2 groups of provinces)
+    python benchmarks/national.py --partitions --jobs 2        # province by province, 2 processes
     python benchmarks/national.py --partitions --jobs 2 --groups 2   # the provinces in 2 partitions, one per core
     python benchmarks/national.py --units 40000 --partitions   # township scale, bounded memory
     python benchmarks/national.py --scale 0.1 --growth         # a tenth, and how cost grows
@@ -150,13 +153,15 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
     """The library's cycle on the files, in this (fresh) process: evaluated at the mid-term and
     warned as of ``as_of`` (the mid-term year when 0: one engine run for both, as the annual report runs)."""
     from wdmonitor import check_submission
+    from wdmonitor.early_warning import flags_for_valid, shared_run
     from wdmonitor.engine import judge_all
     from wdmonitor.readers import read_files
-    from wdmonitor.early_warning import flags_for_valid, shared_run
 
     plan = national_plan(units)
     as_of = as_of or plan.midterm_year
     paths = sorted(folder.glob("*.csv"))
+    if jobs != 1 and not partitions:
+        return _in_memory_on_cores(paths, plan, as_of, jobs)
     if partitions:
         from wdmonitor.partitions import write_partitions
 
@@ -166,11 +171,7 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
             run = write_partitions(parts, plan, out, plan.midterm_year, as_of, n_jobs=jobs, refused="skip")
         figures = {"partitioned": time.perf_counter() - started, "rows_valid": run["rows_valid"],
                    "table_rows": run["verdict_rows"], "flags": run["flags"]}
-        if jobs != 1:
-            from joblib.externals.loky import get_reusable_executor
-
-            get_reusable_executor().shutdown(wait=True)
-        return {**figures, "peak_workers_mb": peak_mb(resource.RUSAGE_CHILDREN)}
+        return {**figures, "peak_workers_mb": _workers_peak_mb(jobs)}
     started = time.perf_counter()
     report = check_submission(read_files(paths, plan), plan)
     read_validate = time.perf_counter() - started
@@ -182,6 +183,28 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
     flags = flags_for_valid(report.valid, plan, as_of, judged=shared_run(judged, report.valid, as_of))
     return {"read_validate": read_validate, "evaluate": evaluate_s, "warnings": time.perf_counter() - started,
             "rows_valid": len(report.valid), "table_rows": len(table), "flags": len(flags)}
+
+
+def _in_memory_on_cores(paths: list[Path], plan, as_of: int, jobs: int) -> dict[str, float]:
+    """The cycle on ``jobs`` cores, in memory: the provinces in ``jobs`` groups, each read, validated,
+    judged, traced and flagged in its own process, the evaluation and warnings returned whole."""
+    from wdmonitor.partitions import monitor_partitions
+
+    started = time.perf_counter()
+    groups = [paths[number::jobs] for number in range(jobs)]  # the provinces dealt out in turn: groups of like size
+    evaluation, warnings = monitor_partitions(groups, plan, plan.midterm_year, as_of, n_jobs=jobs, refused="skip")
+    figures = {"in_memory": time.perf_counter() - started, "rows_valid": evaluation.provenance["rows_valid"],
+               "table_rows": len(evaluation.table), "flags": len(warnings.table)}
+    return {**figures, "peak_workers_mb": _workers_peak_mb(jobs)}
+
+
+def _workers_peak_mb(jobs: int) -> float:
+    """The largest worker's peak memory, once joblib's workers have exited (0 when none ran)."""
+    if jobs != 1:
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True)
+    return peak_mb(resource.RUSAGE_CHILDREN)
 
 
 def _in_fresh_process(*args: str) -> dict[str, float]:
@@ -204,14 +227,18 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
         run = _in_fresh_process("cycle", tmp, str(units), str(int(partitions)), str(jobs), str(groups), str(as_of))
     rows = floor["rows"]
     figures = {"units": units, "rows": rows, "refused": rows - run["rows_valid"], "floor": floor["process"], **run}
-    if not partitions:
+    if "read_validate" in run:
         figures["total"] = run["read_validate"] + run["evaluate"] + run["warnings"]
     if not quiet:
         print(f"units: {units} (files: {len(paths)}, one per province)")
         print(f"rows: {rows:,} ({figures['refused']:,} refused by validation)")
         print(f"floor: {floor['process']:.2f} s (pandas alone, imports included: read the CSV files {floor['read']:.2f} s, "
               f"one groupby over the {floor['series']:,} series {floor['groupby']:.2f} s)")
-        if partitions:
+        if "in_memory" in run:
+            print(f"read + validate + evaluate + early warnings in memory, the provinces in {jobs} groups, one process each: "
+                  f"{run['in_memory']:.2f} s ({run['table_rows']:,} verdict rows with their traces and the qualitative "
+                  f"rows, {run['flags']:,} flags)")
+        elif partitions:
             print(f"read + validate + evaluate + early warnings, {f'in {groups} groups of provinces' if groups else 'by province'}"
                   f" with {jobs} process(es): {run['partitioned']:.2f} s ({run['table_rows']:,} verdict rows, "
                   f"{run['flags']:,} flags, each partition's written to CSV by its worker)")
@@ -223,7 +250,7 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
             print(f"total: {figures['total']:.2f} s")
         print(f"process (imports included): {run['process']:.2f} s")
         print(f"library / floor: {run['process'] / floor['process']:.1f}x")
-        workers = f", largest worker {run['peak_workers_mb']:,.0f} MB" if partitions and jobs != 1 else ""
+        workers = f", largest worker {run['peak_workers_mb']:,.0f} MB" if jobs != 1 else ""
         print(f"peak memory: {run['peak_mb']:,.0f} MB{workers}")
     return figures
 
@@ -297,7 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="share of the 2,850 units (default 1.0)")
     parser.add_argument("--units", type=int, help="number of units instead of --scale (40000: about township level)")
     parser.add_argument("--partitions", action="store_true", help="run the cycle province by province (bounded memory)")
-    parser.add_argument("--jobs", type=int, default=1, help="with --partitions: provinces at once in joblib's processes")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes (joblib): with --partitions the provinces at once; without, the in-memory cycle on "
+                             "this many cores, the provinces in as many groups")
     parser.add_argument("--groups", type=int, default=0,
                         help="with --partitions: the provinces' files in this many partitions (2 with --jobs 2: one per core)")
     parser.add_argument("--growth", action="store_true",

@@ -41,6 +41,17 @@ def test_national_benchmark_runs_province_by_province_in_worker_processes():
     assert re.search(r"^peak memory: [\d,]+ MB, largest worker [\d,]+ MB$", lines[starts.index("peak memory")])
 
 
+def test_national_benchmark_runs_the_cycle_in_memory_on_two_cores():
+    lines = run("national.py", "--units", "40", "--jobs", "2", "--reference-series", "0")
+    starts = [line.split(":")[0] for line in lines]
+    label = "read + validate + evaluate + early warnings in memory, the provinces in 2 groups, one process each"
+    assert label in starts, lines
+    figures = re.fullmatch(r".*: \d+\.\d\d s \(([\d,]+) verdict rows with their traces and the qualitative rows, "
+                           r"([\d,]+) flags\)", lines[starts.index(label)])
+    assert figures and int(figures[1].replace(",", "")) > 0, lines
+    assert re.search(r"^peak memory: [\d,]+ MB, largest worker [1-9][\d,]* MB$", lines[starts.index("peak memory")])
+
+
 def test_store_benchmark_prints_add_frame_and_size():
     lines = run("store.py", "--scale", "0.002")
     assert [line.split(":")[0] for line in lines] == [
