@@ -111,7 +111,7 @@ def _part(partition: pd.DataFrame | str | Path | list[str | Path], plan: Plan, y
     judged = None
     if year is not None:
         judged = judge_all(valid, plan, year, rules)
-        table = traced(judged.table, year)  # each row's trace where it is judged: in the worker with n_jobs
+        table = _verdict_columns(traced(judged.table, year))  # each row's trace where it is judged: in the worker with n_jobs
         if finish:  # the qualitative rows of the partition's regions are copied from the jurisdiction's
             table = evaluation_of(table, judged.unjudged, plan, year, None, rules, {}).table
         out.update(table=table[table["region"] != jurisdiction].reset_index(drop=True), unjudged=judged.unjudged)
@@ -139,6 +139,14 @@ def _finished_part(numbered: tuple[int, Any], folder: Path | None, *args: Any) -
                 part.setdefault("files", []).append(write_csv(part[key], folder / f"{stem}-{number:03d}.csv"))
                 part[f"{key}_rows"] = len(part.pop(key))
     return part
+
+
+def _verdict_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of the engine's verdict rows an evaluation keeps, and their place in the plan
+    (``spec``, for :func:`_ordered`): what a worker sends back, a third of the engine's columns."""
+    from .evaluation import TABLE_COLUMNS
+
+    return table[[c for c in (*TABLE_COLUMNS, "spec") if c in table.columns]]
 
 
 def _kept(valid: pd.DataFrame, jurisdiction: str, keep: frozenset[str]) -> pd.DataFrame:
@@ -217,7 +225,7 @@ def _combined_table(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan,
 
     jurisdiction = plan.jurisdiction.code
     _check_disjoint([p["table"] for p in parts], jurisdiction)
-    whole = traced(judge_all(kept, plan, year, rules, only=[jurisdiction]).table, year)
+    whole = _verdict_columns(traced(judge_all(kept, plan, year, rules, only=[jurisdiction]).table, year))
     table = pd.concat([whole, *(p["table"] for p in parts)], ignore_index=True)
     return _ordered(table, plan), _combined_unjudged([p["unjudged"] for p in parts])
 
