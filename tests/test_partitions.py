@@ -205,3 +205,25 @@ def test_warnings_as_of_the_evaluation_year_stand_on_the_evaluation_s_engine_run
     earlier = valid[valid["year"].astype("int64") <= last - 1]  # judged a year early, on rows with a later year
     assert shared_run(judge_all(valid, PLAN, last - 1), valid, last - 1) is None
     assert shared_run(judge_all(earlier, PLAN, last - 1), earlier, last - 1) is not None
+
+
+def _where(number: int, seconds: float) -> dict[str, int]:
+    """A partition's stand-in: which process judged it, after ``seconds``."""
+    import os
+    import time
+
+    time.sleep(seconds)
+    return {"number": number, "pid": os.getpid()}
+
+
+@pytest.mark.parametrize("seconds", [[0.0] * 7, [0.6, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.4, 0.0, 0.4, 0.0, 0.0, 0.0]])
+def test_two_jobs_are_this_process_and_one_worker_and_the_results_come_in_order(seconds):
+    import os
+
+    from wdmonitor.partitions import _run
+
+    pytest.importorskip("joblib")
+    results = list(_run(lambda pair: _where(*pair), list(enumerate(seconds)), 2))
+    assert [r["number"] for r in results] == list(range(7))  # in the partitions' order, however long each took
+    pids = {r["pid"] for r in results}
+    assert os.getpid() in pids and len(pids) == 2  # this process judged some, one worker the rest

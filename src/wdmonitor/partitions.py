@@ -30,7 +30,6 @@ True
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,23 +160,53 @@ def _spread_indicators(plan: Plan) -> frozenset[str]:
 
 def _run(function: Callable[..., dict[str, Any]], frames: Iterable[pd.DataFrame], n_jobs: int | None,
          *args: Any) -> Iterator[dict[str, Any]]:
-    """``function(frame, *args)`` for every partition, one after another or through joblib, each
-    result as soon as it (and every one before it) is done."""
+    """``function(frame, *args)`` for every partition, each result as soon as it (and every one
+    before it) is done: one after another, or ``n_jobs`` at once — this process judging one and
+    joblib's worker processes the others, so a two-core run starts one worker, not two."""
     if n_jobs in (None, 1):
         return (function(frame, *args) for frame in frames)
     try:
-        from joblib import Parallel, delayed, effective_n_jobs
+        from joblib import effective_n_jobs
+        from joblib.externals.loky import get_reusable_executor
     except ImportError as error:  # pragma: no cover - the optional extra
         raise ArgumentError("n_jobs needs joblib: pip install 'wdmonitor[parallel]' / 并行计算需要安装 joblib") from error
+    workers = effective_n_jobs(n_jobs) - 1
+    if workers < 1:
+        return (function(frame, *args) for frame in frames)
+    return _shared(function, iter(frames), get_reusable_executor(max_workers=workers), workers, args)
 
-    def batches() -> Iterator[dict[str, Any]]:
-        # two partitions a worker at a time: finished results never pile up behind a slow consumer
-        pending = iter(frames)
-        with Parallel(n_jobs=n_jobs, return_as="generator") as parallel:
-            while batch := list(itertools.islice(pending, 2 * effective_n_jobs(n_jobs))):
-                yield from parallel(delayed(function)(frame, *args) for frame in batch)
 
-    return batches()
+def _shared(function: Callable[..., dict[str, Any]], frames: Iterator[Any], executor: Any, workers: int,
+            args: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
+    """The partitions dealt in order, one to each idle worker and the next to this process; the results in order.
+
+    A result (a dict) waits in ``ahead`` only behind an earlier partition still running, and at
+    most ``2 × workers`` of them: past that this process waits instead of taking another.
+    """
+    import collections
+
+    ahead: collections.deque[Any] = collections.deque()  # the workers' futures and this process's results, in order
+    exhausted = False
+    while ahead or not exhausted:
+        while not exhausted and sum(not isinstance(a, dict) and not a.done() for a in ahead) < workers:
+            exhausted = _deal(frames, ahead, lambda frame: executor.submit(function, frame, *args))
+        if not exhausted and len(ahead) <= 2 * workers:
+            exhausted = _deal(frames, ahead, lambda frame: function(frame, *args))
+        while ahead and (exhausted or len(ahead) > 2 * workers or isinstance(ahead[0], dict) or ahead[0].done()):
+            first = ahead.popleft()
+            yield first if isinstance(first, dict) else first.result()
+
+
+def _deal(frames: Iterator[Any], ahead: Any, start: Callable[[Any], Any]) -> bool:
+    """Start the next partition, if any, and queue what ``start`` returns; whether none was left."""
+    frame = next(frames, _NONE_LEFT)
+    if frame is _NONE_LEFT:
+        return True
+    ahead.append(start(frame))
+    return False
+
+
+_NONE_LEFT = object()
 
 
 def _frames(partitions: Iterable[pd.DataFrame] | Any, plan: Plan) -> Iterable[pd.DataFrame]:
