@@ -570,8 +570,11 @@ def with_indicators(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     What validation, the store and the evaluation call first, so that a department may send
     counts, values or both. A frame without components is returned as it is.
     """
-    if col.INDICATOR in frame and _text(frame[col.INDICATOR]).isin(component_ids()).any():
-        return compute_indicators(frame, plan)
+    if col.INDICATOR in frame:
+        components = component_ids()
+        # each distinct id once: a national panel holds a few hundred in millions of rows
+        if any(str(value).strip() in components for value in pd.unique(frame[col.INDICATOR].dropna())):
+            return compute_indicators(frame, plan)
     return frame
 
 

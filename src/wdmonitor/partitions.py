@@ -10,9 +10,10 @@ for a township panel whose results alone outgrow memory.
 The one verdict that spans regions, a jurisdiction's spread across its sub-regions (区域差距),
 is judged at the end on the rows of the indicators it needs, kept from every partition.
 
-Partitions run one after another by default; ``n_jobs`` runs them in parallel processes
-through joblib (``pip install wdmonitor[parallel]``), which pickles the plan and each frame to
-its workers.
+Partitions run one after another by default; ``n_jobs`` runs that many at once: this process
+judges one while ``n_jobs − 1`` of joblib's worker processes (``pip install wdmonitor[parallel]``)
+judge the others, each sent the plan and its partition (a frame, or the paths it reads itself)
+and sending back its verdict rows, flags and the rows the last pass needs.
 
 Examples
 --------
@@ -293,8 +294,8 @@ def evaluate_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, p
         The committee's verdicts on qualitative targets.
     rules : RuleSet
     n_jobs : int, optional
-        Partitions judged at once in separate processes through joblib (-1: one per core);
-        1 (the default) judges them one after another in this process.
+        Partitions judged at once (-1: one per core): this process and ``n_jobs − 1`` of
+        joblib's worker processes; 1 (the default) judges them one after another in this process.
 
     Returns
     -------
