@@ -180,3 +180,55 @@ def test_w1_by_ols_reports_the_prediction_interval_at_the_rule_sets_ci_level():
     assert w1["upper"].iloc[0] == pytest.approx(prediction["obs_ci_upper"].iloc[0], rel=1e-9)
     se = (prediction["mean"].iloc[0] - prediction["obs_ci_lower"].iloc[0]) / student.ppf(1 - (1 - rules.ci_level) / 2, model.df_resid)
     assert w1["probability"].iloc[0] == pytest.approx(student.cdf((prediction["mean"].iloc[0] - 70.0) / se, model.df_resid), rel=1e-9)
+
+
+# == the trend window and the counts' level are the rule set's (methodology §4, §7) =================
+def test_w1_projects_the_trend_over_the_rule_sets_trend_window():
+    """Methodology §4: W1's default projection is the trend over the last ≤ trend_window years (the
+    slope between the window's first and last observation). 50, 50, 50, 51, 52 in 2020–2024 against
+    at least 60 in 2025 (baseline 50 in 2020, 100 units away): with trend_window = 3 the slope is
+    (52 − 50)/(2024 − 2022) = 1, ŷ_2025 = 53 and P = (53 − 50)/10 = 0.3, a warning; over five years
+    it would be 0.5, 52.5 and 0.25. Pins the ``window=rules.trend_window`` the screen projects with."""
+    rules = replace(DEFAULT_RULES, name="window-3", trend_window=3)
+    target = Target(id="w1", indicator=SCREENING, kind="at_least", values={2025: 60.0})
+    table = flag_table(series(SCREENING, years(2020, 50.0, 50.0, 50.0, 51.0, 52.0)), target, rules=rules)
+    w1 = checks(table, "W1", target_year=2025)
+    slope = (52.0 - 50.0) / (2024 - 2022)
+    projected = 52.0 + slope * (2025 - 2024)
+    assert w1["projection"].iloc[0] == pytest.approx(projected, abs=1e-12)
+    assert w1["progress_share"].iloc[0] == pytest.approx((projected - 50.0) / (60.0 - 50.0), abs=1e-12)
+    assert rules.w1_alert <= (projected - 50.0) / 10.0 < rules.w1_none and severity(w1) == "warning"
+
+
+def test_w1_on_counts_fits_the_rule_sets_window_and_reports_the_count_level_interval():
+    """Methodology §7: W1 on a counted rate is the Poisson GLM (log link, offset log n) of the events
+    of the last ≤ trend_window years, its projection's Wald interval at count_level, the variance times
+    φ = max(1, Pearson χ²/(m − 2)) (docs/methodology.md §7). An MMR on 20,000 births a year with 4, 4,
+    8, 10 and 12 deaths in 2020–2024 against at most 10 in 2025, with trend_window = 3 and count_level
+    = 0.9: the GLM (statsmodels) is fitted to 2022–2024 only (30 deaths, enough), and the W1 row's
+    projection and interval are exp(η̂_2025 ± z·se)·10⁵ with z the 0.95 normal quantile. The rate
+    rises, so the screen's P is below 0 and the GLM's probability of meeting 10 is below
+    w1_count_alert: an alert. Pins the ``window`` and ``level`` the GLM is fitted with."""
+    import statsmodels.api as sm
+    from scipy.stats import norm
+
+    rules = replace(DEFAULT_RULES, name="window-3-level-0.9", trend_window=3, count_level=0.9)
+    deaths, births = np.array([4.0, 4.0, 8.0, 10.0, 12.0]), np.full(5, 20_000.0)
+    target = Target(id="m", indicator=MMR, kind="at_most", values={2025: 10.0})
+    w1 = checks(flag_table(counted(MMR, list(deaths), list(births), 1e5), target, rules=rules), "W1", target_year=2025)
+    window = slice(5 - rules.trend_window, 5)
+    assert deaths[window].sum() >= rules.count_min_events
+    t = np.arange(2020.0, 2025.0)[window]
+    exog = sm.add_constant(t - t.mean())
+    fit = sm.GLM(deaths[window], exog, family=sm.families.Poisson(), offset=np.log(births[window])).fit(tol=1e-13)
+    phi = max(1.0, fit.pearson_chi2 / (len(t) - 2))
+    x = np.array([1.0, 2025 - t.mean()])
+    eta, se = float(x @ fit.params), float(np.sqrt(x @ (phi * fit.cov_params()) @ x))
+    z = norm.ppf(1 - (1 - rules.count_level) / 2)
+    p = norm.cdf(-(eta - np.log(10.0 / 1e5)) / se)
+    assert p < rules.w1_count_alert
+    assert w1["method"].tolist() == ["poisson_glm"] and severity(w1) == "alert"
+    assert w1["projection"].iloc[0] == pytest.approx(np.exp(eta) * 1e5, rel=1e-7)
+    assert w1["lower"].iloc[0] == pytest.approx(np.exp(eta - z * se) * 1e5, rel=1e-7)
+    assert w1["upper"].iloc[0] == pytest.approx(np.exp(eta + z * se) * 1e5, rel=1e-7)
+    assert w1["probability"].iloc[0] == pytest.approx(p, rel=1e-6)
