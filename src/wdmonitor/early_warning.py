@@ -705,10 +705,12 @@ def _gap_widening(now: pd.DataFrame, matrix: SeriesMatrix, rules: RuleSet) -> li
     with np.errstate(invalid="ignore", divide="ignore"):
         beyond_prev = np.where(np.isnan(v_last + v_prev), 0.0, z * np.sqrt(v_last + v_prev))
         beyond_base = np.where(np.isnan(v_last + v_base), 0.0, z * np.sqrt(v_last + v_base))
-        wider = (y_last - y_prev >= np.maximum(nil, beyond_prev)) & (y_last - gap_b >= np.maximum(nil, beyond_base))
+        # material (at least half a unit, §8) and beyond a counted gap's interval ("exceeds", §7)
+        wider_base = (y_last - gap_b >= nil) & (y_last - gap_b > beyond_base)
+        wider = (y_last - y_prev >= nil) & (y_last - y_prev > beyond_prev) & wider_base
         from_zero = np.abs(gap_b) < nil
         widening = np.where(from_zero, np.nan, (y_last - gap_b) / np.abs(gap_b))
-        alert_wide = (y_last - gap_b >= np.maximum(nil, beyond_base)) & (from_zero | (widening >= rules.w4_alert_widening - 1e-12))
+        alert_wide = wider_base & (from_zero | (widening >= rules.w4_alert_widening - 1e-12))
         lo, hi = rules.parity_band
         left_band = (y_prev >= lo) & (y_prev <= hi) & ((y_last <= lo - nil) | (y_last >= hi + nil))
     severity = np.select(
