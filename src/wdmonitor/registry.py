@@ -136,8 +136,12 @@ class _DuplicateKeyError(yaml.YAMLError):
         self.key, self.problem_mark = key, mark
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a mapping key given twice (plain YAML keeps the last one silently)."""
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """``yaml.SafeLoader`` that refuses a mapping key given twice (plain YAML keeps the last one silently).
+
+    It parses with libyaml (``CSafeLoader``: PyYAML's wheels ship it) where present, five to
+    ten times faster than the pure-Python parser, with the same safe constructor.
+    """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -190,43 +194,59 @@ def _check_structure(text: str, collector: _Collector) -> None:
     stack: list[list[Any]] = [[None, 0]]  # [anchor, nodes so far] of each open collection
     aliases = total = 0
 
-    def refuse(event: Any, what: str, expected: tuple[str, str]) -> None:
-        mark = event.start_mark
+    def refuse(mark: Any, what: str, expected: tuple[str, str]) -> None:
         collector.add(f"line {mark.line + 1}, column {mark.column + 1}", what, expected[0], expected[1])
         collector.raise_if_any()
 
-    for event in yaml.parse(text, Loader=_StrictLoader):  # noqa: S506 - events only, nothing is constructed
-        if isinstance(event, yaml.AliasEvent):
-            aliases += 1
-            if aliases > MAX_YAML_ALIASES:
-                refuse(event, f"more than {MAX_YAML_ALIASES} aliases",
-                       (f"a definition file may use at most {MAX_YAML_ALIASES} aliases (*name); write the values out",
-                        f"别名（*name）不得超过{MAX_YAML_ALIASES}个"))
-            size = sizes.get(event.anchor or "", 1)
-        elif isinstance(event, yaml.ScalarEvent):
-            size = 1
-            if event.anchor is not None:
-                sizes[event.anchor] = 1
-        elif isinstance(event, yaml.CollectionStartEvent):
-            stack.append([event.anchor, 1])
-            if len(stack) - 1 > MAX_YAML_DEPTH:
-                refuse(event, f"more than {MAX_YAML_DEPTH} levels",
-                       (f"lists and mappings may be nested at most {MAX_YAML_DEPTH} levels deep; flatten the file",
-                        f"列表和映射的嵌套不得超过{MAX_YAML_DEPTH}层"))
-            continue
-        elif isinstance(event, yaml.CollectionEndEvent):
-            anchor, size = stack.pop()
-            if anchor is not None:
-                sizes[anchor] = size
-        else:
-            continue
-        stack[-1][1] += size
-        total += size
-        if stack[-1][1] > MAX_YAML_NODES or total > MAX_YAML_NODES * 2:
-            refuse(event, f"more than {MAX_YAML_NODES} values once aliases are expanded",
-                   (f"a definition file may hold at most {MAX_YAML_NODES} values, aliases expanded; "
-                    "remove aliases that repeat large parts",
-                    f"展开别名后，定义文件的值不得超过{MAX_YAML_NODES}个"))
+    deep = (f"lists and mappings may be nested at most {MAX_YAML_DEPTH} levels deep; flatten the file",
+            f"列表和映射的嵌套不得超过{MAX_YAML_DEPTH}层")
+    try:
+        for event in yaml.parse(text, Loader=_StrictLoader):  # noqa: S506 - events only, nothing is constructed
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    refuse(event.start_mark, f"more than {MAX_YAML_ALIASES} aliases",
+                           (f"a definition file may use at most {MAX_YAML_ALIASES} aliases (*name); write the values out",
+                            f"别名（*name）不得超过{MAX_YAML_ALIASES}个"))
+                size = sizes.get(event.anchor or "", 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                size = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) - 1 > MAX_YAML_DEPTH:
+                    refuse(event.start_mark, f"more than {MAX_YAML_DEPTH} levels", deep)
+                continue
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = stack.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+            else:
+                continue
+            stack[-1][1] += size
+            total += size
+            if stack[-1][1] > MAX_YAML_NODES or total > MAX_YAML_NODES * 2:
+                refuse(event.start_mark, f"more than {MAX_YAML_NODES} values once aliases are expanded",
+                       (f"a definition file may hold at most {MAX_YAML_NODES} values, aliases expanded; "
+                        "remove aliases that repeat large parts",
+                        f"展开别名后，定义文件的值不得超过{MAX_YAML_NODES}个"))
+    except yaml.YAMLError as error:  # libyaml stops at its own depth (1000) before the events reach MAX_YAML_DEPTH
+        if "nesting depth" not in str(getattr(error, "problem", "")):
+            raise
+        refuse(error.problem_mark, f"more than {MAX_YAML_DEPTH} levels", deep)
+
+
+def _said_in_full(text: str) -> yaml.YAMLError | None:
+    """The pure-Python parser's error on ``text``, if it finds one: it names what it expected and
+    what it found ("expected the node content, but found '-'") where libyaml says less. Events
+    only, so nothing is built; called only once libyaml has refused the file."""
+    try:
+        for _ in yaml.parse(text, Loader=yaml.SafeLoader):  # noqa: S506 - events only
+            pass
+    except yaml.YAMLError as error:
+        return error
+    return None
 
 
 def read_yaml(path: str | Path, display: str | None = None) -> Any:
@@ -253,6 +273,7 @@ def read_yaml(path: str | Path, display: str | None = None) -> Any:
         collector.add(f"line {mark.line + 1}, column {mark.column + 1}", error.key, "a key must appear only once", "键不得重复")
         collector.raise_if_any()
     except yaml.YAMLError as error:
+        error = _said_in_full(text) or error
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
