@@ -394,3 +394,43 @@ def test_a_parity_row_is_reported_to_two_decimals_at_least_and_other_rows_to_the
     other = target_table(Target(id="a", indicator=HIGHER, kind="at_least", values={2025: 80.0}), precision=1)
     assert other["precision"].tolist() == [1]
     assert other["natural_limit"].dtype == float and np.isnan(other["natural_limit"].iloc[0])
+
+
+# == target_rows: which rows a target has, and which a plan's baseline reaches (left open on 2026-12-02) ==
+BOTH = "upper_secondary_gross_enrolment_rate"  # percent, reported for women and men: a total may come too
+
+
+def test_a_target_on_both_sexes_needs_each_sex_and_takes_the_total_only_where_it_comes():
+    """A target naming no sex, on an indicator reported for both sexes, is judged for women and for
+    men whatever the data hold (a missing sex is 无法评估, never dropped) and on the total only
+    where a total was sent: only the total row is optional."""
+    rows = target_table(Target(id="b", indicator=BOTH, kind="at_least", values={2025: 92.0}))
+    assert rows.set_index("sex")["optional"].to_dict() == {"female": False, "male": False, "total": True}
+
+
+def test_a_plans_stated_baseline_stands_in_for_its_own_series_and_never_for_a_gap_derived_from_it():
+    """The plan's baseline (the jurisdiction's value in the baseline year, methodology §2) is a level of
+    the indicator itself: the at_least row takes it, the gap between the sexes derived from the same
+    indicator does not (a level is no gap)."""
+    from wdmonitor.indicators import Baseline
+
+    level = Target(id="l", indicator=BOTH, kind="at_least", values={2025: 92.0})
+    gap = Target(id="g", indicator=BOTH, kind="gap_narrowing", area="education")
+    plan = make_plan(level, gap, baselines=(Baseline(indicator=BOTH, year=2020, value=88.5),))
+    rows = target_rows(plan, 2025, ["211400"])
+    assert rows.loc[rows["target_id"] == "l", "plan_baseline"].tolist() == [88.5] * 3  # female, male and total
+    derived = rows[rows["target_id"] == "g"]
+    assert derived["derivation"].tolist() == ["sex_gap"] and derived["plan_baseline"].isna().all()
+
+
+def test_a_qualitative_goal_and_a_spread_across_regions_are_the_jurisdictions_rows_alone():
+    """A target row is repeated for every region present, except a qualitative goal (the committee's
+    verdict per region comes later, apply_assessments) and the spread across the sub-regions
+    (区域差距), which only the jurisdiction has."""
+    per_region = Target(id="r", indicator=HIGHER, kind="at_least", values={2025: 80.0})
+    qualitative = Target(id="q", indicator=None, kind="qualitative", text_zh="建立健全妇女发展工作机制")
+    spread = Target(id="s", indicator=HIGHER, kind="gap_narrowing", gap_between="region")
+    regions = ["211402", "211403", "211400"]
+    rows = target_rows(make_plan(per_region, qualitative, spread), 2025, regions)
+    by_target = rows.groupby("target_id")["region"].agg(list).to_dict()
+    assert by_target == {"r": regions, "q": ["211400"], "s": ["211400"]}
