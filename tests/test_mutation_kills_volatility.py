@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation_helpers import COUNTIES, make_plan
+from evaluation_helpers import COUNTIES, make_plan, series, years
 from wdmonitor import Target
 from wdmonitor.early_warning import flags_for_valid, hb_flags
 from wdmonitor.rules import DEFAULT_RULES
@@ -26,6 +27,7 @@ AS_OF = 2024
 JURISDICTION = "211400"
 HIGHER = "life_expectancy_female"  # years, higher is better, linear, one decimal
 SHARE = "female_share_peoples_congress_standing_committee"  # percent, higher is better, one decimal
+MMR = "maternal_mortality_ratio"  # per 100,000 live births, lower is better, counts behind it
 UNIT = 0.1  # one unit of the last reported decimal of HIGHER and SHARE
 
 
@@ -37,6 +39,13 @@ def frame(indicator: str, values: dict[int, float], *, region: str = JURISDICTIO
 def flag_table(data: pd.DataFrame, *targets: Target, rules=DEFAULT_RULES, as_of: int = AS_OF) -> pd.DataFrame:
     table = flags_for_valid(data, make_plan(*targets), as_of, rules=rules)
     return getattr(table, "table", table)
+
+
+def mmr(deaths: list[float], births: list[float], *, region: str = JURISDICTION, first: int = 2020) -> pd.DataFrame:
+    """An MMR with its counts: ``deaths`` on ``births`` from ``first`` on (the rate per 100,000)."""
+    deaths_, births_ = np.asarray(deaths, dtype=float), np.asarray(births, dtype=float)
+    return series(MMR, years(first, *(deaths_ / births_ * 1e5)), region=region, numerators=deaths_,
+                  denominators=births_)
 
 
 def w2c_regions(parts: list[pd.DataFrame]) -> list[tuple[str, str]]:
@@ -98,3 +107,72 @@ def test_w2c_a_candidate_missing_a_key_is_compared_with_no_group():
         warnings.simplefilter("error", RuntimeWarning)
         parts = hb_flags(found, AS_OF, DEFAULT_RULES)
     assert w2c_regions(parts) == []
+
+
+# == W3: the slope's change over its window (methodology §8: a move counts when material) ==========
+def test_w3_a_slope_over_one_year_moves_by_that_year_only():
+    """docs/methodology.md §4 (W3): the slope counts as bad when its change over its window, slope ×
+    the years from the window's first to as_of (at least one), is at least half a reporting unit
+    the wrong way. A higher-is-better series observed in as_of − 1 and as_of only, 70.0 → 69.97:
+    the slope −0.03 a year moves −0.03 over its one year, less than half of 0.1; the last change
+    (−0.03) is nil too, and so is the distance from the baseline (the first year, 70.0, stands in):
+    no W3. Falling to 69.9 instead moves 0.1, material, and worse than the baseline: W3's alert."""
+    nil = DEFAULT_RULES.materiality * UNIT
+    target = Target(id="w3", indicator=HIGHER, kind="increase")
+    assert abs(69.97 - 70.0) * 1 < nil <= abs(69.9 - 70.0)
+    table = flag_table(frame(HIGHER, {AS_OF - 1: 70.0, AS_OF: 69.97}), target)
+    assert table[table["check"] == "W3"].empty
+    table = flag_table(frame(HIGHER, {AS_OF - 1: 70.0, AS_OF: 69.9}), target)
+    w3 = table[table["check"] == "W3"]
+    assert w3["severity"].tolist() == ["alert"]
+    assert w3["slope"].iloc[0] == pytest.approx(-0.1, abs=1e-9)
+
+
+# == the counts of the latest change (the shared lines of _volatility_and_deterioration) ===========
+def test_w2_on_counts_tests_a_change_into_the_second_year_against_the_first():
+    """Methodology §7 (W2): a counted change counts only when the exact conditional test of the
+    latest year's events against the year before's gives p below count_alpha. The engine's years
+    start in 2015; an MMR observed in 2015 and 2016 only, 10 then 40 deaths on 100,000 births a
+    year (10 → 40/10万, a change of 300%): given the 50 deaths, 2016's are binomial(50, ½) on equal
+    births, and P(X ≥ 40) is far below count_alpha: W2b's watch at as_of = 2016. Testing 2016's
+    counts against themselves would give p ≈ ½ and no watch."""
+    from scipy.stats import binom
+
+    assert binom.sf(39, 50, 0.5) < DEFAULT_RULES.count_alpha
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    table = flag_table(mmr([10.0, 40.0], [100_000.0] * 2, first=2015), target, as_of=2016)
+    w2b = table[table["check"] == "W2b"]
+    assert w2b["severity"].tolist() == ["watch"]
+    assert w2b["relative_change"].iloc[0] == pytest.approx(30.0 / 10.0)
+
+
+# == W3 on a percentage with counts: the screen's slope counts only with the exact test ============
+def share_with_counts(women: list[float], members: float) -> pd.DataFrame:
+    """The city's share of women (percent) from 2020 on, ``women`` of ``members`` a year."""
+    a = np.asarray(women, dtype=float)
+    n = np.full(len(a), members)
+    return series(SHARE, years(2020, *(a / n * 100)), numerators=a, denominators=n)
+
+
+@pytest.mark.parametrize(("members", "expected"), [(100.0, "none"), (10_000.0, "warning")], ids=["few", "many"])
+def test_w3_on_a_counted_percentage_the_slope_counts_when_the_latest_year_differs_from_the_rest(members, expected):
+    """Methodology §7 (docs/methodology.md): on a percentage with counts W3's slope — the screen's, in
+    points a year — counts only when the latest year's successes against the rest of the window's
+    differ by Fisher's one-sided exact test (p < count_alpha); the last change likewise. A share of
+    women falling a point a year, 40% → 36% over 2020–2024, against at least 30% (met, so no
+    alert): on 100 members a year, 36 of 100 against 154 of 400 is within chance, and so is 37 → 36:
+    no W3, whatever the straight line says; on 10,000 members the latest year differs from the rest
+    (p far below count_alpha) while 3,700 → 3,600 does not (p above it): the slope is bad and the
+    last change not good, W3's warning."""
+    from scipy.stats import fisher_exact
+
+    shares = [0.40, 0.39, 0.38, 0.37, 0.36]
+    women = [float(round(s * members)) for s in shares]
+    rest = sum(women[:-1])
+    p_rest = fisher_exact([[women[-1], members - women[-1]], [rest, 4 * members - rest]], alternative="less")[1]
+    p_step = fisher_exact([[women[-1], members - women[-1]], [women[-2], members - women[-2]]], alternative="less")[1]
+    alpha = DEFAULT_RULES.count_alpha
+    assert (p_rest < alpha) == (expected == "warning") and p_step >= alpha
+    target = Target(id="share", indicator=SHARE, kind="at_least", values={2025: 30.0, 2030: 30.0})
+    w3 = flag_table(share_with_counts(women, members), target).query("check == 'W3'")
+    assert w3["severity"].tolist() == ([] if expected == "none" else [expected])
