@@ -176,3 +176,34 @@ def test_w3_on_a_counted_percentage_the_slope_counts_when_the_latest_year_differ
     target = Target(id="share", indicator=SHARE, kind="at_least", values={2025: 30.0, 2030: 30.0})
     w3 = flag_table(share_with_counts(women, members), target).query("check == 'W3'")
     assert w3["severity"].tolist() == ([] if expected == "none" else [expected])
+
+
+def test_w3_on_a_counted_percentage_a_last_rise_within_chance_is_not_good():
+    """Methodology §4 (W3): a bad slope is a warning unless the last change is (materially) good,
+    and worse than the baseline while failing T is an alert; §7: on counts each of these changes
+    counts only with p < count_alpha, and the counts never raise the screen's flag. On 10,000
+    members a year, women 3,820, 4,200, 4,200, 3,700, then 3,750 (38.2% → 37.5%) against at least
+    45%: the screen sees a material fall from the baseline, failing T (an alert to test). By
+    Fisher's one-sided test 3,750 against the baseline's 3,820 is within chance (no alert), the
+    latest year against the rest (3,750 of 10,000 against 15,920 of 40,000) is beyond it (the
+    slope, −0.64 a point a year, is bad), and the last rise 3,700 → 3,750, half a point, is within
+    chance: not a good change, so the bad slope gives W3's warning."""
+    from scipy.stats import fisher_exact
+
+    members = 10_000.0
+    women = [3_820.0, 4_200.0, 4_200.0, 3_700.0, 3_750.0]
+
+    def p(latest: float, other: float, n_other: float, alternative: str) -> float:
+        return fisher_exact([[latest, members - latest], [other, n_other - other]], alternative=alternative)[1]
+
+    alpha = DEFAULT_RULES.count_alpha
+    assert p(women[-1], sum(women[:-1]), 4 * members, "less") < alpha
+    assert p(women[-1], women[0], members, "less") >= alpha
+    assert p(women[-1], women[-2], members, "greater") >= alpha
+    shares = np.asarray(women) / members * 100
+    slope = np.polyfit(np.arange(5.0), shares, 1)[0]
+    nil = DEFAULT_RULES.materiality * UNIT
+    assert slope == pytest.approx(-0.64) and slope * 4 <= -nil and shares[-1] - shares[-2] >= nil
+    target = Target(id="share", indicator=SHARE, kind="at_least", values={2025: 45.0, 2030: 45.0})
+    w3 = flag_table(share_with_counts(women, members), target).query("check == 'W3'")
+    assert w3["severity"].tolist() == ["warning"]
