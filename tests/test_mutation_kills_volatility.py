@@ -207,3 +207,48 @@ def test_w3_on_a_counted_percentage_a_last_rise_within_chance_is_not_good():
     target = Target(id="share", indicator=SHARE, kind="at_least", values={2025: 45.0, 2030: 45.0})
     w3 = flag_table(share_with_counts(women, members), target).query("check == 'W3'")
     assert w3["severity"].tolist() == ["warning"]
+
+
+# == W3 on a counted rate: the exact tests of the rest of the window and of the baseline ============
+@pytest.mark.parametrize(("latest", "expected"), [(5.0, "none"), (6.0, "warning")])
+def test_w3_exact_test_weighs_the_latest_year_against_the_rest_of_the_window_s_exposure(latest, expected):
+    """Methodology §7 (docs/methodology.md §4): with fewer than count_min_events events W3's slope
+    counts when the latest year's events against the rest of the window's differ by the exact
+    conditional test: given the N deaths, the latest year's are binomial(N, n_L / (n_L + n_rest)),
+    the exposures those of the window's years only. A county of 20 births a year, deaths 1, 1, 1, 0
+    then 5 over 2020–2024: P(X ≥ 5 | 8, 20/100) = 0.0104, not below count_alpha, and the last
+    change (0 → 5, P = 1/32) and the comparison with 2020 (1 → 5, P = 6/64) are within chance too:
+    no W3. A sixth death in 2024 gives P(X ≥ 6 | 9, 1/5) = 0.003, the slope is bad: W3's warning."""
+    from scipy.stats import binom
+
+    births = 20.0
+    deaths = [1.0, 1.0, 1.0, 0.0, latest]
+    total = sum(deaths)
+    p_rest = binom.sf(latest - 1, total, births / (5 * births))
+    assert (p_rest < DEFAULT_RULES.count_alpha) == (expected == "warning")
+    assert total < DEFAULT_RULES.count_min_events
+    assert binom.sf(latest - 1, latest, 0.5) >= DEFAULT_RULES.count_alpha  # 0 → latest
+    assert binom.sf(latest - 1, latest + 1, 0.5) >= DEFAULT_RULES.count_alpha  # 2020's 1 → latest
+    table = flag_table(mmr(deaths, [births] * 5), Target(id="mmr", indicator=MMR, kind="decrease"))
+    w3 = table[table["check"] == "W3"]
+    assert w3["severity"].tolist() == ([] if expected == "none" else [expected])
+
+
+def test_w3_on_counts_compares_with_a_baseline_in_the_engine_s_first_year():
+    """Methodology §4 (W3): worse than the baseline and failing T is an alert; §7: on counts, worse
+    only when the exact test of the latest year's events against the baseline year's says so. A
+    plan from 2016, its baseline year 2015 (the first year the engine holds); an MMR on 100,000
+    births a year, 10 deaths in 2015, then 40 and 40: given 2015's and 2017's 50 deaths, 2017's are
+    binomial(50, ½), P(X ≥ 40) far below count_alpha, so a decrease target (no T: failing) is worse
+    than its baseline, W3's alert. Against 2016's 40 deaths the same 40 would be within chance."""
+    from scipy.stats import binom
+
+    alpha = DEFAULT_RULES.count_alpha
+    assert binom.sf(39, 50, 0.5) < alpha <= binom.sf(39, 80, 0.5)
+    target = Target(id="mmr", indicator=MMR, kind="decrease")
+    data = mmr([10.0, 40.0, 40.0], [100_000.0] * 3, first=2015)
+    table = flags_for_valid(data, make_plan(target, start=2016), 2017)
+    table = getattr(table, "table", table)
+    w3 = table[table["check"] == "W3"]
+    assert w3["severity"].tolist() == ["alert"]
+    assert w3["baseline"].iloc[0] == pytest.approx(10.0)
