@@ -252,3 +252,27 @@ def test_w3_on_counts_compares_with_a_baseline_in_the_engine_s_first_year():
     w3 = table[table["check"] == "W3"]
     assert w3["severity"].tolist() == ["alert"]
     assert w3["baseline"].iloc[0] == pytest.approx(10.0)
+
+
+def test_w3_on_counts_the_poisson_glm_never_raises_a_flag_the_screen_did_not():
+    """docs/methodology.md §7: the counts withhold or soften the screen's flag, never raise it; W3's
+    screen reads the least-squares slope of the rates. An MMR of 30/10万 in 2020 (3 deaths on 10,000
+    births), then 10, 11, 12 and 12 on 10,000,000 births a year, against at most 5 (failing): the
+    straight line through the five rates falls 3.4 a year (improving), the last change is 0 and
+    2024 is better than the 2020 baseline, so the screen flags nothing. The Poisson GLM, which the
+    4,503 deaths weigh towards the later years, has its slope's 95% interval wholly above 0
+    (statsmodels) — it is not asked: no W3."""
+    import statsmodels.api as sm
+
+    deaths = np.array([3.0, 1_000.0, 1_100.0, 1_200.0, 1_200.0])
+    births = np.array([1e4, 1e7, 1e7, 1e7, 1e7])
+    rates = deaths / births * 1e5
+    assert np.polyfit(np.arange(5.0), rates, 1)[0] == pytest.approx(-3.4)
+    assert rates[-1] == rates[-2] < rates[0]
+    glm = sm.GLM(deaths, sm.add_constant(np.arange(2020.0, 2025.0)), family=sm.families.Poisson(),
+                 offset=np.log(births)).fit(scale="X2")
+    assert glm.conf_int(alpha=1 - DEFAULT_RULES.count_level)[1][0] > 0
+    target = Target(id="mmr", indicator=MMR, kind="at_most", values={2025: 5.0, 2030: 5.0})
+    table = flag_table(mmr(list(deaths), list(births)), target)
+    assert table[table["check"] == "W3"].empty
+    assert not table[table["check"] == "W1"].empty  # failing T is W1's business
