@@ -15,8 +15,9 @@ that imports are included, it times and prints, each on its own line:
 ``--units 40000`` simulates township scale (about 33 million rows) and ``--partitions`` runs
 the cycle province by province (:func:`wdmonitor.partitions.monitor_partitions`), so memory is
 bounded by the largest province; ``--jobs 2`` runs the provinces in joblib's processes. ``--jobs 2``
-alone runs the in-memory cycle on two cores: the provinces in two groups, each read, validated,
-judged, traced and flagged in its own process, the evaluation and the warnings returned whole.
+alone runs the in-memory cycle on two cores: the provinces in four groups, each read, validated,
+judged, traced and flagged in one process (this one or a worker), the evaluation and the warnings
+returned whole.
 ``--scale 0.1`` runs a tenth of the units; ``--growth`` also runs 10%, 30% and 100% of that
 scale to show how cost grows. A per-series reference loop (one statsmodels fit and one
 comparison per series, the way an analyst would write it) runs on a sample of series.
@@ -24,7 +25,7 @@ comparison per series, the way an analyst would write it) runs on a sample of se
 Usage::
 
     python benchmarks/national.py                              # the national cycle
-    python benchmarks/national.py --jobs 2                     # the same in memory on 2 cores (2 groups of provinces)
+    python benchmarks/national.py --jobs 2                     # the same in memory on 2 cores (4 groups of provinces)
     python benchmarks/national.py --partitions --jobs 2        # province by province, 2 processes
     python benchmarks/national.py --partitions --jobs 2 --groups 2   # the provinces in 2 partitions, one per core
     python benchmarks/national.py --units 40000 --partitions   # township scale, bounded memory
@@ -186,14 +187,15 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
 
 
 def _in_memory_on_cores(paths: list[Path], plan, as_of: int, jobs: int) -> dict[str, float]:
-    """The cycle on ``jobs`` cores, in memory: the provinces in ``jobs`` groups, each read, validated,
-    judged, traced and flagged in its own process, the evaluation and warnings returned whole."""
+    """The cycle on ``jobs`` cores, in memory: the provinces in two groups a core, each group read,
+    validated, judged, traced and flagged in one process, the evaluation and warnings returned whole."""
     from wdmonitor.partitions import monitor_partitions
 
     started = time.perf_counter()
-    # the provinces dealt out in turn, groups of like size; the workers take the first groups and this
-    # process the last, which has no start-up and no results to send: the largest goes last
-    groups = [paths[number::jobs] for number in range(jobs)][::-1]
+    # the provinces dealt out in turn, groups of like size, two a core: a worker holds two (one
+    # waiting), this process takes the next and the last, and has no start-up and no results to
+    # send, so the largest groups go last
+    groups = [paths[number::2 * jobs] for number in range(2 * jobs)][::-1]
     evaluation, warnings = monitor_partitions(groups, plan, plan.midterm_year, as_of, n_jobs=jobs, refused="skip")
     figures = {"in_memory": time.perf_counter() - started, "rows_valid": evaluation.provenance["rows_valid"],
                "table_rows": len(evaluation.table), "flags": len(warnings.table)}
@@ -237,7 +239,7 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
         print(f"floor: {floor['process']:.2f} s (pandas alone, imports included: read the CSV files {floor['read']:.2f} s, "
               f"one groupby over the {floor['series']:,} series {floor['groupby']:.2f} s)")
         if "in_memory" in run:
-            print(f"read + validate + evaluate + early warnings in memory, the provinces in {jobs} groups, one process each: "
+            print(f"read + validate + evaluate + early warnings in memory on {jobs} cores, the provinces in {2 * jobs} groups: "
                   f"{run['in_memory']:.2f} s ({run['table_rows']:,} verdict rows with their traces and the qualitative "
                   f"rows, {run['flags']:,} flags)")
         elif partitions:
@@ -328,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partitions", action="store_true", help="run the cycle province by province (bounded memory)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="processes (joblib): with --partitions the provinces at once; without, the in-memory cycle on "
-                             "this many cores, the provinces in as many groups")
+                             "this many cores, the provinces in two groups a core")
     parser.add_argument("--groups", type=int, default=0,
                         help="with --partitions: the provinces' files in this many partitions (2 with --jobs 2: one per core)")
     parser.add_argument("--growth", action="store_true",

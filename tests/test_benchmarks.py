@@ -44,7 +44,7 @@ def test_national_benchmark_runs_province_by_province_in_worker_processes():
 def test_national_benchmark_runs_the_cycle_in_memory_on_two_cores():
     lines = run("national.py", "--units", "40", "--jobs", "2", "--reference-series", "0")
     starts = [line.split(":")[0] for line in lines]
-    label = "read + validate + evaluate + early warnings in memory, the provinces in 2 groups, one process each"
+    label = "read + validate + evaluate + early warnings in memory on 2 cores, the provinces in 4 groups"
     assert label in starts, lines
     figures = re.fullmatch(r".*: \d+\.\d\d s \(([\d,]+) verdict rows with their traces and the qualitative rows, "
                            r"([\d,]+) flags\)", lines[starts.index(label)])

@@ -179,32 +179,34 @@ def _run(function: Callable[..., dict[str, Any]], frames: Iterable[pd.DataFrame]
 
 def _shared(function: Callable[..., dict[str, Any]], frames: Iterator[Any], executor: Any, workers: int,
             args: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
-    """The partitions dealt in order, one to each idle worker and the next to this process; the results in order.
+    """The partitions dealt in order, the results yielded in order.
 
-    A result (a dict) waits in ``ahead`` only behind an earlier partition still running, and at
-    most ``2 × workers`` of them: past that this process waits instead of taking another.
+    Each worker holds two partitions (one running, one waiting), so it never waits for this
+    process; this process judges the next, and always the last (a worker would send its result
+    back after a start-up of its own). Past ``2 × workers + 1`` results waiting behind an
+    earlier partition, this process waits instead of taking another.
     """
     import collections
 
     ahead: collections.deque[Any] = collections.deque()  # the workers' futures and this process's results, in order
-    exhausted = False
-    while ahead or not exhausted:
-        while not exhausted and sum(not isinstance(a, dict) and not a.done() for a in ahead) < workers:
-            exhausted = _deal(frames, ahead, lambda frame: executor.submit(function, frame, *args))
-        if not exhausted and len(ahead) <= 2 * workers:
-            exhausted = _deal(frames, ahead, lambda frame: function(frame, *args))
-        while ahead and (exhausted or len(ahead) > 2 * workers or isinstance(ahead[0], dict) or ahead[0].done()):
+    pending: collections.deque[Any] = collections.deque()  # partitions read from ``frames``, not started: at most two
+    bound = 2 * workers + 1
+
+    def pull() -> None:
+        while len(pending) < 2 and (frame := next(frames, _NONE_LEFT)) is not _NONE_LEFT:
+            pending.append(frame)
+
+    pull()
+    while ahead or pending:
+        while len(pending) == 2 and sum(not isinstance(a, dict) and not a.done() for a in ahead) < 2 * workers:
+            ahead.append(executor.submit(function, pending.popleft(), *args))
+            pull()
+        if pending and len(ahead) <= bound:
+            ahead.append(function(pending.popleft(), *args))
+            pull()
+        while ahead and (not pending or len(ahead) > bound or isinstance(ahead[0], dict) or ahead[0].done()):
             first = ahead.popleft()
             yield first if isinstance(first, dict) else first.result()
-
-
-def _deal(frames: Iterator[Any], ahead: Any, start: Callable[[Any], Any]) -> bool:
-    """Start the next partition, if any, and queue what ``start`` returns; whether none was left."""
-    frame = next(frames, _NONE_LEFT)
-    if frame is _NONE_LEFT:
-        return True
-    ahead.append(start(frame))
-    return False
 
 
 _NONE_LEFT = object()
