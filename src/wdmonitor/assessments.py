@@ -777,14 +777,17 @@ def assessment_trace(table: pd.DataFrame) -> pd.Series:
     qualitative = (table["kind"] == TargetKind.QUALITATIVE.value).to_numpy()
     if not qualitative.any():
         return trace
-    rows = table[qualitative]  # the text is built for the qualitative rows alone
-    basis = rows["assessment_basis"].astype(str) if "assessment_basis" in rows else pd.Series("", index=rows.index)
-    assessed = ("assessed (" + basis + "): " + rows["evidence"].astype(str) + " — " + rows["assessed_by"].astype(str)
-                + ", " + rows["assessed_on"].astype(str) + "; source " + rows["assessment_source"].astype(str)
-                + " → " + rows["status"].astype(str))
-    waiting = "qualitative: no assessment recorded → " + rows["status"].astype(str)
+    basis = table["assessment_basis"].astype(str) if "assessment_basis" in table else pd.Series("", index=table.index)
+    assessed = qualitative & (basis != "").to_numpy()
     trace = trace.copy()
-    trace[qualitative] = assessed.where(basis != "", waiting).to_numpy()
+    # awaiting a verdict (most rows of a large table): one text per status
+    waiting = qualitative & ~assessed
+    trace[waiting] = ("qualitative: no assessment recorded → " + table.loc[waiting, "status"].astype(str)).to_numpy()
+    if assessed.any():  # the text of a verdict is built for its rows alone
+        rows = table[assessed]
+        trace[assessed] = ("assessed (" + basis[assessed] + "): " + rows["evidence"].astype(str) + " — "
+                           + rows["assessed_by"].astype(str) + ", " + rows["assessed_on"].astype(str) + "; source "
+                           + rows["assessment_source"].astype(str) + " → " + rows["status"].astype(str)).to_numpy()
     return trace
 
 
