@@ -276,3 +276,24 @@ def test_w3_on_counts_the_poisson_glm_never_raises_a_flag_the_screen_did_not():
     table = flag_table(mmr(list(deaths), list(births)), target)
     assert table[table["check"] == "W3"].empty
     assert not table[table["check"] == "W1"].empty  # failing T is W1's business
+
+
+# == W3: the last change, sign × (y_L − y_{L−1}) ===================================================
+@pytest.mark.parametrize(("indicator", "values"), [
+    (HIGHER, [70.0, 70.5, 71.0, 71.5, 71.47]),
+    ("anaemia_prevalence_pregnant", [30.0, 29.5, 29.0, 28.5, 28.53]),
+], ids=["higher", "lower"])
+def test_w3_a_nil_dip_after_a_rise_is_no_watch(indicator, values):
+    """docs/methodology.md §8: "a 0.03-point dip after a rise is no W3". A series improving half a
+    point a year over 2020–2024 whose last change goes 0.03 the wrong way (71.5 → 71.47 for a
+    higher-is-better indicator, 28.5 → 28.53 for a lower-is-better one): the slope is good and the
+    last change, 0.03, is less than half of 0.1 — nil, not bad: no W3 (a watch needs a bad last
+    change). A last change of 0.3 the wrong way instead is material: W3's watch."""
+    nil = DEFAULT_RULES.materiality * UNIT
+    assert abs(values[-1] - values[-2]) < nil
+    target = Target(id="w3", indicator=indicator, kind="increase" if indicator == HIGHER else "decrease")
+    table = flag_table(frame(indicator, years(2020, *values)), target)
+    assert table[table["check"] == "W3"].empty
+    worse = [*values[:-1], values[-2] + 10 * (values[-1] - values[-2])]
+    w3 = flag_table(frame(indicator, years(2020, *worse)), target).query("check == 'W3'")
+    assert w3["severity"].tolist() == ["watch"]
