@@ -745,16 +745,26 @@ def _qualitative_everywhere(table: pd.DataFrame, plan: Plan, assessed: set[str])
     if not missing.any():
         return table
     target, position = target[missing], position[missing]
-    added = base.iloc[target].reset_index(drop=True)
-    added["region"] = codes[position]
-    if "region_name" in added:
-        names = {plan.jurisdiction.code: plan.jurisdiction.name_zh, **{r.code: r.name_zh for r in plan.regions}}
-        added["region_name"] = pd.Series(codes[position]).map(names).fillna(pd.Series(codes[position])).to_numpy()
-    # each new row sorts just after its jurisdiction's row, the regions in the plan's order
+    # each new row is a copy of its jurisdiction's row, sorted just after it, the regions in the
+    # plan's order: one take of the table's rows builds the whole result
     keys = rows[target] + (1 + position) / (len(codes) + 2)
-    combined = pd.concat([table.reset_index(drop=True), added], ignore_index=True)
-    sort = np.concatenate([np.arange(len(table), dtype=float), keys])
-    return combined.iloc[np.argsort(sort, kind="stable")].reset_index(drop=True)
+    order = np.argsort(np.concatenate([np.arange(len(table), dtype=float), keys]), kind="stable")
+    combined = table.iloc[np.concatenate([np.arange(len(table)), rows[target]])[order]].reset_index(drop=True)
+    added = np.flatnonzero(order >= len(table))
+    region = codes[position][order[added] - len(table)]
+    combined["region"] = _set_at(combined["region"], added, region)
+    if "region_name" in combined:
+        names = {plan.jurisdiction.code: plan.jurisdiction.name_zh, **{r.code: r.name_zh for r in plan.regions}}
+        combined["region_name"] = _set_at(combined["region_name"], added,
+                                          pd.Series(region).map(names).fillna(pd.Series(region)).to_numpy())
+    return combined
+
+
+def _set_at(column: pd.Series, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``column``'s values as text, with ``values`` at positions ``rows``."""
+    out = column.to_numpy(dtype=object).copy()
+    out[rows] = values
+    return out
 
 
 def awaiting_assessment(evaluation: Any, lang: str = "zh") -> pd.DataFrame:
