@@ -10,7 +10,8 @@ that imports are included, it times and prints, each on its own line:
 - the floor: pandas reading the same CSV files and one groupby over the series keys;
 - the library's cycle: read + validate, evaluate (mid-term), early warnings (as of the mid-term year,
   on the evaluation's engine run, unless `--as-of` says otherwise), their total,
-  the whole process (imports included), peak memory, and the ratio library / floor.
+  the whole process (imports included) from its start until the results are in, then how long it
+  took to exit (not counted), peak memory, and the ratio library / floor (the floor timed alike).
 
 ``--units 40000`` simulates township scale (about 33 million rows) and ``--partitions`` runs
 the cycle province by province (:func:`wdmonitor.partitions.monitor_partitions`), so memory is
@@ -147,7 +148,8 @@ def _floor_child(folder: Path) -> dict[str, float]:
     read = time.perf_counter() - started
     started = time.perf_counter()
     series = data.groupby(["region", "indicator", "sex", "area_type"])["value"].mean()
-    return {"read": read, "groupby": time.perf_counter() - started, "series": len(series), "rows": len(data)}
+    return {"read": read, "groupby": time.perf_counter() - started, "series": len(series), "rows": len(data),
+            "done_at": time.time()}
 
 
 def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: int = 0, as_of: int = 0) -> dict[str, float]:
@@ -171,7 +173,7 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
             parts = [paths[number::groups] for number in range(groups)] if groups else paths  # provinces, or groups of them
             run = write_partitions(parts, plan, out, plan.midterm_year, as_of, n_jobs=jobs, refused="skip")
         figures = {"partitioned": time.perf_counter() - started, "rows_valid": run["rows_valid"],
-                   "table_rows": run["verdict_rows"], "flags": run["flags"]}
+                   "table_rows": run["verdict_rows"], "flags": run["flags"], "done_at": time.time()}
         return {**figures, "peak_workers_mb": _workers_peak_mb(jobs)}
     started = time.perf_counter()
     report = check_submission(read_files(paths, plan), plan)
@@ -183,7 +185,7 @@ def _cycle_child(folder: Path, units: int, partitions: bool, jobs: int, groups: 
     started = time.perf_counter()
     flags = flags_for_valid(report.valid, plan, as_of, judged=shared_run(judged, report.valid, as_of))
     return {"read_validate": read_validate, "evaluate": evaluate_s, "warnings": time.perf_counter() - started,
-            "rows_valid": len(report.valid), "table_rows": len(table), "flags": len(flags)}
+            "rows_valid": len(report.valid), "table_rows": len(table), "flags": len(flags), "done_at": time.time()}
 
 
 def _in_memory_on_cores(paths: list[Path], plan, as_of: int, jobs: int) -> dict[str, float]:
@@ -198,7 +200,7 @@ def _in_memory_on_cores(paths: list[Path], plan, as_of: int, jobs: int) -> dict[
     groups = [paths[number::2 * jobs] for number in range(2 * jobs)][::-1]
     evaluation, warnings = monitor_partitions(groups, plan, plan.midterm_year, as_of, n_jobs=jobs, refused="skip")
     figures = {"in_memory": time.perf_counter() - started, "rows_valid": evaluation.provenance["rows_valid"],
-               "table_rows": len(evaluation.table), "flags": len(warnings.table)}
+               "table_rows": len(evaluation.table), "flags": len(warnings.table), "done_at": time.time()}
     return {**figures, "peak_workers_mb": _workers_peak_mb(jobs)}
 
 
@@ -212,13 +214,16 @@ def _workers_peak_mb(jobs: int) -> float:
 
 
 def _in_fresh_process(*args: str) -> dict[str, float]:
-    """Run this script's child mode in a new interpreter: its figures, its wall time (imports included)."""
-    started = time.perf_counter()
+    """Run this script's child mode in a new interpreter: its figures; ``process``, the wall time from
+    starting it until its results are in (imports included); ``exit``, the rest, until it has ended
+    (measuring the workers' peak, stopping them, releasing memory)."""
+    spawned = time.time()
     done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
+    ended = time.time()
     if done.returncode != 0:
         raise SystemExit(done.stderr)
-    return {**json.loads(done.stdout.splitlines()[-1]), "process": wall}
+    figures = json.loads(done.stdout.splitlines()[-1])
+    return {**figures, "process": figures["done_at"] - spawned, "exit": ended - figures["done_at"]}
 
 
 def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None = None, partitions: bool = False,
@@ -253,6 +258,8 @@ def cycle(scale: float | None = None, quiet: bool = False, *, units: int | None 
             print(f"early warnings (as of {as_of or plan.midterm_year}, {shared}): {run['warnings']:.2f} s ({run['flags']:,} flags)")
             print(f"total: {figures['total']:.2f} s")
         print(f"process (imports included): {run['process']:.2f} s")
+        print(f"process exit: {run['exit']:.2f} s (once the results are in: the workers' peak read, workers stopped, "
+              f"memory released; not counted)")
         print(f"library / floor: {run['process'] / floor['process']:.1f}x")
         workers = f", largest worker {run['peak_workers_mb']:,.0f} MB" if jobs != 1 else ""
         print(f"peak memory: {run['peak_mb']:,.0f} MB{workers}")

@@ -25,7 +25,7 @@ def test_national_benchmark_prints_each_figure_and_the_growth():
     starts = [line.split(":")[0] for line in lines]
     for label in ("machine", "units", "rows", "floor", "read + validate", "evaluate (mid-term)",
                   "early warnings (as of 2025, on the evaluation's engine run)", "total",
-                  "process (imports included)", "library / floor", "peak memory", "per-series loop / library, same job"):
+                  "process (imports included)", "process exit", "library / floor", "peak memory", "per-series loop / library, same job"):
         assert label in starts, lines
     assert re.search(r"^total: \d+\.\d\d s$", lines[starts.index("total")])
     assert re.search(r"^library / floor: \d+\.\dx$", lines[starts.index("library / floor")])
