@@ -314,3 +314,21 @@ def test_the_valid_frame_s_key_columns_hold_the_valid_rows_labels_only(plan):
     # compared, filtered and grouped as text
     assert (valid["region"] == "211400").all()
     assert valid.groupby("sex")["value"].sum().to_dict() == {"female": pytest.approx(19.6)}
+
+
+def test_an_unknown_region_of_a_national_plan_names_the_first_codes_and_how_many_there_are():
+    """A plan of thousands of regions does not print every code in each message about an unknown one."""
+    import dataclasses
+
+    from wdmonitor import Region, load_plan
+
+    plan = load_plan("huludao-2021-2030")
+    counties = tuple(Region(code=f"21{i:04d}", name_zh=f"县{i}", level="county", parent=plan.jurisdiction.code)
+                     for i in range(1500, 1530))
+    wide = dataclasses.replace(plan, regions=plan.regions + counties)
+    frame = pd.DataFrame([{"region": "110000", "year": 2024, "indicator": "maternal_mortality_ratio", "sex": "female",
+                           "value": 7.0}])
+    messages = check_submission(frame, wide).failure_cases["message_en"].tolist()
+    codes = list(wide.region_codes)
+    assert len(codes) == 37 and messages == [f"<frame>, row 1, column region: region must be one of the plan's regions "
+                                              f"({', '.join(codes[:10])}, … 37 in all) (got '110000')"]

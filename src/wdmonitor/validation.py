@@ -665,13 +665,19 @@ def _identifiers(c: _Checked) -> list[pd.DataFrame]:
     region_ok = data[col.REGION].isin(list(plan.region_codes))
     six_digits = _map_unique(data[col.REGION], lambda v: isinstance(v, str) and len(v) == 6 and v.isascii() and v.isdigit()).fillna(False).astype(bool)
     parts.append(_failures(data, data[col.REGION].notna() & six_digits & ~region_ok,
-                           col.REGION, Check.KNOWN_REGION, f"region must be one of the plan's regions ({', '.join(plan.region_codes)})",
+                           col.REGION, Check.KNOWN_REGION, f"region must be one of the plan's regions ({_listed(plan.region_codes)})",
                            "地区须为规划所辖地区"))
     first, last = plan.baseline_year - 10, plan.period_end
     parts.append(_failures(data, c.year.notna() & ~c.bad_year & ~c.year.between(first, last), col.YEAR, Check.YEAR_IN_PERIOD,
                            f"year must lie between {first} and {last} (plan period, baseline and history)",
                            f"年份须在{first}至{last}年之间"))
     return parts
+
+
+def _listed(codes: tuple[str, ...] | list[str], most: int = 12) -> str:
+    """The codes as a message lists them: all of a city's, the first of a nation's and how many in all."""
+    codes = list(codes)
+    return ", ".join(codes) if len(codes) <= most else f"{', '.join(codes[:most - 2])}, … {len(codes):,} in all"
 
 
 def _sex_scope(c: _Checked) -> list[pd.DataFrame]:
@@ -814,7 +820,7 @@ def _area_totals(c: _Checked) -> list[pd.DataFrame]:
     the total must lie between its female and male values and between its urban and rural
     values (a total is a weighted mean of its parts), to the reporting precision.
     """
-    data, key = c.data, list(col.KEY)
+    data = c.data
     usable = c.known.to_numpy() & ~c.duplicated.to_numpy() & data[col.VALUE].notna().to_numpy()
     counts = usable & data["_unit"].isin(_COUNT_UNITS).to_numpy()
     rates = usable & data["_unit"].isin(list(_SCALES)).to_numpy()
@@ -849,7 +855,7 @@ def _duplicates(c: _Checked) -> list[pd.DataFrame]:
 
 def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
     """``female_le_total``, ``male_le_total``, ``female_plus_male_is_total``: for counts, the sexes against their total."""
-    data, key = c.data, list(col.KEY)
+    data = c.data
     counts = (data["_unit"].isin(_COUNT_UNITS) & c.known).to_numpy()
     if not counts.any():
         return []
@@ -872,7 +878,7 @@ def _sex_totals(c: _Checked) -> list[pd.DataFrame]:
 
 def _both_sexes(c: _Checked) -> list[pd.DataFrame]:
     """``both_sexes``: an indicator compared between the sexes needs both, each valid."""
-    data, key = c.data, list(col.KEY)
+    data = c.data
     female, male, total = (_is(data[col.SEX], label) for label in ("female", "male", "total"))
     both = (data["_scope"] == "both").to_numpy() & ~c.blank.to_numpy()
     needs_pair = both & (female | male)
