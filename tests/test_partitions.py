@@ -227,3 +227,18 @@ def test_two_jobs_are_this_process_and_one_worker_and_the_results_come_in_order(
     assert [r["number"] for r in results] == list(range(7))  # in the partitions' order, however long each took
     pids = {r["pid"] for r in results}
     assert os.getpid() in pids and len(pids) == 2  # this process judged some, one worker the rest
+
+
+def test_evaluating_and_warning_at_the_same_year_judges_the_jurisdiction_once_with_the_same_tables(frame, monkeypatch):
+    """At the same year the warnings stand on the evaluation's run of the jurisdiction (no later
+    year among the kept rows): one engine run of the last pass, and the tables of one frame."""
+    import wdmonitor.partitions as partitions
+
+    last = int(frame["year"].max())
+    runs = []
+    judge = partitions.judge_all
+    monkeypatch.setattr(partitions, "judge_all", lambda *a, **k: runs.append(k.get("only")) or judge(*a, **k))
+    evaluation, warnings = monitor_partitions(by_region(frame, PLAN, "county"), PLAN, last, last)
+    assert runs.count([PLAN.jurisdiction.code]) == 1
+    pd.testing.assert_frame_equal(evaluation.table, evaluate(frame, PLAN, last).table)
+    pd.testing.assert_frame_equal(warnings.table, flag_early_warnings(frame, PLAN, last).table)

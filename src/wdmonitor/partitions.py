@@ -47,6 +47,7 @@ from .vocabulary import GapBetween
 
 if TYPE_CHECKING:
     from .early_warning import EarlyWarnings
+    from .engine import Judged
     from .evaluation import Evaluation
     from .indicators import Plan
 
@@ -250,15 +251,12 @@ def _ordered(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     return table.iloc[order].reset_index(drop=True)
 
 
-def _combined_table(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, year: int,
-                    rules: RuleSet) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every partition's verdict rows and the jurisdiction's, in one table, traced; and the unjudged series."""
+def _combined_table(parts: list[dict[str, Any]], whole: pd.DataFrame, plan: Plan, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every partition's verdict rows and the jurisdiction's (``whole``), in one table, traced; and the unjudged series."""
     from .evaluation import traced
 
-    jurisdiction = plan.jurisdiction.code
-    _check_disjoint([p["table"] for p in parts], jurisdiction)
-    whole = _verdict_columns(traced(judge_all(kept, plan, year, rules, only=[jurisdiction]).table, year))
-    table = pd.concat([whole, *(p["table"] for p in parts)], ignore_index=True)
+    _check_disjoint([p["table"] for p in parts], plan.jurisdiction.code)
+    table = pd.concat([_verdict_columns(traced(whole, year)), *(p["table"] for p in parts)], ignore_index=True)
     return _ordered(table, plan), _combined_unjudged([p["unjudged"] for p in parts])
 
 
@@ -344,14 +342,18 @@ def monitor_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, pl
     counted = {"rows_in": sum(p["rows_in"] for p in parts), "rows_valid": sum(p["rows_valid"] for p in parts),
                "partitions": len(parts)}
     kept = pd.concat([p["kept"] for p in parts], ignore_index=True)
-    evaluation = warnings = None
+    evaluation = warnings = whole = None
     if year is not None:
         from .evaluation import evaluation_of
 
-        table, unjudged = _combined_table(parts, kept, plan, int(year), rules)
+        # the jurisdiction alone is judged on the kept rows (its spread across regions among them)
+        whole = judge_all(kept, plan, int(year), rules, only=[plan.jurisdiction.code])
+        table, unjudged = _combined_table(parts, whole.table, plan, int(year))
         evaluation = evaluation_of(table, unjudged, plan, int(year), assessments, rules, dict(counted))
     if as_of is not None:
-        warnings = _combined_warnings(parts, kept, plan, int(as_of), method, rules, counted)
+        from .early_warning import shared_run
+
+        warnings = _combined_warnings(parts, kept, plan, int(as_of), method, rules, counted, shared_run(whole, kept, int(as_of)))
     return evaluation, warnings
 
 
@@ -371,26 +373,27 @@ def _checked(function: str, plan: Any, year: Any, as_of: Any, method: Any, rules
 
 
 def _last_flags(kept: pd.DataFrame, candidates: list[pd.DataFrame], plan: Plan, as_of: int, method: str,
-                rules: RuleSet) -> list[pd.DataFrame]:
-    """The jurisdiction's flags, judged on the kept rows, and W2c over every partition's candidates at once."""
+                rules: RuleSet, judged: Judged | None = None) -> list[pd.DataFrame]:
+    """The jurisdiction's flags, judged on the kept rows (or on ``judged``, the evaluation's run of
+    them, when it can stand for it), and W2c over every partition's candidates at once."""
     from .early_warning import flags_for_valid, hb_flags
 
-    now = judge_all(kept[kept["year"].astype("int64") <= as_of], plan, as_of, rules, only=[plan.jurisdiction.code])
+    now = judged or judge_all(kept[kept["year"].astype("int64") <= as_of], plan, as_of, rules, only=[plan.jurisdiction.code])
     whole = flags_for_valid(kept, plan, as_of, method=method, rules=rules, judged=now, hb_candidates=[])
     # W2c compares each region's change with every other region's
     return [whole, *(hb_flags(pd.concat(candidates, ignore_index=True), as_of, rules) if candidates else [])]
 
 
 def _combined_warnings(parts: list[dict[str, Any]], kept: pd.DataFrame, plan: Plan, as_of: int, method: str,
-                       rules: RuleSet, counted: dict[str, int]) -> EarlyWarnings:
+                       rules: RuleSet, counted: dict[str, int], judged: Judged | None = None) -> EarlyWarnings:
     """Every partition's flags, the jurisdiction's, and W2c over every partition's candidates at once."""
     from . import __version__
     from .early_warning import EarlyWarnings, finished_flags
 
     _check_disjoint([p["flags"] for p in parts], plan.jurisdiction.code)
     candidates = [c for p in parts for c in p["candidates"] if len(c)]
-    table = finished_flags([*(p["flags"] for p in parts), *_last_flags(kept, candidates, plan, as_of, method, rules)], plan,
-                           as_of, rules)
+    table = finished_flags([*(p["flags"] for p in parts), *_last_flags(kept, candidates, plan, as_of, method, rules, judged)],
+                           plan, as_of, rules)
     provenance = {"plan": plan.id, "year": as_of, "projection": method, "rules": rules.name,
                   "rules_sha256": rules.digest(), "wdmonitor": __version__, **counted}
     return EarlyWarnings(table=table, plan=plan, as_of=as_of, method=method, rules=rules, provenance=provenance)
