@@ -284,8 +284,8 @@ def evaluate_partitions(partitions: Iterable[pd.DataFrame | str | Path] | Any, p
         Canonical frames, each holding every row of its regions (:func:`by_province`,
         :func:`by_region`), or files (one per province: each is read where it is judged,
         in the worker when ``n_jobs`` is set), or lists of files read together as one
-        partition (a group of provinces: one partition per core spends the least on each
-        partition's fixed cost); or a monitoring database, read province by province
+        partition (a group of provinces: two groups a core keep every core busy and pay
+        each partition's fixed cost the fewest times); or a monitoring database, read province by province
         (:meth:`Store.partitions <wdmonitor.Store.partitions>`).
     plan : Plan, str or Path
     year : int, optional
