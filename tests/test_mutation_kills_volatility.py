@@ -297,3 +297,29 @@ def test_w3_a_nil_dip_after_a_rise_is_no_watch(indicator, values):
     worse = [*values[:-1], values[-2] + 10 * (values[-1] - values[-2])]
     w3 = flag_table(frame(indicator, years(2020, *worse)), target).query("check == 'W3'")
     assert w3["severity"].tolist() == ["watch"]
+
+
+@pytest.mark.parametrize(("latest", "expected"), [(8.0, "watch"), (9.0, "warning")])
+def test_w3_on_few_events_the_exact_test_is_the_slope_whatever_the_straight_line(latest, expected):
+    """Methodology §7 (docs/methodology.md §7, W3 trend): on a counted rate with fewer than
+    count_min_events events, W3's slope is the exact test of the latest year's events against the
+    rest of the window's — not the straight line through the rates. An MMR with 2 deaths on 1,000
+    births in 2020 and 2021, none on 10,000 in 2022 and 2023, then ``latest`` deaths on 10,000 in
+    2024: the least-squares line through 200, 200, 0, 0 and 10·latest falls (improving), but the
+    last change 0 → latest is beyond chance (P = ½**latest), a bad step. With 8 deaths the latest
+    year against the rest (4 deaths on 22,000 births) gives P(X ≥ 8 | 12, 10/32) = 0.012, not below
+    count_alpha: the slope is not bad, W3's watch; with 9, P(X ≥ 9 | 13, 10/32) = 0.0055: the slope
+    is bad and the last change not good, W3's warning."""
+    from scipy.stats import binom
+
+    births = [1_000.0, 1_000.0, 10_000.0, 10_000.0, 10_000.0]
+    deaths = [2.0, 2.0, 0.0, 0.0, latest]
+    rates = np.asarray(deaths) / np.asarray(births) * 1e5
+    assert np.polyfit(np.arange(5.0), rates, 1)[0] < 0
+    alpha = DEFAULT_RULES.count_alpha
+    assert sum(deaths) < DEFAULT_RULES.count_min_events
+    assert binom.sf(latest - 1, latest, 0.5) < alpha  # the step 0 → latest on equal births
+    p_rest = binom.sf(latest - 1, 4.0 + latest, 10_000.0 / 32_000.0)
+    assert (p_rest < alpha) == (expected == "warning")
+    w3 = flag_table(mmr(deaths, births), Target(id="mmr", indicator=MMR, kind="decrease")).query("check == 'W3'")
+    assert w3["severity"].tolist() == [expected]
