@@ -13,14 +13,16 @@ those on W2c's grouping also call ``hb_flags``, the partitions' entry point, on 
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from evaluation_helpers import COUNTIES, make_plan, series, years
-from wdmonitor import Target
+from wdmonitor import Target, load_indicators
 from wdmonitor.early_warning import flags_for_valid, hb_flags
+from wdmonitor.indicators import Direction
 from wdmonitor.rules import DEFAULT_RULES
 
 AS_OF = 2024
@@ -323,3 +325,47 @@ def test_w3_on_few_events_the_exact_test_is_the_slope_whatever_the_straight_line
     assert (p_rest < alpha) == (expected == "warning")
     w3 = flag_table(mmr(deaths, births), Target(id="mmr", indicator=MMR, kind="decrease")).query("check == 'W3'")
     assert w3["severity"].tolist() == [expected]
+
+
+# == W3 on a counted rate where higher is better (the catalogue has none: declared here) ============
+RATE_HIGHER = "test_rate_higher_is_better"
+
+
+def higher_rate_flags(events: list[float], exposure: float) -> pd.DataFrame:
+    """The flags of an increase target on a Poisson rate (per 100,000, as the MMR) whose higher
+    values are better, ``events`` on ``exposure`` a year from 2020."""
+    indicator = replace(load_indicators()[MMR], id=RATE_HIGHER, name_zh="测试用越高越好的率", name_en="Test rate, higher is better",
+                        direction=Direction.HIGHER)
+    target = Target(id="rate", indicator=RATE_HIGHER, kind="increase")
+    plan = make_plan(target)
+    plan = replace(plan, indicators={**plan.indicators, RATE_HIGHER: indicator})
+    k, n = np.asarray(events, dtype=float), np.full(len(events), exposure)
+    table = flags_for_valid(series(RATE_HIGHER, years(2020, *(k / n * 1e5)), numerators=k, denominators=n), plan, AS_OF)
+    return getattr(table, "table", table)
+
+
+@pytest.mark.parametrize(("events", "expected"), [([25.0, 24.0, 24.0, 25.0, 23.0], "none"), ([50.0, 45.0, 40.0, 35.0, 25.0], "alert")],
+                         ids=["within_chance", "falling"])
+def test_w3_on_counts_a_higher_is_better_rate_is_bad_when_the_glm_interval_lies_below_0(events, expected):
+    """Methodology §7: W3's trend on a counted rate is the Poisson GLM's slope, bad only when its 95%
+    interval lies wholly on the bad side of 0 — below 0 where higher is better. Events 25, 24, 24,
+    25, 23 on 10,000 a year (121 events): the straight line through the rates falls 3/10万 a year
+    (12 over the window, material) and the last change 25 → 23 is material, but the GLM's interval
+    (statsmodels) holds 0 and 23 after 25 is within chance: no W3. Events 50, 45, 40, 35, 25: the
+    interval lies below 0 and 2024 is beyond chance worse than the 2020 baseline, failing (no T):
+    W3's alert."""
+    import statsmodels.api as sm
+    from scipy.stats import binom
+
+    k = np.asarray(events)
+    glm = sm.GLM(k, sm.add_constant(np.arange(2020.0, 2025.0)), family=sm.families.Poisson(), offset=np.log(np.full(5, 1e4))).fit()
+    lower, upper = glm.conf_int(alpha=1 - DEFAULT_RULES.count_level)[1]
+    assert k.sum() >= DEFAULT_RULES.count_min_events
+    alpha = DEFAULT_RULES.count_alpha
+    if expected == "none":
+        assert lower < 0 < upper  # the quasi-likelihood interval (times φ ≥ 1) holds 0 as well
+        assert binom.cdf(k[-1], k[-1] + k[-2], 0.5) >= alpha and binom.cdf(k[-1], k[-1] + k[0], 0.5) >= alpha
+    else:
+        assert upper < 0 and binom.cdf(k[-1], k[-1] + k[0], 0.5) < alpha
+    w3 = higher_rate_flags(events, 10_000.0).query("check == 'W3'")
+    assert w3["severity"].tolist() == ([] if expected == "none" else [expected])
