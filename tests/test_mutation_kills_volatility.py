@@ -369,3 +369,37 @@ def test_w3_on_counts_a_higher_is_better_rate_is_bad_when_the_glm_interval_lies_
         assert upper < 0 and binom.cdf(k[-1], k[-1] + k[0], 0.5) < alpha
     w3 = higher_rate_flags(events, 10_000.0).query("check == 'W3'")
     assert w3["severity"].tolist() == ([] if expected == "none" else [expected])
+
+
+@pytest.mark.parametrize(("earlier", "expected"), [(AS_OF - 5, "none"), (AS_OF - 4, "alert")], ids=["outside", "inside"])
+def test_w3_needs_a_slope_in_the_trend_window(earlier, expected):
+    """docs/methodology.md §4 (W3): deterioration is read from m5, the least-squares slope over the
+    last ≤ 5 years (trend_window), and the last change. A higher-is-better series under an increase
+    target (no T: failing), observed in ``earlier`` and as_of only, 72.0 → 70.0, its baseline 72.0
+    (the plan's 2020 unobserved, the earlier year stands in). From 2019 the window 2020–2024 holds
+    one point: no m5, so W3 is not judged at all — the series is W5's too short (a reading: the
+    methodology states W3's classes with m5 and does not name a W3 without one). From 2020 the two
+    points give m5 = −0.5 a year and 70 is worse than the baseline while failing: W3's alert."""
+    assert (AS_OF - earlier < DEFAULT_RULES.trend_window) == (expected == "alert")
+    table = flag_table(frame(HIGHER, {earlier: 72.0, AS_OF: 70.0}), Target(id="w3", indicator=HIGHER, kind="increase"))
+    w3 = table[table["check"] == "W3"]
+    assert w3["severity"].tolist() == ([] if expected == "none" else [expected])
+    if len(w3):
+        assert w3["slope"].iloc[0] == pytest.approx(-2.0 / (AS_OF - earlier))
+    assert len(table[table["check"] == "too_short"]) == 1
+
+
+def test_w3_names_its_slope_s_model_in_either_language():
+    """Methodology §7: W3 on a rate with counts reads the Poisson GLM's slope (a percentage a year),
+    on a plain series the least-squares slope, and the message says which. The higher-is-better rate
+    falling 50 → 25 events on 10,000 a year (test above): "Poisson regression" / 泊松回归; a plain
+    series falling 72.0 → 70.0 over 2020–2024: "recent slope" / 趋势, no Poisson regression."""
+    glm = higher_rate_flags([50.0, 45.0, 40.0, 35.0, 25.0], 10_000.0).query("check == 'W3'")
+    assert len(glm) == 1
+    assert glm["message_en"].iloc[0].startswith("Poisson regression over 5 years")
+    assert "泊松回归" in glm["message_zh"].iloc[0]
+    plain = flag_table(frame(HIGHER, {AS_OF - 4: 72.0, AS_OF: 70.0}), Target(id="w3", indicator=HIGHER, kind="increase"))
+    plain = plain[plain["check"] == "W3"]
+    assert len(plain) == 1
+    assert plain["message_en"].iloc[0].startswith("recent slope") and "Poisson" not in plain["message_en"].iloc[0]
+    assert "趋势" in plain["message_zh"].iloc[0] and "泊松" not in plain["message_zh"].iloc[0]
