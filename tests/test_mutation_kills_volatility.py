@@ -403,3 +403,21 @@ def test_w3_names_its_slope_s_model_in_either_language():
     assert len(plain) == 1
     assert plain["message_en"].iloc[0].startswith("recent slope") and "Poisson" not in plain["message_en"].iloc[0]
     assert "趋势" in plain["message_zh"].iloc[0] and "泊松" not in plain["message_zh"].iloc[0]
+
+
+def test_w3_on_few_events_the_last_change_is_tested_against_the_previous_observation():
+    """Methodology §7: W3's last change on counts counts only when the exact conditional test of the
+    latest year's events against the previous observation's gives p below count_alpha. An MMR on
+    10,000 births a year, deaths 3, 3, 3, 0, then 8 over 2020–2024 (17 events, too few for the GLM):
+    the latest year against the rest, P(X ≥ 8 | 17, 1/5) = 0.0109, is not below count_alpha, so the
+    slope is not bad; the last change 0 → 8, P(X ≥ 8 | 8, ½) = 1/256, is bad; 8 against the 2020
+    baseline's 3, P(X ≥ 8 | 11, ½) = 0.11, is within chance: W3's watch. (Against 2022's 3 deaths,
+    the year before the previous observation, the change would be within chance too.)"""
+    from scipy.stats import binom
+
+    alpha = DEFAULT_RULES.count_alpha
+    assert binom.sf(7, 17, 0.2) >= alpha
+    assert binom.sf(7, 8, 0.5) == 1 / 256 < alpha <= binom.sf(7, 11, 0.5)
+    data = mmr([3.0, 3.0, 3.0, 0.0, 8.0], [10_000.0] * 5)
+    w3 = flag_table(data, Target(id="mmr", indicator=MMR, kind="decrease")).query("check == 'W3'")
+    assert w3["severity"].tolist() == ["watch"]
