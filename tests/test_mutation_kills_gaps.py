@@ -7,6 +7,7 @@ The expected values come from the rules as the methodology states them (``method
 
 from __future__ import annotations
 
+import numpy as np
 from test_mutation_kills_warnings import GAP_TARGET, area_gap, checks, flag_table, severity
 
 
@@ -18,3 +19,60 @@ def test_w4_a_gap_observed_in_one_year_only_has_nothing_to_widen_from():
     table = flag_table(area_gap(urban, rural), GAP_TARGET)
     assert severity(checks(table, "W4")) == "none"
     assert len(checks(table, "too_short")) == 1  # one point: W5 says so instead
+
+
+def test_w4_at_the_final_year_reads_that_years_counts_for_the_interval():
+    """At the final evaluation (as of 2030, data to 2030: the last year the engine holds), W4's interval
+    uses the 2030 counts themselves. An urban–rural MMR gap of 500 per 10万 (urban 5, rural 505) on a
+    million births a year in each area, except 20,000 in 2029, widens to 560 in 2030. Against the
+    baseline the change, 60, exceeds z·sqrt(Var_2030 + Var_2020) (about 20) and is 12% of the gap, past
+    w4_alert_widening (10%): an alert. The 2029 counts (a variance 25 times larger) would put the bound
+    near 100 and hide it."""
+    from scipy.stats import norm
+
+    from evaluation_helpers import series
+
+    births = {y: 1_000_000.0 for y in range(2020, 2031)} | {2029: 20_000.0}
+    rates = {"urban": dict.fromkeys(births, 5.0), "rural": dict.fromkeys(births, 505.0) | {2030: 565.0}}
+    frames = [series("maternal_mortality_ratio", rates[area], sex="female", area_type=area,
+                     numerators=[rates[area][y] * births[y] / 1e5 for y in births], denominators=list(births.values()))
+              for area in ("urban", "rural")]
+    import pandas as pd
+
+    def variance(year: int) -> float:  # Var(gap) = Σ max(k, 1)/n² × 10^10 over the two areas (per 10万)
+        return sum(max(rates[a][year] * births[year] / 1e5, 1.0) for a in rates) / births[year] ** 2 * 1e10
+
+    z = norm.ppf(1 - (1 - 0.95) / 2)
+    change = (565.0 - 5.0) - (505.0 - 5.0)  # the gap in 2030 against the baseline gap (2020)
+    assert z * (variance(2030) + variance(2020)) ** 0.5 < change < z * (variance(2029) + variance(2020)) ** 0.5
+    assert change / 500.0 >= 0.10
+    table = flag_table(pd.concat(frames, ignore_index=True), GAP_TARGET, as_of=2030)
+    assert severity(checks(table, "W4")) == "alert"
+
+
+def test_w4_a_counted_gap_wider_than_at_baseline_but_within_chance_of_last_year_does_not_warn():
+    """A warning needs the gap wider than last year *and* than at baseline, each beyond its own
+    interval (docs/methodology.md §4, §7). A nation's urban–rural MMR (ten million births a year in
+    each area, so Var(gap) = (k_u + k_r)/n² × 10^10 is about 1.2): the gap is 100 per 10万 at baseline,
+    104 in 2023 and 106 in 2024. Against the baseline, 6 exceeds z·sqrt(Var_2024 + Var_2020) (about 3)
+    but is 6% of the gap, short of an alert; against 2023, 2 is within z·sqrt(Var_2024 + Var_2023):
+    no warning."""
+    import pandas as pd
+    from scipy.stats import norm
+
+    from evaluation_helpers import series
+
+    births = 10_000_000.0
+    rural = dict.fromkeys(range(2020, 2023), 110.0) | {2023: 114.0, 2024: 116.0}
+    rates = {"urban": dict.fromkeys(rural, 10.0), "rural": rural}
+    frames = [series("maternal_mortality_ratio", rates[area], sex="female", area_type=area,
+                     numerators=[r * births / 1e5 for r in rates[area].values()], denominators=[births] * len(rural))
+              for area in ("urban", "rural")]
+
+    def bound(a: int, b: int) -> float:
+        var = [sum(rates[area][y] * births / 1e5 for area in rates) / births**2 * 1e10 for y in (a, b)]
+        return norm.ppf(0.975) * float(np.sqrt(sum(var)))
+
+    assert bound(2024, 2020) < 6.0 < 0.10 * 100.0 and 2.0 < bound(2024, 2023)
+    table = flag_table(pd.concat(frames, ignore_index=True), GAP_TARGET)
+    assert severity(checks(table, "W4")) == "none"
