@@ -351,6 +351,8 @@ def test_w4_gap_wider_than_last_year_and_baseline_warns_and_a_share_wider_than_b
         (alert_gap + 1, alert_gap, "alert"),  # narrower than last year, still 10% wider than baseline
         (base + 0.5, base + 0.5, "none"),  # as wide as last year: not wider (strict)
         (base - 0.5, base, "none"),  # wider than last year, as wide as at baseline: not wider (strict)
+        (base - 0.5, base + NIL_GAP - DELTA, "none"),  # wider than last year, than at baseline by a nil amount
+        (base + 0.5, base + 0.5 + NIL_GAP - DELTA, "none"),  # wider than at baseline, than last year by a nil amount
     ]
     for previous, latest, expected in cases:
         table = flags(target, gap_frame({2020: base, 2023: previous, 2024: latest}, male_above), rules=rules, check="W4")
