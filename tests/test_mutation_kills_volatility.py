@@ -111,6 +111,14 @@ def test_w2c_a_candidate_missing_a_key_is_compared_with_no_group():
     assert w2c_regions(parts) == []
 
 
+def test_w2c_candidates_all_missing_a_key_give_no_outlier():
+    """No candidate with its four keys: no group, so no W2c — and no error (the group sizes of an
+    empty grouping were read at a position they did not have)."""
+    found = candidates(two_indicators_flat_but_one(), *TWO_TARGETS)
+    found["sex"] = None
+    assert w2c_regions(hb_flags(found, AS_OF, DEFAULT_RULES)) == []
+
+
 # == W3: the slope's change over its window (methodology §8: a move counts when material) ==========
 def test_w3_a_slope_over_one_year_moves_by_that_year_only():
     """docs/methodology.md §4 (W3): the slope counts as bad when its change over its window, slope ×

@@ -423,7 +423,7 @@ def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]
     every region's candidates at once.
     """
     group = hb.groupby(["indicator", "sex", "area_type", "sign"], sort=False).ngroup().fillna(-1).to_numpy(dtype=np.int64)  # the keys hashed once
-    size = np.bincount(group[group >= 0], minlength=group.max(initial=-1) + 1)
+    size = np.bincount(group[group >= 0], minlength=group.max(initial=0) + 1)  # a slot at least: every key missing reads it
     kept = (group >= 0) & (size[np.maximum(group, 0)] >= rules.hb_min_regions)
     hb = hb[kept].reset_index(drop=True)
     if not len(hb):
