@@ -120,6 +120,11 @@ def test_check_inputs_returns_the_frame_and_the_loaded_plan(sample):
     ({"stale_after": True}, "RuleSet: the 'stale_after' parameter must be a whole number in [0, 50] (got True) / "
                             "参数 stale_after 须为[0, 50] 内的整数（实际为 True）"),
     ({"name": ""}, "RuleSet: the 'name' parameter must be a non-empty text (got '') / 参数 name 须为非空文本（实际为 ''）"),
+    # at 0 a difference of exactly 0 would be material, and a baseline at T would be scored P = x/0
+    ({"materiality": 0.0}, "RuleSet: the 'materiality' parameter must be a number in (0, 1] (got 0.0) / "
+                           "参数 materiality 须为(0, 1] 内的数（实际为 0.0）"),
+    ({"w1_min_distance_units": 0}, "RuleSet: the 'w1_min_distance_units' parameter must be a whole number in [1, 10000] "
+                                   "(got 0) / 参数 w1_min_distance_units 须为[1, 10000] 内的整数（实际为 0）"),
     ({"parity_band": (1.0, 1.1)}, "RuleSet: the 'parity_band' parameter must be a tuple (low, high) of numbers with "
                                   "0 < low < 1 < high <= 10 (got (1.0, 1.1)) / 参数 parity_band 须为满足 0 < 下限 < 1 < 上限 "
                                   "<= 10 的数对（实际为 (1.0, 1.1)）"),

@@ -89,7 +89,8 @@ class RuleSet:
     materiality : float
         A shortfall, a change or a projected miss smaller than this share of one unit of the
         indicator's last reported decimal (0.5: half a unit, so it rounds away) is nil: no
-        warning, no alert (methodology §8). Library choice.
+        warning, no alert (methodology §8). Library choice; in (0, 1] (at 0 a difference of
+        exactly 0 would count).
     w1_min_distance_units : int
         W1's share of the distance P needs a distance |T − y_b| of at least this many
         reporting units (10); a nearer target is judged as a level to hold (warning when the
@@ -251,8 +252,10 @@ _RANGES: dict[str, tuple[bool, float, float, bool, bool]] = {
     "w4_alert_widening": (False, 0, 10, False, False),
     "stale_after": (True, 0, 50, False, False),
     "min_points_projection": (True, 2, 50, False, False),
-    "materiality": (False, 0, 1, False, False),
-    "w1_min_distance_units": (True, 0, 10_000, False, False),
+    # above 0: at 0 a difference of exactly 0 would be material (a series flat at T "failing" it)
+    "materiality": (False, 0, 1, True, False),
+    # at least 1: at 0 a baseline exactly at T would be scored P = x/0
+    "w1_min_distance_units": (True, 1, 10_000, False, False),
     "count_min_events": (True, 0, 1_000_000, False, False),
     "w1_count_warning": (False, 0, 1, False, False),
     "w1_count_alert": (False, 0, 1, False, False),
