@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation_helpers import make_plan, series, years
+from evaluation_helpers import series, years
+from test_mutation_kills_warnings import checks, flag_table, severity
 from wdmonitor import Target
-from wdmonitor.early_warning import flags_for_valid
 from wdmonitor.rules import DEFAULT_RULES
 
 AS_OF = 2024
@@ -27,24 +27,6 @@ SCREENING = "cervical_cancer_screening_rate"  # percent, higher is better, one d
 SHARE = "female_share_peoples_congress_standing_committee"  # percent, higher is better, one decimal
 MMR = "maternal_mortality_ratio"  # per 100,000 live births, lower is better, counts behind it
 UNIT = 0.1  # one unit of the last reported decimal of the three
-
-
-def flag_table(data: pd.DataFrame, *targets: Target, rules=DEFAULT_RULES, as_of: int = AS_OF, method: str = "trend") -> pd.DataFrame:
-    table = flags_for_valid(data, make_plan(*targets), as_of, method=method, rules=rules)
-    return getattr(table, "table", table)
-
-
-def checks(table: pd.DataFrame, check: str, region: str = JURISDICTION, **where) -> pd.DataFrame:
-    rows = table[(table["check"] == check) & (table["region"] == region)]
-    for name, value in where.items():
-        rows = rows[rows[name] == value]
-    return rows
-
-
-def severity(rows: pd.DataFrame) -> str:
-    """The only flag's severity, or 'none' when nothing is flagged."""
-    assert len(rows) <= 1, rows
-    return rows["severity"].iloc[0] if len(rows) else "none"
 
 
 def counted(indicator: str, events: list[float], exposure: list[float], multiplier: float) -> pd.DataFrame:

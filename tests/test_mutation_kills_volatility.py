@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from evaluation_helpers import COUNTIES, make_plan, series, years
+from test_mutation_kills_warnings import flag_table, frame
 from wdmonitor import Target, load_indicators
 from wdmonitor.early_warning import flags_for_valid, hb_flags
 from wdmonitor.indicators import Direction
@@ -31,16 +32,6 @@ HIGHER = "life_expectancy_female"  # years, higher is better, linear, one decima
 SHARE = "female_share_peoples_congress_standing_committee"  # percent, higher is better, one decimal
 MMR = "maternal_mortality_ratio"  # per 100,000 live births, lower is better, counts behind it
 UNIT = 0.1  # one unit of the last reported decimal of HIGHER and SHARE
-
-
-def frame(indicator: str, values: dict[int, float], *, region: str = JURISDICTION, sex: str = "female") -> pd.DataFrame:
-    return pd.DataFrame({"region": region, "year": list(values), "indicator": indicator, "sex": sex,
-                         "area_type": "total", "age_group": "total", "value": [float(v) for v in values.values()]})
-
-
-def flag_table(data: pd.DataFrame, *targets: Target, rules=DEFAULT_RULES, as_of: int = AS_OF) -> pd.DataFrame:
-    table = flags_for_valid(data, make_plan(*targets), as_of, rules=rules)
-    return getattr(table, "table", table)
 
 
 def mmr(deaths: list[float], births: list[float], *, region: str = JURISDICTION, first: int = 2020) -> pd.DataFrame:
