@@ -77,3 +77,21 @@ def test_w4_a_counted_gap_wider_than_at_baseline_but_within_chance_of_last_year_
     assert bound(2024, 2020) < 6.0 < 0.10 * 100.0 and bound(2024, 2023) > 2.0
     table = flag_table(pd.concat(frames, ignore_index=True), GAP_TARGET)
     assert severity(checks(table, "W4")) == "none"
+
+
+def test_w5_a_baseline_the_data_contradict_names_the_plans_value_and_the_datas():
+    """W5 (docs/methodology.md §4): where the plan states a baseline and the data hold another value
+    for that year, the flag reports both and says the data's is used. The plan states 72.0 years for
+    2020; the data hold 72.4."""
+    from evaluation_helpers import make_plan, series, years
+    from wdmonitor import Target
+    from wdmonitor.early_warning import flags_for_valid
+    from wdmonitor.indicators import Baseline
+
+    target = Target(id="le", indicator="life_expectancy_female", kind="at_least", values={2025: 80.0})
+    plan = make_plan(target, baselines=(Baseline(indicator="life_expectancy_female", year=2020, value=72.0),))
+    data = series("life_expectancy_female", years(2020, 72.4, 72.6, 72.8, 73.0, 73.2))
+    table = flags_for_valid(data, plan, 2024)
+    rows = checks(getattr(table, "table", table), "baseline_conflict")
+    assert len(rows) == 1 and rows["severity"].iloc[0] == "watch"
+    assert rows["message_en"].iloc[0] == "the plan states a baseline of 72; the data hold 72.4, which is used"
