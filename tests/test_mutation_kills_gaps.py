@@ -95,3 +95,20 @@ def test_w5_a_baseline_the_data_contradict_names_the_plans_value_and_the_datas()
     rows = checks(getattr(table, "table", table), "baseline_conflict")
     assert len(rows) == 1 and rows["severity"].iloc[0] == "watch"
     assert rows["message_en"].iloc[0] == "the plan states a baseline of 72; the data hold 72.4, which is used"
+
+
+def test_w5_a_zero_in_a_geometric_series_is_that_series_note_alone():
+    """W5's note that a geometric-scale series holding a 0 is projected on the linear scale (methodology
+    §7, zeros) belongs to that series: of two regions' MMRs, only the one with a year of no death gets it."""
+    import pandas as pd
+
+    from evaluation_helpers import series, years
+    from wdmonitor import Target
+
+    county = "211402"
+    data = pd.concat([series("maternal_mortality_ratio", years(2020, 12.0, 0.0, 10.0, 9.0, 8.0)),
+                      series("maternal_mortality_ratio", years(2020, 12.0, 11.0, 10.0, 9.0, 8.0), region=county)],
+                     ignore_index=True)
+    table = flag_table(data, Target(id="m", indicator="maternal_mortality_ratio", kind="at_most", values={2025: 10.0}))
+    assert len(checks(table, "zero_in_geometric")) == 1
+    assert checks(table, "zero_in_geometric", region=county).empty
