@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from test_mutation_kills_warnings import GAP_TARGET, area_gap, checks, flag_table, severity
+from test_mutation_kills_warnings import frame as frame_of
 
 
 def test_w4_a_gap_observed_in_one_year_only_has_nothing_to_widen_from():
@@ -112,3 +113,21 @@ def test_w5_a_zero_in_a_geometric_series_is_that_series_note_alone():
     table = flag_table(data, Target(id="m", indicator="maternal_mortality_ratio", kind="at_most", values={2025: 10.0}))
     assert len(checks(table, "zero_in_geometric")) == 1
     assert checks(table, "zero_in_geometric", region=county).empty
+
+
+def test_w2_and_w3_judge_observed_series_and_a_derived_gap_is_w4s():
+    """W2 and W3 judge each observed series a target is judged on (docs/methodology.md §4); a gap
+    derived from two series is W4's business. A housework-time gap (hours, the men's series flat at 80)
+    steady at 1.0–1.1 hours from 2018 that jumps to 3.0 in 2024: W4 alerts (three times the baseline
+    gap), and no W2 or W3 is raised on the gap, though its last change is far beyond its earlier ones."""
+    import pandas as pd
+
+    from wdmonitor import Target
+
+    gaps = {2018: 1.0, 2019: 1.1, 2020: 1.0, 2021: 1.1, 2022: 1.0, 2023: 1.1, 2024: 3.0}
+    data = pd.concat([frame_of("housework_time_gap", {y: 80.0 - g for y, g in gaps.items()}, sex="female"),
+                      frame_of("housework_time_gap", dict.fromkeys(gaps, 80.0), sex="male")], ignore_index=True)
+    table = flag_table(data, Target(id="g", indicator="housework_time_gap", kind="gap_narrowing", gap_between="sex",
+                                    area="economy"))
+    assert severity(checks(table, "W4")) == "alert"
+    assert not table["check"].isin(["W2a", "W2b", "W2c", "W3"]).any()
