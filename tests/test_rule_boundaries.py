@@ -597,6 +597,24 @@ def test_growth_uses_the_last_trend_window_years_and_no_earlier_one(rules):
 
 
 @RULES
+@pytest.mark.parametrize("indicator", [HIGHER, LOWER, NONE], ids=["higher", "lower", "none"])
+def test_slower_increase_progress_runs_toward_a_lower_level_whatever_the_indicators_direction(rules, indicator):
+    """上升趋势减缓 says a rise should slow: the kind is met by a lower path, so its growth is
+    g = −CAGR (d = −1) on any indicator, as a gap's narrowing is; an indicator with no good
+    direction gives no d of its own (methodology §3, docs/methodology.md)."""
+    window = rules.trend_window
+    for growth, expected in [(rules.substantial_growth + 1e-6, "substantial_progress"),
+                             (rules.moderate_growth - 1e-6, "limited_progress"),
+                             (-1e-6, "deterioration")]:
+        values = {B - window: 40.0, **growth_values(-1, growth, window)}  # a fall of `growth` a year
+        r = status_at("slower_increase", indicator, values, {}, rules=rules)
+        cagr = (values[E] / values[E - window + 1]) ** (1 / (window - 1)) - 1
+        assert r.progress_measure == "growth"
+        assert r.progress == pytest.approx(-cagr, rel=1e-9)
+        assert r.progress_class == expected, (indicator, growth, r.progress)
+
+
+@RULES
 def test_growth_thresholds_near_a_natural_limit_are_scaled(rules):
     level = 90.0  # baseline of a percent with a natural limit of 100
     scale = 1 - (level / 100.0) ** rules.natural_limit_exponent

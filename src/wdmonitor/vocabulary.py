@@ -280,7 +280,7 @@ KIND_FAMILIES = {
     "ratio": "progress is the ratio R of covered to needed change (otherwise the growth g)",
     "interval": "a small-number interval around the value decides an uncertain verdict",
     "higher_is_met": "the kind itself says higher is better (d = +1) whatever the indicator's direction",
-    "lower_is_met": "the kind itself says lower is better (d = −1; a gap narrows) whatever the indicator's direction",
+    "lower_is_met": "the kind itself says lower is better (d = −1; a gap narrows, a rise slows) whatever the indicator's direction",
 }
 
 _F = frozenset
@@ -298,7 +298,7 @@ _FAMILIES: dict[TargetKind, frozenset[str]] = {
     TargetKind.INCREASE: _F({"baseline", "directional", "higher_is_met"}),
     TargetKind.DECREASE: _F({"baseline", "directional", "lower_is_met"}),
     TargetKind.GAP_NARROWING: _F({"baseline", "directional", "lower_is_met"}),
-    TargetKind.SLOWER_INCREASE: _F({"baseline"}),
+    TargetKind.SLOWER_INCREASE: _F({"baseline", "lower_is_met"}),
     TargetKind.RELATIVE_TO: _F(),
     TargetKind.QUALITATIVE: _F(),
 }
