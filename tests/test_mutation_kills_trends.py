@@ -1,0 +1,120 @@
+"""Cases that tell the count trend (``poisson_trend``) apart from the mutants that survived.
+
+Each test here was written against a mutant mutmut generated of ``wdmonitor.trends`` in the
+run of 2026-12-04 of Newton's iteration and the outputs of ``poisson_trend`` (mutants 300–720;
+``docs/testing.md`` records the run and the mutants judged equivalent). The expected values are
+computed in the test from an independent reference — statsmodels' Poisson GLM with log(births)
+as offset and its logistic GLM, each refitted with the quasi-likelihood dispersion
+max(1, Pearson χ²/(m − 2)) as statsmodels' ``scale`` — or by hand from the counts, and the
+tests read only the fields of the ``PoissonTrend`` that ``poisson_trend`` returns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from scipy.stats import norm
+
+from wdmonitor.trends import poisson_trend
+
+YEARS = np.arange(2020, 2025)
+
+
+def scaled_glm(successes, exposure, years, family):
+    """statsmodels' GLM of the counts on the centred year, refitted at the dispersion max(1, X²/df)."""
+    x = sm.add_constant(np.asarray(years, dtype=float) - np.mean(years))
+    if family == "binomial":
+        endog, kwargs, model_family = np.column_stack([successes, exposure - successes]), {}, sm.families.Binomial()
+    else:
+        endog, kwargs, model_family = successes, {"offset": np.log(exposure)}, sm.families.Poisson()
+    model = sm.GLM(endog, x, family=model_family, **kwargs).fit()
+    dispersion = max(1.0, model.pearson_chi2 / model.df_resid)
+    return sm.GLM(endog, x, family=model_family, **kwargs).fit(scale=dispersion)
+
+
+# -- the interval of the annual rate of change (slope_lower, slope_upper) ------------------------
+@pytest.mark.parametrize("family", ["poisson", "binomial"])
+@pytest.mark.parametrize("level", [0.95, 0.8])
+def test_the_slope_interval_is_the_wald_interval_of_the_glm_slope(family, level):
+    """W3 reads ``slope_lower`` and ``slope_upper`` (methodology §7: a counted slope is bad when its
+    interval lies wholly on the bad side of 0): they are exp(β₁ ∓ z·se(β₁)) − 1 with z the normal
+    quantile at ``level`` and se(β₁) the quasi-likelihood one, statsmodels' ``conf_int`` of the
+    slope of its GLM. One row scatters more than its counts allow (dispersion above 1), one does not.
+
+    Pins mutants 679 (``b1 − z·se`` → ``b1 + z·se``: the lower bound equal to the upper) and 684
+    (``b1 + z·se`` → ``b1 + z/se``) of ``poisson_trend``.
+    """
+    if family == "binomial":
+        events = np.array([[412.0, 450, 401, 520, 498], [120, 131, 150, 148, 170]])
+        exposure = np.array([[1000.0, 1010, 990, 1020, 1005], [600, 610, 620, 615, 640]])
+    else:
+        events = np.array([[30.0, 52, 28, 61, 40], [12, 14, 13, 16, 18]])
+        exposure = np.array([[200_000.0, 205_000, 198_000, 210_000, 207_000], [50_000, 51_000, 52_000, 51_500, 53_000]])
+    fit = poisson_trend(events, exposure, YEARS, 2030, level=level, family=family)
+    for row in range(2):
+        reference = scaled_glm(events[row], exposure[row], YEARS, family)
+        low, high = reference.conf_int(alpha=1 - level)[1]
+        assert fit.estimable[row]
+        assert fit.slope_lower[row] == pytest.approx(np.expm1(low), rel=1e-4, abs=1e-9)
+        assert fit.slope_upper[row] == pytest.approx(np.expm1(high), rel=1e-4, abs=1e-9)
+        assert fit.slope_lower[row] < fit.slope[row] < fit.slope_upper[row]
+        z = norm.ppf(1 - (1 - level) / 2)
+        assert np.log1p(fit.slope_upper[row]) - np.log1p(fit.slope_lower[row]) == pytest.approx(
+            2 * z * reference.bse[1], rel=1e-4)
+    assert fit.dispersion[0] > 1.0  # the first row scatters beyond its counts
+
+
+# -- convergence: an estimate Newton's method has not reached is no estimate ----------------------
+def test_a_fit_newton_s_method_has_not_converged_on_is_not_estimable():
+    """``estimable`` is False "without convergence" (the PoissonTrend docstring): with one Newton
+    step allowed (``iterations=1``) a rising series whose estimate exists is not yet at its maximum
+    — the step from a slope of 0 is far above 10⁻¹⁰ — so every column is NaN; with the default 60 it
+    is statsmodels' estimate. A series at a constant rate starts at its estimate (the pooled rate and
+    a slope of 0), so its first step is 0 and one iteration suffices.
+
+    Pins mutant 481 (``estimable = exists & converged`` → ``exists | converged``) of ``poisson_trend``.
+    """
+    deaths = np.array([[30.0, 33, 36, 40, 44], [20, 20, 20, 20, 20]])
+    births = np.array([[200_000.0] * 5, [100_000.0] * 5])
+    one_step = poisson_trend(deaths, births, YEARS, 2030, iterations=1)
+    assert not one_step.estimable[0]
+    for column in ("projection", "lower", "upper", "slope", "slope_lower", "slope_upper", "log_slope", "log_rate",
+                   "dispersion"):
+        assert np.isnan(getattr(one_step, column)[0]), column
+    assert one_step.estimable[1]
+    assert one_step.slope[1] == pytest.approx(0.0, abs=1e-12)
+    converged = poisson_trend(deaths, births, YEARS, 2030)
+    reference = scaled_glm(deaths[0], births[0], YEARS, "poisson")
+    assert converged.estimable[0]
+    assert converged.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
+
+
+# -- the counts behind a row: events and the first year used --------------------------------------
+def test_the_events_and_first_year_are_those_of_the_years_used_and_nan_without_any():
+    """``events`` is the number of events over the years used and ``first_year`` the first of them,
+    for every row, estimable or not; a row with no year counted (NaN = no count) has neither, not 0
+    events. By hand: no count at all → NaN, NaN; one counted year (2022, 4 deaths) → 4 and 2022;
+    counts in 2019 and 2021–2024 with a window of 3 years → the years 2022–2024 (2021 falls outside,
+    t > 2024 − 3), 1 + 0 + 2 = 3 events from 2022; a year with births of 0 is not counted.
+
+    Pins mutants 694, 695 (``events``: ``points > 0`` → ``>= 0``, ``> 1``) and 702, 703 (the same in
+    ``first_year``) of ``poisson_trend``.
+    """
+    years = np.arange(2019, 2025)
+    nan = np.nan
+    deaths = np.array([[nan, nan, nan, nan, nan, nan],
+                       [nan, nan, nan, 4.0, nan, nan],
+                       [7.0, nan, 5.0, 1.0, 0.0, 2.0],
+                       [3.0, 2.0, nan, nan, nan, 6.0]])
+    births = np.array([[3000.0] * 6,
+                       [3000.0] * 6,
+                       [3000.0] * 6,
+                       [3000.0, 3000.0, 3000.0, 3000.0, 3000.0, 0.0]])
+    fit = poisson_trend(deaths, births, years, 2030, window=3)
+    assert np.isnan(fit.events[0]) and np.isnan(fit.first_year[0]) and fit.n_points[0] == 0
+    assert fit.events[1] == 4.0 and fit.first_year[1] == 2022.0 and fit.n_points[1] == 1
+    assert fit.events[2] == 3.0 and fit.first_year[2] == 2022.0 and fit.n_points[2] == 3
+    # births of 0 in 2024: the latest counted year is 2020, the window 2018–2020
+    assert fit.events[3] == 5.0 and fit.first_year[3] == 2019.0 and fit.n_points[3] == 2
+    assert fit.estimable[2] and not fit.estimable[[0, 1, 3]].any()  # three years, events inside them
