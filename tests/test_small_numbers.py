@@ -30,7 +30,7 @@ from wdmonitor.intervals import (
 from wdmonitor.pooling import pooled_rates
 from wdmonitor.rules import DEFAULT_RULES
 from wdmonitor.series import to_matrix
-from wdmonitor.trends import poisson_trend
+from wdmonitor.trends import estimate_exists, poisson_trend
 
 MMR = "maternal_mortality_ratio"
 COUNTY = "211402"
@@ -126,6 +126,58 @@ def test_no_poisson_trend_where_its_estimate_does_not_exist(deaths):
     assert not fit.estimable[0]
     assert np.isnan(fit.projection[0]) and np.isnan(fit.slope[0])
 
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 30), min_size=5, max_size=5), min_size=1, max_size=8),
+       st.sampled_from(["poisson", "binomial"]))
+def test_estimate_exists_is_where_the_poisson_trend_has_an_estimate(counts, family):
+    """``estimate_exists`` is the existence rule of ``poisson_trend`` without the fit: the two
+    agree on every row (0–30 events a year out of 30–3,380 trials, so the binomial's failures
+    can be absent too)."""
+    events = np.array(counts, dtype=float)
+    exposure = np.where(np.arange(len(counts))[:, None] % 2 == 0, 3380.0, 30.0) * np.ones_like(events)
+    fit = poisson_trend(events, exposure, np.arange(2020, 2025), 2030, family=family)
+    assert estimate_exists(events, exposure, np.arange(2020, 2025), family=family).tolist() == fit.estimable.tolist()
+
+
+@pytest.mark.parametrize("deaths", [[0, 0, 0, 0, 25], [25, 0, 0, 0, 0]], ids=["last_year", "first_year"])
+def test_enough_deaths_all_in_one_end_year_withhold_w1_and_w5_says_why(deaths):
+    """Methodology §7: W1 on a counted rate is withheld when the window holds fewer than
+    count_min_events events *or the maximum-likelihood estimate does not exist* (every event in
+    the first or last year). 25 ≥ 20 deaths all in one year: the screen alone would warn
+    (25/3,380 = 740/10万 against 10.5), the GLM has no estimate: no W1, and W5 says so
+    (no_trend_estimate), not too_few_events (25 is not too few)."""
+    assert sum(deaths) >= DEFAULT_RULES.count_min_events
+    county = warnings_of(mmr(deaths, BIRTHS), MMR_TARGET).query("region == @COUNTY")
+    assert "W1" not in set(county["check"])
+    note = county[county["check"] == "no_trend_estimate"]
+    assert note["severity"].tolist() == ["none"]
+    assert note["message_zh"].tolist() == ["近期25例集中于趋势窗口的首年或末年，计数无法估计趋势，不作趋势预测"]
+    assert note["message_en"].str.startswith("the 25 events of the trend window fall in its first or last year").all()
+    assert "too_few_events" not in set(county["check"])
+    spread = warnings_of(mmr([5, 5, 5, 5, 5], BIRTHS), MMR_TARGET).query("region == @COUNTY")
+    assert "no_trend_estimate" not in set(spread["check"])
+
+
+def test_a_screening_rate_missing_women_only_in_its_last_year_has_no_trend_estimate():
+    """The binomial fit needs the failures spread too: 1,000 women a year, all screened
+    2020–2023 and 25 missed in 2024 (≥ count_min_events of the rarer outcome): no estimate, so no
+    W1 and the W5 note; 19 missed is too few (too_few_events) and gets no second note."""
+    screening = "cervical_cancer_screening_rate"
+    target = Target(id="s", indicator=screening, kind="at_least", values={2025: 99.9})
+    trials = np.full(5, 1000.0)
+
+    def flags(missed):
+        frame = series(screening, years(2020, *((trials - missed) / trials * 100)), region=COUNTY,
+                       numerators=trials - missed, denominators=trials)
+        return warnings_of(frame, target).query("region == @COUNTY")
+
+    late = flags(np.array([0.0, 0, 0, 0, 25]))
+    assert "W1" not in set(late["check"])
+    assert late.loc[late["check"] == "no_trend_estimate", "severity"].tolist() == ["none"]
+    few = flags(np.array([0.0, 0, 0, 0, 19]))
+    assert "no_trend_estimate" not in set(few["check"])
+    assert few.loc[few["check"] == "too_few_events", "severity"].tolist() == ["none"]
 
 def test_a_rate_variance_of_zero_events_is_that_of_one():
     assert rate_variance([0], [3300], 1e5)[0] == pytest.approx(1e10 / 3300**2)

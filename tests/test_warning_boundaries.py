@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from evaluation_helpers import COUNTIES, make_plan, with_age_group
@@ -255,6 +256,13 @@ def hb_outliers(x0, x1, rules):
     return (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3), effect
 
 
+def hb_bounds(effect, rules):
+    """The two bounds E_med − C·d_Q1 and E_med + C·d_Q3 of the HB effects ``effect``."""
+    e_med, q1, q3 = np.median(effect), np.quantile(effect, 0.25), np.quantile(effect, 0.75)
+    return np.array([e_med - rules.hb_c * max(e_med - q1, abs(rules.hb_a * e_med)),
+                     e_med + rules.hb_c * max(q3 - e_med, abs(rules.hb_a * e_med))])
+
+
 def hb_frame(x0, x1):
     parts = [frame(HIGHER, {AS_OF - 1: a, AS_OF: b}, region=c.code) for c, a, b in zip(COUNTIES, x0, x1, strict=False)]
     return pd.concat([*parts, frame(HIGHER, {AS_OF - 1: 50.0, AS_OF: 50.0})], ignore_index=True)
@@ -273,11 +281,30 @@ def test_w2c_flags_the_regions_the_hidiroglou_berthelot_definition_flags(rules, 
         assert got == set()
         return
     outlier, effect = hb_outliers(x0, x1, rules)
+    # an effect within rounding of a bound is a tie (test_w2c_an_effect_exactly_on_its_bound_is_no_outlier)
+    assume(not np.isclose(effect, hb_bounds(effect, rules)[:, None], rtol=1e-7, atol=1e-12).any())
     assert got == {c.code for c, o in zip(COUNTIES, outlier, strict=False) if o}
     hb = table[table["check"] == "W2c"].set_index("region")["hb_effect"]
     for c, e in zip(COUNTIES, effect, strict=False):
         if c.code in hb.index:
             assert hb[c.code] == pytest.approx(e, rel=1e-9)
+
+
+def test_w2c_an_effect_exactly_on_its_bound_is_no_outlier():
+    """Methodology §7: an HB outlier lies strictly outside [E_med − C·d_Q1, E_med + C·d_Q3]. Four
+    regions at 5 moving to 5, 2.5, 4.0625, 4.0625: ratios 1, 1/2, 13/16, 13/16, median 13/16;
+    s = 3/13, −5/8, 0, 0; effects s·√5 (U = 0.5); E_med = 0, Q1 = −5/8 + ¾·5/8 = −5/32 (linear
+    quartiles), d_Q1 = 5/32 (A·E_med = 0), so the lower bound 0 − 4·5/32·√5 = −5/8·√5 is exactly
+    the second region's effect: on the bound, no outlier, however the floating point rounds."""
+    x0, x1 = [5.0] * 4, [5.0, 2.5, 4.0625, 4.0625]
+    ratio = [Fraction(b).limit_denominator() / Fraction(a).limit_denominator() for a, b in zip(x0, x1, strict=True)]
+    assert sorted(ratio)[1:3] == [Fraction(13, 16)] * 2
+    s_low = 1 - Fraction(13, 16) / ratio[1]
+    q1 = s_low + Fraction(3, 4) * (0 - s_low)
+    assert s_low == -DEFAULT_RULES.hb_c * (0 - q1) == Fraction(-5, 8)  # the tie, in exact arithmetic
+    target = Target(id="w2", indicator=HIGHER, kind="increase")
+    table = table_of(flags_for_valid(hb_frame(x0, x1), make_plan(target), AS_OF))
+    assert table[table["check"] == "W2c"].empty
 
 
 @pytest.mark.parametrize("rules", [replace(DEFAULT_RULES, hb_min_regions=5), replace(OTHER, hb_min_regions=6)],

@@ -54,7 +54,7 @@ from .indicators import Plan
 from .rules import DEFAULT_RULES, RuleSet
 from .series import SeriesMatrix
 from .targets import resolve_series, target_rows
-from .trends import meeting_probability, project
+from .trends import estimate_exists, meeting_probability, project
 from .vocabulary import Severity
 
 __all__ = ["FLAG_COLUMNS", "EarlyWarnings", "flag_early_warnings", "flags_for_valid"]
@@ -438,7 +438,9 @@ def hb_flags(hb: pd.DataFrame, as_of: int, rules: RuleSet) -> list[pd.DataFrame]
     q3 = effect.groupby(keys).transform("quantile", 0.75)
     d_q1 = np.maximum(e_med - q1, np.abs(rules.hb_a * e_med))
     d_q3 = np.maximum(q3 - e_med, np.abs(rules.hb_a * e_med))
-    outlier = (effect < e_med - rules.hb_c * d_q1) | (effect > e_med + rules.hb_c * d_q3)
+    # strictly outside; an effect on a bound in exact arithmetic (equal ratios) is not, whatever the rounding
+    slack = 1e-9 * (np.abs(e_med) + rules.hb_c * np.maximum(d_q1, d_q3))
+    outlier = (effect < e_med - rules.hb_c * d_q1 - slack) | (effect > e_med + rules.hb_c * d_q3 + slack)
     chance = hb["_chance"].to_numpy(dtype=float).copy()
     ask = outlier.to_numpy() & np.isnan(chance)
     if ask.any():
@@ -789,6 +791,17 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
                         lambda f: (f(in_window, 0) + f" events in the trend window, fewer than {rules.count_min_events}: "
                                    "too noisy to project").where(~f.pick(no_event), "no event in any year of the trend window: "
                                                                  "no trend to project"), latest_year=latest))
+    # enough events, but all in the window's first or last year: the GLM has no estimate (W1 withheld)
+    fitted = ~none & (counted | proportion) & ~short & ~noisy
+    exists = np.ones(len(rows), dtype=bool)
+    for family, rates in (("poisson", counted), ("binomial", proportion)):
+        chosen = np.flatnonzero(fitted & rates)
+        exists[chosen] = estimate_exists(events[chosen], exposure[chosen], matrix.years, window=rules.trend_window,
+                                         family=family)
+    parts.append(_frame(rows, fitted & ~exists, "data", "no_trend_estimate", Severity.NONE.value,
+                        lambda f: "近期" + f(in_window, 0) + "例集中于趋势窗口的首年或末年，计数无法估计趋势，不作趋势预测",
+                        lambda f: "the " + f(in_window, 0) + " events of the trend window fall in its first or last year "
+                        "alone: the counts give no trend estimate, not projected", latest_year=latest))
     provisional = ~none & ~stale & (latest < as_of)
     parts.append(_frame(rows, provisional, "data", "provisional", Severity.NONE.value,
                         lambda f: "最新数据为" + f(latest, 0) + "年（" + str(as_of) + "年数据尚未报送）",

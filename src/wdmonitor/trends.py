@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["METHODS", "PoissonTrend", "Projection", "meeting_probability", "poisson_trend", "project", "project_series"]
+__all__ = ["METHODS", "PoissonTrend", "Projection", "estimate_exists", "meeting_probability", "poisson_trend", "project",
+           "project_series"]
 
 METHODS = ("trend", "ols", "escap")
 
@@ -248,6 +249,71 @@ class PoissonTrend:
         return np.where(self.estimable & np.isfinite(score), ndtr(score), np.nan)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Window:
+    """The years of each row a count model is fitted on, and their moments."""
+
+    events: np.ndarray  # the events where used, else 0
+    exposure: np.ndarray  # the exposure where used, else 1
+    used: np.ndarray
+    x: np.ndarray  # the year less the row's mean year, 0 where not used
+    t: np.ndarray
+    total: np.ndarray
+    points: np.ndarray
+    centre: np.ndarray
+
+
+def _window(events: Any, exposure: Any, years: Any, window: int) -> _Window:
+    """The last ``window`` years up to each row's latest year with counts (events ≥ 0, exposure > 0)."""
+    k = np.asarray(events, dtype=float)
+    n = np.asarray(exposure, dtype=float)
+    t = np.broadcast_to(np.asarray(years, dtype=float), k.shape)
+    counted = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
+    latest = np.where(counted, t, -np.inf).max(axis=1, initial=-np.inf)
+    used = counted & (t > latest[:, None] - window)
+    points = used.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = np.where(points > 0, np.where(used, t, 0.0).sum(axis=1) / np.maximum(points, 1), 0.0)
+    x = np.where(used, t - centre[:, None], 0.0)
+    k0 = np.where(used, k, 0.0)
+    return _Window(k0, np.where(used, n, 1.0), used, x, t, k0.sum(axis=1), points, centre)
+
+
+def _exists(w: _Window, binomial: bool) -> np.ndarray:
+    """Where the maximum-likelihood estimate exists: three years or more, and the events (and,
+    for a proportion, the failures) neither absent nor all in the window's first or last year."""
+    x_min = np.where(w.used, w.x, np.inf).min(axis=1, initial=np.inf)
+    x_max = np.where(w.used, w.x, -np.inf).max(axis=1, initial=-np.inf)
+    tolerance = 1e-9 * np.maximum(x_max - x_min, 1.0)
+
+    def inside(counts: np.ndarray) -> np.ndarray:
+        total = counts.sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            mean = (counts * w.x).sum(axis=1) / np.where(total > 0, total, 1.0)
+        return (total > 0) & (mean > x_min + tolerance) & (mean < x_max - tolerance)
+
+    exists = (w.points >= 3) & inside(w.events)
+    if binomial:  # the failures must not all fall at one end either
+        exists &= inside(np.where(w.used, w.exposure - w.events, 0.0))
+    return exists
+
+
+def estimate_exists(events: Any, exposure: Any, years: Any, *, window: int = 5, family: str = "poisson") -> np.ndarray:
+    """Where :func:`poisson_trend` can estimate a trend at all, without fitting it.
+
+    False with fewer than three years of counts in the window, no event, or every event
+    (for ``family="binomial"``, also every failure) in the first or the last year of the
+    window: there the slope of the maximum-likelihood fit runs to ±∞ (Albert & Anderson 1984).
+
+    >>> import numpy as np
+    >>> estimate_exists(np.array([[0.0, 0, 0, 0, 25], [3, 4, 2, 5, 6]]), np.full((2, 5), 3000.0), np.arange(2021, 2026))
+    array([False,  True])
+    """
+    if family not in ("poisson", "binomial"):
+        raise ValueError(f"family must be 'poisson' or 'binomial' (got {family!r})")
+    return _exists(_window(events, exposure, years, window), family == "binomial")
+
+
 def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, target_year: np.ndarray | int, *,
                   window: int = 5, level: float = 0.95, multiplier: np.ndarray | float = 1.0,
                   iterations: int = 60, family: str = "poisson") -> PoissonTrend:
@@ -284,37 +350,16 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
     """
     from scipy.special import ndtri  # the normal quantile, without scipy.stats' import
 
-    k = np.asarray(events, dtype=float)
-    n = np.asarray(exposure, dtype=float)
-    rows = k.shape[0]
-    t = np.broadcast_to(np.asarray(years, dtype=float), k.shape)
-    target = np.broadcast_to(np.asarray(target_year, dtype=float), (rows,))
-    counted = np.isfinite(k) & np.isfinite(n) & (n > 0) & (k >= 0)
-    latest = np.where(counted, t, -np.inf).max(axis=1, initial=-np.inf)
-    used = counted & (t > latest[:, None] - window)
-    points = used.sum(axis=1)
-    k0 = np.where(used, k, 0.0)
-    n1 = np.where(used, n, 1.0)
-    total = k0.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.where(points > 0, np.where(used, t, 0.0).sum(axis=1) / np.maximum(points, 1), 0.0)
-        x = np.where(used, t - centre[:, None], 0.0)
-        x_min = np.where(used, x, np.inf).min(axis=1, initial=np.inf)
-        x_max = np.where(used, x, -np.inf).max(axis=1, initial=-np.inf)
-        event_mean = (k0 * x).sum(axis=1) / np.where(total > 0, total, 1.0)
-    span = x_max - x_min
-    tolerance = 1e-9 * np.maximum(span, 1.0)
-    binomial = family == "binomial"
     if family not in ("poisson", "binomial"):
         raise ValueError(f"family must be 'poisson' or 'binomial' (got {family!r})")
-    exists = (total > 0) & (points >= 3) & (event_mean > x_min + tolerance) & (event_mean < x_max - tolerance)
-    if binomial:  # the failures must not all fall at one end either
-        failures = np.where(used, n1 - k0, 0.0)
-        failed = failures.sum(axis=1)
-        failure_mean = (failures * x).sum(axis=1) / np.where(failed > 0, failed, 1.0)
-        exists &= (failed > 0) & (failure_mean > x_min + tolerance) & (failure_mean < x_max - tolerance)
+    binomial = family == "binomial"
+    w = _window(events, exposure, years, window)
+    k0, n1, used, x, t, total, points, centre = w.events, w.exposure, w.used, w.x, w.t, w.total, w.points, w.centre
+    rows = k0.shape[0]
+    target = np.broadcast_to(np.asarray(target_year, dtype=float), (rows,))
+    exists = _exists(w, binomial)
     log_n = np.log(n1)
-    exposure_sum = np.where(used, n, 0.0).sum(axis=1)
+    exposure_sum = np.where(used, n1, 0.0).sum(axis=1)
     share = np.where(exists, total, 1.0) / np.where(exposure_sum > 0, exposure_sum, 1.0)
     if binomial:
         share = np.clip(share, 1e-12, 1 - 1e-12)
