@@ -118,3 +118,28 @@ def test_the_events_and_first_year_are_those_of_the_years_used_and_nan_without_a
     # births of 0 in 2024: the latest counted year is 2020, the window 2018–2020
     assert fit.events[3] == 5.0 and fit.first_year[3] == 2019.0 and fit.n_points[3] == 2
     assert fit.estimable[2] and not fit.estimable[[0, 1, 3]].any()  # three years, events inside them
+
+
+# -- the probability of meeting a target rate (PoissonTrend.probability) --------------------------
+@pytest.mark.parametrize("sign", [1, -1], ids=["at-least", "at-most"])
+def test_without_a_multiplier_the_target_is_a_rate_per_unit_of_exposure(sign):
+    """``PoissonTrend.probability(target, sign)`` with no multiplier reads ``target`` on the scale of
+    events ÷ exposure (a multiplier of 1), as ``poisson_trend``'s own default does: P(the expected
+    rate at 2030 meets T) = Φ(d·(η̂ − log T)/se(η̂)), with η̂ and se(η̂) the log rate at 2030 and its
+    quasi-likelihood standard error from statsmodels' Poisson GLM (offset log births). The same target
+    per 10万 with ``multiplier=1e5`` gives the same probability.
+
+    Pins mutant 1 (the default multiplier 1.0 → 2.0) of ``PoissonTrend.probability``.
+    """
+    deaths = np.array([[30.0, 33, 36, 40, 44]])
+    births = np.full((1, 5), 200_000.0)
+    fit = poisson_trend(deaths, births, YEARS, 2030)
+    reference = scaled_glm(deaths[0], births[0], YEARS, "poisson")
+    point = np.array([1.0, 2030 - YEARS.mean()])
+    eta = point @ reference.params
+    se = np.sqrt(point @ reference.cov_params() @ point)
+    target = 25e-5  # 25 per 10万 as a rate per birth
+    expected = norm.cdf(sign * (eta - np.log(target)) / se)
+    assert 0.01 < expected < 0.99
+    assert fit.probability(np.array([target]), np.array([sign]))[0] == pytest.approx(expected, rel=1e-4)
+    assert fit.probability(np.array([25.0]), np.array([sign]), 1e5)[0] == pytest.approx(expected, rel=1e-4)
