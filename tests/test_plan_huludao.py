@@ -16,7 +16,7 @@ from wdmonitor.vocabulary import Area, TargetKind
 PLAN_ID = "huludao-2021-2030"
 
 NUMERIC_TARGETS = [
-    ('health-1', '妇女人均预期寿命延长', 'life_expectancy_female', 'increase', 2030, None, 'year'),
+    ('health-1', '妇女人均预期寿命延长', 'life_expectancy_female', 'increase', 2030, None, 'year_of_age'),
     ('health-2a', '孕产妇死亡率到 2025 年控制在 10.5/10 万以下，', 'maternal_mortality_ratio', 'at_most', 2025, 10.5, 'per_100k'),
     ('health-2a', '孕产妇死亡率到 2025 年控制在 10.5/10 万以下，', 'maternal_mortality_ratio', 'at_most', 2030, 10, 'per_100k'),
     ('health-2b', '孕产妇系统管理率保持在 90%以上', 'maternal_systematic_management_rate', 'maintain_at_least', 2030, 90, 'percent'),

@@ -16,8 +16,8 @@ from wdmonitor.vocabulary import Area
 PLAN_ID = "qingcheng-2021-2030"
 
 NUMERIC_TARGETS = [
-    ('health-1a', '妇女人均预期寿命延长', 'life_expectancy_female', 'increase', 2030, None, 'year'),
-    ('health-1b', '人均健康预期寿命提高', 'healthy_life_expectancy_female', 'increase', 2030, None, 'year'),
+    ('health-1a', '妇女人均预期寿命延长', 'life_expectancy_female', 'increase', 2030, None, 'year_of_age'),
+    ('health-1b', '人均健康预期寿命提高', 'healthy_life_expectancy_female', 'increase', 2030, None, 'year_of_age'),
     ('health-2a', '孕产妇死亡率下降到8/10 万以下', 'maternal_mortality_ratio', 'at_most', 2030, 8, 'per_100k'),
     ('health-2b', '城乡、区域差距逐步缩小', 'maternal_mortality_ratio', 'gap_narrowing', 2030, None, 'per_100k'),
     ('health-2c', '城乡、区域差距逐步缩小', 'maternal_mortality_ratio', 'gap_narrowing', 2030, None, 'per_100k'),

@@ -18,8 +18,8 @@ PLAN_ID = "youhao-2021-2025"
 NUMERIC_TARGETS = [
     ('health-1.1', '区、设置1所政府举办、标准化的妇幼保健机构', 'maternal_child_health_institutions', 'count', 2025, 1, 'institution'),
     ('health-1.2', '区、镇依托现有医疗机构建设危重孕产妇救治中心', 'critical_maternal_newborn_care_centre_coverage', 'coverage', 2025, 100, 'percent'),
-    ('health-2.1a', '妇女人均预期寿命延长', 'life_expectancy_female', 'increase', 2025, None, 'year'),
-    ('health-2.1b', '人均健康预期寿命提高', 'healthy_life_expectancy_female', 'increase', 2025, None, 'year'),
+    ('health-2.1a', '妇女人均预期寿命延长', 'life_expectancy_female', 'increase', 2025, None, 'year_of_age'),
+    ('health-2.1b', '人均健康预期寿命提高', 'healthy_life_expectancy_female', 'increase', 2025, None, 'year_of_age'),
     ('health-2.2', '妇女经常参加体育锻炼的人数比例提高', 'regular_exercise_share_female', 'increase', 2025, None, 'percent'),
     ('health-2.3', '妇女体质测定标准合格的比例提高', 'physical_fitness_standard_share_female', 'increase', 2025, None, 'percent'),
     ('health-3.1', '妇女营养健康知识知晓率提高', 'nutrition_knowledge_rate_female', 'increase', 2025, None, 'percent'),

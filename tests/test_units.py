@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import wdmonitor
 from wdmonitor.errors import UnitError
 from wdmonitor.units import conversion_factor, convert, parse_unit, unit_label
 
@@ -19,7 +20,8 @@ SPELLINGS = [
     ("1/10万", "per_100k"),
     ("/万", "per_10k"),
     ("‰", "per_mille"),
-    ("岁", "year"),
+    ("岁", "year_of_age"),
+    ("周岁", "year_of_age"),
     ("年", "year"),
     ("人", "person"),
     ("名", "person"),
@@ -86,6 +88,17 @@ def test_labels_for_tables():
     assert unit_label("per_100k") == "/10万"
     assert unit_label("%") == "%"
     assert unit_label("‰") == "‰"
+
+
+def test_a_year_of_age_is_a_year_labelled_apart_from_a_year_of_schooling():
+    """Life expectancy is printed in 岁 and years of schooling in 年, though both are years:
+    a submission in either converts to the other unchanged."""
+    assert (unit_label("year_of_age"), unit_label("year")) == ("岁", "年")
+    assert (unit_label("岁", lang="en"), unit_label("年", lang="en")) == ("years", "years")
+    assert conversion_factor("年", "岁") == conversion_factor("岁", "years") == 1.0
+    catalogue = wdmonitor.load_plan("jinan-2021-2030").indicators
+    assert unit_label(catalogue["life_expectancy_female"].unit) == "岁"
+    assert unit_label(catalogue["mean_years_schooling_female"].unit) == "年"
 
 
 RATE_UNITS = ["%", "‰", "/万", "/10万", "ratio", "per_million"]

@@ -166,7 +166,13 @@ def test_w1_band_targets_warn_outside_the_band_except_beyond_on_the_good_side(d,
     assert flags(target, frame(indicator, inside), check="W1", target_year=2025).empty
     assert flags(target, frame(indicator, nil_outside), check="W1", target_year=2025).empty
     expected = "none" if d == out else "warning"
-    assert severity(flags(target, frame(indicator, outside), check="W1", target_year=2025)) == expected
+    warned = flags(target, frame(indicator, outside), check="W1", target_year=2025)
+    assert severity(warned) == expected
+    if expected == "warning":  # judged on its band, and the message says so (no share of a distance)
+        lower, upper = 50.0 * (1 - DEFAULT_RULES.around_tolerance), 50.0 * (1 + DEFAULT_RULES.around_tolerance)
+        assert warned["message_en"].iloc[0].endswith(f"outside the band [{lower:.1f}, {upper:.1f}]")
+        assert f"超出区间[{lower:.1f}, {upper:.1f}]" in warned["message_zh"].iloc[0]
+        assert "P=" not in warned["message_en"].iloc[0] + warned["message_zh"].iloc[0]
 
 
 # -- W2a: modified z-score of the latest change -----------------------------------------------

@@ -238,7 +238,7 @@ def _counted(rows: pd.DataFrame, block: np.ndarray, events: np.ndarray, exposure
     return poisson & inside.any(axis=1) & np.where(inside, with_counts, True).all(axis=1)
 
 
-def _window_events(events: np.ndarray, exposure: np.ndarray, block: np.ndarray, years: np.ndarray, window: int) -> np.ndarray:
+def _window_events(events: np.ndarray, block: np.ndarray, years: np.ndarray, window: int) -> np.ndarray:
     """Events summed over each row's trend window (NaN where no count)."""
     observed = ~np.isnan(block)
     latest = np.where(observed, years[None, :], -1).max(axis=1, initial=-1)
@@ -330,8 +330,7 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
                                 level=rules.count_level, multiplier=multiplier[candidates], family=family)
             informative = glm.events
             if family == "binomial":  # the rarer outcome carries the information: 999 of 1,000 is one event
-                trials = _window_events(exposure[candidates], exposure[candidates], block[candidates], matrix.years,
-                                        rules.trend_window)
+                trials = _window_events(exposure[candidates], block[candidates], matrix.years, rules.trend_window)
                 informative = np.minimum(glm.events, trials - glm.events)
             usable = glm.estimable & (informative >= rules.count_min_events)
             c_sign = sign[candidates]
@@ -365,7 +364,7 @@ def _projected_miss(judged_now: Judged, plan: Plan, as_of: int, method: str, rul
                  "model_zh": np.where(used_method == "binomial_glm", "logistic回归", "泊松回归"),
                  "model_en": np.where(used_method == "binomial_glm", "logistic regression", "Poisson regression"), "by_share": ~(numeric & ~short),
                  "miss": np.abs(target - projection), "no_target": directional & np.isnan(target), "baseline": y_b,
-                 "band": banded & ~directional & np.isnan(target), "band_lower": lower, "band_upper": upper, "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
+                 "band": banded & ~directional, "band_lower": lower, "band_upper": upper, "events": events_in_window, "lower": fit_lower, "upper": fit_upper}
 
         def w1_en(f: Any, b: dict[str, Any] = bound) -> pd.Series:
             text = (f"projected to {b['year']}: " + f(b["y_hat"]) + " (" + method + ") against a target of " + f(b["target"])
@@ -780,8 +779,8 @@ def _data_flags(now: pd.DataFrame, matrix: SeriesMatrix, as_of: int, rules: Rule
     events, exposure = _count_blocks(matrix, series)
     counted = _counted(rows, block, events, exposure, matrix.years, rules.trend_window)
     proportion = _counted(rows, block, events, exposure, matrix.years, rules.trend_window, "wilson")
-    in_window = _window_events(events, exposure, block, matrix.years, rules.trend_window)
-    trials = _window_events(exposure, exposure, block, matrix.years, rules.trend_window)
+    in_window = _window_events(events, block, matrix.years, rules.trend_window)
+    trials = _window_events(exposure, block, matrix.years, rules.trend_window)
     in_window = np.where(proportion, np.minimum(in_window, trials - in_window), in_window)  # the rarer outcome
     noisy = ~none & (counted | proportion) & ~short & (in_window < rules.count_min_events)
     no_event = in_window == 0

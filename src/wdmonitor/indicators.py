@@ -65,7 +65,7 @@ _WHOLE_UNITS = frozenset({"person", "ten_thousand_persons", "institution", "bed"
 #: What a value in each unit can possibly be, when the catalogue declares no ``possible`` range.
 _POSSIBLE = {
     "percent": (0.0, 100.0), "per_100k": (0.0, 1e5), "per_10k": (0.0, 1e4), "per_mille": (0.0, 1e3),
-    "per_million": (0.0, 1e6), "year": (0.0, 150.0), "hour": (0.0, 24.0),
+    "per_million": (0.0, 1e6), "year": (0.0, 150.0), "year_of_age": (0.0, 150.0), "hour": (0.0, 24.0),
 }
 
 

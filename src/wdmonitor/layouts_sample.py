@@ -28,7 +28,7 @@ __all__ = ["LAYOUTS", "regions_as_rows", "sheet_per_region", "system_export", "t
            "indicators_as_rows"]
 
 _SEX_ZH = {"female": "女", "male": "男", "total": "合计"}
-_UNIT_ZH = {"percent": "%", "per_100k": "1/10万", "per_10k": "1/万", "person": "人", "year": "岁", "per_mille": "‰", "yuan": "元"}
+_UNIT_ZH = {"percent": "%", "per_100k": "1/10万", "per_10k": "1/万", "person": "人", "year": "年", "year_of_age": "岁", "per_mille": "‰", "yuan": "元"}
 _FORM = [("表    号：", "妇监1表"), ("制表机关：", "葫芦岛市统计局"), ("批准文号：", "葫统字〔2021〕12号"), ("有效期至：", "2026年12月")]
 
 

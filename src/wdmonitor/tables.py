@@ -131,7 +131,7 @@ def localise(frame: pd.DataFrame, lang: str = "zh", plan: Plan | None = None) ->
     """Codes replaced by the names a reader sees (values only; headers are left alone).
 
     Vocabulary columns (status, sex, area type, kind, progress class, severity, flag, area,
-    section) get their names, ``unit`` its label (``%``, ``/10万``, ``岁/年``); with
+    section) get their names, ``unit`` its label (``%``, ``/10万``, ``岁``); with
     ``lang="en"`` and a plan, ``region_name`` and ``name_zh`` take the English names.
 
     Examples

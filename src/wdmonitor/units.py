@@ -39,6 +39,8 @@ _DEFINITIONS = (
     "per_100k = 1e-5",
     "per_million = 1e-6",
     "ratio = 1",
+    # a year of age (岁: life expectancy) is a year, labelled apart from a year of schooling (年)
+    "year_of_age = year",
     # counts of things; each is its own dimension so persons never become institutions
     "person = [person]",
     "ten_thousand_persons = 10000 * person",
@@ -96,7 +98,8 @@ UNIT_SPELLINGS: dict[str, str] = {
     "ratio": "ratio",
     "倍": "ratio",
     "1": "ratio",
-    "岁": "year",
+    "岁": "year_of_age",
+    "周岁": "year_of_age",
     "年": "year",
     "years": "year",
     "year": "year",
@@ -144,7 +147,8 @@ _LABELS = {
     "per_mille": "‰",
     "per_million": "/百万",
     "ratio": "",
-    "year": "岁/年",
+    "year": "年",
+    "year_of_age": "岁",
     "hour": "小时",
     "person": "人",
     "institution": "个",
@@ -160,6 +164,7 @@ _LABELS_EN = {
     "per_million": "per million",
     "ratio": "",
     "year": "years",
+    "year_of_age": "years",
     "hour": "hours",
     "person": "persons",
     "institution": "institutions",
@@ -192,8 +197,8 @@ def parse_unit(spelling: str) -> pint.Unit:
 
     Examples
     --------
-    >>> str(parse_unit("岁"))
-    'year'
+    >>> str(parse_unit("岁")), str(parse_unit("年"))
+    ('year_of_age', 'year')
     """
     if spelling is None or (isinstance(spelling, float) and np.isnan(spelling)):
         raise UnitError("unit is missing / 缺少单位")
