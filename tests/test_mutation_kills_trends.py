@@ -68,26 +68,26 @@ def test_the_slope_interval_is_the_wald_interval_of_the_glm_slope(family, level)
 # -- convergence: an estimate Newton's method has not reached is no estimate ----------------------
 def test_a_fit_newton_s_method_has_not_converged_on_is_not_estimable():
     """``estimable`` is False "without convergence" (the PoissonTrend docstring): with one Newton
-    step allowed (``iterations=1``) a rising series whose estimate exists is not yet at its maximum
-    — the step from a slope of 0 is far above 10⁻¹⁰ — so every column is NaN; with the default 60 it
-    is statsmodels' estimate. A series at a constant rate starts at its estimate (the pooled rate and
-    a slope of 0), so its first step is 0 and one iteration suffices.
+    step allowed (``iterations=1``) neither a rising series nor one at a constant rate is at its
+    maximum yet — Newton starts from the least-squares line through the empirical log rates
+    log((k + ½)/n), not at the estimate, so the first step is far above 10⁻¹⁰ — and every column is
+    NaN; with the default 60 both are statsmodels' estimates.
 
     Pins mutant 481 (``estimable = exists & converged`` → ``exists | converged``) of ``poisson_trend``.
     """
     deaths = np.array([[30.0, 33, 36, 40, 44], [20, 20, 20, 20, 20]])
     births = np.array([[200_000.0] * 5, [100_000.0] * 5])
     one_step = poisson_trend(deaths, births, YEARS, 2030, iterations=1)
-    assert not one_step.estimable[0]
+    assert not one_step.estimable.any()
     for column in ("projection", "lower", "upper", "slope", "slope_lower", "slope_upper", "log_slope", "log_rate",
                    "dispersion"):
-        assert np.isnan(getattr(one_step, column)[0]), column
-    assert one_step.estimable[1]
-    assert one_step.slope[1] == pytest.approx(0.0, abs=1e-12)
+        assert np.isnan(getattr(one_step, column)).all(), column
     converged = poisson_trend(deaths, births, YEARS, 2030)
     reference = scaled_glm(deaths[0], births[0], YEARS, "poisson")
     assert converged.estimable[0]
     assert converged.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
+    assert converged.estimable[1]
+    assert converged.slope[1] == pytest.approx(0.0, abs=1e-12)
 
 
 # -- the counts behind a row: events and the first year used --------------------------------------
@@ -143,3 +143,54 @@ def test_without_a_multiplier_the_target_is_a_rate_per_unit_of_exposure(sign):
     assert 0.01 < expected < 0.99
     assert fit.probability(np.array([target]), np.array([sign]))[0] == pytest.approx(expected, rel=1e-4)
     assert fit.probability(np.array([25.0]), np.array([sign]), 1e5)[0] == pytest.approx(expected, rel=1e-4)
+
+
+# -- the logistic trend exists only where the failures are not all at one end ---------------------
+@pytest.mark.parametrize("end", ["first", "last"])
+def test_a_counted_percentage_whose_failures_all_fall_in_one_end_year_has_no_logistic_trend(end):
+    """The logistic fit exists only where neither the successes nor the failures all fall in the
+    first or the last year of the window (``poisson_trend``'s docstring; Albert & Anderson 1984). Here
+    1,000 trials a year, and every failure of 2020–2024 (the window of five years up to 2024) falls in
+    one end year: the log-likelihood then rises without bound as the slope runs to ±∞, so there is
+    no estimate — ``estimable`` False and every column NaN — even though a year before the window
+    (2019, with failures of its own) is in the data. Newton's method does not diverge visibly here:
+    once the fitted proportions of the all-success years round to 1 it stops at a finite slope of
+    about 38 on the logit, so the pre-check is what keeps the row out.
+
+    Pins mutants 208 (failures n + k for n − k), 209 (the failures' fill outside the window 0 → 1,
+    which drags their mean off the end) and the failures' end comparisons 229–236 of ``poisson_trend``.
+    """
+    years = np.arange(2019, 2025)
+    successes = np.full(6, 1000.0)
+    successes[0] = 500.0  # 2019: outside the window
+    successes[1 if end == "first" else 5] = 600.0
+    fit = poisson_trend(successes[None, :], np.full((1, 6), 1000.0), years, 2030, family="binomial", multiplier=100)
+    assert not fit.estimable[0]
+    for column in ("projection", "lower", "upper", "slope", "slope_lower", "slope_upper", "log_slope", "log_rate"):
+        assert np.isnan(getattr(fit, column)[0]), column
+    assert fit.n_points[0] == 5 and fit.events[0] == 4600.0
+
+
+# -- the logistic fit starts at the pooled proportion ------------------------------------------------
+@pytest.mark.parametrize(("successes", "trials"), [
+    ([128.0, 462, np.nan, 79, 11], [128.0, 548, 631, 3393, 3166]),
+    ([716.0, 46, np.nan, 16, 1], [1162.0, 354, 4032, 3874, 2791]),
+], ids=["from-all-to-a-third-of-a-percent", "from-62-to-0.04-percent"])
+def test_a_steeply_falling_counted_percentage_has_statsmodels_logistic_trend(successes, trials):
+    """A counted percentage that falls steeply (in the first case from every trial a success to
+    0.35%) over years of different sizes, one year without a count: the estimate exists (successes
+    and failures in more than one year, neither all at one end), and ``poisson_trend`` finds the
+    maximum of the logistic likelihood statsmodels' Binomial GLM finds, with its interval. Newton's
+    method gets there from the pooled proportion's logit and a slope of 0, the fit of a constant
+    proportion; from another start it can overshoot and never settle.
+
+    Pins mutants 286, 287, 288 (the start log(s/(1 − s)) → log(s·(1 − s)), log(s/(1 + s)),
+    log(s/(2 − s))) of ``poisson_trend``.
+    """
+    successes, trials = np.array([successes]), np.array([trials])
+    counted = np.isfinite(successes[0])
+    fit = poisson_trend(successes, trials, YEARS, 2030, family="binomial", multiplier=100)
+    reference = scaled_glm(successes[0][counted], trials[0][counted], YEARS[counted], "binomial")
+    assert fit.estimable[0]
+    assert fit.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
+    assert fit.log_slope_se[0] == pytest.approx(reference.bse[1], rel=1e-4)

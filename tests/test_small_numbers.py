@@ -127,6 +127,25 @@ def test_no_poisson_trend_where_its_estimate_does_not_exist(deaths):
     assert np.isnan(fit.projection[0]) and np.isnan(fit.slope[0])
 
 
+
+def test_newton_reaches_the_logistic_trend_statsmodels_finds_on_a_steep_fall():
+    """Every year has successes and failures, so the maximum-likelihood estimate exists and
+    statsmodels' Binomial GLM finds it. A proportion falling from 37.5% to 0.2% on years of very
+    different sizes sent Newton's method, started at a slope of 0 with each coordinate of its step
+    clipped at ±5, into a 2-cycle ((b0, b1) = (−5.27, 1.24) ↔ (−0.27, −3.76)): no estimate however
+    many iterations. Now it starts from the weighted least-squares line through the empirical
+    logits (statsmodels' IRLS start), shortens a long step along its own direction and halves it
+    where the log-likelihood falls beyond the rounding of its sum."""
+    import statsmodels.api as sm
+
+    k, n, t = np.array([[300.0, 40, 20, 10]]), np.array([[800.0, 400, 4000, 4500]]), np.array([2020, 2021, 2023, 2024])
+    fit = poisson_trend(k, n, t, 2030, family="binomial", multiplier=100)
+    x = sm.add_constant(t - t.mean())
+    model = sm.GLM(np.column_stack([k[0], n[0] - k[0]]), x, family=sm.families.Binomial()).fit()
+    assert model.converged
+    assert fit.estimable[0]
+    assert fit.log_slope[0] == pytest.approx(model.params[1], rel=1e-7)
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 30), min_size=5, max_size=5), min_size=1, max_size=8),
        st.sampled_from(["poisson", "binomial"]))

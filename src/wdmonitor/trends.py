@@ -298,6 +298,54 @@ def _exists(w: _Window, binomial: bool) -> np.ndarray:
     return exists
 
 
+def _start(w: _Window, binomial: bool, exists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's start: the weighted least-squares line through the empirical log rates (logits),
+    (k + ½)/n (or (k + ½)/(n − k + ½)), weighted by their inverse variances — the start of
+    statsmodels' IRLS, μ₀ = (y + ½)/(n + 1), here on the fitted scale."""
+    k, n, used, x = w.events, w.exposure, w.used, w.x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if binomial:
+            failures = np.maximum(n - k, 0.0)
+            z = np.log((k + 0.5) / (failures + 0.5))
+            v = 1 / (k + 0.5) + 1 / (failures + 0.5)
+        else:
+            z = np.log((k + 0.5) / n)
+            v = 1 / (k + 0.5)
+        weight = np.where(used, 1 / v, 0.0)
+        total = weight.sum(axis=1)
+        x_bar = (weight * x).sum(axis=1) / np.where(total > 0, total, 1.0)
+        z_bar = (weight * np.where(used, z, 0.0)).sum(axis=1) / np.where(total > 0, total, 1.0)
+        dx = np.where(used, x - x_bar[:, None], 0.0)
+        sxx = (weight * dx * dx).sum(axis=1)
+        slope = (weight * dx * np.where(used, z, 0.0)).sum(axis=1) / np.where(sxx > 0, sxx, 1.0)
+    slope = np.where(exists & (sxx > 0) & np.isfinite(slope), slope, 0.0)
+    intercept = np.where(exists & np.isfinite(z_bar), z_bar - slope * x_bar, 0.0)
+    return intercept, slope
+
+
+def _damped(step0: np.ndarray, step1: np.ndarray, b0: np.ndarray, b1: np.ndarray, moving: np.ndarray,
+            log_likelihood: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's step, at most 5 on either coefficient (shortened along its own direction, so it
+    still climbs), halved where the log-likelihood would fall (step-halving, as R's glm2): a full
+    step can overshoot on a steep series and cycle."""
+    longest = np.maximum(np.abs(step0), np.abs(step1))
+    shorten = np.where(longest > 5, 5 / np.where(longest > 5, longest, 1.0), 1.0)
+    step0, step1 = step0 * shorten, step1 * shorten
+    # near the estimate (a step below 10⁻³) the quadratic model holds and a full step climbs
+    at = np.flatnonzero(moving & (longest > 1e-3))
+    if not len(at):
+        return step0, step1
+    before, size = log_likelihood(b0[at], b1[at], at)
+    s0, s1 = step0[at], step1[at]
+    for _ in range(40):
+        after, _ = log_likelihood(b0[at] + s0, b1[at] + s1, at)
+        worse = ~(after >= before - 1e-12 * size)  # a fall beyond the sum's rounding
+        if not worse.any():
+            break
+        s0, s1 = np.where(worse, s0 / 2, s0), np.where(worse, s1 / 2, s1)
+    step0[at], step1[at] = s0, s1
+    return step0, step1
+
 def estimate_exists(events: Any, exposure: Any, years: Any, *, window: int = 5, family: str = "poisson") -> np.ndarray:
     """Where :func:`poisson_trend` can estimate a trend at all, without fitting it.
 
@@ -359,25 +407,35 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
     target = np.broadcast_to(np.asarray(target_year, dtype=float), (rows,))
     exists = _exists(w, binomial)
     log_n = np.log(n1)
-    exposure_sum = np.where(used, n1, 0.0).sum(axis=1)
-    share = np.where(exists, total, 1.0) / np.where(exposure_sum > 0, exposure_sum, 1.0)
-    if binomial:
-        share = np.clip(share, 1e-12, 1 - 1e-12)
-        b0 = np.where(exists, np.log(share / (1 - share)), 0.0)
-    else:
-        b0 = np.where(exists, np.log(share), 0.0)
-    b1 = np.zeros(rows)
+    b0, b1 = _start(w, binomial, exists)
     converged = np.zeros(rows, dtype=bool)
     i00 = i01 = i11 = np.ones(rows)
-    for _ in range(iterations):  # Newton on the concave log-likelihood, every row at once
+    mu = weight = np.zeros_like(x)
+
+    def fitted(c0: np.ndarray, c1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The linear predictor, the expected events and the weights at (c0, c1)."""
+        eta = c0[:, None] + c1[:, None] * x
         with np.errstate(over="ignore", invalid="ignore"):
             if binomial:
-                p_fit = 1.0 / (1.0 + np.exp(-np.clip(b0[:, None] + b1[:, None] * x, -700, 700)))
-                mu = np.where(used, n1 * p_fit, 0.0)
-                weight = np.where(used, n1 * p_fit * (1 - p_fit), 0.0)
+                p_fit = 1.0 / (1.0 + np.exp(-np.clip(eta, -700, 700)))
+                return eta, np.where(used, n1 * p_fit, 0.0), np.where(used, n1 * p_fit * (1 - p_fit), 0.0)
+            mean = np.where(used, np.exp(np.clip(eta + log_n, -700, 700)), 0.0)
+            return eta, mean, mean
+
+    def log_likelihood(c0: np.ndarray, c1: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The log-likelihood (up to a constant) of rows ``at`` and the size of its terms, which
+        bounds its rounding."""
+        eta = c0[:, None] + c1[:, None] * x[at]
+        with np.errstate(over="ignore", invalid="ignore"):
+            if binomial:
+                first, second = k0[at] * eta, n1[at] * np.logaddexp(0.0, eta)
             else:
-                mu = np.where(used, np.exp(np.clip(b0[:, None] + b1[:, None] * x + log_n, -700, 700)), 0.0)
-                weight = mu
+                first, second = k0[at] * (eta + log_n[at]), np.exp(np.clip(eta + log_n[at], -700, 700))
+        return (np.where(used[at], first - second, 0.0).sum(axis=1),
+                np.where(used[at], np.abs(first) + np.abs(second), 0.0).sum(axis=1))
+
+    for _ in range(iterations):  # Newton on the concave log-likelihood, every row at once
+        _, mu, weight = fitted(b0, b1)
         r = np.where(used, k0 - mu, 0.0)
         u0, u1 = r.sum(axis=1), (x * r).sum(axis=1)
         i00, i01, i11 = weight.sum(axis=1), (x * weight).sum(axis=1), (x * x * weight).sum(axis=1)
@@ -386,9 +444,9 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
         safe = np.where(ok, det, 1.0)
         step0 = np.where(ok, (i11 * u0 - i01 * u1) / safe, 0.0)
         step1 = np.where(ok, (i00 * u1 - i01 * u0) / safe, 0.0)
-        step0, step1 = np.clip(step0, -5, 5), np.clip(step1, -5, 5)
+        converged = ok & (np.abs(step0) < 1e-10 * (1 + np.abs(b0))) & (np.abs(step1) < 1e-10 * (1 + np.abs(b1)))
+        step0, step1 = _damped(step0, step1, b0, b1, ok & ~converged, log_likelihood)
         b0, b1 = b0 + step0, b1 + step1
-        converged = ok & (np.abs(step0) < 1e-10) & (np.abs(step1) < 1e-10)
         if not (exists & ~converged).any():
             break
     estimable = exists & converged
