@@ -149,26 +149,31 @@ def test_without_a_multiplier_the_target_is_a_rate_per_unit_of_exposure(sign):
 @pytest.mark.parametrize("end", ["first", "last"])
 def test_a_counted_percentage_whose_failures_all_fall_in_one_end_year_has_no_logistic_trend(end):
     """The logistic fit exists only where neither the successes nor the failures all fall in the
-    first or the last year of the window (``poisson_trend``'s docstring; Albert & Anderson 1984). Here
-    1,000 trials a year, and every failure of 2020–2024 (the window of five years up to 2024) falls in
-    one end year: the log-likelihood then rises without bound as the slope runs to ±∞, so there is
-    no estimate — ``estimable`` False and every column NaN — even though a year before the window
-    (2019, with failures of its own) is in the data. Newton's method does not diverge visibly here:
-    once the fitted proportions of the all-success years round to 1 it stops at a finite slope of
-    about 38 on the logit, so the pre-check is what keeps the row out.
+    first or the last year of the window (``poisson_trend``'s docstring; Albert & Anderson 1984).
+    Here the window is 2021–2024 (five years up to 2024, 2020 without a count, 2019 before it, with
+    failures of its own), and every failure of the window falls in one end year (2,100 of 3,000
+    trials), the other three years all successes (800, 4,000, 4,000 of as many): the log-likelihood
+    rises without bound as the slope runs to ±∞, so there is no estimate — ``estimable`` False and
+    every column NaN. Newton's method does not show it: once the fitted proportions of the
+    all-success years round to 1 it stops at a finite slope of about ±38 on the logit, so the
+    pre-check on the failures is what keeps the row out.
 
     Pins mutants 208 (failures n + k for n − k), 209 (the failures' fill outside the window 0 → 1,
-    which drags their mean off the end) and the failures' end comparisons 229–236 of ``poisson_trend``.
+    which drags their mean off the end), 229, 230 (the failures' ``&`` → ``|``), 234 (the first
+    year's tolerance ``x_min + tol`` → ``x_min − tol``) and 236 (``x_max − tol`` → ``x_max + tol``)
+    of ``poisson_trend``.
     """
     years = np.arange(2019, 2025)
-    successes = np.full(6, 1000.0)
-    successes[0] = 500.0  # 2019: outside the window
-    successes[1 if end == "first" else 5] = 600.0
-    fit = poisson_trend(successes[None, :], np.full((1, 6), 1000.0), years, 2030, family="binomial", multiplier=100)
+    nan = np.nan
+    if end == "first":
+        successes, trials = [500.0, nan, 900, 4000, 4000, 800], [1000.0, 1000, 3000, 4000, 4000, 800]
+    else:
+        successes, trials = [500.0, nan, 800, 4000, 4000, 900], [1000.0, 1000, 800, 4000, 4000, 3000]
+    fit = poisson_trend(np.array([successes]), np.array([trials]), years, 2030, family="binomial", multiplier=100)
     assert not fit.estimable[0]
     for column in ("projection", "lower", "upper", "slope", "slope_lower", "slope_upper", "log_slope", "log_rate"):
         assert np.isnan(getattr(fit, column)[0]), column
-    assert fit.n_points[0] == 5 and fit.events[0] == 4600.0
+    assert fit.n_points[0] == 4 and fit.events[0] == 9700.0 and fit.first_year[0] == 2021.0
 
 
 # -- the logistic fit starts at the pooled proportion ------------------------------------------------
