@@ -154,9 +154,9 @@ def test_a_counted_percentage_whose_failures_all_fall_in_one_end_year_has_no_log
     failures of its own), and every failure of the window falls in one end year (2,100 of 3,000
     trials), the other three years all successes (800, 4,000, 4,000 of as many): the log-likelihood
     rises without bound as the slope runs to ±∞, so there is no estimate — ``estimable`` False and
-    every column NaN. Newton's method does not show it: once the fitted proportions of the
-    all-success years round to 1 it stops at a finite slope of about ±38 on the logit, so the
-    pre-check on the failures is what keeps the row out.
+    every column NaN. Newton's method need not show it: at ``caba33f``, with the pre-check mutated,
+    it stopped at a finite slope of about ±38 on the logit once the fitted proportions of the
+    all-success years rounded to 1, so the pre-check on the failures is what keeps the row out.
 
     Pins mutants 208 (failures n + k for n − k), 209 (the failures' fill outside the window 0 → 1,
     which drags their mean off the end), 229, 230 (the failures' ``&`` → ``|``), 234 (the first
@@ -176,7 +176,7 @@ def test_a_counted_percentage_whose_failures_all_fall_in_one_end_year_has_no_log
     assert fit.n_points[0] == 4 and fit.events[0] == 9700.0 and fit.first_year[0] == 2021.0
 
 
-# -- the logistic fit starts at the pooled proportion ------------------------------------------------
+# -- a steep counted percentage: the logistic estimate, wherever Newton's method starts ------------
 @pytest.mark.parametrize(("successes", "trials"), [
     ([128.0, 462, np.nan, 79, 11], [128.0, 548, 631, 3393, 3166]),
     ([716.0, 46, np.nan, 16, 1], [1162.0, 354, 4032, 3874, 2791]),
@@ -185,12 +185,14 @@ def test_a_steeply_falling_counted_percentage_has_statsmodels_logistic_trend(suc
     """A counted percentage that falls steeply (in the first case from every trial a success to
     0.35%) over years of different sizes, one year without a count: the estimate exists (successes
     and failures in more than one year, neither all at one end), and ``poisson_trend`` finds the
-    maximum of the logistic likelihood statsmodels' Binomial GLM finds, with its interval. Newton's
-    method gets there from the pooled proportion's logit and a slope of 0, the fit of a constant
-    proportion; from another start it can overshoot and never settle.
+    maximum of the logistic likelihood statsmodels' Binomial GLM finds, with its interval. At
+    ``caba33f`` Newton's method (an undamped step clipped at ±5 in each coordinate) got there from
+    the pooled proportion's logit and a slope of 0, and from a start further off overshot and never
+    settled; since ``17e7a6d`` it starts from the least-squares line through the empirical logits
+    and halves a step that would lower the likelihood.
 
-    Pins mutants 286, 287, 288 (the start log(s/(1 − s)) → log(s·(1 − s)), log(s/(1 + s)),
-    log(s/(2 − s))) of ``poisson_trend``.
+    Pins mutants 286, 287, 288 of ``poisson_trend`` at ``caba33f`` (the start log(s/(1 − s)) →
+    log(s·(1 − s)), log(s/(1 + s)), log(s/(2 − s))).
     """
     successes, trials = np.array([successes]), np.array([trials])
     counted = np.isfinite(successes[0])
