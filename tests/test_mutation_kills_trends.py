@@ -16,7 +16,7 @@ import pytest
 import statsmodels.api as sm
 from scipy.stats import norm
 
-from wdmonitor.trends import poisson_trend
+from wdmonitor.trends import poisson_trend, project
 
 YEARS = np.arange(2020, 2025)
 
@@ -201,3 +201,22 @@ def test_a_steeply_falling_counted_percentage_has_statsmodels_logistic_trend(suc
     assert fit.estimable[0]
     assert fit.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
     assert fit.log_slope_se[0] == pytest.approx(reference.bse[1], rel=1e-4)
+
+
+# -- the projection's degrees of freedom (Projection.df) ------------------------------------------
+@pytest.mark.parametrize("method", ["ols", "escap"])
+def test_a_projection_s_degrees_of_freedom_are_n_minus_two_and_none_below_two_points(method):
+    """A least-squares line through n points leaves n − 2 degrees of freedom for its residual
+    variance and the prediction's t distribution (``meeting_probability`` reads ``df``): 3 for five
+    points, 0 for two; below two points there is no line and no degree of freedom, 0 (not 1, and
+    not the −1 of n − 2), with every other column NaN.
+
+    Pins mutant 433 of ``project`` (the fill of ``df`` for a row of fewer than two points 0.0 → 1.0).
+    """
+    nan = np.nan
+    values = np.array([[60.0, 61, 62, 62.5, 63.5], [nan, nan, nan, 62.0, 63.0], [nan, nan, nan, nan, 63.0],
+                       [nan, nan, nan, nan, nan]])
+    fit = project(values, YEARS, np.full(4, 2030), method=method)
+    assert fit.df.tolist() == [3.0, 0.0, 0.0, 0.0]
+    assert fit.n_points.tolist() == [5, 2, 1, 0]
+    assert np.isnan(fit.projection[2:]).all() and np.isnan(fit.fitted_se[2:]).all()
