@@ -220,3 +220,28 @@ def test_a_projection_s_degrees_of_freedom_are_n_minus_two_and_none_below_two_po
     assert fit.df.tolist() == [3.0, 0.0, 0.0, 0.0]
     assert fit.n_points.tolist() == [5, 2, 1, 0]
     assert np.isnan(fit.projection[2:]).all() and np.isnan(fit.fitted_se[2:]).all()
+
+
+# -- a scattered counted percentage: Newton's step halved where it would overshoot ---------------
+@pytest.mark.parametrize(("successes", "trials"), [
+    ([11.0, 1, 8113, 21834, 170], [5808.0, 100, 14924, 628904, 10891]),
+    ([2734586.0, 8194, 441421, 498817, 1], [2734653.0, 8200, 1314491, 771791, 13]),
+    ([880.0, 26700, 15302, 11, 283], [1019.0, 2093183, 24029, 22, 19877]),
+], ids=["from-0.2-to-54-to-1.6-percent", "from-all-but-67-to-8-percent", "from-86-to-1.3-to-64-percent"])
+def test_a_scattered_counted_percentage_has_statsmodels_logistic_trend(successes, trials):
+    """Proportions that scatter far more than their counts allow, on years of very different
+    sizes: the estimate exists (successes and failures in several years, neither all at one end)
+    and ``poisson_trend`` finds statsmodels' Binomial GLM maximum, slope and standard error. From
+    the least-squares start through the empirical logits a full Newton step overshoots on these
+    rows and the iteration must halve it (``_damped``, since ``17e7a6d``) to settle.
+
+    Pins the step-halving of ``_damped`` at ``40305af`` (mutants that skip it or shorten the
+    wrong steps).
+    """
+    successes, trials = np.array([successes]), np.array([trials])
+    fit = poisson_trend(successes, trials, YEARS, 2030, family="binomial", multiplier=100)
+    reference = scaled_glm(successes[0], trials[0], YEARS, "binomial")
+    assert reference.converged
+    assert fit.estimable[0]
+    assert fit.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
+    assert fit.log_slope_se[0] == pytest.approx(reference.bse[1], rel=1e-4)
