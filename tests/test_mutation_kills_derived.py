@@ -304,3 +304,35 @@ def test_rows_without_an_optional_column_keep_every_row_and_get_their_series():
     assert matrix.keys.iloc[resolved["series"].iloc[0]]["indicator"] == "female_share_party_congress_delegates"
     assert matrix.keys.iloc[resolved["reference_series"].iloc[0]]["indicator"] == "female_share_party_members"
     assert resolved["series"].dtype == np.int64 and resolved["reference_series"].dtype == np.int64
+
+
+def test_a_row_without_a_reference_or_a_series_in_the_data_points_at_minus_one():
+    """``resolve_series``: each row's ``series`` and ``reference_series`` are rows of the matrix, -1
+    where absent (its docstring): a row comparing with no other indicator has reference -1, as has a
+    row whose series the data lack. Pins resolve_series 39 (the reference of a row without one
+    −1 → −2)."""
+    level = Target(id="l", indicator=BOTH, kind="at_least", values={2025: 92.0}, sex="female")
+    absent = Target(id="x", indicator="female_share_party_congress_delegates", kind="at_least", values={2025: 30.0})
+    plan = make_plan(level, absent)
+    frame = pd.concat([series(BOTH, {2025: 95.0}, sex="female"), series(BOTH, {2025: 96.0}, sex="male")],
+                      ignore_index=True)
+    rows, _ = derived(frame, plan)
+    assert rows.set_index("target_id")[["series", "reference_series"]].to_dict("index") == {
+        "l": {"series": 0, "reference_series": -1}, "x": {"series": -1, "reference_series": -1}}
+
+
+def test_a_money_gap_is_a_percentage_reported_to_one_decimal_so_a_smaller_move_is_none():
+    """The money gap (m − f)/m × 100 is a percentage: one decimal (methodology §8, the default for
+    percentages), and a move smaller than its precision is no move for gap_narrowing (§8a). 30 000
+    and 40 000 yuan give 25.0; 30 010 and 40 000 give 100 × 9 990/40 000 = 24.975, 0.025 narrower:
+    under half a unit of one decimal (0.05), not narrowed, where two decimals would count it
+    (0.025 ≥ 0.005). Pins target_rows 235 (the relative gap's precision 1 → 2)."""
+    target = Target(id="g", indicator=INCOME, kind="gap_narrowing", gap_between="sex", area="economy")
+    frame = pd.concat([series(INCOME, {2020: 30000.0, 2025: 30010.0}, sex="female"),
+                       series(INCOME, {2020: 40000.0, 2025: 40000.0}, sex="male")], ignore_index=True)
+    plan = make_plan(target)
+    row = target_rows(plan, 2025, [CITY]).iloc[0]
+    assert (row.unit, row.precision) == ("percent", 1)
+    r = one(evaluate(frame, plan, 2025), "g")
+    assert r.baseline == pytest.approx(25.0, rel=1e-12) and r.value == pytest.approx(24.975, rel=1e-12)
+    assert r.status == "not_attained"
