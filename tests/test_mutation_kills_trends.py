@@ -227,7 +227,9 @@ def test_a_projection_s_degrees_of_freedom_are_n_minus_two_and_none_below_two_po
     ([11.0, 1, 8113, 21834, 170], [5808.0, 100, 14924, 628904, 10891]),
     ([2734586.0, 8194, 441421, 498817, 1], [2734653.0, 8200, 1314491, 771791, 13]),
     ([880.0, 26700, 15302, 11, 283], [1019.0, 2093183, 24029, 22, 19877]),
-], ids=["from-0.2-to-54-to-1.6-percent", "from-all-but-67-to-8-percent", "from-86-to-1.3-to-64-percent"])
+    ([2277808.0, 1700051, 18, 2529245, 351418], [2277829.0, 1700126, 18, 5494047, 411177]),
+], ids=["from-0.2-to-54-to-1.6-percent", "from-all-but-67-to-8-percent", "from-86-to-1.3-to-64-percent",
+        "from-all-but-21-to-46-to-85-percent"])
 def test_a_scattered_counted_percentage_has_statsmodels_logistic_trend(successes, trials):
     """Proportions that scatter far more than their counts allow, on years of very different
     sizes: the estimate exists (successes and failures in several years, neither all at one end)
@@ -241,6 +243,29 @@ def test_a_scattered_counted_percentage_has_statsmodels_logistic_trend(successes
     successes, trials = np.array([successes]), np.array([trials])
     fit = poisson_trend(successes, trials, YEARS, 2030, family="binomial", multiplier=100)
     reference = scaled_glm(successes[0], trials[0], YEARS, "binomial")
+    assert reference.converged
+    assert fit.estimable[0]
+    assert fit.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
+    assert fit.log_slope_se[0] == pytest.approx(reference.bse[1], rel=1e-4)
+
+
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+@pytest.mark.parametrize(("deaths", "births"), [
+    ([0.0, 0, 0, 78, 10], [368.0, 19_431, 130, 3_029_921, 4102]),
+    ([203_575.0, 2, 0, 0, 0], [283_753.0, 396_078, 44, 94, 1448]),
+], ids=["none-then-78-then-10", "most-then-2-then-none"])
+def test_a_count_rate_that_jumps_has_statsmodels_poisson_trend(deaths, births):
+    """Rates that jump by orders of magnitude between years of very different sizes, with events in
+    more than one year and not all in one end year, so the estimate exists: ``poisson_trend`` finds
+    statsmodels' Poisson GLM maximum (offset log births), slope and standard error. On these rows
+    Newton's step from the least-squares start is longer than 5 or overshoots, so the step must be
+    shortened along its own direction and halved where the log-likelihood would fall.
+
+    Pins mutants of ``_damped`` at ``40305af`` that shorten one coordinate only, or halve the wrong way.
+    """
+    deaths, births = np.array([deaths]), np.array([births])
+    fit = poisson_trend(deaths, births, YEARS, 2030)
+    reference = scaled_glm(deaths[0], births[0], YEARS, "poisson")
     assert reference.converged
     assert fit.estimable[0]
     assert fit.log_slope[0] == pytest.approx(reference.params[1], rel=1e-7)
