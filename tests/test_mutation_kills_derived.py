@@ -336,3 +336,23 @@ def test_a_money_gap_is_a_percentage_reported_to_one_decimal_so_a_smaller_move_i
     r = one(evaluate(frame, plan, 2025), "g")
     assert r.baseline == pytest.approx(25.0, rel=1e-12) and r.value == pytest.approx(24.975, rel=1e-12)
     assert r.status == "not_attained"
+
+
+# -- the plan's stated baselines (target_rows) -------------------------------------------------------
+def test_a_plans_baseline_for_one_sex_stands_in_for_that_series_of_the_jurisdiction_alone():
+    """A baseline the plan states for women's rate (88.5 in 2020) is the jurisdiction's own value of
+    that indicator, sex and year (methodology §2): the city's female row takes it; its male and
+    total rows, the county's female row and the female row of another indicator do not. Pins
+    target_rows 333 (``hit &= sex`` → ``hit = sex``: every female row) and 334 (``|=``)."""
+    from wdmonitor.indicators import Baseline
+    from wdmonitor.vocabulary import Sex
+
+    level = Target(id="l", indicator=BOTH, kind="at_least", values={2025: 92.0})
+    other = Target(id="o", indicator="compulsory_education_retention_rate", kind="at_least", values={2025: 96.0})
+    plan = make_plan(level, other, baselines=(Baseline(indicator=BOTH, year=2020, value=88.5, sex=Sex.FEMALE),))
+    county = COUNTIES[0].code
+    rows = target_rows(plan, 2025, [county, CITY])
+    taken = rows[rows["plan_baseline"].notna()]
+    assert taken[["target_id", "region", "sex"]].values.tolist() == [["l", CITY, "female"]]
+    assert taken["plan_baseline"].tolist() == [88.5]
+    assert len(rows[(rows["target_id"] == "o") & (rows["sex"] == "female")]) == 2  # the other indicator's women
