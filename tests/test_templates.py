@@ -93,3 +93,21 @@ def test_a_counts_template_filled_in_computes_and_evaluates(plan, tmp_path):
     assert set(judged["value"]) == {2 / 20_000 * 1e5}
     gaps = table[(table["indicator"] == "maternal_mortality_ratio") & (table["kind"] == "gap_narrowing") & table["value"].notna()]
     assert set(gaps["value"]) <= {0.0}
+
+
+def test_a_template_writes_a_year_of_age_as_岁_and_a_year_of_schooling_as_年_and_reads_both_back(plan, tmp_path):
+    """The unit cell is in the department's words: life expectancy in 岁, years of schooling in 年;
+    sent back, each parses to its indicator's unit (both years: no conversion)."""
+    jinan = load_plan("jinan-2021-2030")
+    blank = submission_template(jinan, years=[2024])
+    units = blank.drop_duplicates("indicator").set_index("indicator")["unit"]
+    assert (units["life_expectancy_female"], units["mean_years_schooling_female"]) == ("岁", "年")
+    path = write_template(jinan, tmp_path / "模板.xlsx", years=[2024])
+    sent = pd.read_excel(path, sheet_name="数据 data", dtype=object)
+    wanted = sent["指标代码 indicator"].isin(["life_expectancy_female", "mean_years_schooling_female"])
+    sent = sent[wanted].assign(**{"数值 value": 12.0})
+    sent.loc[sent["指标代码 indicator"] == "life_expectancy_female", "数值 value"] = 80.5
+    sent.to_excel(tmp_path / "填报.xlsx", sheet_name="数据 data", index=False)
+    report = check_submission(read_submission(tmp_path / "填报.xlsx", jinan), jinan)
+    assert len(report.errors) == 0, report.errors["message_en"].head().tolist()
+    assert sorted(report.valid["value"].unique().tolist()) == [12.0, 80.5]

@@ -18,9 +18,9 @@ Examples
 >>> plan = load_plan("huludao-2021-2030")
 >>> blank = submission_template(plan, department="卫健委", years=[2024])
 >>> blank[["region", "year", "indicator", "sex", "unit"]].head(2)
-   region  year                 indicator     sex   unit
-0  211400  2024    life_expectancy_female  female  years
-1  211400  2024  maternal_mortality_ratio  female   /10万
+   region  year                 indicator     sex  unit
+0  211400  2024    life_expectancy_female  female     岁
+1  211400  2024  maternal_mortality_ratio  female  /10万
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ _HEADERS = {
     col.DENOMINATOR: "分母",
     col.SOURCE: "来源",
 }
-_UNIT_TEXT = {"year": "years", "ratio": "ratio"}
+_UNIT_TEXT = {"ratio": "ratio"}  # a ratio has no label of its own
 
 
 def submission_template(plan: Plan, department: str | None = None, years: Sequence[int] | None = None,
