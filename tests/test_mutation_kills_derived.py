@@ -356,3 +356,13 @@ def test_a_plans_baseline_for_one_sex_stands_in_for_that_series_of_the_jurisdict
     assert taken[["target_id", "region", "sex"]].values.tolist() == [["l", CITY, "female"]]
     assert taken["plan_baseline"].tolist() == [88.5]
     assert len(rows[(rows["target_id"] == "o") & (rows["sex"] == "female")]) == 2  # the other indicator's women
+
+
+def test_a_qualitative_goal_without_an_indicator_points_at_no_series():
+    """A qualitative goal naming no indicator (建立健全 … 工作机制) is judged by the committee, not on
+    data: its one row has no series indicator, no sex, no area type and no derivation (all empty),
+    so no series is looked up or derived for it. Pins _series_specs 2–5 (each empty field → "XXXX")."""
+    qualitative = Target(id="q", indicator=None, kind="qualitative", text_zh="建立健全妇女发展工作机制")
+    row = target_rows(make_plan(qualitative), 2025, [CITY]).iloc[0]
+    assert (row.series_indicator, row.sex, row.area_type, row.derivation) == ("", "", "", "")
+    assert not row.optional and not row.simple
