@@ -154,7 +154,7 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
     names = np.asarray([*regions, plan.jurisdiction.code], dtype=object)
     region = names[np.where(everywhere[taken], within, len(regions))]
     rows = specs.take(taken).drop(columns="_everywhere").reset_index(drop=True)
-    rows["region"] = pd.Series(region, dtype=_region_dtype(regions, everywhere, plan.jurisdiction.code))
+    rows["region"] = pd.Series(region, dtype=str)  # one dtype, whichever rows the plan has
     rows["target_year"] = rows["target_year"].astype("int64")
     # the baseline stated in the plan stands in for the jurisdiction's missing observation
     rows["plan_baseline"] = np.nan
@@ -167,14 +167,6 @@ def target_rows(plan: Plan, year: int, regions: list[str]) -> pd.DataFrame:
             hit &= rows["sex"] == baseline.sex.value
         rows.loc[hit, "plan_baseline"] = baseline.value
     return rows
-
-
-def _region_dtype(regions: list[str], everywhere: np.ndarray, jurisdiction: str) -> Any:
-    """The region column's dtype as the frame of the rows everywhere and of the jurisdiction's
-    own rows, put together, gives it (object or text, by which of the two are empty)."""
-    repeated = pd.DataFrame({"region": np.asarray(regions[:1] if everywhere.any() else [], dtype=object)})
-    alone = pd.DataFrame(index=range(int((~everywhere).any()))).assign(region=jurisdiction)
-    return pd.concat([repeated, alone])["region"].dtype
 
 
 def _pair(matrix: SeriesMatrix, mask: np.ndarray, column: str, first: str, second: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
