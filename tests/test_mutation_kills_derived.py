@@ -366,3 +366,21 @@ def test_a_qualitative_goal_without_an_indicator_points_at_no_series():
     row = target_rows(make_plan(qualitative), 2025, [CITY]).iloc[0]
     assert (row.series_indicator, row.sex, row.area_type, row.derivation) == ("", "", "", "")
     assert not row.optional and not row.simple
+
+
+def test_a_derived_row_carries_no_count_interval_and_a_money_gap_is_in_percent():
+    """Counts behind a derived series give no interval of their own: a gap between the sexes of a
+    percentage has no multiplier and no interval kind (NaN, ""), where the level of the same
+    percentage has 100 and Wilson's; a money gap (m − f)/m × 100 is in percent to one decimal, not in
+    yuan to the indicator's 0 decimals. Pins target_rows 221–224 (the derived row's multiplier and
+    interval: None, or left as the level's) and 229–232 (the money gap's unit and precision: None, or
+    left as the indicator's)."""
+    level = Target(id="l", indicator=BOTH, kind="at_least", values={2025: 92.0}, sex="female")
+    gap = Target(id="g", indicator=BOTH, kind="gap_narrowing", gap_between="sex", area="education")
+    money = Target(id="m", indicator=INCOME, kind="gap_narrowing", gap_between="sex", area="economy")
+    rows = target_rows(make_plan(level, gap, money), 2025, [CITY]).set_index("target_id")
+    assert (rows.loc["l", "multiplier"], rows.loc["l", "interval"]) == (100.0, "wilson")
+    for derived_row in ("g", "m"):
+        assert np.isnan(rows.loc[derived_row, "multiplier"]) and rows.loc[derived_row, "interval"] == ""
+    assert (rows.loc["m", "unit"], rows.loc["m", "precision"]) == ("percent", 1)
+    assert rows.loc["m", "derivation"] == "relative_gap" and rows.loc["g", "derivation"] == "sex_gap"
