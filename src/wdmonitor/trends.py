@@ -346,6 +346,7 @@ def _damped(step0: np.ndarray, step1: np.ndarray, b0: np.ndarray, b1: np.ndarray
     step0[at], step1[at] = s0, s1
     return step0, step1
 
+
 def estimate_exists(events: Any, exposure: Any, years: Any, *, window: int = 5, family: str = "poisson") -> np.ndarray:
     """Where :func:`poisson_trend` can estimate a trend at all, without fitting it.
 
@@ -412,15 +413,15 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
     i00 = i01 = i11 = np.ones(rows)
     mu = weight = np.zeros_like(x)
 
-    def fitted(c0: np.ndarray, c1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The linear predictor, the expected events and the weights at (c0, c1)."""
+    def fitted(c0: np.ndarray, c1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The expected events and the weights at (c0, c1)."""
         eta = c0[:, None] + c1[:, None] * x
         with np.errstate(over="ignore", invalid="ignore"):
             if binomial:
                 p_fit = 1.0 / (1.0 + np.exp(-np.clip(eta, -700, 700)))
-                return eta, np.where(used, n1 * p_fit, 0.0), np.where(used, n1 * p_fit * (1 - p_fit), 0.0)
+                return np.where(used, n1 * p_fit, 0.0), np.where(used, n1 * p_fit * (1 - p_fit), 0.0)
             mean = np.where(used, np.exp(np.clip(eta + log_n, -700, 700)), 0.0)
-            return eta, mean, mean
+            return mean, mean
 
     def log_likelihood(c0: np.ndarray, c1: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The log-likelihood (up to a constant) of rows ``at`` and the size of its terms, which
@@ -435,7 +436,7 @@ def poisson_trend(events: np.ndarray, exposure: np.ndarray, years: np.ndarray, t
                 np.where(used[at], np.abs(first) + np.abs(second), 0.0).sum(axis=1))
 
     for _ in range(iterations):  # Newton on the concave log-likelihood, every row at once
-        _, mu, weight = fitted(b0, b1)
+        mu, weight = fitted(b0, b1)
         r = np.where(used, k0 - mu, 0.0)
         u0, u1 = r.sum(axis=1), (x * r).sum(axis=1)
         i00, i01, i11 = weight.sum(axis=1), (x * weight).sum(axis=1), (x * x * weight).sum(axis=1)
